@@ -1,0 +1,114 @@
+// Package memory is an event store held in memory: for tests and for trying the engine
+// out. It keeps the full contract of application.EventStore except durability.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Store is an in-memory event store.
+type Store struct {
+	mu      sync.RWMutex
+	all     []application.Record
+	streams map[string][]int // indexes into all
+	changed chan struct{}    // closed and replaced on every append, to wake subscribers
+	closed  bool
+}
+
+var _ application.EventStore = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{streams: map[string][]int{}, changed: make(chan struct{})}
+}
+
+// Append implements application.EventStore.
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, fmt.Errorf("memory store: closed")
+	}
+	current := int64(len(s.streams[stream])) - 1
+	if current != expected {
+		return nil, &application.VersionConflictError{Stream: stream, Expected: expected, Actual: current}
+	}
+	out := make([]application.Record, len(records))
+	for i, r := range records {
+		if r.Stream != stream || r.Version != expected+1+int64(i) {
+			return nil, fmt.Errorf("memory store: record %d has stream %q version %d, want %q version %d", i, r.Stream, r.Version, stream, expected+1+int64(i))
+		}
+		r.Position = uint64(len(s.all)) + 1
+		s.streams[stream] = append(s.streams[stream], len(s.all))
+		s.all = append(s.all, r)
+		out[i] = r
+	}
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return out, nil
+}
+
+// ReadStream implements application.EventStore.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	idx := s.streams[stream]
+	out := make([]application.Record, len(idx))
+	for i, j := range idx {
+		out[i] = s.all[j]
+	}
+	return out, nil
+}
+
+// ReadAll implements application.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if after >= uint64(len(s.all)) || limit <= 0 {
+		return nil, nil
+	}
+	end := min(uint64(len(s.all)), after+uint64(limit))
+	return append([]application.Record(nil), s.all[after:end]...), nil
+}
+
+// Subscribe implements application.EventStore.
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+	for {
+		s.mu.RLock()
+		wake := s.changed
+		s.mu.RUnlock()
+		batch, err := s.ReadAll(ctx, after, 1024)
+		if err != nil {
+			return err
+		}
+		for _, r := range batch {
+			if err := handle(ctx, r); err != nil {
+				return err
+			}
+			after = r.Position
+		}
+		if len(batch) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		}
+	}
+}
+
+// Close implements application.EventStore.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}

@@ -1,0 +1,153 @@
+package domain
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Stored type names of the agent's events.
+const (
+	TypeAgentRegistered  = "AgentRegistered"
+	TypeAgentWentOnline  = "AgentWentOnline"
+	TypeAgentWentOffline = "AgentWentOffline"
+)
+
+// AgentRegistered adds a member of staff who can be assigned tickets.
+type AgentRegistered struct {
+	AgentID  uuid.UUID `json:"agent_id"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	Team     string    `json:"team"`
+	Skills   []string  `json:"skills"`
+	Capacity int       `json:"capacity"`
+	Language string    `json:"language,omitempty"`
+}
+
+// AgentWentOnline makes the agent available to routing.
+type AgentWentOnline struct{}
+
+// AgentWentOffline takes the agent out of routing; assigned tickets stay assigned.
+type AgentWentOffline struct{}
+
+func (AgentRegistered) EventType() string  { return TypeAgentRegistered }
+func (AgentWentOnline) EventType() string  { return TypeAgentWentOnline }
+func (AgentWentOffline) EventType() string { return TypeAgentWentOffline }
+
+// DecodeAgentEvent turns a stored agent event back into its type.
+func DecodeAgentEvent(eventType string, data []byte) (Event, error) {
+	switch eventType {
+	case TypeAgentRegistered:
+		var e AgentRegistered
+		if err := json.Unmarshal(data, &e); err != nil {
+			return nil, fmt.Errorf("%w: %s data: %v", ErrInvalid, eventType, err)
+		}
+		return e, nil
+	case TypeAgentWentOnline:
+		return AgentWentOnline{}, nil
+	case TypeAgentWentOffline:
+		return AgentWentOffline{}, nil
+	}
+	return nil, fmt.Errorf("%w: unknown agent event type %q", ErrInvalid, eventType)
+}
+
+// AgentState is an agent's profile and presence.
+type AgentState struct {
+	ID       uuid.UUID `json:"id"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	Team     string    `json:"team"`
+	Skills   []string  `json:"skills"`
+	Capacity int       `json:"capacity"`
+	Language string    `json:"language,omitempty"`
+	Online   bool      `json:"online"`
+	Version  int64     `json:"version"`
+}
+
+// HasSkill reports whether the agent has the skill (case-insensitive).
+func (s AgentState) HasSkill(skill string) bool {
+	for _, k := range s.Skills {
+		if strings.EqualFold(k, skill) {
+			return true
+		}
+	}
+	return false
+}
+
+// Agent is the aggregate for a member of staff.
+type Agent struct{ s AgentState }
+
+// NewAgent returns an agent before registration.
+func NewAgent() *Agent { return &Agent{s: AgentState{Version: -1}} }
+
+// State returns a copy of the agent's state.
+func (a *Agent) State() AgentState { return a.s }
+
+// Exists reports whether the agent was registered.
+func (a *Agent) Exists() bool { return a.s.Version >= 0 }
+
+// Apply folds one event into the agent.
+func (a *Agent) Apply(e Event) {
+	a.s.Version++
+	switch e := e.(type) {
+	case AgentRegistered:
+		a.s = AgentState{ID: e.AgentID, Name: e.Name, Email: e.Email, Team: e.Team, Skills: e.Skills,
+			Capacity: e.Capacity, Language: e.Language, Version: a.s.Version}
+	case AgentWentOnline:
+		a.s.Online = true
+	case AgentWentOffline:
+		a.s.Online = false
+	}
+}
+
+// RegisterAgent is the command that adds an agent.
+type RegisterAgent struct {
+	Name     string
+	Email    string
+	Team     string
+	Skills   []string
+	Capacity int
+	Language string
+}
+
+// Register validates and records a new agent; the team defaults to support.
+func Register(c RegisterAgent, id uuid.UUID) ([]Event, error) {
+	var v validator
+	v.check(textOK(c.Name, 1, maxShortText), "name", "is required, at most 200 characters")
+	v.check(emailOK(c.Email), "email", "must be an email address")
+	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	v.check(c.Capacity >= 1 && c.Capacity <= 1000, "capacity", "must be from 1 to 1000")
+	v.check(len(c.Skills) <= 50, "skills", "at most 50")
+	for _, s := range c.Skills {
+		v.check(textOK(s, 1, maxShortText), "skills", "each skill is 1 to 200 characters")
+	}
+	v.check(languageOK(c.Language), "language", "must be zh or en")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	team := strings.TrimSpace(c.Team)
+	if team == "" {
+		team = DefaultTeam
+	}
+	skills := c.Skills
+	if skills == nil {
+		skills = []string{}
+	}
+	return []Event{AgentRegistered{AgentID: id, Name: c.Name, Email: c.Email, Team: team, Skills: skills, Capacity: c.Capacity, Language: c.Language}}, nil
+}
+
+// SetPresence records going online or offline; no event when nothing changes.
+func (a *Agent) SetPresence(online bool) ([]Event, error) {
+	if !a.Exists() {
+		return nil, ErrNotFound
+	}
+	if a.s.Online == online {
+		return nil, nil
+	}
+	if online {
+		return []Event{AgentWentOnline{}}, nil
+	}
+	return []Event{AgentWentOffline{}}, nil
+}

@@ -1,0 +1,75 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The closed set of error kinds. Every error the engine returns wraps exactly
+// one of them, so the HTTP adapter can map a kind to a status once, with errors.Is.
+var (
+	// ErrInvalid: a command's fields are malformed or out of range (422).
+	ErrInvalid = errors.New("invalid")
+	// ErrInvalidTransition: the command is not allowed from the ticket's current status (409).
+	ErrInvalidTransition = errors.New("invalid transition")
+	// ErrNotFound: the ticket, agent or stream does not exist (404).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a concurrent change won, and deciding again also lost (409).
+	ErrConflict = errors.New("concurrent change")
+	// ErrPrecondition: the caller's expected version (If-Match) is not the current one (412).
+	ErrPrecondition = errors.New("precondition failed")
+	// ErrIdempotencyMismatch: an idempotency key was reused with another request (422).
+	ErrIdempotencyMismatch = errors.New("idempotency key reused with another request")
+)
+
+// FieldError names one invalid field of a command.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError lists every invalid field of a command; it is an ErrInvalid.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid: " + strings.Join(parts, "; ")
+}
+
+// Is makes errors.Is(err, ErrInvalid) true for a ValidationError.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// validator collects field errors while a command is checked.
+type validator struct{ fields []FieldError }
+
+func (v *validator) check(ok bool, field, message string) {
+	if !ok {
+		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	}
+}
+
+func (v *validator) err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v.fields}
+}
+
+// TransitionError says which command a status refused; it is an ErrInvalidTransition.
+type TransitionError struct {
+	Command string
+	From    Status
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%s is not allowed from status %q", e.Command, e.From)
+}
+
+// Is makes errors.Is(err, ErrInvalidTransition) true for a TransitionError.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }

@@ -1,0 +1,265 @@
+package domain
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ReceiveTicket is a new request from a customer.
+type ReceiveTicket struct {
+	Channel  Channel
+	Customer Customer
+	Subject  string
+	Body     string
+}
+
+// Validate checks the request's fields.
+func (c ReceiveTicket) Validate() error {
+	var v validator
+	v.check(c.Channel.Valid(), "channel", "must be one of email, web, chat, phone, api")
+	v.check(textOK(c.Customer.Name, 1, maxShortText), "customer.name", "is required, at most 200 characters")
+	v.check(emailOK(c.Customer.Email), "customer.email", "must be an email address")
+	v.check(c.Customer.Tier.Valid(), "customer.tier", "must be one of vip, core, standard")
+	v.check(len(c.Customer.ID) <= maxShortText, "customer.id", "is at most 200 characters")
+	v.check(languageOK(c.Customer.Language), "customer.language", "must be zh or en")
+	v.check(textOK(c.Subject, 1, maxSubject), "subject", "is required, at most 500 characters")
+	v.check(textOK(c.Body, 0, maxBody), "body", "is at most 100000 characters")
+	return v.err()
+}
+
+// Receive opens a ticket: the clocks start now, at the default priority for the customer's tier.
+func Receive(c ReceiveTicket, id uuid.UUID, number, accessCodeHash string, now time.Time, p SLAPolicy) ([]Event, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return []Event{TicketReceived{
+		TicketID: id, Number: number, AccessCodeHash: accessCodeHash,
+		Channel: c.Channel, Customer: c.Customer, Subject: c.Subject, Body: c.Body,
+		Priority: DefaultPriority, Team: DefaultTeam,
+		SLA: dueFrom(now, p.Target(c.Customer.Tier, DefaultPriority)),
+	}}, nil
+}
+
+// ClassifyTicket sets what the ticket is about and how urgent it is.
+type ClassifyTicket struct {
+	Category string
+	Priority Priority
+	Team     string
+	Rule     string // set when a configured rule, not a person, classified
+}
+
+// Classify is allowed from any open status; from received it moves to classified.
+func (t *Ticket) Classify(c ClassifyTicket, p SLAPolicy) ([]Event, error) {
+	var v validator
+	v.check(textOK(c.Category, 1, maxShortText), "category", "is required, at most 200 characters")
+	v.check(c.Priority.Valid(), "priority", "must be one of P1, P2, P3, P4")
+	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("classify", t.s.Status.Open()); err != nil {
+		return nil, err
+	}
+	team := strings.TrimSpace(c.Team)
+	if team == "" {
+		team = t.s.Team
+	}
+	return []Event{TicketClassified{Category: c.Category, Priority: c.Priority, Team: team, Rule: c.Rule, SLA: t.s.dueFor(p, c.Priority)}}, nil
+}
+
+// Reprioritize changes the priority alone, as a tier rule does; no event when nothing changes.
+func (t *Ticket) Reprioritize(prio Priority, rule string, p SLAPolicy) ([]Event, error) {
+	var v validator
+	v.check(prio.Valid(), "priority", "must be one of P1, P2, P3, P4")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("reprioritize", t.s.Status.Open()); err != nil {
+		return nil, err
+	}
+	if prio == t.s.Priority {
+		return nil, nil
+	}
+	return []Event{TicketReprioritized{Priority: prio, Rule: rule, SLA: t.s.dueFor(p, prio)}}, nil
+}
+
+// AssignTicket names the agent; the application checks that the agent exists.
+type AssignTicket struct {
+	AgentID   uuid.UUID
+	AgentName string
+	Auto      bool
+	Rule      string
+}
+
+// Assign is allowed from received, classified, assigned and escalated. Assigning the
+// current assignee again changes nothing.
+func (t *Ticket) Assign(c AssignTicket) ([]Event, error) {
+	var v validator
+	v.check(c.AgentID != uuid.Nil, "agent_id", "is required")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("assign", t.in(StatusReceived, StatusClassified, StatusAssigned, StatusEscalated)); err != nil {
+		return nil, err
+	}
+	if t.s.Status == StatusAssigned && t.s.Assignee == c.AgentID {
+		return nil, nil
+	}
+	return []Event{TicketAssigned{AgentID: c.AgentID, AgentName: c.AgentName, Auto: c.Auto, Rule: c.Rule}}, nil
+}
+
+// EscalateTicket hands the ticket to a team; an empty team means the policy's escalation team.
+type EscalateTicket struct {
+	Team   string
+	Reason string
+}
+
+// Escalate is allowed from received, classified, assigned and waiting.
+func (t *Ticket) Escalate(c EscalateTicket, now time.Time, p SLAPolicy) ([]Event, error) {
+	var v validator
+	v.check(textOK(c.Reason, 1, maxReason), "reason", "is required, at most 2000 characters")
+	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("escalate", t.in(StatusReceived, StatusClassified, StatusAssigned, StatusWaiting)); err != nil {
+		return nil, err
+	}
+	return []Event{t.escalation(c, now, p)}, nil
+}
+
+func (t *Ticket) escalation(c EscalateTicket, now time.Time, p SLAPolicy) TicketEscalated {
+	team := strings.TrimSpace(c.Team)
+	if team == "" {
+		team = p.EscalationTeam
+	}
+	e := TicketEscalated{Team: team, Reason: c.Reason, Level: t.s.EscalationLevel + 1}
+	if t.s.Status == StatusWaiting {
+		due := t.s.shiftedDue(now)
+		e.SLA = &due
+	}
+	return e
+}
+
+// Reply posts a staff message: public to the customer, or an internal note.
+func (t *Ticket) Reply(body string, public bool) ([]Event, error) {
+	var v validator
+	v.check(textOK(body, 1, maxBody), "body", "is required, at most 100000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("reply", t.s.Status.Open()); err != nil {
+		return nil, err
+	}
+	return []Event{TicketReplied{Body: body, Public: public}}, nil
+}
+
+// Wait puts the ticket on hold for the customer; the SLA clocks pause.
+func (t *Ticket) Wait(reason string) ([]Event, error) {
+	var v validator
+	v.check(textOK(reason, 1, maxReason), "reason", "is required, at most 2000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("wait", t.in(StatusAssigned, StatusEscalated)); err != nil {
+		return nil, err
+	}
+	return []Event{TicketAwaitingCustomer{Reason: reason}}, nil
+}
+
+// Resolve is allowed from assigned, escalated and waiting.
+func (t *Ticket) Resolve(resolution string) ([]Event, error) {
+	var v validator
+	v.check(textOK(resolution, 1, maxBody), "resolution", "is required, at most 100000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("resolve", t.in(StatusAssigned, StatusEscalated, StatusWaiting)); err != nil {
+		return nil, err
+	}
+	return []Event{TicketResolved{Resolution: resolution}}, nil
+}
+
+// Reopen brings a resolved ticket back; the resolution clock starts again now.
+func (t *Ticket) Reopen(reason string, now time.Time, p SLAPolicy) ([]Event, error) {
+	var v validator
+	v.check(textOK(reason, 0, maxReason), "reason", "is at most 2000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("reopen", t.s.Status == StatusResolved); err != nil {
+		return nil, err
+	}
+	return []Event{t.reopening(reason, now, p)}, nil
+}
+
+func (t *Ticket) reopening(reason string, now time.Time, p SLAPolicy) TicketReopened {
+	target := p.Target(t.s.Customer.Tier, t.s.Priority)
+	return TicketReopened{Reason: reason, SLA: SLADue{FirstResponseDue: t.s.SLA.FirstResponseDue, ResolutionDue: now.Add(target.Resolution)}}
+}
+
+// Close ends a resolved ticket for good.
+func (t *Ticket) Close() ([]Event, error) {
+	if err := t.require("close", t.s.Status == StatusResolved); err != nil {
+		return nil, err
+	}
+	return []Event{TicketClosed{}}, nil
+}
+
+// CustomerReply is the customer's message from the portal: it resumes a waiting ticket
+// and reopens a resolved one.
+func (t *Ticket) CustomerReply(body string, now time.Time, p SLAPolicy) ([]Event, error) {
+	var v validator
+	v.check(textOK(body, 1, maxBody), "body", "is required, at most 100000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := t.require("customer reply", t.s.Status.Open() || t.s.Status == StatusResolved); err != nil {
+		return nil, err
+	}
+	e := CustomerReplied{Body: body}
+	if t.s.Status == StatusWaiting {
+		due := t.s.shiftedDue(now)
+		e.SLA = &due
+	}
+	if t.s.Status == StatusResolved {
+		return []Event{e, t.reopening("customer replied", now, p)}, nil
+	}
+	return []Event{e}, nil
+}
+
+// Rate records the customer's score, once per resolution, while resolved or closed.
+func (t *Ticket) Rate(score int, comment string) ([]Event, error) {
+	var v validator
+	v.check(score >= 1 && score <= 5, "score", "must be an integer from 1 to 5")
+	v.check(textOK(comment, 0, maxReason), "comment", "is at most 2000 characters")
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	rateable := (t.s.Status == StatusResolved || t.s.Status == StatusClosed) && t.s.RatedFor < t.s.Resolutions
+	if err := t.require("rate", rateable); err != nil {
+		return nil, err
+	}
+	return []Event{TicketRated{Score: score, Comment: comment}}, nil
+}
+
+func (t *Ticket) require(command string, ok bool) error {
+	if !t.Exists() {
+		return ErrNotFound
+	}
+	if !ok {
+		return &TransitionError{Command: command, From: t.s.Status}
+	}
+	return nil
+}
+
+func (t *Ticket) in(statuses ...Status) bool {
+	for _, s := range statuses {
+		if t.s.Status == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,142 @@
+package domain
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// Status is where a ticket stands in its life.
+type Status string
+
+// The statuses of API.md. Open ones are the first five.
+const (
+	StatusReceived   Status = "received"
+	StatusClassified Status = "classified"
+	StatusAssigned   Status = "assigned"
+	StatusEscalated  Status = "escalated"
+	StatusWaiting    Status = "waiting"
+	StatusResolved   Status = "resolved"
+	StatusClosed     Status = "closed"
+)
+
+// Open reports whether work on the ticket is still expected.
+func (s Status) Open() bool {
+	switch s {
+	case StatusReceived, StatusClassified, StatusAssigned, StatusEscalated, StatusWaiting:
+		return true
+	}
+	return false
+}
+
+// Statuses lists every status, open ones first.
+func Statuses() []Status {
+	return []Status{StatusReceived, StatusClassified, StatusAssigned, StatusEscalated, StatusWaiting, StatusResolved, StatusClosed}
+}
+
+// Tier is the customer's service level; it selects the SLA targets.
+type Tier string
+
+// Customer tiers.
+const (
+	TierVIP      Tier = "vip"
+	TierCore     Tier = "core"
+	TierStandard Tier = "standard"
+)
+
+// Valid reports whether t is a known tier.
+func (t Tier) Valid() bool { return t == TierVIP || t == TierCore || t == TierStandard }
+
+// Priority orders work: P1 is the most urgent.
+type Priority string
+
+// Priorities, most urgent first.
+const (
+	P1 Priority = "P1"
+	P2 Priority = "P2"
+	P3 Priority = "P3"
+	P4 Priority = "P4"
+)
+
+// DefaultPriority is what an unclassified ticket counts as.
+const DefaultPriority = P3
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool { return p == P1 || p == P2 || p == P3 || p == P4 }
+
+// Rank is 1 for P1 … 4 for P4, and 5 for anything else, so lower sorts first.
+func (p Priority) Rank() int {
+	if !p.Valid() {
+		return 5
+	}
+	return int(p[1] - '0')
+}
+
+// Raised returns the priority one level more urgent, never above P1.
+func (p Priority) Raised() Priority {
+	switch p {
+	case P2:
+		return P1
+	case P3:
+		return P2
+	case P4:
+		return P3
+	}
+	return P1
+}
+
+// Channel is where a request came in.
+type Channel string
+
+// Channels.
+const (
+	ChannelEmail Channel = "email"
+	ChannelWeb   Channel = "web"
+	ChannelChat  Channel = "chat"
+	ChannelPhone Channel = "phone"
+	ChannelAPI   Channel = "api"
+)
+
+// Valid reports whether c is a known channel.
+func (c Channel) Valid() bool {
+	switch c {
+	case ChannelEmail, ChannelWeb, ChannelChat, ChannelPhone, ChannelAPI:
+		return true
+	}
+	return false
+}
+
+// Customer is who asked. Language picks the notification templates (zh or en).
+type Customer struct {
+	ID       string `json:"id,omitempty"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Tier     Tier   `json:"tier"`
+	Language string `json:"language,omitempty"`
+}
+
+// DefaultTeam receives tickets classified without a team.
+const DefaultTeam = "support"
+
+// Field limits, counted in characters (runes), so Chinese text gets the same room as English.
+const (
+	maxShortText = 200
+	maxSubject   = 500
+	maxBody      = 100_000
+	maxReason    = 2_000
+)
+
+func textOK(s string, min, max int) bool {
+	n := utf8.RuneCountInString(strings.TrimSpace(s))
+	return n >= min && utf8.RuneCountInString(s) <= max
+}
+
+func emailOK(s string) bool {
+	if s == "" || len(s) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s
+}
+
+func languageOK(s string) bool { return s == "" || s == "zh" || s == "en" }
