@@ -1,0 +1,47 @@
+package application
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Deps are what command handlers share: the store, the clock, the SLA policy, the
+// secret deriver, and optionally the auto-router.
+type Deps struct {
+	Store   EventStore
+	Clock   Clock
+	Policy  domain.SLAPolicy
+	Secrets *Secrets
+	// Router picks an agent for {"auto":true}; nil means auto-assignment is unavailable.
+	Router AgentPicker
+}
+
+// AgentPicker chooses the agent a ticket should go to (skills, load, presence). It returns
+// an error wrapping ErrNotFound when no agent can take the ticket now.
+type AgentPicker interface {
+	Pick(ctx context.Context, ticket domain.TicketState) (domain.AgentState, error)
+}
+
+// TicketResult is a ticket after a command.
+type TicketResult struct {
+	Ticket   domain.TicketState
+	Appended []Record
+	Replayed bool
+}
+
+// ticketUpdate runs a decision on one existing ticket.
+func ticketUpdate(ctx context.Context, d Deps, id uuid.UUID, meta CommandMeta,
+	decide func(*domain.Ticket, time.Time) ([]domain.Event, error)) (TicketResult, error) {
+	out, err := update(ctx, d, TicketStream(id), meta, FoldTicket, decide)
+	if err != nil {
+		return TicketResult{}, err
+	}
+	if !out.Agg.Exists() {
+		return TicketResult{}, ErrNotFound
+	}
+	return TicketResult{Ticket: out.Agg.State(), Appended: out.Appended, Replayed: out.Replayed}, nil
+}
