@@ -117,7 +117,7 @@ func Register(c RegisterAgent, id uuid.UUID) ([]Event, error) {
 	var v validator
 	v.check(textOK(c.Name, 1, maxShortText), "name", "is required, at most 200 characters")
 	v.check(emailOK(c.Email), "email", "must be an email address")
-	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	v.check(textOK(c.Team, 0, maxShortText), "team", "is at most 200 characters")
 	v.check(c.Capacity >= 1 && c.Capacity <= 1000, "capacity", "must be from 1 to 1000")
 	v.check(len(c.Skills) <= 50, "skills", "at most 50")
 	for _, s := range c.Skills {

@@ -22,7 +22,7 @@ func (c ReceiveTicket) Validate() error {
 	v.check(textOK(c.Customer.Name, 1, maxShortText), "customer.name", "is required, at most 200 characters")
 	v.check(emailOK(c.Customer.Email), "customer.email", "must be an email address")
 	v.check(c.Customer.Tier.Valid(), "customer.tier", "must be one of vip, core, standard")
-	v.check(len(c.Customer.ID) <= maxShortText, "customer.id", "is at most 200 characters")
+	v.check(textOK(c.Customer.ID, 0, maxShortText), "customer.id", "is at most 200 characters")
 	v.check(languageOK(c.Customer.Language), "customer.language", "must be zh or en")
 	v.check(textOK(c.Subject, 1, maxSubject), "subject", "is required, at most 500 characters")
 	v.check(textOK(c.Body, 0, maxBody), "body", "is at most 100000 characters")
@@ -55,7 +55,7 @@ func (t *Ticket) Classify(c ClassifyTicket, p SLAPolicy) ([]Event, error) {
 	var v validator
 	v.check(textOK(c.Category, 1, maxShortText), "category", "is required, at most 200 characters")
 	v.check(c.Priority.Valid(), "priority", "must be one of P1, P2, P3, P4")
-	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	v.check(textOK(c.Team, 0, maxShortText), "team", "is at most 200 characters")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ type EscalateTicket struct {
 func (t *Ticket) Escalate(c EscalateTicket, now time.Time, p SLAPolicy) ([]Event, error) {
 	var v validator
 	v.check(textOK(c.Reason, 1, maxReason), "reason", "is required, at most 2000 characters")
-	v.check(len(c.Team) <= maxShortText, "team", "is at most 200 characters")
+	v.check(textOK(c.Team, 0, maxShortText), "team", "is at most 200 characters")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
