@@ -111,7 +111,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 	case TicketAwaitingCustomer:
 		s.StatusBeforeWait, s.Status, s.WaitingSince = s.Status, StatusWaiting, at
 	case TicketResolved:
-		t.resume(at, nil)
+		due := s.shiftedDue(at) // resolving a waiting ticket ends the wait: the wait must not count
+		t.resume(at, &due)
 		s.Status, s.ResolvedAt = StatusResolved, at
 		s.Resolutions++
 		if s.FirstRespondedAt.IsZero() {
@@ -157,13 +158,21 @@ func (t *Ticket) resume(at time.Time, due *SLADue) {
 	}
 }
 
-// shiftedDue is what the due times become if a wait ends at `now`.
+// shiftedDue is what the due times become if a wait ends at `now`. Only a due still ahead
+// when the wait began moves: a clock already past it was breached (or met late) before the
+// wait, and waiting must not forgive that.
 func (s TicketState) shiftedDue(now time.Time) SLADue {
 	if s.WaitingSince.IsZero() {
 		return s.SLA
 	}
 	waited := now.Sub(s.WaitingSince)
-	return SLADue{FirstResponseDue: s.SLA.FirstResponseDue.Add(waited), ResolutionDue: s.SLA.ResolutionDue.Add(waited)}
+	shift := func(due time.Time) time.Time {
+		if due.Before(s.WaitingSince) {
+			return due
+		}
+		return due.Add(waited)
+	}
+	return SLADue{FirstResponseDue: shift(s.SLA.FirstResponseDue), ResolutionDue: shift(s.SLA.ResolutionDue)}
 }
 
 // dueFor computes the due times for the ticket's clocks under a (new) priority.
