@@ -129,7 +129,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (Princip
 		return Principal{}, ErrUnauthorized
 	}
 	if SecretMatches(token, a.adminHash) {
-		return Principal{Role: RoleAdmin, Subject: "admin"}, nil
+		return Principal{Role: RoleAdmin}, nil
 	}
 	h := HashSecret(token)
 	now := time.Now()

@@ -1,0 +1,113 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+type registerAgentRequest struct {
+	Name     string   `json:"name"`
+	Email    string   `json:"email"`
+	Team     string   `json:"team"`
+	Skills   []string `json:"skills"`
+	Capacity int      `json:"capacity"`
+	Language string   `json:"language"`
+}
+
+type presenceRequest struct {
+	Online *bool `json:"online"`
+}
+
+type tokenRequest struct {
+	Role    application.Role `json:"role"`
+	Subject string           `json:"subject"`
+}
+
+func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
+	var req registerAgentRequest
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &req, false)
+	}
+	var meta application.CommandMeta
+	if err == nil {
+		meta, err = commandMeta(r, principal(r), body)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	res, err := s.Commands.RegisterAgent.Handle(r.Context(), application.RegisterAgent{
+		Name: req.Name, Email: req.Email, Team: req.Team, Skills: req.Skills, Capacity: req.Capacity, Language: req.Language,
+	}, meta)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/agents/"+res.Agent.ID.String())
+	writeJSON(w, http.StatusCreated, map[string]string{"id": res.Agent.ID.String(), "token": res.Token})
+}
+
+// setPresence: an agent may change only its own presence; supervisors and admins any.
+func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeProblem(w, r, fmt.Errorf("%w: not an agent id", domain.ErrNotFound))
+		return
+	}
+	p := principal(r)
+	if p.Role == application.RoleAgent && p.Subject != id.String() {
+		s.writeProblem(w, r, fmt.Errorf("%w: an agent sets only its own presence", application.ErrForbidden))
+		return
+	}
+	var req presenceRequest
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &req, false)
+	}
+	var meta application.CommandMeta
+	if err == nil {
+		meta, err = commandMeta(r, p, body)
+	}
+	if err == nil && req.Online == nil {
+		err = fieldError("online", "is required: true or false")
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	a, err := s.Commands.SetPresence.Handle(r.Context(), application.SetAgentPresence{AgentID: id, Online: *req.Online}, meta)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": a.ID, "online": a.Online})
+}
+
+func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
+	var req tokenRequest
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &req, false)
+	}
+	var meta application.CommandMeta
+	if err == nil {
+		meta, err = commandMeta(r, principal(r), body)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	token, err := s.Commands.IssueToken.Handle(r.Context(), application.IssueToken{Role: req.Role, Subject: req.Subject}, meta)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"token": token})
+}

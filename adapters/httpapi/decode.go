@@ -1,0 +1,129 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 1 << 20
+
+// readBody reads a JSON request body: at most 1 MiB, JSON media type, valid UTF-8.
+// An empty body is returned as nil (commands that need no fields accept it).
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errTooLarge
+		}
+		return nil, fmt.Errorf("%w: reading the body: %v", errMalformed, err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	if ct := r.Header.Get("Content-Type"); !isJSONMediaType(ct) {
+		return nil, fmt.Errorf("%w: Content-Type %q; send application/json", errMediaType, ct)
+	}
+	if !utf8.Valid(body) {
+		return nil, fmt.Errorf("%w: the body is not valid UTF-8", errMalformed)
+	}
+	return body, nil
+}
+
+func isJSONMediaType(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return false
+	}
+	return mt == "application/json" || (strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+}
+
+// decodeStrict decodes one JSON object into v, refusing unknown fields, wrong types and
+// trailing data. A nil body decodes as {} when allowEmpty, else it is malformed.
+func decodeStrict(body []byte, v any, allowEmpty bool) error {
+	if body == nil {
+		if allowEmpty {
+			return nil
+		}
+		return fmt.Errorf("%w: a JSON body is required", errMalformed)
+	}
+	if b := bytes.TrimSpace(body); len(b) == 0 || b[0] != '{' {
+		return fmt.Errorf("%w: the body must be a JSON object", errMalformed)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %s", errMalformed, describeJSONError(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: data after the JSON object", errMalformed)
+	}
+	return nil
+}
+
+func describeJSONError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q must be %s", te.Field, te.Type.String())
+	}
+	return err.Error()
+}
+
+// requestHash identifies a request for idempotency: method, path and canonical body.
+func requestHash(r *http.Request, body []byte) string {
+	canon := []byte("{}")
+	if body != nil {
+		if c, err := application.CanonicalJSON(body); err == nil {
+			canon = c
+		}
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
+	h.Write(canon)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// parseIfMatch reads `If-Match: "<version>"` (a weak W/ prefix is tolerated); absent or
+// `*` means no precondition.
+func parseIfMatch(r *http.Request) (*int64, error) {
+	raw := strings.TrimSpace(r.Header.Get("If-Match"))
+	if raw == "" || raw == "*" {
+		return nil, nil
+	}
+	raw = strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
+	v, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || v < 0 {
+		return nil, fmt.Errorf("%w: If-Match must be a version such as \"3\"", errMalformed)
+	}
+	return &v, nil
+}
+
+// parseIdempotencyKey reads the Idempotency-Key header: printable ASCII, at most 255.
+func parseIdempotencyKey(r *http.Request) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if len(k) > 255 {
+		return "", fmt.Errorf("%w: Idempotency-Key is at most 255 characters", errMalformed)
+	}
+	for _, c := range k {
+		if c < 0x21 || c > 0x7e {
+			return "", fmt.Errorf("%w: Idempotency-Key must be printable ASCII without spaces", errMalformed)
+		}
+	}
+	return k, nil
+}

@@ -1,0 +1,90 @@
+// Package httpapi is the HTTP adapter: the public contract of ../shared/API.md on gorilla/mux.
+// It turns requests into commands and queries, and maps the closed set of error kinds to
+// problem documents in one place (problems.go).
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Options are the server's dependencies. Commands, Store, Auth and Registry are required.
+type Options struct {
+	Commands *application.Commands
+	Store    application.EventStore
+	Auth     *application.Authenticator
+	Clock    application.Clock
+	Logger   *slog.Logger
+	Registry *prometheus.Registry
+	// ReadSide serves the projection-backed reads (queues, KPIs, portal, agents).
+	ReadSide ReadSide
+	// Ready reports whether the stores are reachable and projections caught up.
+	Ready func(ctx context.Context) error
+	// PortalLimiter throttles portal look-ups per client address.
+	PortalLimiter *Limiter
+}
+
+// Server serves the API.
+type Server struct {
+	Options
+	log     *slog.Logger
+	metrics *metrics
+	router  *mux.Router
+}
+
+// New builds the server and its routes.
+func New(o Options) *Server {
+	if o.Clock == nil {
+		o.Clock = application.SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PortalLimiter == nil {
+		o.PortalLimiter = NewLimiter(20, time.Minute)
+	}
+	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Request-ID") == "" {
+		r.Header.Set("X-Request-ID", uuid.NewString())
+	}
+	w.Header().Set("X-Request-ID", r.Header.Get("X-Request-ID"))
+	s.router.ServeHTTP(w, r)
+}
+
+// commandMeta collects what every command carries from the request.
+func commandMeta(r *http.Request, p application.Principal, body []byte) (application.CommandMeta, error) {
+	key, err := parseIdempotencyKey(r)
+	if err != nil {
+		return application.CommandMeta{}, err
+	}
+	ifMatch, err := parseIfMatch(r)
+	if err != nil {
+		return application.CommandMeta{}, err
+	}
+	corr := r.Header.Get("X-Correlation-ID")
+	if corr == "" || len(corr) > 200 {
+		corr = r.Header.Get("X-Request-ID")
+	}
+	meta := application.CommandMeta{
+		Actor: p.Actor(), CorrelationID: corr, CausationID: r.Header.Get("X-Request-ID"),
+		IdempotencyKey: key, ExpectedVersion: ifMatch,
+	}
+	if key != "" {
+		meta.RequestHash = requestHash(r, body)
+	}
+	return meta, nil
+}

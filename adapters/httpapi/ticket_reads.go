@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// receivedResponse is the answer to POST /tickets: the only place the access code shows.
+type receivedResponse struct {
+	ID         string        `json:"id"`
+	Number     string        `json:"number"`
+	AccessCode string        `json:"access_code"`
+	Status     domain.Status `json:"status"`
+	Version    int64         `json:"version"`
+}
+
+func (s *Server) receiveTicket(w http.ResponseWriter, r *http.Request) {
+	var req receiveRequest
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &req, false)
+	}
+	var meta application.CommandMeta
+	if err == nil {
+		meta, err = commandMeta(r, principal(r), body)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	res, err := s.Commands.Receive.Handle(r.Context(), application.ReceiveTicket{Channel: req.Channel, Customer: req.Customer, Subject: req.Subject, Body: req.Body}, meta)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	t := res.Ticket
+	w.Header().Set("Location", "/tickets/"+t.ID.String())
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(t.Version, 10)))
+	writeJSON(w, http.StatusCreated, receivedResponse{ID: t.ID.String(), Number: t.Number, AccessCode: res.AccessCode, Status: t.Status, Version: t.Version})
+}
+
+// getTicket folds the ticket's stream; ?as_of= replays it up to a moment (auditors,
+// supervisors and admins only).
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var asOf time.Time
+	if raw := r.URL.Query().Get("as_of"); raw != "" {
+		if !hasRole(principal(r), auditRoles) {
+			s.writeProblem(w, r, fmt.Errorf("%w: as_of is for auditors, supervisors and admins", application.ErrForbidden))
+			return
+		}
+		if asOf, err = time.Parse(time.RFC3339Nano, raw); err != nil {
+			s.writeProblem(w, r, fieldError("as_of", "must be an RFC 3339 time"))
+			return
+		}
+	}
+	t, err := application.GetTicket(r.Context(), s.Store, id, asOf)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	now := s.Clock.Now()
+	if !asOf.IsZero() {
+		now = asOf
+	}
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(t.Version, 10)))
+	writeJSON(w, http.StatusOK, application.NewTicketView(t, now))
+}
+
+// EventView is one event as GET /tickets/{id}/events shows it.
+type EventView struct {
+	Position       uint64               `json:"position"`
+	Version        int64                `json:"version"`
+	ID             string               `json:"id"`
+	Type           string               `json:"type"`
+	OccurredAt     application.JSONTime `json:"occurred_at"`
+	Actor          string               `json:"actor"`
+	Rule           string               `json:"rule,omitempty"`
+	Data           any                  `json:"data"`
+	CorrelationID  string               `json:"correlation_id"`
+	CausationID    string               `json:"causation_id"`
+	IdempotencyKey string               `json:"idempotency_key,omitempty"`
+	Hash           string               `json:"hash"`
+	PrevHash       string               `json:"prev_hash"`
+}
+
+func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	recs, err := application.TicketEvents(r.Context(), s.Store, id)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	out := make([]EventView, len(recs))
+	for i, rec := range recs {
+		out[i] = EventView{
+			Position: rec.Position, Version: rec.Version, ID: rec.ID.String(), Type: rec.Type,
+			OccurredAt: application.JSONTime(rec.Meta.OccurredAt), Actor: rec.Meta.Actor, Rule: rec.Meta.Rule,
+			Data: rawJSON(rec.Data), CorrelationID: rec.Meta.CorrelationID, CausationID: rec.Meta.CausationID,
+			IdempotencyKey: rec.Meta.IdempotencyKey, Hash: rec.Hash, PrevHash: rec.PrevHash,
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) {
+	if len(r) == 0 {
+		return []byte("null"), nil
+	}
+	return r, nil
+}
+
+func fieldError(field, message string) error {
+	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Message: message}}}
+}

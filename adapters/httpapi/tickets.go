@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Request bodies. Unknown fields are refused by decodeStrict.
+type (
+	receiveRequest struct {
+		Channel  domain.Channel  `json:"channel"`
+		Customer domain.Customer `json:"customer"`
+		Subject  string          `json:"subject"`
+		Body     string          `json:"body"`
+	}
+	classifyRequest struct {
+		Category string          `json:"category"`
+		Priority domain.Priority `json:"priority"`
+		Team     string          `json:"team"`
+	}
+	assignRequest struct {
+		AgentID *string `json:"agent_id"`
+		Auto    bool    `json:"auto"`
+	}
+	escalateRequest struct {
+		Team   string `json:"team"`
+		Reason string `json:"reason"`
+	}
+	replyRequest struct {
+		Body   string `json:"body"`
+		Public *bool  `json:"public"`
+	}
+	reasonRequest struct {
+		Reason string `json:"reason"`
+	}
+	resolveRequest struct {
+		Resolution string `json:"resolution"`
+	}
+)
+
+// ticketCommand runs the shared part of every command on an existing ticket: parse the
+// id, read and decode the body, collect the metadata, run, and answer with the ticket.
+func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, uuid.UUID, B, application.CommandMeta) (application.TicketResult, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		var req B
+		body, err := readBody(w, r)
+		if err == nil {
+			err = decodeStrict(body, &req, allowEmpty)
+		}
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		meta, err := commandMeta(r, principal(r), body)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		res, err := run(r.Context(), id, req, meta)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		s.writeTicket(w, http.StatusOK, res.Ticket)
+	}
+}
+
+// pathID parses the {id} of the path; a malformed id names no ticket, so it is a 404.
+func pathID(r *http.Request) (uuid.UUID, error) {
+	id, err := uuid.Parse(mux.Vars(r)["id"])
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("%w: %q is not a ticket id", domain.ErrNotFound, mux.Vars(r)["id"])
+	}
+	return id, nil
+}
+
+func (s *Server) writeTicket(w http.ResponseWriter, status int, t domain.TicketState) {
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(t.Version, 10)))
+	writeJSON(w, status, application.NewTicketView(t, s.Clock.Now()))
+}
+
+func (s *Server) classifyTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b classifyRequest, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: b.Category, Priority: b.Priority, Team: b.Team}}, m)
+	})(w, r)
+}
+
+func (s *Server) assignTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b assignRequest, m application.CommandMeta) (application.TicketResult, error) {
+		c := application.AssignTicket{TicketID: id, Auto: b.Auto}
+		if b.AgentID != nil {
+			agent, err := uuid.Parse(*b.AgentID)
+			if err != nil || agent == uuid.Nil {
+				return application.TicketResult{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "agent_id", Message: "must be an agent's id"}}}
+			}
+			c.AgentID = agent
+		}
+		return s.Commands.Assign.Handle(ctx, c, m)
+	})(w, r)
+}
+
+func (s *Server) escalateTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b escalateRequest, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: b.Team, Reason: b.Reason}}, m)
+	})(w, r)
+}
+
+func (s *Server) replyToTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b replyRequest, m application.CommandMeta) (application.TicketResult, error) {
+		public := b.Public == nil || *b.Public // a reply is public unless marked as a note
+		return s.Commands.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
+	})(w, r)
+}
+
+func (s *Server) waitOnCustomer(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b reasonRequest, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: b.Reason}, m)
+	})(w, r)
+}
+
+func (s *Server) resolveTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b resolveRequest, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: b.Resolution}, m)
+	})(w, r)
+}
+
+func (s *Server) reopenTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, b reasonRequest, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Reopen.Handle(ctx, application.ReopenTicket{TicketID: id, Reason: b.Reason}, m)
+	})(w, r)
+}
+
+func (s *Server) closeTicket(w http.ResponseWriter, r *http.Request) {
+	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, _ struct{}, m application.CommandMeta) (application.TicketResult, error) {
+		return s.Commands.Close.Handle(ctx, application.CloseTicket{TicketID: id}, m)
+	})(w, r)
+}

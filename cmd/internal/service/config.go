@@ -1,0 +1,78 @@
+// Package service is the one builder that wires the engine from configuration: used by
+// ticketd, ticketctl and the component tests alike, so they run the same assembly.
+package service
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Config is the engine's configuration: flags, with environment variables as defaults.
+type Config struct {
+	Addr       string // --addr / TICKETS_ADDR
+	Data       string // --data / TICKETS_DATA
+	EventStore string // --eventstore / TICKETS_EVENTSTORE: "" (embedded), memory:, postgres://…, esdb://…
+	ReadModel  string // --readmodel / TICKETS_READMODEL: "" (memory) or postgres://…
+	PubSub     string // --pubsub / TICKETS_PUBSUB: "" (in process) or nats://…
+	SLAPolicy  string // --sla-policy / TICKETS_SLA_POLICY: YAML or JSON file
+	AdminToken string // TICKETS_ADMIN_TOKEN (environment only: never on a command line)
+	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
+	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
+}
+
+// RegisterFlags declares the shared flags on fs, with defaults from the environment.
+func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("TICKETS_ADDR", "127.0.0.1:8080"), "listen address (`host:port`; :0 picks a free port) [TICKETS_ADDR]")
+	fs.StringVar(&c.Data, "data", env("TICKETS_DATA", "./data"), "data `directory` of the embedded event store, admin token and server key [TICKETS_DATA]")
+	fs.StringVar(&c.EventStore, "eventstore", env("TICKETS_EVENTSTORE", ""), "event store: empty = embedded in --data; memory: (tests); postgres://…; esdb://… [TICKETS_EVENTSTORE]")
+	fs.StringVar(&c.ReadModel, "readmodel", env("TICKETS_READMODEL", ""), "read models: empty = in memory, rebuilt at start; postgres://… [TICKETS_READMODEL]")
+	fs.StringVar(&c.PubSub, "pubsub", env("TICKETS_PUBSUB", ""), "projection bus: empty = in process; nats://… (JetStream) [TICKETS_PUBSUB]")
+	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
+	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
+	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
+	c.SecretKey = getenv("TICKETS_SECRET_KEY")
+}
+
+// Parse reads flags (before any positional arguments) and returns the rest.
+func Parse(name string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.RegisterFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), c.Validate()
+}
+
+// Validate checks the configuration before anything starts.
+func (c Config) Validate() error {
+	switch {
+	case c.EventStore == "", c.EventStore == "memory:", strings.HasPrefix(c.EventStore, "postgres://"),
+		strings.HasPrefix(c.EventStore, "postgresql://"), strings.HasPrefix(c.EventStore, "esdb://"),
+		strings.HasPrefix(c.EventStore, "esdb+discover://"):
+	default:
+		return fmt.Errorf("--eventstore: %q is not empty, memory:, postgres://… or esdb://…", c.EventStore)
+	}
+	if c.ReadModel != "" && !strings.HasPrefix(c.ReadModel, "postgres://") && !strings.HasPrefix(c.ReadModel, "postgresql://") {
+		return fmt.Errorf("--readmodel: %q is not empty or postgres://…", c.ReadModel)
+	}
+	if c.PubSub != "" && !strings.HasPrefix(c.PubSub, "nats://") {
+		return fmt.Errorf("--pubsub: %q is not empty or nats://…", c.PubSub)
+	}
+	if c.SLAPolicy != "" {
+		if _, err := os.Stat(c.SLAPolicy); err != nil {
+			return fmt.Errorf("--sla-policy: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/ticketengine/ticketengine/adapters/httpapi"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Service is the assembled engine.
+type Service struct {
+	Config   Config
+	Store    application.EventStore
+	Commands *application.Commands
+	Auth     *application.Authenticator
+	Policy   domain.SLAPolicy
+	Registry *prometheus.Registry
+	HTTP     http.Handler
+	Log      *slog.Logger
+	// AdminTokenCreated is set when this start generated the admin token (print it once).
+	AdminTokenCreated bool
+	AdminToken        string
+
+	background []func(ctx context.Context) error
+	closers    []func() error
+	wg         sync.WaitGroup
+	runErr     chan error
+}
+
+// Build wires everything from the configuration. It opens stores and applies
+// migrations, but starts nothing in the background until Start.
+func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Service{Config: cfg, Log: log, Registry: prometheus.NewRegistry(), runErr: make(chan error, 16)}
+	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ok := false
+	defer func() {
+		if !ok {
+			_ = s.Close()
+		}
+	}()
+	policy, err := loadPolicy(cfg.SLAPolicy)
+	if err != nil {
+		return nil, err
+	}
+	s.Policy = policy
+	key, err := cfg.serverKey()
+	if err != nil {
+		return nil, err
+	}
+	secrets, err := application.NewSecrets(key)
+	if err != nil {
+		return nil, err
+	}
+	if s.AdminToken, s.AdminTokenCreated, err = cfg.adminToken(); err != nil {
+		return nil, fmt.Errorf("admin token: %w", err)
+	}
+	store, err := openEventStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.Store = instrumentStore(store, s.Registry)
+	s.closers = append(s.closers, store.Close)
+	deps := application.Deps{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets}
+	s.Commands = application.NewCommands(deps)
+	s.Auth = application.NewAuthenticator(s.Store, s.AdminToken)
+	s.HTTP = httpapi.New(httpapi.Options{
+		Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry,
+		Ready: s.ready,
+	})
+	ok = true
+	return s, nil
+}
+
+// ready reports whether the event store answers.
+func (s *Service) ready(ctx context.Context) error {
+	_, err := s.Store.ReadAll(ctx, 0, 1)
+	return err
+}
+
+// Start runs the background work (projections, policies) until ctx ends.
+func (s *Service) Start(ctx context.Context) {
+	for _, run := range s.background {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				s.Log.Error("background task stopped", slog.Any("err", err))
+				s.runErr <- err
+			}
+		}()
+	}
+}
+
+// Errors delivers failures of background tasks.
+func (s *Service) Errors() <-chan error { return s.runErr }
+
+// Wait blocks until the background work has stopped (after its context ended).
+func (s *Service) Wait() { s.wg.Wait() }
+
+// Close releases the stores, in reverse order of opening.
+func (s *Service) Close() error {
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i]())
+	}
+	s.closers = nil
+	return errors.Join(errs...)
+}
+
+// loadPolicy reads the SLA policy file, or returns the built-in default.
+func loadPolicy(path string) (domain.SLAPolicy, error) {
+	if path == "" {
+		return domain.DefaultSLAPolicy(), nil
+	}
+	return domain.SLAPolicy{}, fmt.Errorf("--sla-policy: policy files are not supported yet")
+}
