@@ -76,4 +76,3 @@ func (s *Server) portalRating(w http.ResponseWriter, r *http.Request) {
 		return s.Commands.Rate.Handle(ctx, application.RateTicket{TicketID: id, Score: b.Score, Comment: b.Comment}, m)
 	})(w, r)
 }
-
