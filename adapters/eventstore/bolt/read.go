@@ -1,0 +1,149 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// subscribePage is how many records a subscription reads per transaction. Handlers run
+// outside any transaction: a long read transaction would stop the writer from growing
+// the file's memory map, and a handler that appends would then wait on itself.
+const subscribePage = 512
+
+// ReadStream implements application.EventStore: a prefix scan of the streams index.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []application.Record
+	prefix := streamPrefix(stream)
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		events := tx.Bucket(bucketEvents)
+		c := tx.Bucket(bucketStreams).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if len(k) != len(prefix)+8 {
+				continue // a longer name sharing the bytes cannot occur, but never misread one
+			}
+			pos := be.Uint64(v)
+			raw := events.Get(v)
+			if raw == nil {
+				return fmt.Errorf("stream %s: index names position %d, which is missing", stream, pos)
+			}
+			r, err := decodeRecord(pos, raw)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt event store: read stream: %w", err)
+	}
+	return out, nil
+}
+
+// ReadAll implements application.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || after == ^uint64(0) {
+		return nil, nil
+	}
+	var out []application.Record
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.Seek(posKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			r, err := decodeRecord(be.Uint64(k), v)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bolt event store: read all: %w", err)
+	}
+	return out, nil
+}
+
+// Subscribe implements application.EventStore. It reads pages after the last position
+// handled; when a read finds nothing it waits for the next commit's broadcast, taken
+// before the read so that a commit between the read and the wait is not missed. Each
+// commit holds contiguous positions and commits are serial, so a page never has gaps.
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+	for {
+		wake := s.waitChan()
+		page, err := s.ReadAll(ctx, after, subscribePage)
+		if err != nil {
+			if s.isClosed() {
+				return ErrClosed
+			}
+			return err
+		}
+		for _, r := range page {
+			if err := handle(ctx, r); err != nil {
+				return err
+			}
+			after = r.Position
+		}
+		if len(page) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.stopped:
+			return ErrClosed
+		case <-wake:
+		}
+	}
+}
+
+func (s *Store) isClosed() bool {
+	select {
+	case <-s.stopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Backup writes a consistent copy of the whole file to w while appends go on: bbolt
+// copies the snapshot of one read transaction (tx.WriteTo). The copy is itself a store
+// file that Open accepts. A long backup holds that transaction open, which delays an
+// append that needs to grow the file's memory map until the backup ends.
+func (s *Store) Backup(ctx context.Context, w io.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		_, err := tx.WriteTo(ctxWriter{ctx: ctx, w: w})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("bolt event store: backup: %w", err)
+	}
+	return nil
+}
+
+// ctxWriter stops a copy when its context ends.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
