@@ -71,7 +71,7 @@ type config struct {
 	lockTimeout time.Duration
 	maxBatch    int
 	logger      *slog.Logger
-	gate        chan struct{} // tests only: the writer waits on it after taking a batch's first request
+	hold        func() // tests only: the writer calls it after taking a batch's first request
 }
 
 // WithLockTimeout sets how long Open waits for the file lock that another process holds

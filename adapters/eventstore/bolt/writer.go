@@ -99,8 +99,8 @@ func (s *Store) enqueue(ctx context.Context, req *appendReq) error {
 func (s *Store) runWriter(last uint64) {
 	defer close(s.done)
 	for first := range s.reqs {
-		if s.cfg.gate != nil {
-			<-s.cfg.gate
+		if s.cfg.hold != nil {
+			s.cfg.hold()
 		}
 		batch := s.takeBatch(first)
 		last = s.commit(batch, last)
