@@ -1,0 +1,124 @@
+package esdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Append implements application.EventStore. The expected version becomes the expected
+// revision (NoStream, or the revision of the stream's last event), so the server
+// refuses a stale write atomically. A retry with the same event ids at the same
+// expected version is acknowledged by the server without writing twice, and returns
+// the records as first stored.
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+	if err := checkBatch(stream, expected, records); err != nil {
+		return nil, err
+	}
+	events := make([]client.EventData, len(records))
+	for i, r := range records {
+		ev, err := toEventData(r)
+		if err != nil {
+			return nil, err
+		}
+		events[i] = ev
+	}
+	c, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	var revision client.ExpectedRevision = client.StreamRevision{Value: uint64(expected)}
+	if expected == application.NoStream {
+		revision = client.NoStream{}
+	}
+	res, err := c.AppendToStream(ctx, s.serverStream(stream), client.AppendToStreamOptions{ExpectedRevision: revision}, events...)
+	if err != nil {
+		s.checkClient(c, err)
+		return nil, appendError(stream, expected, err)
+	}
+	out := append([]application.Record(nil), records...)
+	// One event: the write result's commit position is the event's own. Several: the
+	// result names one position for the batch, so read the events back for theirs.
+	if len(out) == 1 && res.CommitPosition > 0 {
+		out[0].Position = res.CommitPosition
+		return out, nil
+	}
+	return s.readBack(ctx, stream, expected, out)
+}
+
+// checkBatch refuses records that do not continue the stream at expected, and streams
+// that ReadAll and Subscribe would never return.
+func checkBatch(stream string, expected int64, records []application.Record) error {
+	if !isAppStream(stream) {
+		return fmt.Errorf("esdb: stream %q has none of the engine's prefixes", stream)
+	}
+	if len(records) == 0 {
+		return fmt.Errorf("esdb: append to %s: no records", stream)
+	}
+	if expected < application.NoStream {
+		return fmt.Errorf("esdb: append to %s: expected version %d", stream, expected)
+	}
+	for i, r := range records {
+		if r.Stream != stream || r.Version != expected+1+int64(i) {
+			return fmt.Errorf("esdb: record %d has stream %q version %d, want %q version %d", i, r.Stream, r.Version, stream, expected+1+int64(i))
+		}
+	}
+	return nil
+}
+
+// readBack reads the records just appended (revisions expected+1…) for their positions,
+// and checks that they are the records sent.
+func (s *Store) readBack(ctx context.Context, stream string, expected int64, out []application.Record) ([]application.Record, error) {
+	stored, err := s.readStream(ctx, stream, uint64(expected+1), uint64(len(out)))
+	if err != nil {
+		return nil, fmt.Errorf("esdb: read back %s after append: %w", stream, err)
+	}
+	if len(stored) != len(out) {
+		return nil, fmt.Errorf("esdb: read back %s after append: %d events, want %d", stream, len(stored), len(out))
+	}
+	for i := range out {
+		if stored[i].ID != out[i].ID {
+			return nil, fmt.Errorf("esdb: read back %s v%d: event %s, want %s", stream, out[i].Version, stored[i].ID, out[i].ID)
+		}
+		out[i].Position = stored[i].Position
+	}
+	return out, nil
+}
+
+// appendError maps the client's wrong-expected-version error (the server sends it in
+// the response body; client v4 turns it into an *esdb.Error of that kind) to a
+// VersionConflictError.
+func appendError(stream string, expected int64, err error) error {
+	var e *client.Error
+	if errors.As(err, &e) && e.Code() == client.ErrorCodeWrongExpectedVersion {
+		return &application.VersionConflictError{Stream: stream, Expected: expected, Actual: actualVersion(e)}
+	}
+	return fmt.Errorf("esdb: append to %s: %w", stream, err)
+}
+
+// actualVersion reads the stream's current revision from the client's message
+// ("… expecting '1' but got '3'"); -1 for no stream, -2 when the message says nothing.
+func actualVersion(e *client.Error) int64 {
+	if e.Err() == nil {
+		return -2
+	}
+	_, got, ok := strings.Cut(e.Err().Error(), "but got '")
+	if !ok {
+		return -2
+	}
+	got, _, _ = strings.Cut(got, "'")
+	if got == "no_stream" {
+		return application.NoStream
+	}
+	v, err := strconv.ParseInt(got, 10, 64)
+	if err != nil {
+		return -2
+	}
+	return v
+}

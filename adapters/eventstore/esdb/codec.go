@@ -1,0 +1,102 @@
+package esdb
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// streamPrefixes are the application's stream kinds. Only streams with one of them are
+// the engine's: $all also holds system events ($…) and whatever else shares the
+// database, and both ReadAll and Subscribe skip those.
+var streamPrefixes = []string{
+	application.TicketStreamPrefix,
+	application.AgentStreamPrefix,
+	application.TokenStreamPrefix,
+	application.NumberStreamPrefix,
+}
+
+// serverStream is the EventStoreDB name of an application stream: the same name, after
+// the namespace if one is set.
+func (s *Store) serverStream(stream string) string { return s.namespace + stream }
+
+// appStream is the application stream of an EventStoreDB stream, if it is one of the
+// engine's: it has the namespace and then one of the known prefixes.
+func (s *Store) appStream(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, s.namespace)
+	if !ok {
+		return "", false
+	}
+	return rest, isAppStream(rest)
+}
+
+// isAppStream reports whether an application stream name has one of the known prefixes.
+func isAppStream(stream string) bool {
+	for _, p := range streamPrefixes {
+		if strings.HasPrefix(stream, p) && len(stream) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterPrefixes are the server-side subscription filter: the known prefixes after the
+// namespace.
+func (s *Store) filterPrefixes() []string {
+	out := make([]string, len(streamPrefixes))
+	for i, p := range streamPrefixes {
+		out[i] = s.namespace + p
+	}
+	return out
+}
+
+// envelope is the event's EventStoreDB metadata: everything of the Record that is not
+// already the event's id, stream, type or data. The id is kept too, so that a record
+// whose event id was changed (by a copy tool, say) is detected.
+type envelope struct {
+	ID       uuid.UUID            `json:"id"`
+	Version  int64                `json:"version"`
+	Meta     application.Metadata `json:"metadata"`
+	PrevHash string               `json:"prev_hash"`
+	Hash     string               `json:"hash"`
+}
+
+// toEventData turns a record into what the client appends: the record's id as the event
+// id (the application derives it from the idempotency key, so the server's duplicate
+// detection holds too), its type, and its data as JSON.
+func toEventData(r application.Record) (client.EventData, error) {
+	meta, err := json.Marshal(envelope{ID: r.ID, Version: r.Version, Meta: r.Meta, PrevHash: r.PrevHash, Hash: r.Hash})
+	if err != nil {
+		return client.EventData{}, fmt.Errorf("esdb: encode metadata of %s v%d: %w", r.Stream, r.Version, err)
+	}
+	if r.ID == uuid.Nil {
+		return client.EventData{}, fmt.Errorf("esdb: record %s v%d has no id", r.Stream, r.Version)
+	}
+	return client.EventData{EventID: r.ID, EventType: r.Type, ContentType: client.ContentTypeJson, Data: r.Data, Metadata: meta}, nil
+}
+
+// fromRecorded turns a recorded event of an application stream back into a record. The
+// stream version is the server's event number and the position the commit position in $all.
+func fromRecorded(stream string, ev *client.RecordedEvent) (application.Record, error) {
+	var env envelope
+	if err := json.Unmarshal(ev.UserMetadata, &env); err != nil {
+		return application.Record{}, fmt.Errorf("esdb: event %s in %s: metadata is not the engine's: %w", ev.EventID, ev.StreamID, err)
+	}
+	if env.ID != ev.EventID {
+		return application.Record{}, fmt.Errorf("esdb: event %s in %s: metadata names event %s", ev.EventID, ev.StreamID, env.ID)
+	}
+	var data json.RawMessage
+	if len(ev.Data) > 0 {
+		data = json.RawMessage(ev.Data)
+	}
+	return application.Record{
+		ID: ev.EventID, Stream: stream, Version: int64(ev.EventNumber), Position: ev.Position.Commit,
+		Type: ev.EventType, Data: data, Meta: env.Meta, PrevHash: env.PrevHash, Hash: env.Hash,
+	}, nil
+}

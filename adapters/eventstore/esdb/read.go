@@ -1,0 +1,134 @@
+package esdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// pageSize is how many events one read call asks for.
+const pageSize = 512
+
+// ReadStream implements application.EventStore. A stream that does not exist reads as
+// empty.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	var out []application.Record
+	for {
+		page, err := s.readStream(ctx, stream, uint64(len(out)), pageSize)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < pageSize {
+			return out, nil
+		}
+	}
+}
+
+// readStream reads up to count events of a stream forwards from a revision.
+func (s *Store) readStream(ctx context.Context, stream string, from, count uint64) ([]application.Record, error) {
+	c, err := s.current()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.StreamRevision{Value: from}}, count)
+	if err != nil {
+		s.checkClient(c, err)
+		return nil, fmt.Errorf("esdb: read %s: %w", stream, err)
+	}
+	defer rs.Close()
+	var out []application.Record
+	for {
+		ev, err := rs.Recv()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		var e *client.Error
+		if errors.As(err, &e) && e.Code() == client.ErrorCodeResourceNotFound {
+			return nil, nil
+		}
+		if err != nil {
+			s.checkClient(c, err)
+			return nil, fmt.Errorf("esdb: read %s: %w", stream, err)
+		}
+		r, err := fromRecorded(stream, ev.OriginalEvent())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+}
+
+// ReadAll implements application.EventStore. It reads $all forwards from the position
+// (the server's start is inclusive, so the event at `after` itself is skipped) and keeps
+// only the engine's streams, reading on until it has `limit` records or reaches the end.
+// The client v4 has no server-side filter for reads of $all, only for subscriptions.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+	var out []application.Record
+	from := after
+	for limit > 0 && len(out) < limit {
+		page, last, n, err := s.readAllPage(ctx, from, after, limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if n < pageSize {
+			break
+		}
+		from, after = last, last
+	}
+	return out, nil
+}
+
+// readAllPage reads one page of $all from position `from` and returns the engine's
+// records above `after` (at most max of them), the position of the last event looked
+// at, and how many events the page held.
+func (s *Store) readAllPage(ctx context.Context, from, after uint64, max int) ([]application.Record, uint64, int, error) {
+	c, err := s.current()
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	var start client.AllPosition = client.Start{}
+	if from > 0 {
+		start = client.Position{Commit: from, Prepare: from}
+	}
+	rs, err := c.ReadAll(ctx, client.ReadAllOptions{From: start}, pageSize)
+	if err != nil {
+		s.checkClient(c, err)
+		return nil, 0, 0, fmt.Errorf("esdb: read $all: %w", err)
+	}
+	defer rs.Close()
+	var out []application.Record
+	last, n := from, 0
+	for len(out) < max {
+		ev, err := rs.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.checkClient(c, err)
+			return nil, 0, 0, fmt.Errorf("esdb: read $all: %w", err)
+		}
+		n++
+		rec := ev.OriginalEvent()
+		last = rec.Position.Commit
+		stream, ok := s.appStream(rec.StreamID)
+		if rec.Position.Commit <= after || !ok {
+			continue
+		}
+		r, err := fromRecorded(stream, rec)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		out = append(out, r)
+	}
+	if len(out) == max {
+		n = pageSize // stopped early: there may be more
+	}
+	return out, last, n, nil
+}

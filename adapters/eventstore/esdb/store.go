@@ -1,0 +1,124 @@
+// Package esdb is the EventStoreDB (KurrentDB) event store, through the official Go
+// client v4. One EventStoreDB stream per aggregate, named as the application names it
+// (ticket-<uuid>, agent-<uuid>, token-<hex>, ticketnumber-<n>); the record's id is the
+// event id, its type the event type, its data the JSON data, and everything else of the
+// record (version, metadata, hashes) is the event's JSON metadata. A record's Position
+// is the event's commit position in $all.
+package esdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Store is an application.EventStore on EventStoreDB.
+type Store struct {
+	config    *client.Configuration
+	log       *slog.Logger
+	namespace string
+
+	mu     sync.RWMutex
+	client *client.Client
+	closed bool
+}
+
+var _ application.EventStore = (*Store)(nil)
+
+// probeStream is read once at Open to prove that the server answers; it never exists.
+const probeStream = "ticketengine-connection-check"
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithNamespace puts every stream of this Store after a prefix in EventStoreDB
+// (namespace "staging-" stores ticket-<uuid> as staging-ticket-<uuid>), so that several
+// engines, or test runs, share one database without seeing each other's events. The
+// default is none: the application's stream names are the server's.
+func WithNamespace(namespace string) Option {
+	return func(s *Store) { s.namespace = namespace }
+}
+
+// Open connects to the EventStoreDB named by an esdb:// (or esdb+discover://)
+// connection string, e.g. esdb://admin:changeit@localhost:2113?tls=false, and checks
+// that it answers. The user needs to read $all.
+func Open(ctx context.Context, connString string, opts ...Option) (*Store, error) {
+	config, err := client.ParseConnectionString(connString)
+	if err != nil {
+		return nil, fmt.Errorf("esdb: connection string: %w", err)
+	}
+	s := &Store{config: config, log: slog.Default().With("component", "esdb")}
+	for _, o := range opts {
+		o(s)
+	}
+	config.Logger = s.clientLog
+	if s.client, err = client.NewClient(config); err != nil {
+		return nil, fmt.Errorf("esdb: %w", err)
+	}
+	if _, err := s.ReadStream(ctx, probeStream); err != nil {
+		_ = s.client.Close()
+		return nil, fmt.Errorf("esdb: server does not answer: %w", err)
+	}
+	return s, nil
+}
+
+// clientLog routes the client's own logging to slog. Its errors are mostly dropped
+// calls that the Store reports or retries itself, so they are logged at debug level.
+func (s *Store) clientLog(level client.LogLevel, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if level == client.LogWarn {
+		s.log.Info(msg, "client_level", level)
+		return
+	}
+	s.log.Debug(msg, "client_level", level)
+}
+
+// current returns the client in use.
+func (s *Store) current() (*client.Client, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, errors.New("esdb: store is closed")
+	}
+	return s.client, nil
+}
+
+// checkClient replaces the client when err says it closed itself. The official client
+// closes for good when its node discovery fails (the server was down for a moment), so
+// a long-running process needs a new one to recover.
+func (s *Store) checkClient(used *client.Client, err error) {
+	var e *client.Error
+	if !errors.As(err, &e) || e.Code() != client.ErrorCodeConnectionClosed {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.client != used {
+		return
+	}
+	fresh, nerr := client.NewClient(s.config)
+	if nerr != nil {
+		s.log.Warn("cannot renew the EventStoreDB client", "err", nerr)
+		return
+	}
+	_ = used.Close()
+	s.client = fresh
+	s.log.Info("EventStoreDB client closed itself; renewed it")
+}
+
+// Close implements application.EventStore.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.client.Close()
+}
