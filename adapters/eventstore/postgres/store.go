@@ -1,0 +1,135 @@
+// Package postgres is the PostgreSQL event store (pgx/v5): table events in global order,
+// appends grouped into few transactions by one appender goroutine, subscriptions that
+// catch up by pages and then follow LISTEN/NOTIFY. The schema comes from Migrate; Open
+// never creates tables. docs/EVENTSTORES.md explains why positions never skip.
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Store is the PostgreSQL event store. It is safe for concurrent use.
+type Store struct {
+	pool     *pgxpool.Pool
+	connCfg  *pgx.ConnConfig // for the subscriptions' dedicated LISTEN connection
+	requests chan *appendRequest
+	wake     *broadcast
+	listen   sync.Once
+	ctx      context.Context // the store's lifetime: ends at Close
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	closing  sync.Once
+}
+
+var _ application.EventStore = (*Store)(nil)
+
+// errClosed is what calls on a closed store return.
+var errClosed = errors.New("postgres event store: closed")
+
+// Open connects to the database dsn names, whose schema Migrate must have created: Open
+// checks it and fails with a message saying so when it is missing.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: %w", err)
+	}
+	if err := checkSchema(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	lifetime, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Store{
+		pool: pool, connCfg: cfg.ConnConfig, requests: make(chan *appendRequest, 1024),
+		wake: newBroadcast(), ctx: lifetime, cancel: cancel,
+	}
+	s.wg.Add(1)
+	go s.appender()
+	return s, nil
+}
+
+// checkSchema tells a missing schema apart from any other failure to connect.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	var events, counter bool
+	err := pool.QueryRow(ctx, `SELECT to_regclass('events') IS NOT NULL, to_regclass('event_position') IS NOT NULL`).Scan(&events, &counter)
+	if err != nil {
+		return fmt.Errorf("postgres event store: connect: %w", err)
+	}
+	if !events || !counter {
+		return errors.New("postgres event store: schema missing (tables events and event_position): " +
+			"run `ticketctl migrate` or call postgres.Migrate first")
+	}
+	return nil
+}
+
+// Close stops the appender and the subscriptions' listener and closes the pool. Appends
+// already handed to the appender finish first.
+func (s *Store) Close() error {
+	s.closing.Do(func() {
+		s.cancel()
+		s.wg.Wait()
+		s.pool.Close()
+	})
+	return nil
+}
+
+const selectRecord = `SELECT position, stream, version, id, type, data, metadata, prev_hash, hash FROM events `
+
+// ReadStream implements application.EventStore.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	rows, err := s.pool.Query(ctx, selectRecord+`WHERE stream = $1 ORDER BY version`, stream)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
+	}
+	out, err := collectRecords(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
+	}
+	return out, nil
+}
+
+// ReadAll implements application.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, selectRecord+`WHERE position > $1 ORDER BY position LIMIT $2`, int64(after), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: read all after %d: %w", after, err)
+	}
+	out, err := collectRecords(rows)
+	if err != nil {
+		return nil, fmt.Errorf("postgres event store: read all after %d: %w", after, err)
+	}
+	return out, nil
+}
+
+func collectRecords(rows pgx.Rows) ([]application.Record, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (application.Record, error) {
+		var r application.Record
+		var position int64
+		var id uuid.UUID
+		var data, meta []byte
+		if err := row.Scan(&position, &r.Stream, &r.Version, &id, &r.Type, &data, &meta, &r.PrevHash, &r.Hash); err != nil {
+			return r, err
+		}
+		if err := json.Unmarshal(meta, &r.Meta); err != nil {
+			return r, fmt.Errorf("event %s: metadata: %w", id, err)
+		}
+		r.Position, r.ID, r.Data = uint64(position), id, json.RawMessage(data)
+		return r, nil
+	})
+}

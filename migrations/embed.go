@@ -1,0 +1,12 @@
+// Package migrations holds the PostgreSQL schema as goose SQL migrations, embedded so that
+// the binaries migrate without files on disk. Each set has its own directory and its own
+// goose version table, so that the sets can live in one database and move independently.
+package migrations
+
+import "embed"
+
+// EventStore is the event store's schema (tables events and event_position), applied by
+// adapters/eventstore/postgres.Migrate with goose version table eventstore_goose_version.
+//
+//go:embed eventstore/*.sql
+var EventStore embed.FS
