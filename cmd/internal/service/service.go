@@ -67,7 +67,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if s.AdminToken, s.AdminTokenCreated, err = cfg.adminToken(); err != nil {
 		return nil, fmt.Errorf("admin token: %w", err)
 	}
-	store, err := openEventStore(ctx, cfg)
+	store, err := OpenEventStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
