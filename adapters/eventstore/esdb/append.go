@@ -29,17 +29,16 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 		}
 		events[i] = ev
 	}
-	c, err := s.current()
-	if err != nil {
-		return nil, err
-	}
 	var revision client.ExpectedRevision = client.StreamRevision{Value: uint64(expected)}
 	if expected == application.NoStream {
 		revision = client.NoStream{}
 	}
-	res, err := c.AppendToStream(ctx, s.serverStream(stream), client.AppendToStreamOptions{ExpectedRevision: revision}, events...)
+	var res *client.WriteResult
+	err := s.call(func(c *client.Client) (err error) {
+		res, err = c.AppendToStream(ctx, s.serverStream(stream), client.AppendToStreamOptions{ExpectedRevision: revision}, events...)
+		return err
+	})
 	if err != nil {
-		s.checkClient(c, err)
 		return nil, appendError(stream, expected, err)
 	}
 	out := append([]application.Record(nil), records...)

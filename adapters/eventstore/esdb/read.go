@@ -32,36 +32,39 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 
 // readStream reads up to count events of a stream forwards from a revision.
 func (s *Store) readStream(ctx context.Context, stream string, from, count uint64) ([]application.Record, error) {
-	c, err := s.current()
-	if err != nil {
-		return nil, err
-	}
-	rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.StreamRevision{Value: from}}, count)
-	if err != nil {
-		s.checkClient(c, err)
+	var out []application.Record
+	err := s.call(func(c *client.Client) error {
+		rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.StreamRevision{Value: from}}, count)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for {
+			ev, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			r, err := fromRecorded(stream, ev.OriginalEvent())
+			if err != nil {
+				return decodeError{err}
+			}
+			out = append(out, r)
+		}
+	})
+	var e *client.Error
+	var derr decodeError
+	switch {
+	case errors.As(err, &e) && e.Code() == client.ErrorCodeResourceNotFound:
+		return nil, nil
+	case errors.As(err, &derr):
+		return nil, derr.err
+	case err != nil:
 		return nil, fmt.Errorf("esdb: read %s: %w", stream, err)
 	}
-	defer rs.Close()
-	var out []application.Record
-	for {
-		ev, err := rs.Recv()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		var e *client.Error
-		if errors.As(err, &e) && e.Code() == client.ErrorCodeResourceNotFound {
-			return nil, nil
-		}
-		if err != nil {
-			s.checkClient(c, err)
-			return nil, fmt.Errorf("esdb: read %s: %w", stream, err)
-		}
-		r, err := fromRecorded(stream, ev.OriginalEvent())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
+	return out, nil
 }
 
 // ReadAll implements application.EventStore. It reads $all forwards from the position
@@ -89,46 +92,49 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 // records above `after` (at most max of them), the position of the last event looked
 // at, and how many events the page held.
 func (s *Store) readAllPage(ctx context.Context, from, after uint64, max int) ([]application.Record, uint64, int, error) {
-	c, err := s.current()
-	if err != nil {
-		return nil, 0, 0, err
-	}
 	var start client.AllPosition = client.Start{}
 	if from > 0 {
 		start = client.Position{Commit: from, Prepare: from}
 	}
-	rs, err := c.ReadAll(ctx, client.ReadAllOptions{From: start}, pageSize)
-	if err != nil {
-		s.checkClient(c, err)
-		return nil, 0, 0, fmt.Errorf("esdb: read $all: %w", err)
-	}
-	defer rs.Close()
 	var out []application.Record
 	last, n := from, 0
-	for len(out) < max {
-		ev, err := rs.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	err := s.call(func(c *client.Client) error {
+		out, last, n = nil, from, 0
+		rs, err := c.ReadAll(ctx, client.ReadAllOptions{From: start}, pageSize)
 		if err != nil {
-			s.checkClient(c, err)
-			return nil, 0, 0, fmt.Errorf("esdb: read $all: %w", err)
+			return err
 		}
-		n++
-		rec := ev.OriginalEvent()
-		last = rec.Position.Commit
-		stream, ok := s.appStream(rec.StreamID)
-		if rec.Position.Commit <= after || !ok {
-			continue
+		defer rs.Close()
+		for len(out) < max {
+			ev, err := rs.Recv()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			n++
+			rec := ev.OriginalEvent()
+			last = rec.Position.Commit
+			stream, ok := s.appStream(rec.StreamID)
+			if rec.Position.Commit <= after || !ok {
+				continue
+			}
+			r, err := fromRecorded(stream, rec)
+			if err != nil {
+				return decodeError{err}
+			}
+			out = append(out, r)
 		}
-		r, err := fromRecorded(stream, rec)
-		if err != nil {
-			return nil, 0, 0, err
-		}
-		out = append(out, r)
-	}
-	if len(out) == max {
-		n = pageSize // stopped early: there may be more
+		n = pageSize // stopped at max: there may be more
+		return nil
+	})
+	var derr decodeError
+	switch {
+	case errors.As(err, &derr):
+		return nil, 0, 0, derr.err
+	case err != nil:
+		return nil, 0, 0, fmt.Errorf("esdb: read $all: %w", err)
 	}
 	return out, last, n, nil
 }

@@ -89,27 +89,49 @@ func (s *Store) current() (*client.Client, error) {
 	return s.client, nil
 }
 
-// checkClient replaces the client when err says it closed itself. The official client
-// closes for good when its node discovery fails (the server was down for a moment), so
-// a long-running process needs a new one to recover.
-func (s *Store) checkClient(used *client.Client, err error) {
+// call runs op with the client in use. The official client closes itself for good when
+// its node discovery fails (the server was down for a moment), and then answers every
+// call with ErrorCodeConnectionClosed before sending anything; so op runs once more,
+// safely, with a new client.
+func (s *Store) call(op func(*client.Client) error) error {
+	c, err := s.current()
+	if err != nil {
+		return err
+	}
+	err = op(c)
+	if s.renewIfClosed(c, err) {
+		if c, err = s.current(); err != nil {
+			return err
+		}
+		err = op(c)
+	}
+	return err
+}
+
+// renewIfClosed replaces the client `used` when err says it closed itself, and reports
+// whether a call should be tried again with the client now in use.
+func (s *Store) renewIfClosed(used *client.Client, err error) bool {
 	var e *client.Error
 	if !errors.As(err, &e) || e.Code() != client.ErrorCodeConnectionClosed {
-		return
+		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || s.client != used {
-		return
+	if s.closed {
+		return false
+	}
+	if s.client != used {
+		return true // another call renewed it already
 	}
 	fresh, nerr := client.NewClient(s.config)
 	if nerr != nil {
 		s.log.Warn("cannot renew the EventStoreDB client", "err", nerr)
-		return
+		return false
 	}
 	_ = used.Close()
 	s.client = fresh
-	s.log.Info("EventStoreDB client closed itself; renewed it")
+	s.log.Info("the EventStoreDB client closed itself after failing to reach the server; renewed it")
+	return true
 }
 
 // Close implements application.EventStore.

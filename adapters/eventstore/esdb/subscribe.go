@@ -82,7 +82,7 @@ func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(con
 		Filter: &client.SubscriptionFilter{Type: client.StreamFilterType, Prefixes: s.filterPrefixes()},
 	})
 	if err != nil {
-		s.checkClient(c, err)
+		s.renewIfClosed(c, err)
 		return false, fmt.Errorf("esdb: subscribe to $all: %w", err)
 	}
 	defer sub.Close()
@@ -91,7 +91,6 @@ func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(con
 		msg := sub.Recv()
 		switch {
 		case msg.SubscriptionDropped != nil:
-			s.checkClient(c, msg.SubscriptionDropped.Error)
 			return delivered, fmt.Errorf("esdb: subscription dropped: %w", msg.SubscriptionDropped.Error)
 		case msg.EventAppeared != nil:
 			rec := msg.EventAppeared.OriginalEvent()

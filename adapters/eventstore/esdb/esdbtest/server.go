@@ -33,8 +33,10 @@ type Server struct {
 	api.UnimplementedStreamsServer
 
 	log  *eventLog
-	grpc *grpc.Server
-	lis  net.Listener
+	addr string
+
+	serveMu sync.Mutex
+	grpc    *grpc.Server
 
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
@@ -70,28 +72,52 @@ func Listen(addr string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: newEventLog(dotNetTicksNow), lis: lis, subs: map[*subscription]struct{}{}}
+	s := &Server{log: newEventLog(dotNetTicksNow), addr: lis.Addr().String(), subs: map[*subscription]struct{}{}}
 	s.log.commit("$epoch-information", expectNoStream, []proposed{{
 		id: newID(), meta: map[string]string{"type": "$epoch-information", "content-type": "application/json"},
 		data: []byte(`{"epochNumber":0}`),
 	}})
+	s.serve(lis)
+	return s, nil
+}
+
+func (s *Server) serve(lis net.Listener) {
 	// The client pings every 10 s, also while no call is open; without this policy
 	// grpc-go answers the pings with GOAWAY and idle subscriptions drop after ~40 s.
-	s.grpc = grpc.NewServer(grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+	g := grpc.NewServer(grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 		MinTime: time.Second, PermitWithoutStream: true,
 	}))
-	api.RegisterStreamsServer(s.grpc, s)
-	go func() { _ = s.grpc.Serve(lis) }()
-	return s, nil
+	api.RegisterStreamsServer(g, s)
+	s.serveMu.Lock()
+	s.grpc = g
+	s.serveMu.Unlock()
+	go func() { _ = g.Serve(lis) }()
 }
 
 // ConnectionString is the esdb:// URL of this server for the official client.
 func (s *Server) ConnectionString() string {
-	return "esdb://" + s.lis.Addr().String() + "?tls=false"
+	return "esdb://" + s.addr + "?tls=false"
 }
 
 // Close stops the server and ends every open call.
-func (s *Server) Close() { s.grpc.Stop() }
+func (s *Server) Close() {
+	s.serveMu.Lock()
+	defer s.serveMu.Unlock()
+	s.grpc.Stop()
+}
+
+// Restart stops the server, keeps it down for `down`, and starts it again on the same
+// address with the same events, as a restarted real node.
+func (s *Server) Restart(down time.Duration) error {
+	s.Close()
+	time.Sleep(down)
+	lis, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return err
+	}
+	s.serve(lis)
+	return nil
+}
 
 // DropSubscriptions ends every open subscription with err (a gRPC status error, e.g.
 // status.Error(codes.Unavailable, "…")), as a server that restarts or kills a slow
