@@ -46,7 +46,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: svc.HTTP, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	handler := svc.HTTP
+	if cfg.Pprof {
+		handler = withPprof(handler)
+		log.Warn("serving Go profiles under /debug/pprof/ (--pprof)")
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	bg, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	svc.Start(bg)

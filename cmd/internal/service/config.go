@@ -21,6 +21,7 @@ type Config struct {
 	AdminToken string // TICKETS_ADMIN_TOKEN (environment only: never on a command line)
 	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
 	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
+	Pprof      bool   // --pprof / TICKETS_PPROF=1: serve net/http/pprof under /debug/pprof/
 }
 
 // RegisterFlags declares the shared flags on fs, with defaults from the environment.
@@ -38,6 +39,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.PubSub, "pubsub", env("TICKETS_PUBSUB", ""), "projection bus: empty = in process; nats://… (JetStream) [TICKETS_PUBSUB]")
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
 	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
+	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
 	c.SecretKey = getenv("TICKETS_SECRET_KEY")
 }

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+)
+
+const testAdminToken = "bench-test-admin-token-0123456789"
+
+// startService runs the real engine, as ticketd assembles it, on a temp dir behind httptest.
+func startService(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := service.Config{Data: t.TempDir(), AdminToken: testAdminToken, LogLevel: "error"}
+	svc, err := service.Build(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Start(ctx)
+	srv := httptest.NewServer(svc.HTTP)
+	t.Cleanup(func() {
+		srv.Close()
+		cancel()
+		svc.Wait()
+		_ = svc.Close()
+	})
+	return srv
+}
+
+func smokeOptions(url, scenario string, count int) options {
+	return options{
+		URL: url, Token: testAdminToken, Scenario: scenario, Concurrency: 4, Count: count, Duration: time.Minute,
+		Seed: 7, Agents: 3, Prefill: 10, Lag: "none", LagEvery: 1, Mix: "lifecycle=1,read=1,portal=1",
+	}
+}
+
+// readSideLanded reports whether the server answers GET /queues: the read-side routes
+// (queues, portal view) land separately from the write side.
+func readSideLanded(t *testing.T, srv *httptest.Server) bool {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/queues", nil)
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode == http.StatusOK
+}
+
+// checkAllSucceeded asserts that every request of the run succeeded and that the counts
+// add up: per kind, per class, and against the iterations.
+func checkAllSucceeded(t *testing.T, rep report, iterations int64) {
+	t.Helper()
+	if rep.Iterations != iterations || rep.IterationsFail != 0 {
+		t.Fatalf("iterations: %d done, %d failed, want %d and 0; first errors: %v", rep.Iterations, rep.IterationsFail, iterations, rep.FirstErrors)
+	}
+	if len(rep.Errors) != 0 {
+		t.Fatalf("errors by status: %v (first: %v)", rep.Errors, rep.FirstErrors)
+	}
+	var commands, reads uint64
+	for _, k := range rep.Kinds {
+		if len(k.Errors) != 0 {
+			t.Errorf("%s: errors %v", k.Kind, k.Errors)
+		}
+		if k.OK > 0 && (k.P50 <= 0 || k.P50 > k.P99 || k.P99 > k.Max) {
+			t.Errorf("%s: latencies out of order: %+v", k.Kind, k.latencies)
+		}
+		switch k.Class {
+		case "command":
+			commands += k.OK
+		case "read":
+			reads += k.OK
+		}
+	}
+	if commands != rep.Commands || reads != rep.Reads {
+		t.Errorf("class totals %d commands, %d reads; kinds add up to %d, %d", rep.Commands, rep.Reads, commands, reads)
+	}
+}
+
+func kindOK(rep report, kind string) uint64 {
+	for _, k := range rep.Kinds {
+		if k.Kind == kind {
+			return k.OK
+		}
+	}
+	return 0
+}
+
+func TestLifecycleSmoke(t *testing.T) {
+	srv := startService(t)
+	rep, err := bench(context.Background(), smokeOptions(srv.URL, "lifecycle", 20), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAllSucceeded(t, rep, 20)
+	for _, kind := range []string{"receive", "classify", "assign", "reply", "resolve", "portal_rate"} {
+		if n := kindOK(rep, kind); n != 20 {
+			t.Errorf("%s: %d succeeded, want one per lifecycle (20)", kind, n)
+		}
+	}
+	if rep.Commands != 6*20 || rep.Reads != 0 {
+		t.Errorf("commands %d, reads %d: want 120 and 0", rep.Commands, rep.Reads)
+	}
+}
+
+func TestReadScenariosSmoke(t *testing.T) {
+	srv := startService(t)
+	if !readSideLanded(t, srv) {
+		t.Skip("the read side (GET /queues, GET /portal/tickets/{number}) has not landed")
+	}
+	for _, sc := range []string{"read-heavy", "portal", "mixed"} {
+		t.Run(sc, func(t *testing.T) {
+			rep, err := bench(context.Background(), smokeOptions(srv.URL, sc, 40), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAllSucceeded(t, rep, 40)
+			if sc == "portal" && (kindOK(rep, "portal_get") != 40 || rep.Commands != 0) {
+				t.Errorf("portal: %d look-ups and %d commands, want 40 and 0", kindOK(rep, "portal_get"), rep.Commands)
+			}
+		})
+	}
+}
+
+func TestHelpDocumentsScenarios(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, io.Discard, &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"lifecycle", "read-heavy", "portal", "mixed", "-rate", "-json", "-ramp-up", "-seed", "-url"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not mention %q", want)
+		}
+	}
+}
+
+func TestFlagsRefuseNonsense(t *testing.T) {
+	env := func(string) string { return "" }
+	for _, args := range [][]string{
+		{"--token", "x", "-c", "0"},
+		{"--token", "x", "--scenario", "nope"},
+		{"--token", "x", "--lag", "sometimes"},
+		{"--token", "x", "--mix", "lifecycle=0"},
+		{}, // no token
+	} {
+		if _, err := parseFlags(args, env, io.Discard); err == nil {
+			t.Errorf("%v: accepted", args)
+		}
+	}
+}
