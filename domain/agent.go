@@ -82,6 +82,9 @@ type Agent struct{ s AgentState }
 // NewAgent returns an agent before registration.
 func NewAgent() *Agent { return &Agent{s: AgentState{Version: -1}} }
 
+// RestoreAgent continues from a snapshot (projections keep one per agent).
+func RestoreAgent(s AgentState) *Agent { return &Agent{s: s} }
+
 // State returns a copy of the agent's state.
 func (a *Agent) State() AgentState { return a.s }
 

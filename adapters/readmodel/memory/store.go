@@ -1,0 +1,228 @@
+// Package memory is a read-model store held in memory: the default, rebuilt from the
+// event store at every start. It keeps the projections' rows in maps and answers the
+// read queries by scanning them; the projection logic itself is in projections/.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// Store is an in-memory read-model store. It is safe for concurrent use.
+type Store struct {
+	mu sync.RWMutex
+	d  *data
+}
+
+// data is every projection's rows; a rebuild fills a fresh one and swaps one
+// projection's part of it in.
+type data struct {
+	checkpoints map[string]uint64
+	queue       map[uuid.UUID]domain.TicketState // queues: every ticket, open or not
+	openBy      map[uuid.UUID]int                // queues: open tickets per assignee
+	portal      map[uuid.UUID]domain.TicketState
+	timeline    map[uuid.UUID][]projections.PortalEntry // by version
+	facts       map[uuid.UUID]projections.KPIFact
+	agents      map[uuid.UUID]domain.AgentState
+}
+
+func newData() *data {
+	return &data{
+		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]domain.TicketState{},
+		openBy: map[uuid.UUID]int{}, portal: map[uuid.UUID]domain.TicketState{},
+		timeline: map[uuid.UUID][]projections.PortalEntry{}, facts: map[uuid.UUID]projections.KPIFact{},
+		agents: map[uuid.UUID]domain.AgentState{},
+	}
+}
+
+var _ projections.Store = (*Store)(nil)
+
+// New returns an empty store.
+func New() *Store { return &Store{d: newData()} }
+
+// Checkpoint implements projections.Writer.
+func (s *Store) Checkpoint(ctx context.Context, name string) (uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.d.checkpoints[name], nil
+}
+
+// Load implements projections.Writer.
+func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (projections.Batch, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	b := projections.Batch{Projection: name}
+	for _, id := range ids {
+		switch name {
+		case projections.Queues, projections.Portal:
+			if t, ok := s.d.tickets(name)[id]; ok {
+				b.Tickets = append(b.Tickets, t)
+			}
+		case projections.KPI:
+			if f, ok := s.d.facts[id]; ok {
+				b.Facts = append(b.Facts, f)
+			}
+		case projections.Agents:
+			if a, ok := s.d.agents[id]; ok {
+				b.Agents = append(b.Agents, a)
+			}
+		}
+	}
+	return b, nil
+}
+
+func (d *data) tickets(name string) map[uuid.UUID]domain.TicketState {
+	if name == projections.Portal {
+		return d.portal
+	}
+	return d.queue
+}
+
+// Commit implements projections.Writer: every batch under one lock, so readers see all
+// of it or none.
+func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, b := range batches {
+		s.d.commit(b)
+	}
+	return nil
+}
+
+func (d *data) commit(b projections.Batch) {
+	for _, t := range b.Tickets {
+		if b.Projection == projections.Queues {
+			d.count(d.queue[t.ID], -1)
+			d.count(t, +1)
+		}
+		d.tickets(b.Projection)[t.ID] = t
+	}
+	for _, e := range b.Timeline {
+		d.addEntry(e)
+	}
+	for _, f := range b.Facts {
+		d.facts[f.State.ID] = f
+	}
+	for _, a := range b.Agents {
+		d.agents[a.ID] = a
+	}
+	d.checkpoints[b.Projection] = b.Position
+}
+
+// count keeps open tickets per assignee, for the agents' load.
+func (d *data) count(t domain.TicketState, delta int) {
+	if t.Assignee == uuid.Nil || !t.Status.Open() {
+		return
+	}
+	d.openBy[t.Assignee] += delta
+	if d.openBy[t.Assignee] == 0 {
+		delete(d.openBy, t.Assignee)
+	}
+}
+
+// addEntry inserts a timeline entry by version; one already there is kept (idempotent).
+func (d *data) addEntry(e projections.PortalEntry) {
+	tl := d.timeline[e.TicketID]
+	i, found := slices.BinarySearchFunc(tl, e.Version, func(x projections.PortalEntry, v int64) int {
+		return int(x.Version - v)
+	})
+	if !found {
+		d.timeline[e.TicketID] = slices.Insert(tl, i, e)
+	}
+}
+
+// OpenTickets implements projections.Queries.
+func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]domain.TicketState, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []domain.TicketState
+	for _, t := range s.d.queue {
+		if projections.MatchesStored(t, f) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// KPIFacts implements projections.Queries.
+func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections.KPIFact, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []projections.KPIFact
+	for _, f := range s.d.facts {
+		if !f.State.CreatedAt.Before(from) && f.State.CreatedAt.Before(to) {
+			out = append(out, f)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].State.ID.String() < out[j].State.ID.String() })
+	return out, nil
+}
+
+// PortalTicket implements projections.Queries.
+func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketState, []projections.PortalEntry, bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t, ok := s.d.portal[id]
+	return t, slices.Clone(s.d.timeline[id]), ok, nil
+}
+
+// Agents implements projections.Queries, ordered by name then id.
+func (s *Store) Agents(ctx context.Context) ([]projections.AgentRow, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]projections.AgentRow, 0, len(s.d.agents))
+	for _, a := range s.d.agents {
+		out = append(out, projections.AgentRow{AgentState: a, OpenTickets: s.d.openBy[a.ID]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if c := strings.Compare(out[i].Name, out[j].Name); c != 0 {
+			return c < 0
+		}
+		return out[i].ID.String() < out[j].ID.String()
+	})
+	return out, nil
+}
+
+// Agent implements projections.Queries.
+func (s *Store) Agent(ctx context.Context, id uuid.UUID) (projections.AgentRow, bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.d.agents[id]
+	return projections.AgentRow{AgentState: a, OpenTickets: s.d.openBy[id]}, ok, nil
+}
+
+// RowVersion implements projections.Queries.
+func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	switch name {
+	case projections.Queues, projections.Portal:
+		if t, ok := s.d.tickets(name)[id]; ok {
+			return t.Version, nil
+		}
+	case projections.KPI:
+		if f, ok := s.d.facts[id]; ok {
+			return f.State.Version, nil
+		}
+	case projections.Agents:
+		if a, ok := s.d.agents[id]; ok {
+			return a.Version, nil
+		}
+	default:
+		return 0, fmt.Errorf("%w: no projection is named %q", domain.ErrNotFound, name)
+	}
+	return -1, nil
+}

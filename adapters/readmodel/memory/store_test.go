@@ -1,0 +1,13 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/projections"
+	"github.com/ticketengine/ticketengine/projections/readmodeltest"
+)
+
+func TestConformance(t *testing.T) {
+	readmodeltest.Run(t, func(t *testing.T) projections.Store { return memory.New() })
+}

@@ -1,0 +1,186 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// Engine applies records to a set of projections over one store. Each record is decoded
+// once and folded into every projection that has not applied its position yet; rows are
+// cached between commits, and a commit writes every projection's rows and checkpoint in
+// one transaction. Records reach it from the relay (Handle, one at a time) or straight
+// from the event store in batches (CatchUp), the fast path of a rebuild.
+type Engine struct {
+	mu      sync.Mutex
+	w       Writer
+	projs   []*proj
+	keep    bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
+	pending int  // records applied since the last commit
+	notify  chan struct{}
+
+	// MaxPending is how many records Handle applies before it commits.
+	MaxPending int
+}
+
+// NewEngine starts the named projections from the checkpoints the store has.
+func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) {
+	if len(names) == 0 {
+		names = Names()
+	}
+	e := &Engine{w: w, notify: make(chan struct{}), MaxPending: 1000}
+	for _, n := range names {
+		if !Known(n) {
+			return nil, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, n)
+		}
+		pos, err := w.Checkpoint(ctx, n)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint of %s: %w", n, err)
+		}
+		e.projs = append(e.projs, newProj(n, pos))
+	}
+	return e, nil
+}
+
+// Apply folds records, in global order, into every projection of the engine. Nothing is
+// written until Flush.
+func (e *Engine) Apply(ctx context.Context, recs []application.Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.apply(ctx, recs)
+}
+
+func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
+	ds := make([]decoded, 0, len(recs))
+	low := e.position()
+	for _, r := range recs {
+		if r.Position <= low {
+			continue // every projection has it: a redelivery
+		}
+		d, ok, err := decode(r)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			d = decoded{rec: r} // no event: it only moves the positions
+		}
+		ds = append(ds, d)
+	}
+	for _, p := range e.projs {
+		if err := p.fill(ctx, e.w, ds); err != nil {
+			return fmt.Errorf("load %s rows: %w", p.name, err)
+		}
+		for _, d := range ds {
+			if err := p.apply(d); err != nil {
+				return fmt.Errorf("projection %s: %w", p.name, err)
+			}
+		}
+	}
+	e.pending += len(ds)
+	return nil
+}
+
+// Handle applies one record (from the relay) and commits once MaxPending records wait.
+func (e *Engine) Handle(ctx context.Context, rec application.Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.apply(ctx, []application.Record{rec}); err != nil {
+		return err
+	}
+	if e.pending >= e.MaxPending {
+		return e.flush(ctx)
+	}
+	return nil
+}
+
+// Flush commits what was applied: rows and checkpoints, atomically.
+func (e *Engine) Flush(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.flush(ctx)
+}
+
+func (e *Engine) flush(ctx context.Context) error {
+	var batches []Batch
+	for _, p := range e.projs {
+		if p.pos > p.committed || len(p.dirty) > 0 {
+			batches = append(batches, p.batch())
+		}
+	}
+	if len(batches) == 0 {
+		return nil
+	}
+	if err := e.w.Commit(ctx, batches); err != nil {
+		return fmt.Errorf("commit projections: %w", err)
+	}
+	for _, p := range e.projs {
+		p.committedBatch(e.keep)
+	}
+	e.pending = 0
+	close(e.notify)
+	e.notify = make(chan struct{})
+	return nil
+}
+
+// FlushEvery commits pending records every interval until ctx ends, so that a quiet
+// moment never leaves applied records unwritten for long; it commits once more at the end
+// with stop, so a shutdown stops at a checkpoint.
+func (e *Engine) FlushEvery(ctx, stop context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return e.Flush(stop)
+		case <-t.C:
+			if err := e.Flush(ctx); err != nil && ctx.Err() == nil {
+				return err
+			}
+		}
+	}
+}
+
+// Changed is closed at the next commit.
+func (e *Engine) Changed() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.notify
+}
+
+// Position is the lowest position the engine's projections have applied: where the
+// relay must start so that none misses a record.
+func (e *Engine) Position() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.position()
+}
+
+func (e *Engine) position() uint64 {
+	low := ^uint64(0)
+	for _, p := range e.projs {
+		low = min(low, p.pos)
+	}
+	return low
+}
+
+// Progress is what one projection has applied and committed.
+type Progress struct {
+	Name       string
+	Applied    uint64
+	Committed  uint64
+	OccurredAt time.Time // of the last applied record
+}
+
+// Progress reports each projection's positions.
+func (e *Engine) Progress() []Progress {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Progress, len(e.projs))
+	for i, p := range e.projs {
+		out[i] = Progress{Name: p.name, Applied: p.pos, Committed: p.committed, OccurredAt: p.lastAt}
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package projections
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// ErrGap means a record arrived whose stream version is past the next one a row
+// expects: a record was lost on the way. Projections refuse to guess; the record is
+// retried (redelivered), and a rebuild repairs a store that really lost one.
+var ErrGap = errors.New("projection: stream version gap")
+
+// decoded is a record turned into a domain event once, for every projection to share.
+type decoded struct {
+	rec   application.Record
+	id    uuid.UUID
+	agent bool
+	event domain.Event
+}
+
+// decode returns the record's aggregate and event; ok is false for streams no
+// projection reads (tokens, ticket numbers).
+func decode(rec application.Record) (decoded, bool, error) {
+	d := decoded{rec: rec}
+	var err error
+	switch {
+	case strings.HasPrefix(rec.Stream, application.TicketStreamPrefix):
+		d.id, err = uuid.Parse(rec.Stream[len(application.TicketStreamPrefix):])
+		if err == nil {
+			d.event, err = domain.DecodeTicketEvent(rec.Type, rec.Data)
+		}
+	case strings.HasPrefix(rec.Stream, application.AgentStreamPrefix):
+		d.agent = true
+		d.id, err = uuid.Parse(rec.Stream[len(application.AgentStreamPrefix):])
+		if err == nil {
+			d.event, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
+		}
+	default:
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, fmt.Errorf("projection: record %s v%d at %d does not decode: %v", rec.Stream, rec.Version, rec.Position, err)
+	}
+	return d, true, nil
+}
+
+// next reports whether a record of stream version v follows a row at version have:
+// false for one already applied (a duplicate), ErrGap for one past the next.
+func next(have, v int64, rec application.Record) (bool, error) {
+	switch {
+	case v <= have:
+		return false, nil
+	case v == have+1:
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: %s has version %d, record %d has version %d", ErrGap, rec.Stream, have, rec.Position, v)
+}
+
+// emptyTicket is the row of a ticket before its first event.
+func emptyTicket() domain.TicketState { return domain.NewTicket().State() }
+
+// ApplyTicket folds one ticket event into a snapshot with the write side's own Apply, so
+// the read models agree with the aggregate by construction.
+func ApplyTicket(s domain.TicketState, e domain.Event, at time.Time) domain.TicketState {
+	t := domain.RestoreTicket(s)
+	t.Apply(e, at)
+	return t.State()
+}
+
+// ApplyAgent folds one agent event into a snapshot.
+func ApplyAgent(s domain.AgentState, e domain.Event) domain.AgentState {
+	a := domain.RestoreAgent(s)
+	a.Apply(e)
+	return a.State()
+}
+
+// emptyAgent is the row of an agent before registration.
+func emptyAgent() domain.AgentState { return domain.NewAgent().State() }

@@ -1,0 +1,69 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MaxReadyLag is how far behind (in the age of the oldest unapplied event) a projection
+// may be while the process still reports ready.
+const MaxReadyLag = 10 * time.Second
+
+// Lag is how far a projection is behind the event store.
+type Lag struct {
+	Projection string  `json:"projection"`
+	Position   uint64  `json:"position"`
+	Events     uint64  `json:"events"`  // records stored but not yet committed (at least 1 when behind)
+	Seconds    float64 `json:"seconds"` // age of the oldest of them, 0 when caught up
+}
+
+// ObserveHead records a position the relay has read from the event store: the lag in
+// events is counted against the highest one seen.
+func (s *Service) ObserveHead(pos uint64) {
+	for {
+		cur := s.head.Load()
+		if pos <= cur || s.head.CompareAndSwap(cur, pos) {
+			return
+		}
+	}
+}
+
+// Lag reports every projection's lag: the committed checkpoint against the event store,
+// judged by the oldest record not yet committed.
+func (s *Service) Lag(ctx context.Context) ([]Lag, error) {
+	out := make([]Lag, 0, len(Names()))
+	now := s.Clock.Now()
+	for _, name := range Names() {
+		pos, err := s.Store.Checkpoint(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		l := Lag{Projection: name, Position: pos}
+		recs, err := s.Events.ReadAll(ctx, pos, 1)
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) > 0 {
+			head := max(s.head.Load(), recs[0].Position)
+			l.Events = head - pos
+			l.Seconds = max(0, now.Sub(recs[0].Meta.OccurredAt).Seconds())
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// Ready fails when a projection is more than MaxReadyLag behind, or a store is unreachable.
+func (s *Service) Ready(ctx context.Context) error {
+	lags, err := s.Lag(ctx)
+	if err != nil {
+		return fmt.Errorf("read models: %w", err)
+	}
+	for _, l := range lags {
+		if l.Seconds > MaxReadyLag.Seconds() {
+			return fmt.Errorf("projection %s is %.1f s (%d events) behind", l.Projection, l.Seconds, l.Events)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package projections
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// PortalEntry is one item of the customer's public timeline. The version is that of the
+// event it shows, which keys it: writing it twice changes nothing.
+type PortalEntry struct {
+	TicketID uuid.UUID `json:"-"`
+	Version  int64     `json:"-"`
+	At       time.Time `json:"at"`
+	Kind     string    `json:"kind"`
+	Text     string    `json:"text"`
+}
+
+// Portal timeline kinds.
+const (
+	KindReceived      = "received"
+	KindReply         = "reply"
+	KindCustomerReply = "customer_reply"
+	KindAssigned      = "assigned"
+	KindWaiting       = "waiting"
+	KindResolved      = "resolved"
+	KindReopened      = "reopened"
+	KindClosed        = "closed"
+	KindRating        = "rating"
+)
+
+// PortalEntryFor returns the timeline entry a ticket event shows the customer, if any.
+// Only what the customer wrote, what staff wrote to the customer, and the changes the
+// customer should see are shown. Internal notes, escalations (and their reasons),
+// classification, SLA warnings and breaches never are; the reasons staff give for
+// waiting and reopening are staff's words about the ticket, not to the customer, so
+// they are left out too.
+func PortalEntryFor(id uuid.UUID, version int64, e domain.Event, at time.Time) (PortalEntry, bool) {
+	p := PortalEntry{TicketID: id, Version: version, At: at}
+	switch e := e.(type) {
+	case domain.TicketReceived:
+		p.Kind, p.Text = KindReceived, e.Body
+	case domain.TicketReplied:
+		if !e.Public {
+			return p, false
+		}
+		p.Kind, p.Text = KindReply, e.Body
+	case domain.CustomerReplied:
+		p.Kind, p.Text = KindCustomerReply, e.Body
+	case domain.TicketAssigned:
+		p.Kind, p.Text = KindAssigned, e.AgentName
+	case domain.TicketAwaitingCustomer:
+		p.Kind = KindWaiting
+	case domain.TicketResolved:
+		p.Kind, p.Text = KindResolved, e.Resolution
+	case domain.TicketReopened:
+		p.Kind = KindReopened
+	case domain.TicketClosed:
+		p.Kind = KindClosed
+	case domain.TicketRated:
+		p.Kind, p.Text = KindRating, strconv.Itoa(e.Score)+"/5"
+		if e.Comment != "" {
+			p.Text += " " + e.Comment
+		}
+	default:
+		return p, false
+	}
+	return p, true
+}
+
+// PortalView is the body of GET /portal/tickets/{number}: what the customer may see.
+type PortalView struct {
+	Number               string                `json:"number"`
+	Status               domain.Status         `json:"status"`
+	Subject              string                `json:"subject"`
+	AssigneeName         *string               `json:"assignee_name"`
+	ExpectedResolutionBy application.JSONTime  `json:"expected_resolution_by"`
+	Timeline             []PortalTimelineEntry `json:"timeline"`
+	Version              int64                 `json:"version"`
+}
+
+// PortalTimelineEntry is a timeline item as the customer sees it.
+type PortalTimelineEntry struct {
+	At   application.JSONTime `json:"at"`
+	Kind string               `json:"kind"`
+	Text string               `json:"text"`
+}
+
+// NewPortalView shows a ticket to its customer at `now`. An escalated ticket shows as
+// assigned: that it was escalated (and why) is the team's business.
+func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) PortalView {
+	v := PortalView{Number: s.Number, Status: s.Status, Subject: s.Subject, Version: s.Version,
+		Timeline: make([]PortalTimelineEntry, 0, len(timeline))}
+	if v.Status == domain.StatusEscalated {
+		v.Status = domain.StatusAssigned
+	}
+	if s.AssigneeName != "" {
+		name := s.AssigneeName
+		v.AssigneeName = &name
+	}
+	if _, res := s.Clocks(now); res.Running {
+		v.ExpectedResolutionBy = application.JSONTime(res.Due)
+	}
+	for _, e := range timeline {
+		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: application.JSONTime(e.At), Kind: e.Kind, Text: e.Text})
+	}
+	return v
+}

@@ -1,0 +1,81 @@
+package projections
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Batch is what one projection changed since its last commit: the rows to upsert and the
+// position it has applied up to. A store writes a batch's rows and checkpoint atomically.
+// Only the fields of the batch's projection are set.
+type Batch struct {
+	Projection string
+	Position   uint64
+	Tickets    []domain.TicketState // queues and portal: the ticket's snapshot
+	Timeline   []PortalEntry        // portal: new public timeline entries
+	Facts      []KPIFact            // kpi
+	Agents     []domain.AgentState  // agents
+}
+
+// Writer is the side of a read-model store the projection engine writes through.
+type Writer interface {
+	// Checkpoint returns the position projection name has applied (0 when none).
+	Checkpoint(ctx context.Context, name string) (uint64, error)
+	// Load returns projection name's stored rows for these keys (ticket or agent ids);
+	// keys without a row are absent. Timeline entries are not loaded.
+	Load(ctx context.Context, name string, ids []uuid.UUID) (Batch, error)
+	// Commit writes every batch, rows and checkpoints, in one transaction.
+	Commit(ctx context.Context, batches []Batch) error
+}
+
+// QueueFilter selects open tickets; an empty field does not filter. Breached is applied
+// by Queue (it depends on the time of the query), the others by the store.
+type QueueFilter struct {
+	Status   domain.Status
+	Team     string
+	Assignee uuid.UUID
+	Priority domain.Priority
+	Category string
+	Breached *bool
+}
+
+// Queries is the side of a read-model store that the read endpoints use.
+type Queries interface {
+	Checkpoint(ctx context.Context, name string) (uint64, error)
+	// OpenTickets returns the open tickets matching the filter's stored fields, in any order.
+	OpenTickets(ctx context.Context, f QueueFilter) ([]domain.TicketState, error)
+	// KPIFacts returns the facts of tickets received in [from, to).
+	KPIFacts(ctx context.Context, from, to time.Time) ([]KPIFact, error)
+	// PortalTicket returns the portal's row of a ticket and its timeline, oldest first.
+	PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketState, []PortalEntry, bool, error)
+	// Agents returns every agent with the number of open tickets assigned to each.
+	Agents(ctx context.Context) ([]AgentRow, error)
+	// Agent returns one agent with its open tickets.
+	Agent(ctx context.Context, id uuid.UUID) (AgentRow, bool, error)
+	// RowVersion is the stream version projection name has applied for a ticket or an
+	// agent, or -1 when it has none: what ?min_version waits for.
+	RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error)
+}
+
+// Store is a read-model store: written by the engine, read by the endpoints, and able to
+// rebuild a projection beside the live rows and swap the result in.
+type Store interface {
+	Writer
+	Queries
+	// Fresh returns an empty writer for projection name, beside the live rows (new
+	// tables or a new store), for a rebuild.
+	Fresh(ctx context.Context, name string) (Writer, error)
+	// Swap replaces projection name's live rows and checkpoint with fresh's, atomically:
+	// a reader sees either the old rows or the new ones.
+	Swap(ctx context.Context, name string, fresh Writer) error
+}
+
+// AgentRow is an agent as GET /agents shows it: profile, presence and load.
+type AgentRow struct {
+	domain.AgentState
+	OpenTickets int
+}

@@ -1,0 +1,192 @@
+// Package readmodeltest is the conformance suite of projections.Store: every read-model
+// store runs it (memory, PostgreSQL). Its histories are written by the real command
+// handlers on an in-memory event store with a fake clock, so the read models are checked
+// against what the write side really records.
+package readmodeltest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Clock is a fake clock that tests move by hand.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock starts a clock at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now implements application.Clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Set puts the clock at t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// World is an event store with the command handlers that write to it.
+type World struct {
+	Events   *memory.Store
+	Clock    *Clock
+	Commands *application.Commands
+	Tickets  []application.ReceivedTicket
+	Agents   []domain.AgentState
+}
+
+// Epoch is when every test history starts.
+var Epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// NewWorld returns an empty world at Epoch.
+func NewWorld(t testing.TB) *World {
+	secrets, err := application.NewSecrets([]byte("readmodeltest-key-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &World{Events: memory.New(), Clock: NewClock(Epoch)}
+	w.Commands = application.NewCommands(application.Deps{
+		Store: w.Events, Clock: w.Clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets,
+	})
+	return w
+}
+
+var meta = application.CommandMeta{Actor: "admin"}
+
+// Agent registers an agent and takes it online.
+func (w *World) Agent(t testing.TB, name, team string) domain.AgentState {
+	ctx := context.Background()
+	a, err := w.Commands.RegisterAgent.Handle(ctx, application.RegisterAgent{
+		Name: name, Email: fmt.Sprintf("agent%d@example.com", len(w.Agents)), Team: team,
+		Skills: []string{"billing"}, Capacity: 10,
+	}, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commands.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: a.Agent.ID, Online: true}, meta); err != nil {
+		t.Fatal(err)
+	}
+	w.Agents = append(w.Agents, a.Agent)
+	return a.Agent
+}
+
+// Receive opens a ticket for a customer.
+func (w *World) Receive(t testing.TB, tier domain.Tier, channel domain.Channel, subject, body string) application.ReceivedTicket {
+	n := len(w.Tickets)
+	r, err := w.Commands.Receive.Handle(context.Background(), application.ReceiveTicket{
+		Channel: channel, Subject: subject, Body: body,
+		Customer: domain.Customer{ID: fmt.Sprintf("c%d", n), Name: fmt.Sprintf("客户 %d", n), Email: fmt.Sprintf("customer%d@example.com", n), Tier: tier},
+	}, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Tickets = append(w.Tickets, r)
+	return r
+}
+
+// Random writes a randomized history: agents, tickets and `commands` commands of every
+// kind on random tickets, with the clock moving on between them. Commands the domain
+// refuses (a transition not allowed now) are part of life and are skipped.
+func Random(t testing.TB, seed uint64, tickets, commands int) *World {
+	w := NewWorld(t)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	teams := []string{"support", "billing", "tech"}
+	for i := range 8 {
+		w.Agent(t, fmt.Sprintf("Agent %d 张", i), teams[i%len(teams)])
+	}
+	tiers := []domain.Tier{domain.TierVIP, domain.TierCore, domain.TierStandard}
+	channels := []domain.Channel{domain.ChannelEmail, domain.ChannelWeb, domain.ChannelChat, domain.ChannelPhone, domain.ChannelAPI}
+	for i := range tickets {
+		w.Receive(t, tiers[rng.IntN(len(tiers))], channels[rng.IntN(len(channels))], fmt.Sprintf("问题 %d", i), "body")
+		w.Clock.Advance(time.Duration(rng.IntN(600)) * time.Second)
+	}
+	for range commands {
+		w.randomCommand(t, rng, teams)
+		w.Clock.Advance(time.Duration(rng.IntN(1800)) * time.Second)
+	}
+	return w
+}
+
+func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
+	ctx := context.Background()
+	id := w.Tickets[rng.IntN(len(w.Tickets))].Ticket.ID
+	agent := w.Agents[rng.IntN(len(w.Agents))]
+	prios := []domain.Priority{domain.P1, domain.P2, domain.P3, domain.P4}
+	c := w.Commands
+	var err error
+	switch rng.IntN(16) {
+	case 0:
+		_, err = c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
+			Category: []string{"billing", "login", "bug"}[rng.IntN(3)], Priority: prios[rng.IntN(4)], Team: teams[rng.IntN(len(teams))]}}, meta)
+	case 1:
+		_, err = c.Reprioritize.Handle(ctx, application.ReprioritizeTicket{TicketID: id, Priority: prios[rng.IntN(4)]}, meta)
+	case 2, 3:
+		_, err = c.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: agent.ID}, meta)
+	case 4:
+		_, err = c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: teams[rng.IntN(len(teams))], Reason: "needs a specialist"}}, meta)
+	case 5, 6:
+		_, err = c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "we are on it", Public: rng.IntN(3) > 0}, meta)
+	case 7:
+		_, err = c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "logs please"}, meta)
+	case 8, 9:
+		_, err = c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "fixed"}, meta)
+	case 10:
+		_, err = c.Reopen.Handle(ctx, application.ReopenTicket{TicketID: id, Reason: "not fixed"}, meta)
+	case 11:
+		_, err = c.Close.Handle(ctx, application.CloseTicket{TicketID: id}, meta)
+	case 12:
+		_, err = c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "any news?"}, application.CommandMeta{Actor: application.PortalActor})
+	case 13:
+		_, err = c.Rate.Handle(ctx, application.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, application.CommandMeta{Actor: application.PortalActor})
+	case 14:
+		clock := []string{domain.ClockFirstResponse, domain.ClockResolution}[rng.IntN(2)]
+		_, err = c.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: id, Clock: clock}, application.CommandMeta{Actor: application.SystemActor})
+	case 15:
+		_, err = c.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: agent.ID, Online: rng.IntN(2) == 0}, meta)
+	}
+	if err != nil && !errors.Is(err, domain.ErrInvalidTransition) {
+		t.Fatalf("command: %v", err)
+	}
+}
+
+// All returns every record of the world's event store, in global order.
+func (w *World) All(t testing.TB) []application.Record {
+	var out []application.Record
+	for {
+		recs, err := w.Events.ReadAll(context.Background(), uint64(len(out)), 10_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) == 0 {
+			return out
+		}
+		out = append(out, recs...)
+	}
+}
+
+// TicketID returns the id of the i-th ticket received.
+func (w *World) TicketID(i int) uuid.UUID { return w.Tickets[i].Ticket.ID }

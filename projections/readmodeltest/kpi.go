@@ -1,0 +1,228 @@
+package readmodeltest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// at runs a command at Epoch+offset.
+func (w *World) at(offset time.Duration) { w.Clock.Set(Epoch.Add(offset)) }
+
+// do runs a command that must succeed.
+func do(t testing.TB, fn func() (application.TicketResult, error)) {
+	t.Helper()
+	if _, err := fn(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scriptedKPIWorld is the history the KPI expectations below are worked out from by hand
+// (times after Epoch T0; default priority P3; SLA targets of API.md):
+//
+//	T1 standard email  0m: classify billing; assign A 10m; public reply 20m; resolve 1h; rate 5
+//	T2 vip      web    5m: assign B 15m; wait 20m; customer reply 50m (30m waited); public
+//	                       replies 70m (first response due 35m+30m = 65m: breached) and 80m;
+//	                       resolve 2h05m; rate 3
+//	T3 core     chat  10m: escalate to tech 20m; resolve 1h10m (first response); reopen
+//	                       2h10m; escalate again 2h20m; resolve 3h10m; rate 4
+//	T4 standard phone 15m: nothing more
+//	T5 vip      email 20m: assign A 25m; nothing more (first response due 50m)
+//	T6 core     api   4h : outside the window [T0, T0+3h)
+//
+// The report runs at T0+5h with to = T0+3h.
+func scriptedKPIWorld(t *testing.T) (*World, [2]domain.AgentState) {
+	ctx := context.Background()
+	w := NewWorld(t)
+	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "billing")
+	c := w.Commands
+	m, cm := meta, application.CommandMeta{Actor: application.PortalActor}
+	recv := func(off time.Duration, tier domain.Tier, ch domain.Channel) uuid.UUID {
+		w.at(off)
+		return w.Receive(t, tier, ch, "subject", "body").Ticket.ID
+	}
+	step := func(off time.Duration, f func() (application.TicketResult, error)) {
+		w.at(off)
+		do(t, f)
+	}
+	t1 := recv(0, domain.TierStandard, domain.ChannelEmail)
+	step(0, func() (application.TicketResult, error) {
+		return c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: t1, ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P3}}, m)
+	})
+	t2 := recv(5*time.Minute, domain.TierVIP, domain.ChannelWeb)
+	t3 := recv(10*time.Minute, domain.TierCore, domain.ChannelChat)
+	recv(15*time.Minute, domain.TierStandard, domain.ChannelPhone)
+	t5 := recv(20*time.Minute, domain.TierVIP, domain.ChannelEmail)
+	step(10*time.Minute, func() (application.TicketResult, error) {
+		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t1, AgentID: a.ID}, m)
+	})
+	step(15*time.Minute, func() (application.TicketResult, error) {
+		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t2, AgentID: b.ID}, m)
+	})
+	step(20*time.Minute, func() (application.TicketResult, error) {
+		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t1, Body: "hello", Public: true}, m)
+	})
+	step(20*time.Minute, func() (application.TicketResult, error) {
+		return c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: t2, Reason: "logs"}, m)
+	})
+	step(20*time.Minute, func() (application.TicketResult, error) {
+		return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "hard"}}, m)
+	})
+	step(25*time.Minute, func() (application.TicketResult, error) {
+		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t5, AgentID: a.ID}, m)
+	})
+	step(50*time.Minute, func() (application.TicketResult, error) {
+		return c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: t2, Body: "here"}, cm)
+	})
+	step(time.Hour, func() (application.TicketResult, error) {
+		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t1, Resolution: "done"}, m)
+	})
+	step(time.Hour, func() (application.TicketResult, error) {
+		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t1, Score: 5}, cm)
+	})
+	step(70*time.Minute, func() (application.TicketResult, error) {
+		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t2, Body: "try this", Public: true}, m)
+	})
+	step(70*time.Minute, func() (application.TicketResult, error) {
+		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t3, Resolution: "done"}, m)
+	})
+	step(80*time.Minute, func() (application.TicketResult, error) {
+		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t2, Body: "and this", Public: true}, m)
+	})
+	step(125*time.Minute, func() (application.TicketResult, error) {
+		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t2, Resolution: "done"}, m)
+	})
+	step(125*time.Minute, func() (application.TicketResult, error) {
+		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t2, Score: 3}, cm)
+	})
+	step(130*time.Minute, func() (application.TicketResult, error) {
+		return c.Reopen.Handle(ctx, application.ReopenTicket{TicketID: t3, Reason: "again"}, m)
+	})
+	step(140*time.Minute, func() (application.TicketResult, error) {
+		return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "again"}}, m)
+	})
+	step(190*time.Minute, func() (application.TicketResult, error) {
+		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t3, Resolution: "done again"}, m)
+	})
+	step(190*time.Minute, func() (application.TicketResult, error) {
+		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t3, Score: 4}, cm)
+	})
+	recv(4*time.Hour, domain.TierCore, domain.ChannelAPI)
+	w.at(5 * time.Hour)
+	return w, [2]domain.AgentState{a, b}
+}
+
+// row is a KPI row written compactly; nil pointers are nulls.
+func f(v float64) *float64 { return &v }
+
+func testKPI(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	w, ag := scriptedKPIWorld(t)
+	store := Rebuilt(t, newStore, w)
+	svc := projections.NewService(w.Events, store, nil, w.Clock)
+	from, to := Epoch, Epoch.Add(3*time.Hour)
+	all := projections.KPIRow{Group: "2026-03-02", Received: 5, Resolved: 3, ResolutionRate: f(0.6),
+		FirstResponseSecondsAvg: f(2900), FirstResponseSecondsP50: f(3600), FirstResponseSecondsP90: f(3840),
+		ResolutionSecondsAvg: f(6600), ResolutionSecondsP50: f(5400), ResolutionSecondsP90: f(9720),
+		FCRRate: f(0.3333), EscalationRate: f(0.2), ReopenRate: f(0.2),
+		SLAFirstResponseMetRate: f(0.5), SLAResolutionMetRate: f(1),
+		CSATAvg: f(4), CSATSatisfiedRate: f(0.6667), Rated: 3, Backlog: 3}
+	// Per group: T1 (A, support, billing, email, standard), T2 (B, support, -, web, vip),
+	// T3 (-, tech, -, chat, core), T4 (-, support, -, phone, standard), T5 (A, support, -, email, vip).
+	t1 := projections.KPIRow{Received: 1, Resolved: 1, ResolutionRate: f(1),
+		FirstResponseSecondsAvg: f(1200), FirstResponseSecondsP50: f(1200), FirstResponseSecondsP90: f(1200),
+		ResolutionSecondsAvg: f(3600), ResolutionSecondsP50: f(3600), ResolutionSecondsP90: f(3600),
+		FCRRate: f(1), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(1), SLAResolutionMetRate: f(1),
+		CSATAvg: f(5), CSATSatisfiedRate: f(1), Rated: 1}
+	t2 := projections.KPIRow{Received: 1, Resolved: 1, ResolutionRate: f(1),
+		FirstResponseSecondsAvg: f(3900), FirstResponseSecondsP50: f(3900), FirstResponseSecondsP90: f(3900),
+		ResolutionSecondsAvg: f(5400), ResolutionSecondsP50: f(5400), ResolutionSecondsP90: f(5400),
+		FCRRate: f(0), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(0), SLAResolutionMetRate: f(1),
+		CSATAvg: f(3), CSATSatisfiedRate: f(0), Rated: 1}
+	t3 := projections.KPIRow{Received: 1, Resolved: 1, ResolutionRate: f(1),
+		FirstResponseSecondsAvg: f(3600), FirstResponseSecondsP50: f(3600), FirstResponseSecondsP90: f(3600),
+		ResolutionSecondsAvg: f(10800), ResolutionSecondsP50: f(10800), ResolutionSecondsP90: f(10800),
+		FCRRate: f(0), EscalationRate: f(1), ReopenRate: f(1), SLAFirstResponseMetRate: f(1), SLAResolutionMetRate: f(1),
+		CSATAvg: f(4), CSATSatisfiedRate: f(1), Rated: 1, Backlog: 1}
+	t4 := projections.KPIRow{Received: 1, ResolutionRate: f(0), EscalationRate: f(0), ReopenRate: f(0), Backlog: 1}
+	t5 := projections.KPIRow{Received: 1, ResolutionRate: f(0), EscalationRate: f(0), ReopenRate: f(0),
+		SLAFirstResponseMetRate: f(0), Backlog: 1}
+	t3t4 := projections.KPIRow{Received: 2, Resolved: 1, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(3600), FirstResponseSecondsP50: f(3600), FirstResponseSecondsP90: f(3600),
+		ResolutionSecondsAvg: f(10800), ResolutionSecondsP50: f(10800), ResolutionSecondsP90: f(10800),
+		FCRRate: f(0), EscalationRate: f(0.5), ReopenRate: f(0.5), SLAFirstResponseMetRate: f(1), SLAResolutionMetRate: f(1),
+		CSATAvg: f(4), CSATSatisfiedRate: f(1), Rated: 1, Backlog: 2}
+	t1t5 := projections.KPIRow{Received: 2, Resolved: 1, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(1200), FirstResponseSecondsP50: f(1200), FirstResponseSecondsP90: f(1200),
+		ResolutionSecondsAvg: f(3600), ResolutionSecondsP50: f(3600), ResolutionSecondsP90: f(3600),
+		FCRRate: f(1), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(0.5), SLAResolutionMetRate: f(1),
+		CSATAvg: f(5), CSATSatisfiedRate: f(1), Rated: 1, Backlog: 1}
+	t1t4 := projections.KPIRow{Received: 2, Resolved: 1, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(1200), FirstResponseSecondsP50: f(1200), FirstResponseSecondsP90: f(1200),
+		ResolutionSecondsAvg: f(3600), ResolutionSecondsP50: f(3600), ResolutionSecondsP90: f(3600),
+		FCRRate: f(1), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(1), SLAResolutionMetRate: f(1),
+		CSATAvg: f(5), CSATSatisfiedRate: f(1), Rated: 1, Backlog: 1}
+	t2t5 := projections.KPIRow{Received: 2, Resolved: 1, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(3900), FirstResponseSecondsP50: f(3900), FirstResponseSecondsP90: f(3900),
+		ResolutionSecondsAvg: f(5400), ResolutionSecondsP50: f(5400), ResolutionSecondsP90: f(5400),
+		FCRRate: f(0), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(0), SLAResolutionMetRate: f(1),
+		CSATAvg: f(3), CSATSatisfiedRate: f(0), Rated: 1, Backlog: 1}
+	// support = T1, T2, T4, T5.
+	support := projections.KPIRow{Received: 4, Resolved: 2, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(2550), FirstResponseSecondsP50: f(2550), FirstResponseSecondsP90: f(3630),
+		ResolutionSecondsAvg: f(4500), ResolutionSecondsP50: f(4500), ResolutionSecondsP90: f(5220),
+		FCRRate: f(0.5), EscalationRate: f(0), ReopenRate: f(0), SLAFirstResponseMetRate: f(0.3333), SLAResolutionMetRate: f(1),
+		CSATAvg: f(4), CSATSatisfiedRate: f(0.5), Rated: 2, Backlog: 2}
+	// uncategorized = T2..T5.
+	uncategorized := projections.KPIRow{Received: 4, Resolved: 2, ResolutionRate: f(0.5),
+		FirstResponseSecondsAvg: f(3750), FirstResponseSecondsP50: f(3750), FirstResponseSecondsP90: f(3870),
+		ResolutionSecondsAvg: f(8100), ResolutionSecondsP50: f(8100), ResolutionSecondsP90: f(10260),
+		FCRRate: f(0), EscalationRate: f(0.25), ReopenRate: f(0.25), SLAFirstResponseMetRate: f(0.3333), SLAResolutionMetRate: f(1),
+		CSATAvg: f(3.5), CSATSatisfiedRate: f(0.5), Rated: 2, Backlog: 3}
+	named := func(g string, r projections.KPIRow) projections.KPIRow { r.Group = g; return r }
+	ordered := func(rows ...projections.KPIRow) []projections.KPIRow { return sortRows(rows) }
+	want := map[string][]projections.KPIRow{
+		"day":      {all},
+		"agent":    ordered(named(ag[0].ID.String(), t1t5), named(ag[1].ID.String(), t2), named("unassigned", t3t4)),
+		"team":     {named("support", support), named("tech", t3)},
+		"category": {named("billing", t1), named("uncategorized", uncategorized)},
+		"channel":  {named("chat", t3), named("email", t1t5), named("phone", t4), named("web", t2)},
+		"tier":     {named("core", t3), named("standard", t1t4), named("vip", t2t5)},
+	}
+	_ = t5
+	for _, g := range projections.GroupBys {
+		rows, err := svc.KPI(ctx, from, to, g)
+		check(t, err)
+		got, _ := json.MarshalIndent(rows, "", " ")
+		exp, _ := json.MarshalIndent(want[g], "", " ")
+		if string(got) != string(exp) {
+			t.Errorf("group_by=%s:\ngot  %s\nwant %s", g, got, exp)
+		}
+	}
+	if _, err := svc.KPI(ctx, from, to, "weather"); err == nil {
+		t.Error("an unknown group_by was accepted")
+	}
+	rows, err := svc.KPI(ctx, from, Epoch.Add(5*time.Hour), "day")
+	check(t, err)
+	if len(rows) != 1 || rows[0].Received != 6 {
+		t.Errorf("a wider window should see 6 tickets: %+v", rows)
+	}
+}
+
+func sortRows(rows []projections.KPIRow) []projections.KPIRow {
+	for i := range rows {
+		for j := i + 1; j < len(rows); j++ {
+			if rows[j].Group < rows[i].Group {
+				rows[i], rows[j] = rows[j], rows[i]
+			}
+		}
+	}
+	return rows
+}

@@ -1,0 +1,100 @@
+package readmodeltest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+func testPortalPrivacy(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	w := NewWorld(t)
+	a := w.Agent(t, "王小明", "support")
+	c := w.Commands
+	mine := w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")
+	other := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "OTHER-CUSTOMER-SUBJECT", "OTHER-CUSTOMER-BODY")
+	id := mine.Ticket.ID
+	steps := []func() (application.TicketResult, error){
+		func() (application.TicketResult, error) {
+			return c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: "hardware", Priority: domain.P1, Team: "TEAMSECRET-desk"}}, meta)
+		},
+		func() (application.TicketResult, error) {
+			return c.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: a.ID}, meta)
+		},
+		func() (application.TicketResult, error) {
+			return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "INTERNAL-NOTE-SECRET customer seems angry", Public: false}, meta)
+		},
+		func() (application.TicketResult, error) {
+			return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "请重启打印机", Public: true}, meta)
+		},
+		func() (application.TicketResult, error) {
+			return c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "WAIT-REASON-SECRET"}, meta)
+		},
+		func() (application.TicketResult, error) {
+			return c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "still broken"}, application.CommandMeta{Actor: application.PortalActor})
+		},
+		func() (application.TicketResult, error) {
+			return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
+		},
+	}
+	for _, s := range steps {
+		w.Clock.Advance(10 * time.Minute)
+		do(t, s)
+	}
+	w.Clock.Advance(10 * time.Hour) // past every due time: a breach is recorded
+	do(t, func() (application.TicketResult, error) {
+		return c.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: id, Clock: domain.ClockResolution}, application.CommandMeta{Actor: application.SystemActor})
+	})
+	store := newStore(t)
+	FeedLive(t, store, w.All(t), 3)
+	svc := projections.NewService(w.Events, store, nil, w.Clock)
+
+	found, err := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, mine.AccessCode)
+	check(t, err)
+	view, err := svc.Portal(ctx, found, -1)
+	check(t, err)
+	body, _ := json.Marshal(view)
+	text := string(body)
+	for _, secret := range []string{"SECRET", "OTHER-CUSTOMER", "@example.com", "escalat", "breach", "hardware", "team", "P1", "客户"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the portal view shows %q: %s", secret, text)
+		}
+	}
+	for _, shown := range []string{"请重启打印机", "still broken", "it jams", "我的打印机坏了", "王小明", `"status":"assigned"`, mine.Ticket.Number} {
+		if !strings.Contains(text, shown) {
+			t.Errorf("the portal view lacks %q: %s", shown, text)
+		}
+	}
+	kinds := []string{}
+	for _, e := range view.Timeline {
+		kinds = append(kinds, e.Kind)
+	}
+	if got := strings.Join(kinds, ","); got != "received,assigned,reply,waiting,customer_reply" {
+		t.Errorf("timeline kinds %s", got)
+	}
+	if view.ExpectedResolutionBy == (application.JSONTime{}) {
+		t.Error("an open ticket shows no expected resolution")
+	}
+
+	// A wrong code and an unknown number are the same answer.
+	_, errWrong := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, other.AccessCode)
+	_, errUnknown := application.FindTicketByNumber(ctx, w.Events, "TK-ZZZZZZ", mine.AccessCode)
+	if !errors.Is(errWrong, application.ErrNotFound) || !errors.Is(errUnknown, application.ErrNotFound) || errWrong.Error() != errUnknown.Error() {
+		t.Errorf("wrong code %v, unknown number %v", errWrong, errUnknown)
+	}
+	// The other customer's code opens only the other ticket.
+	otherID, err := application.FindTicketByNumber(ctx, w.Events, other.Ticket.Number, other.AccessCode)
+	check(t, err)
+	ov, err := svc.Portal(ctx, otherID, -1)
+	check(t, err)
+	if ob, _ := json.Marshal(ov); strings.Contains(string(ob), "打印机") || !strings.Contains(string(ob), "OTHER-CUSTOMER-SUBJECT") {
+		t.Errorf("the other ticket's view: %s", ob)
+	}
+}

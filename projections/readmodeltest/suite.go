@@ -1,0 +1,218 @@
+package readmodeltest
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// Factory returns a new, empty, migrated store; every call a separate one.
+type Factory func(t *testing.T) projections.Store
+
+// Run runs the whole suite against a store.
+func Run(t *testing.T, newStore Factory) {
+	t.Run("LiveEqualsRebuilt", func(t *testing.T) { testLiveEqualsRebuilt(t, newStore) })
+	t.Run("RebuildWhileServing", func(t *testing.T) { testRebuildWhileServing(t, newStore) })
+	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore) })
+	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore) })
+	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore) })
+	t.Run("Agents", func(t *testing.T) { testAgents(t, newStore) })
+}
+
+// FeedLive delivers the records to an engine as the relay would, with the faults a bus
+// has: every tenth record twice, now and then a window of earlier records again, commits
+// at random moments, and restarts from the stored checkpoints followed by a redelivery
+// of what came before them.
+func FeedLive(t *testing.T, store projections.Store, recs []application.Record, seed uint64) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(seed, 7))
+	e := mustEngine(t, store)
+	e.MaxPending = 1 + rng.IntN(40)
+	handle := func(r application.Record) {
+		if err := e.Handle(ctx, r); err != nil {
+			t.Fatalf("handle %d: %v", r.Position, err)
+		}
+	}
+	for i, r := range recs {
+		handle(r)
+		switch n := rng.IntN(200); {
+		case n < 20:
+			handle(r)
+		case n < 24:
+			for j := max(0, i-30); j <= i; j++ {
+				handle(recs[j])
+			}
+		case n < 25:
+			if err := e.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e = mustEngine(t, store)
+			e.MaxPending = 1 + rng.IntN(40)
+			for j := max(0, i-50); j <= i; j++ {
+				handle(recs[j])
+			}
+		}
+	}
+	if err := e.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustEngine(t testing.TB, store projections.Writer) *projections.Engine {
+	e, err := projections.NewEngine(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// Rebuilt projects the world's history into a new store the fast way (CatchUp).
+func Rebuilt(t *testing.T, newStore Factory, w *World) projections.Store {
+	store := newStore(t)
+	e := mustEngine(t, store)
+	if _, err := e.CatchUp(context.Background(), w.Events); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// Dump is everything a store answers about a world, in a canonical JSON form, for
+// comparing two stores.
+func Dump(t testing.TB, store projections.Store, w *World) string {
+	ctx := context.Background()
+	d := map[string]any{}
+	for _, n := range projections.Names() {
+		pos, err := store.Checkpoint(ctx, n)
+		check(t, err)
+		d["checkpoint/"+n] = pos
+	}
+	open, err := store.OpenTickets(ctx, projections.QueueFilter{})
+	check(t, err)
+	sort.Slice(open, func(i, j int) bool { return open[i].ID.String() < open[j].ID.String() })
+	d["open"] = open
+	facts, err := store.KPIFacts(ctx, time.Time{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))
+	check(t, err)
+	sort.Slice(facts, func(i, j int) bool { return facts[i].State.ID.String() < facts[j].State.ID.String() })
+	d["facts"] = facts
+	portal := map[string]any{}
+	for _, tk := range w.Tickets {
+		st, tl, ok, err := store.PortalTicket(ctx, tk.Ticket.ID)
+		check(t, err)
+		portal[tk.Ticket.ID.String()] = map[string]any{"ok": ok, "state": st, "timeline": tl}
+		for _, n := range []string{projections.Queues, projections.Portal, projections.KPI} {
+			v, err := store.RowVersion(ctx, n, tk.Ticket.ID)
+			check(t, err)
+			d["version/"+n+"/"+tk.Ticket.ID.String()] = v
+		}
+	}
+	d["portal"] = portal
+	agents, err := store.Agents(ctx)
+	check(t, err)
+	d["agents"] = agents
+	for _, a := range w.Agents {
+		row, ok, err := store.Agent(ctx, a.ID)
+		check(t, err)
+		d["agent/"+a.ID.String()] = map[string]any{"ok": ok, "row": row}
+	}
+	b, err := json.MarshalIndent(d, "", " ")
+	check(t, err)
+	return string(b)
+}
+
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testLiveEqualsRebuilt(t *testing.T, newStore Factory) {
+	w := Random(t, 42, 300, 6000)
+	recs := w.All(t)
+	if len(recs) < 3000 {
+		t.Fatalf("history has only %d records", len(recs))
+	}
+	live := newStore(t)
+	FeedLive(t, live, recs, 1)
+	rebuilt := Rebuilt(t, newStore, w)
+	a, b := Dump(t, live, w), Dump(t, rebuilt, w)
+	if a != b {
+		t.Fatalf("live and rebuilt read models differ:\n%s", firstDiff(a, b))
+	}
+	assertAgreesWithWriteSide(t, live, w)
+}
+
+// assertAgreesWithWriteSide: every ticket's projected snapshot is the aggregate's own state.
+func assertAgreesWithWriteSide(t *testing.T, store projections.Store, w *World) {
+	ctx := context.Background()
+	facts, err := store.KPIFacts(ctx, time.Time{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))
+	check(t, err)
+	if len(facts) != len(w.Tickets) {
+		t.Fatalf("%d KPI facts for %d tickets", len(facts), len(w.Tickets))
+	}
+	for _, f := range facts {
+		want, err := application.GetTicket(ctx, w.Events, f.State.ID, time.Time{})
+		check(t, err)
+		a, _ := json.Marshal(f.State)
+		b, _ := json.Marshal(want)
+		if string(a) != string(b) {
+			t.Fatalf("ticket %s: projected %s\nwrite side %s", f.State.ID, a, b)
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(0, i-400)
+	return "live:    …" + a[lo:min(len(a), i+200)] + "\nrebuilt: …" + b[lo:min(len(b), i+200)]
+}
+
+func testRebuildWhileServing(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	w := Random(t, 7, 120, 1500)
+	store := newStore(t)
+	live := mustEngine(t, store)
+	if _, err := live.CatchUp(ctx, w.Events); err != nil {
+		t.Fatal(err)
+	}
+	before := Dump(t, store, w)
+	svc := projections.NewService(w.Events, store, live, w.Clock)
+	for _, name := range projections.Names() {
+		st, err := svc.Rebuild(ctx, name)
+		check(t, err)
+		if st.Position != uint64(len(w.All(t))) {
+			t.Fatalf("rebuild of %s reached %d, the store has %d", name, st.Position, len(w.All(t)))
+		}
+	}
+	if after := Dump(t, store, w); after != before {
+		t.Fatalf("a rebuild changed the read model:\n%s", firstDiff(before, after))
+	}
+	// The live engine goes on from the rebuilt position: more history, delivered from
+	// an older position (the relay is behind), ends where a fresh rebuild does.
+	from := len(w.All(t))
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 300 {
+		w.randomCommand(t, rng, []string{"support", "billing", "tech"})
+		w.Clock.Advance(time.Minute)
+	}
+	recs := w.All(t)
+	for _, r := range recs[max(0, from-100):] {
+		check(t, live.Handle(ctx, r))
+	}
+	check(t, live.Flush(ctx))
+	if a, b := Dump(t, store, w), Dump(t, Rebuilt(t, newStore, w), w); a != b {
+		t.Fatalf("after a rebuild, live and rebuilt differ:\n%s", firstDiff(a, b))
+	}
+	if _, err := svc.Rebuild(ctx, "nope"); err == nil {
+		t.Fatal("rebuilding an unknown projection succeeded")
+	}
+}

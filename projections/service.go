@@ -1,0 +1,162 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// MaxWait is how long a read with ?min_version waits for the projection to catch up.
+const MaxWait = 2 * time.Second
+
+// Service is the read side as the HTTP adapter and the CLI see it: the queries of the
+// read endpoints, read-your-writes waits, rebuilds and lag. Engine may be nil in a
+// process that serves reads while another process projects.
+type Service struct {
+	Events application.EventStore
+	Store  Store
+	Engine *Engine
+	Clock  application.Clock
+	head   atomic.Uint64
+}
+
+// NewService returns the read side over a read-model store; engine is the one projecting
+// into it in this process (or nil).
+func NewService(events application.EventStore, store Store, engine *Engine, clock application.Clock) *Service {
+	if clock == nil {
+		clock = application.SystemClock{}
+	}
+	return &Service{Events: events, Store: store, Engine: engine, Clock: clock}
+}
+
+// Queue is GET /queues: one page of open tickets in working order.
+func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor string) ([]application.TicketView, string, error) {
+	states, err := s.Store.OpenTickets(ctx, f)
+	if err != nil {
+		return nil, "", err
+	}
+	return Queue(states, f, s.Clock.Now(), limit, cursor)
+}
+
+// KPI is GET /reports/kpi.
+func (s *Service) KPI(ctx context.Context, from, to time.Time, groupBy string) ([]KPIRow, error) {
+	if !from.Before(to) {
+		return nil, fmt.Errorf("%w: from must be before to", domain.ErrInvalid)
+	}
+	if _, err := GroupOf(KPIFact{}, groupBy); err != nil {
+		return nil, err
+	}
+	facts, err := s.Store.KPIFacts(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return Report(facts, from, to, groupBy, s.Clock.Now())
+}
+
+// Portal is the customer's view of a ticket found by application.FindTicketByNumber;
+// with minVersion ≥ 0 it first waits for the portal projection to reach that version.
+func (s *Service) Portal(ctx context.Context, id uuid.UUID, minVersion int64) (PortalView, error) {
+	if err := s.WaitFor(ctx, Portal, id, minVersion); err != nil {
+		return PortalView{}, err
+	}
+	st, timeline, ok, err := s.Store.PortalTicket(ctx, id)
+	if err != nil {
+		return PortalView{}, err
+	}
+	if !ok {
+		return PortalView{}, application.ErrNotFound
+	}
+	return NewPortalView(st, timeline, s.Clock.Now()), nil
+}
+
+// AgentView is an agent as GET /agents shows it.
+type AgentView struct {
+	ID          uuid.UUID `json:"id"`
+	Name        string    `json:"name"`
+	Team        string    `json:"team"`
+	Skills      []string  `json:"skills"`
+	Capacity    int       `json:"capacity"`
+	Online      bool      `json:"online"`
+	OpenTickets int       `json:"open_tickets"`
+	Version     int64     `json:"version"`
+}
+
+// NewAgentView shows an agent row.
+func NewAgentView(a AgentRow) AgentView {
+	skills := a.Skills
+	if skills == nil {
+		skills = []string{}
+	}
+	return AgentView{ID: a.ID, Name: a.Name, Team: a.Team, Skills: skills, Capacity: a.Capacity,
+		Online: a.Online, OpenTickets: a.OpenTickets, Version: a.Version}
+}
+
+// Agents is GET /agents, ordered by name then id.
+func (s *Service) Agents(ctx context.Context) ([]AgentView, error) {
+	rows, err := s.Store.Agents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AgentView, len(rows))
+	for i, a := range rows {
+		out[i] = NewAgentView(a)
+	}
+	return out, nil
+}
+
+// Agent is GET /agents/{id}; with minVersion ≥ 0 it waits for that version of the agent.
+func (s *Service) Agent(ctx context.Context, id uuid.UUID, minVersion int64) (AgentView, error) {
+	if err := s.WaitFor(ctx, Agents, id, minVersion); err != nil {
+		return AgentView{}, err
+	}
+	a, ok, err := s.Store.Agent(ctx, id)
+	if err != nil {
+		return AgentView{}, err
+	}
+	if !ok {
+		return AgentView{}, application.ErrNotFound
+	}
+	return NewAgentView(a), nil
+}
+
+// WaitFor waits, up to MaxWait, until projection name has applied version of the
+// ticket or agent id. It is woken by the engine's commits when one runs here, and polls
+// otherwise. Not reaching it in time is not an error: the read answers what it has (its
+// version tells the client), as a read of an eventually consistent model does.
+func (s *Service) WaitFor(ctx context.Context, name string, id uuid.UUID, version int64) error {
+	if version < 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, MaxWait)
+	defer cancel()
+	for {
+		var changed <-chan struct{}
+		if s.Engine != nil {
+			changed = s.Engine.Changed()
+		}
+		have, err := s.Store.RowVersion(ctx, name, id)
+		if err != nil || have >= version {
+			if ctx.Err() != nil && err != nil {
+				return nil
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
+
+// Rebuild rebuilds projection name from position 0 while serving, and swaps it in.
+func (s *Service) Rebuild(ctx context.Context, name string) (RebuildStats, error) {
+	return Rebuild(ctx, s.Events, s.Store, s.Engine, name)
+}
