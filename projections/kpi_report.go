@@ -17,25 +17,25 @@ var GroupBys = []string{"agent", "team", "category", "channel", "tier", "day"}
 // KPIRow is one row of the KPI report: the KPIs of API.md for one group of tickets
 // received in [from, to). A value without any ticket to measure is null.
 type KPIRow struct {
-	Group                    string   `json:"group"`
-	Received                 int      `json:"received"`
-	Resolved                 int      `json:"resolved"`
-	ResolutionRate           *float64 `json:"resolution_rate"`
-	FirstResponseSecondsAvg  *float64 `json:"first_response_seconds_avg"`
-	FirstResponseSecondsP50  *float64 `json:"first_response_seconds_p50"`
-	FirstResponseSecondsP90  *float64 `json:"first_response_seconds_p90"`
-	ResolutionSecondsAvg     *float64 `json:"resolution_seconds_avg"`
-	ResolutionSecondsP50     *float64 `json:"resolution_seconds_p50"`
-	ResolutionSecondsP90     *float64 `json:"resolution_seconds_p90"`
-	FCRRate                  *float64 `json:"fcr_rate"`
-	EscalationRate           *float64 `json:"escalation_rate"`
-	ReopenRate               *float64 `json:"reopen_rate"`
-	SLAFirstResponseMetRate  *float64 `json:"sla_first_response_met_rate"`
-	SLAResolutionMetRate     *float64 `json:"sla_resolution_met_rate"`
-	CSATAvg                  *float64 `json:"csat_avg"`
-	CSATSatisfiedRate        *float64 `json:"csat_satisfied_rate"`
-	Rated                    int      `json:"rated"`
-	Backlog                  int      `json:"backlog"`
+	Group                   string   `json:"group"`
+	Received                int      `json:"received"`
+	Resolved                int      `json:"resolved"`
+	ResolutionRate          *float64 `json:"resolution_rate"`
+	FirstResponseSecondsAvg *float64 `json:"first_response_seconds_avg"`
+	FirstResponseSecondsP50 *float64 `json:"first_response_seconds_p50"`
+	FirstResponseSecondsP90 *float64 `json:"first_response_seconds_p90"`
+	ResolutionSecondsAvg    *float64 `json:"resolution_seconds_avg"`
+	ResolutionSecondsP50    *float64 `json:"resolution_seconds_p50"`
+	ResolutionSecondsP90    *float64 `json:"resolution_seconds_p90"`
+	FCRRate                 *float64 `json:"fcr_rate"`
+	EscalationRate          *float64 `json:"escalation_rate"`
+	ReopenRate              *float64 `json:"reopen_rate"`
+	SLAFirstResponseMetRate *float64 `json:"sla_first_response_met_rate"`
+	SLAResolutionMetRate    *float64 `json:"sla_resolution_met_rate"`
+	CSATAvg                 *float64 `json:"csat_avg"`
+	CSATSatisfiedRate       *float64 `json:"csat_satisfied_rate"`
+	Rated                   int      `json:"rated"`
+	Backlog                 int      `json:"backlog"`
 }
 
 // GroupOf is the group a ticket falls in: the current assignee's id ("unassigned"), the
