@@ -95,13 +95,23 @@ func (s *Server) subscribe(q query, srv api.Streams_ReadServer) error {
 	cursor := s.startCursor(q, src)
 	var lastConsidered uint64 // $all position of the last event looked at
 	considered, caughtUp := 0, false
+	var lastCheckpoint uint64
+	// checkpoint sends a checkpoint unless one at or past it was sent already (the real
+	// server skips those too, e.g. when the interval ends right where catch-up does).
+	checkpoint := func(pos uint64) error {
+		if pos <= lastCheckpoint {
+			return nil
+		}
+		lastCheckpoint = pos
+		return srv.Send(checkpointResponse(pos))
+	}
 	for {
 		wake := s.log.wake()
 		pending := src.after(cursor)
 		if len(pending) == 0 {
 			if !caughtUp {
 				if q.filter != nil && lastConsidered > 0 {
-					if err := srv.Send(checkpointResponse(lastConsidered)); err != nil {
+					if err := checkpoint(lastConsidered); err != nil {
 						return err
 					}
 				}
@@ -133,7 +143,7 @@ func (s *Server) subscribe(q query, srv api.Streams_ReadServer) error {
 				}
 			}
 			if q.filter != nil && considered%q.filter.interval == 0 {
-				if err := srv.Send(checkpointResponse(e.position)); err != nil {
+				if err := checkpoint(e.position); err != nil {
 					return err
 				}
 			}
