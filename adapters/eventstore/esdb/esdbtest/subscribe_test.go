@@ -2,7 +2,7 @@ package esdbtest_test
 
 import (
 	"context"
-		"strings"
+	"strings"
 	"testing"
 	"time"
 
