@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -57,6 +58,8 @@ type Store struct {
 	closed  bool
 	done    chan struct{} // closed when the writer goroutine has ended
 	stopped chan struct{} // closed by Close, to end subscriptions
+
+	commits, appends, events atomic.Uint64 // counted by the writer, for Stats
 
 	notifyMu sync.Mutex
 	changed  chan struct{} // closed and replaced after each commit, to wake subscribers
@@ -197,6 +200,19 @@ func (s *Store) Close() error {
 	s.closing.Unlock()
 	<-s.done
 	return s.db.Close()
+}
+
+// Stats counts the writer's work since Open: Appends/Commits is the mean batch size,
+// the measure of how well group commit shares fsyncs.
+type Stats struct {
+	Commits uint64 // read-write transactions committed
+	Appends uint64 // appends committed (refused ones are not counted)
+	Events  uint64 // records committed
+}
+
+// Stats returns the counts so far; a metrics exporter may poll it.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.commits.Load(), Appends: s.appends.Load(), Events: s.events.Load()}
 }
 
 // Path returns the file the store lives in.

@@ -148,6 +148,9 @@ func (s *Store) commit(batch []*appendReq, last uint64) uint64 {
 		}
 		next = last
 	}
+	if err == nil {
+		s.count(results, next-last)
+	}
 	if next != last {
 		s.wake()
 	}
@@ -155,6 +158,16 @@ func (s *Store) commit(batch []*appendReq, last uint64) uint64 {
 		req.result <- results[i]
 	}
 	return next
+}
+
+func (s *Store) count(results []appendResult, events uint64) {
+	s.commits.Add(1)
+	s.events.Add(events)
+	for _, r := range results {
+		if r.err == nil {
+			s.appends.Add(1)
+		}
+	}
 }
 
 // apply writes one request if its expected version holds. A refused request is a
