@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -43,9 +45,15 @@ func TestAcknowledgedAppendsSurviveKill9(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	var seen atomic.Int64
 	acked := make(chan map[string]bool, 1)
-	go func() { acked <- readAcks(out) }()
+	go func() { acked <- readAcks(out, &seen) }()
+	// Kill after a second, and after enough acknowledgements to prove something even
+	// on a slow disk.
 	time.Sleep(time.Second)
+	for deadline := time.Now().Add(30 * time.Second); seen.Load() < 500 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +81,13 @@ func TestAcknowledgedAppendsSurviveKill9(t *testing.T) {
 }
 
 // readAcks collects the ids of complete "ack <id>" lines.
-func readAcks(out interface{ Read([]byte) (int, error) }) map[string]bool {
+func readAcks(out io.Reader, seen *atomic.Int64) map[string]bool {
 	ids := map[string]bool{}
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		if id, ok := strings.CutPrefix(sc.Text(), "ack "); ok && len(id) == 36 {
 			ids[id] = true
+			seen.Add(1)
 		}
 	}
 	return ids
