@@ -81,8 +81,10 @@ func (p Priority) Raised() Priority {
 		return P2
 	case P4:
 		return P3
+	case P1:
+		return P1
 	}
-	return P1
+	return DefaultPriority.Raised() // an unset priority counts as P3
 }
 
 // Channel is where a request came in.

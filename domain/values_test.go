@@ -16,6 +16,7 @@ func TestPriorityRankAndRaised(t *testing.T) {
 		raised domain.Priority
 	}{
 		{"P1", 1, "P1"}, {"P2", 2, "P1"}, {"P3", 3, "P2"}, {"P4", 4, "P3"},
+		{"", 5, "P2"}, // unset counts as P3
 	}
 	for _, c := range cases {
 		if got := c.p.Rank(); got != c.rank {
