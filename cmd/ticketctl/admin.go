@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+)
+
+// tokenActor is the actor ticketctl's tokens are issued by, as their events record it.
+var tokenActor = application.Principal{Role: application.RoleAdmin, Subject: "ticketctl"}.Actor()
+
+func runTokens(ctx context.Context, c *cli, args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usagef("tokens create --role ROLE [--subject S]")
+	}
+	fs := c.flags("tokens create")
+	role := fs.String("role", "", "supervisor, auditor, analyst or agent (`role`)")
+	subject := fs.String("subject", "", "who the token is for; an agent token's subject is the agent's id")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *role == "" || fs.NArg() != 0 {
+		return usagef("tokens create --role ROLE [--subject S]")
+	}
+	svc, err := c.build(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	token, err := svc.Commands.IssueToken.Handle(ctx, application.IssueToken{Role: application.Role(*role), Subject: *subject},
+		application.CommandMeta{Actor: tokenActor, CorrelationID: uuid.NewString()})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, token)
+	return nil
+}
+
+func runRebuild(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("rebuild")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("rebuild takes one read model name, or all")
+	}
+	svc, err := c.build(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	prog := c.newProgress("rebuild " + fs.Arg(0))
+	err = svc.Rebuild(ctx, fs.Arg(0), func(n int) { prog.add(n) })
+	prog.finish()
+	return err
+}
+
+// build assembles the engine as ticketd does, with logs on stderr.
+func (c *cli) build(ctx context.Context) (*service.Service, error) {
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: service.LogLevel(c.cfg.LogLevel)}))
+	svc, err := service.Build(ctx, c.cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if svc.AdminTokenCreated {
+		fmt.Fprintf(c.stderr, "note: a new admin token was created in %s/admin.token\n", c.cfg.Data)
+	}
+	return svc, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// migrator applies one set of migrations to the database dsn names.
+type migrator struct {
+	what    string
+	dsn     func(service.Config) string
+	migrate func(ctx context.Context, dsn string) error
+}
+
+// migrators are the migration sets ticketctl migrate applies, each when its flag names
+// a PostgreSQL database.
+var migrators []migrator
+
+func runMigrate(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return migrateAll(ctx, c.cfg, migrators, c.stderr)
+}
+
+func migrateAll(ctx context.Context, cfg service.Config, ms []migrator, log io.Writer) error {
+	done := 0
+	for _, m := range ms {
+		dsn := m.dsn(cfg)
+		if !isPostgres(dsn) {
+			continue
+		}
+		if err := m.migrate(ctx, dsn); err != nil {
+			return fmt.Errorf("%s: %w", m.what, err)
+		}
+		fmt.Fprintf(log, "migrate: %s schema is up to date\n", m.what)
+		done++
+	}
+	if done == 0 {
+		return usagef("nothing to migrate: neither --eventstore nor --readmodel names a postgres:// database this build can migrate")
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// These tests change the bbolt file behind the store's back, as someone with access to
+// the disk could, following the layout documented in adapters/eventstore/bolt/store.go:
+// bucket "events" maps an 8-byte big-endian position to the encoded record; bucket
+// "streams" maps uvarint(len(name)) ‖ name ‖ 8-byte big-endian version to the position.
+
+// boltFixture is a store file with a randomized history, built once and copied per test.
+type boltFixture struct {
+	path string
+	hist history
+	recs []application.Record // every record, in global order
+}
+
+func newBoltFixture(t *testing.T) boltFixture {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "events.db")
+	s := openBolt(t, path)
+	h := buildHistory(t, s, 11, 8, 150)
+	recs, err := s.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return boltFixture{path: path, hist: h, recs: recs}
+}
+
+// copyTo copies the store file for one test.
+func (f boltFixture) copyTo(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "events.db")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// streamRecords returns the fixture's records of one stream.
+func (f boltFixture) streamRecords(stream string) []application.Record {
+	var out []application.Record
+	for _, r := range f.recs {
+		if r.Stream == stream {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// longStream returns a ticket stream with at least n events.
+func (f boltFixture) longStream(t *testing.T, n int) []application.Record {
+	t.Helper()
+	for _, id := range f.hist.tickets {
+		if recs := f.streamRecords(application.TicketStream(id)); len(recs) >= n {
+			return recs
+		}
+	}
+	t.Fatalf("no ticket has %d events", n)
+	return nil
+}
+
+func openBolt(t *testing.T, path string) application.EventStore {
+	t.Helper()
+	s, err := bolt.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// rawEdit changes the closed store file directly.
+func rawEdit(t *testing.T, path string, edit func(events, streams *bbolt.Bucket) error) {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		return edit(tx.Bucket([]byte("events")), tx.Bucket([]byte("streams")))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func posKey(pos uint64) []byte { return binary.BigEndian.AppendUint64(nil, pos) }
+
+func indexKey(stream string, version int64) []byte {
+	k := binary.AppendUvarint(nil, uint64(len(stream)))
+	k = append(k, stream...)
+	return binary.BigEndian.AppendUint64(k, uint64(version))
+}
+
+// deleteRecord removes a record and its index entry, as a careful intruder would.
+func deleteRecord(events, streams *bbolt.Bucket, r application.Record) error {
+	if err := events.Delete(posKey(r.Position)); err != nil {
+		return err
+	}
+	return streams.Delete(indexKey(r.Stream, r.Version))
+}
+
+func verifyBolt(t *testing.T, path string, args ...string) cliResult {
+	t.Helper()
+	return runCLI(t, func() application.EventStore { return openBolt(t, path) }, "", append([]string{"verify"}, args...)...)
+}
+
+// wantFinding fails unless verify exited 1 and named the record with the problem.
+func wantFinding(t *testing.T, res cliResult, r application.Record, problem string) {
+	t.Helper()
+	if res.code != exitFailed {
+		t.Fatalf("verify exited %d, want %d; stdout:\n%s\nstderr:\n%s", res.code, exitFailed, res.stdout, res.stderr)
+	}
+	want := r.Stream + " v" + itoa(r.Version) + " (event " + r.ID.String() + ")"
+	first := strings.SplitN(res.stdout, "\n", 2)[0]
+	if !strings.Contains(first, want) || !strings.Contains(first, problem) {
+		t.Fatalf("verify reported:\n%s\nwant a first line naming %q with %q", res.stdout, want, problem)
+	}
+}
+
+func TestVerifyBoltUntouched(t *testing.T) {
+	f := newBoltFixture(t)
+	res := verifyBolt(t, f.copyTo(t))
+	if res.code != exitOK || res.stdout != "" || !strings.Contains(res.stderr, "every hash chain verifies") {
+		t.Fatalf("untouched store: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+func TestVerifyBoltAlteredData(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	victim := f.longStream(t, 1)[0] // TicketReceived, whose data holds the subject
+	rawEdit(t, path, func(events, _ *bbolt.Bucket) error {
+		v := bytes.Clone(events.Get(posKey(victim.Position)))
+		i := bytes.Index(v, []byte("Printer"))
+		if i < 0 {
+			t.Fatal("the subject is not in the stored record")
+		}
+		v[i+2] = '1' // "Pr1nter": same length, so the record still decodes
+		return events.Put(posKey(victim.Position), v)
+	})
+	wantFinding(t, verifyBolt(t, path), victim, "altered")
+	// --ticket checks that ticket's stream alone, and finds the same.
+	wantFinding(t, verifyBolt(t, path, "--ticket", strings.TrimPrefix(victim.Stream, application.TicketStreamPrefix)), victim, "altered")
+}
+
+func TestVerifyBoltDeletedEvent(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	recs := f.longStream(t, 4)
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecord(events, streams, recs[2]) })
+	wantFinding(t, verifyBolt(t, path), recs[3], "version 3 where 2 was expected")
+}
+
+func TestVerifyBoltSwappedEvents(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	recs := f.longStream(t, 3)
+	a, b := recs[1], recs[2]
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error {
+		va, vb := bytes.Clone(events.Get(posKey(a.Position))), bytes.Clone(events.Get(posKey(b.Position)))
+		if err := events.Put(posKey(a.Position), vb); err != nil {
+			return err
+		}
+		if err := events.Put(posKey(b.Position), va); err != nil {
+			return err
+		}
+		if err := streams.Put(indexKey(a.Stream, a.Version), posKey(b.Position)); err != nil {
+			return err
+		}
+		return streams.Put(indexKey(b.Stream, b.Version), posKey(a.Position))
+	})
+	// Read in global order, b (version 2) now comes where a (version 1) was.
+	wantFinding(t, verifyBolt(t, path), b, "version 2 where 1 was expected")
+}

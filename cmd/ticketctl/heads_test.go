@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// keepHeads runs verify --heads on the store file and keeps the listing in a file.
+func keepHeads(t *testing.T, path string) string {
+	t.Helper()
+	res := verifyBolt(t, path, "--heads")
+	if res.code != exitOK {
+		t.Fatalf("verify --heads exited %d: %s", res.code, res.stderr)
+	}
+	kept := filepath.Join(t.TempDir(), "heads.txt")
+	if err := os.WriteFile(kept, []byte(res.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return kept
+}
+
+// wantKeptProblem: the chain alone cannot tell (verify passes), the kept heads can.
+func wantKeptProblem(t *testing.T, path, kept, stream, problem string) {
+	t.Helper()
+	if res := verifyBolt(t, path); res.code != exitOK {
+		t.Fatalf("plain verify exited %d; this change was meant to keep every chain whole:\n%s", res.code, res.stdout)
+	}
+	res := verifyBolt(t, path, "--expect-heads", kept)
+	if res.code != exitFailed || !strings.Contains(res.stdout, stream) || !strings.Contains(res.stdout, problem) {
+		t.Fatalf("verify --expect-heads exited %d:\n%s\nwant %s: %q", res.code, res.stdout, stream, problem)
+	}
+}
+
+func TestHeadsListing(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	kept := keepHeads(t, path)
+	b, _ := os.ReadFile(kept)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	streams := map[string]bool{}
+	for _, r := range f.recs {
+		streams[r.Stream] = true
+	}
+	if len(lines) != len(streams)+1 || !strings.HasPrefix(lines[len(lines)-1], "sha256 ") {
+		t.Fatalf("%d lines for %d streams; last %q", len(lines), len(streams), lines[len(lines)-1])
+	}
+	// Unchanged store: the kept heads match, and a second listing is the same bytes.
+	if res := verifyBolt(t, path, "--expect-heads", kept); res.code != exitOK {
+		t.Fatalf("unchanged store against its own heads: exit %d\n%s", res.code, res.stdout)
+	}
+	if again := verifyBolt(t, path, "--heads"); again.stdout != string(b) {
+		t.Fatal("two heads listings of one store differ")
+	}
+	// An edited listing is refused, not trusted.
+	edited := strings.Replace(string(b), " 0 ", " 1 ", 1)
+	if err := os.WriteFile(kept, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res := verifyBolt(t, path, "--expect-heads", kept); res.code != exitFailed || !strings.Contains(res.stderr, "edited") {
+		t.Fatalf("edited listing: exit %d, %s", res.code, res.stderr)
+	}
+}
+
+func TestHeadsCatchTruncation(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	kept := keepHeads(t, path)
+	recs := f.longStream(t, 3)
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecord(events, streams, recs[len(recs)-1]) })
+	wantKeptProblem(t, path, kept, recs[0].Stream, "newer events were removed")
+}
+
+func TestHeadsCatchDeletedStream(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	kept := keepHeads(t, path)
+	recs := f.longStream(t, 2)
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error {
+		for _, r := range recs {
+			if err := deleteRecord(events, streams, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	wantKeptProblem(t, path, kept, recs[0].Stream, "the stream is gone")
+}
+
+// TestHeadsCatchRewrittenStream: a stream deleted and appended again with other data and
+// fresh hashes verifies on its own; only the kept heads show it.
+func TestHeadsCatchRewrittenStream(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	kept := keepHeads(t, path)
+	recs := f.longStream(t, 2)
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error {
+		for _, r := range recs {
+			if err := deleteRecord(events, streams, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	forged := make([]application.Record, len(recs))
+	for i, r := range recs {
+		r.Position = 0
+		if i == 0 {
+			var data map[string]any
+			_ = json.Unmarshal(r.Data, &data)
+			data["subject"] = "nothing happened here"
+			r.Data, _ = json.Marshal(data)
+		}
+		forged[i] = r
+	}
+	if err := application.Seal("", forged); err != nil {
+		t.Fatal(err)
+	}
+	s := openBolt(t, path)
+	if _, err := s.Append(context.Background(), recs[0].Stream, application.NoStream, forged); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	wantKeptProblem(t, path, kept, recs[0].Stream, "the stream was rewritten")
+}

@@ -1,0 +1,177 @@
+// Command ticketctl is the auditor's and operator's tool: replay a ticket's history,
+// verify the hash chains of a whole store, export and import histories, apply PostgreSQL
+// migrations, mint tokens and rebuild read models. It takes ticketd's flags and
+// environment (flags before the command), and works against any configured event store.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes: 0 all is well; 1 the command failed, or verify found a problem; 2 usage.
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	usageHeader = `usage: ticketctl [ticketd flags] COMMAND [command flags] [ARGS]
+
+commands:
+`
+)
+
+// cli is one invocation: configuration, streams, and how to open the store (tests swap it).
+type cli struct {
+	cfg      service.Config
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	progress time.Duration
+	open     func(ctx context.Context, cfg service.Config) (application.EventStore, error)
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, c *cli, args []string) error
+}
+
+var commands = map[string]command{
+	"replay":  {"replay [--json] [--as-of TIME] TICKET   each event of a ticket and the ticket after it", runReplay},
+	"verify":  {"verify [--ticket ID] [--heads] [--expect-heads FILE]   check every hash chain and the global order", runVerify},
+	"export":  {"export [--from TIME] [--to TIME] [--ticket ID] [--out FILE]   all events as canonical JSON lines", runExport},
+	"import":  {"import [--in FILE]   load an export into an EMPTY store, verifying every hash", runImport},
+	"migrate": {"migrate   apply the PostgreSQL migrations of --eventstore and --readmodel", runMigrate},
+	"tokens":  {"tokens create --role ROLE [--subject S]   mint a bearer token", runTokens},
+	"rebuild": {"rebuild NAME|all   rebuild read models from the event store", runRebuild},
+}
+
+// errUsage marks a usage error (exit 2); errProblems a verification that found problems.
+var (
+	errUsage    = errors.New("usage")
+	errProblems = errors.New("verification failed")
+)
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, progress: time.Second, open: service.OpenEventStore}
+	return c.main(ctx, args, getenv)
+}
+
+func (c *cli) main(ctx context.Context, args []string, getenv func(string) string) int {
+	cfg, rest, err := service.Parse("ticketctl", args, getenv, c.stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		c.usage()
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(c.stderr, "ticketctl:", err)
+		return exitUsage
+	}
+	c.cfg = cfg
+	if len(rest) == 0 {
+		c.usage()
+		return exitUsage
+	}
+	cmd, ok := commands[rest[0]]
+	if !ok {
+		fmt.Fprintf(c.stderr, "ticketctl: unknown command %q\n", rest[0])
+		c.usage()
+		return exitUsage
+	}
+	switch err := cmd.run(ctx, c, rest[1:]); {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(c.stderr, "ticketctl", rest[0]+":", strings.TrimPrefix(err.Error(), "usage: "))
+		return exitUsage
+	case errors.Is(err, errProblems):
+		return exitFailed
+	default:
+		fmt.Fprintln(c.stderr, "ticketctl", rest[0]+":", err)
+		return exitFailed
+	}
+}
+
+func (c *cli) usage() {
+	fmt.Fprint(c.stderr, usageHeader)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(c.stderr, "  %s\n", commands[n].summary)
+	}
+	fmt.Fprintln(c.stderr, "\nticketd flags (ticketctl -h lists them) choose the event store: --eventstore, --data, …")
+}
+
+// usagef is a usage error with a message.
+func usagef(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errUsage}, a...)...)
+}
+
+// flags returns a flag set for a command, writing its errors to stderr.
+func (c *cli) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("ticketctl "+name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	return fs
+}
+
+// parse parses a command's flags; errors are usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// withStore opens the configured store for fn and closes it after.
+func (c *cli) withStore(ctx context.Context, fn func(application.EventStore) error) error {
+	store, err := c.open(ctx, c.cfg)
+	if err != nil {
+		return err
+	}
+	return errors.Join(fn(store), store.Close())
+}
+
+// newProgress reports a long run on stderr.
+func (c *cli) newProgress(label string) *progress {
+	return newProgress(label, c.stderr, c.progress)
+}
+
+// parseTime reads a time flag: RFC 3339, or a bare date (midnight UTC).
+func parseTime(name, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("--%s: %q is not an RFC 3339 time (2026-11-23T09:30:00Z) or a date", name, s)
+}
