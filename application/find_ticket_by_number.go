@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -53,43 +52,4 @@ func loadTicketState(ctx context.Context, store EventStore, id uuid.UUID) (domai
 		return domain.TicketState{}, fmt.Errorf("%w: ticket %s", ErrNotFound, id)
 	}
 	return t.State(), nil
-}
-
-// CustomerReply is the customer's message from the portal.
-type CustomerReply struct {
-	TicketID uuid.UUID
-	Body     string
-}
-
-// CustomerReplyHandler handles CustomerReply.
-type CustomerReplyHandler struct{ d Deps }
-
-// NewCustomerReplyHandler returns the handler.
-func NewCustomerReplyHandler(d Deps) CustomerReplyHandler { return CustomerReplyHandler{d} }
-
-// Handle records the reply (resuming a waiting ticket, reopening a resolved one).
-func (h CustomerReplyHandler) Handle(ctx context.Context, c CustomerReply, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
-		return t.CustomerReply(c.Body, now, h.d.Policy)
-	})
-}
-
-// RateTicket is the customer's satisfaction rating.
-type RateTicket struct {
-	TicketID uuid.UUID
-	Score    int
-	Comment  string
-}
-
-// RateTicketHandler handles RateTicket.
-type RateTicketHandler struct{ d Deps }
-
-// NewRateTicketHandler returns the handler.
-func NewRateTicketHandler(d Deps) RateTicketHandler { return RateTicketHandler{d} }
-
-// Handle records the rating, once per resolution.
-func (h RateTicketHandler) Handle(ctx context.Context, c RateTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
-		return t.Rate(c.Score, c.Comment)
-	})
 }
