@@ -11,6 +11,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	go.etcd.io/bbolt v1.4.0
 	google.golang.org/grpc v1.71.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -1,0 +1,237 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Options configure an Engine.
+type Options struct {
+	Store  application.EventStore
+	Clock  application.Clock
+	Policy domain.SLAPolicy
+	Rules  Rules
+	// Routing turns on automatic assignment on classification (rule auto_route).
+	Routing bool
+	// Notify, when set, receives every live record with the ticket and agents it concerns
+	// (see Notice); it must not block (the notifier queues).
+	Notify func(Notice)
+	Log    *slog.Logger
+	// RetryAfter is how long a check or route that changed nothing waits before it is
+	// tried again; default one second.
+	RetryAfter time.Duration
+}
+
+// Engine runs the policies off one subscription: it folds every record into its view,
+// then (once caught up with the store) lets the monitor, the rules, the router and the
+// notifier react. It acts only through application commands, as the system actor.
+type Engine struct {
+	store   application.EventStore
+	clock   application.Clock
+	policy  domain.SLAPolicy
+	rules   Rules
+	routing bool
+	notify  func(Notice)
+	log     *slog.Logger
+	retry   time.Duration
+
+	cmds   *application.Commands
+	mu     sync.Mutex // guards v
+	v      *view
+	pickMu sync.Mutex // serialises routing decisions in this process
+	mon    *monitor
+	ready  chan struct{}
+}
+
+// New returns an engine; SetCommands must be called before Run.
+func New(o Options) *Engine {
+	if o.Clock == nil {
+		o.Clock = application.SystemClock{}
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = time.Second
+	}
+	return &Engine{store: o.Store, clock: o.Clock, policy: o.Policy, rules: o.Rules, routing: o.Routing,
+		notify: o.Notify, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
+}
+
+// Router is the engine's application.AgentPicker, for Deps.Router.
+func (e *Engine) Router() *Router { return &Router{e} }
+
+// SetCommands gives the engine the handlers it acts through (built with its Router).
+func (e *Engine) SetCommands(c *application.Commands) { e.cmds = c }
+
+func (e *Engine) caughtUp(ctx context.Context) error {
+	select {
+	case <-e.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Run catches up with the store from position 0 without acting (history has already been
+// acted on), then reconciles every open ticket once (to pick up what happened while no
+// engine ran: overdue SLA checks fire at once, unrouted tickets are routed), then follows
+// the subscription live until ctx ends.
+func (e *Engine) Run(ctx context.Context) error {
+	if e.cmds == nil {
+		return fmt.Errorf("policy engine: SetCommands was not called")
+	}
+	after, err := e.catchUp(ctx)
+	if err != nil {
+		return err
+	}
+	close(e.ready)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	e.log.Info("policies caught up", slog.Uint64("position", after))
+	errc := make(chan error, 1)
+	go func() { errc <- e.mon.run(ctx, e.clock.Now, e.fire) }()
+	e.reconcileAll(ctx)
+	err = e.store.Subscribe(ctx, after, e.handle)
+	cancel()
+	<-errc
+	return err
+}
+
+func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
+	var after uint64
+	for {
+		recs, err := e.store.ReadAll(ctx, after, 1000)
+		if err != nil {
+			return 0, fmt.Errorf("policy engine: catch up: %w", err)
+		}
+		if len(recs) == 0 {
+			return after, nil
+		}
+		e.mu.Lock()
+		for _, r := range recs {
+			if id := e.v.apply(r); id != uuid.Nil {
+				e.scheduleLocked(id)
+			}
+		}
+		e.mu.Unlock()
+		after = recs[len(recs)-1].Position
+	}
+}
+
+// handle folds one live record, then reacts to it.
+func (e *Engine) handle(ctx context.Context, r application.Record) error {
+	e.mu.Lock()
+	id := e.v.apply(r)
+	if id != uuid.Nil {
+		e.scheduleLocked(id)
+	}
+	notice, notify := e.noticeLocked(r, id)
+	e.mu.Unlock()
+	if notify && e.notify != nil {
+		e.notify(notice)
+	}
+	if id != uuid.Nil {
+		if e.applyRules(ctx, id) {
+			return nil // the rule's events come back through the subscription
+		}
+		e.route(ctx, id)
+	}
+	if frees(r.Type) {
+		e.routeWaiting(ctx)
+	}
+	return nil
+}
+
+// frees tells the events after which an agent may have room (or appeared).
+func frees(eventType string) bool {
+	switch eventType {
+	case domain.TypeAgentWentOnline, domain.TypeAgentRegistered, domain.TypeTicketResolved, domain.TypeTicketClosed,
+		domain.TypeTicketEscalated, domain.TypeTicketAssigned, domain.TypeTicketAwaitingCustomer:
+		return true
+	}
+	return false
+}
+
+func (e *Engine) reconcileAll(ctx context.Context) {
+	e.mu.Lock()
+	var ids []uuid.UUID
+	for id, tv := range e.v.tickets {
+		if tv.t.State().Status.Open() {
+			ids = append(ids, id)
+		}
+	}
+	e.mu.Unlock()
+	for _, id := range ids {
+		e.applyRules(ctx, id)
+	}
+	e.routeWaiting(ctx)
+}
+
+// scheduleLocked (re)sets the ticket's SLA timers from its current state.
+func (e *Engine) scheduleLocked(id uuid.UUID) {
+	tv := e.v.tickets[id]
+	if tv == nil {
+		return
+	}
+	fr, res := checkTimes(tv.t.State(), e.policy, e.clock.Now())
+	e.mon.set(timerKey{id, domain.ClockFirstResponse}, fr)
+	e.mon.set(timerKey{id, domain.ClockResolution}, res)
+}
+
+// fire issues CheckSLA for one clock. Whatever happens, the clock is looked at again: when
+// the resulting events arrive they reschedule it precisely; until then (or if the check
+// recorded nothing, or failed) it is retried after RetryAfter, never in a busy loop.
+func (e *Engine) fire(ctx context.Context, k timerKey) {
+	meta, ok := e.systemMeta(k.ticket, RuleSLAMonitor)
+	if !ok {
+		return
+	}
+	_, err := e.cmds.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: k.ticket, Clock: k.clock}, meta)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		e.log.Warn("SLA check failed; will retry", slog.String("ticket", k.ticket.String()), slog.String("clock", k.clock), slog.Any("err", err))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	tv := e.v.tickets[k.ticket]
+	if tv == nil {
+		return
+	}
+	fr, res := checkTimes(tv.t.State(), e.policy, e.clock.Now())
+	at := fr
+	if k.clock == domain.ClockResolution {
+		at = res
+	}
+	if !at.IsZero() {
+		e.mon.set(k, laterOf(at, e.clock.Now().Add(e.retry)))
+	}
+}
+
+func laterOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// systemMeta is the metadata of a system command caused by the ticket's latest event.
+func (e *Engine) systemMeta(id uuid.UUID, rule string) (application.CommandMeta, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	tv := e.v.tickets[id]
+	if tv == nil || tv.t.State().Version < 0 {
+		return application.CommandMeta{}, false
+	}
+	return application.CommandMeta{Actor: application.SystemActor, Rule: rule,
+		CausationID: tv.last.ID.String(), CorrelationID: tv.last.Meta.CorrelationID}, true
+}

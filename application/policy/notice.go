@@ -1,0 +1,49 @@
+package policy
+
+import (
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Notice is a live event worth telling someone about, with what the notifier needs to
+// address and word the message: the ticket as it stands after the event, its assignee,
+// and (for an SLA warning on an unassigned ticket) the agents of its team.
+type Notice struct {
+	Record   application.Record
+	Ticket   domain.TicketState
+	Assignee *domain.AgentState
+	Team     []domain.AgentState
+}
+
+// noticed lists the event types that lead to a message.
+func noticed(eventType string) bool {
+	switch eventType {
+	case domain.TypeTicketReceived, domain.TypeTicketAssigned, domain.TypeTicketAwaitingCustomer,
+		domain.TypeTicketResolved, domain.TypeSLAWarningIssued:
+		return true
+	}
+	return false
+}
+
+// noticeLocked builds the notice for a live ticket record, if it calls for one.
+func (e *Engine) noticeLocked(r application.Record, id uuid.UUID) (Notice, bool) {
+	if id == uuid.Nil || !noticed(r.Type) {
+		return Notice{}, false
+	}
+	tv := e.v.tickets[id]
+	n := Notice{Record: r, Ticket: tv.t.State()}
+	if av := e.v.agents[n.Ticket.Assignee]; av != nil && n.Ticket.Assignee != uuid.Nil {
+		a := av.a.State()
+		n.Assignee = &a
+	}
+	if r.Type == domain.TypeSLAWarningIssued && n.Assignee == nil {
+		for _, av := range e.v.agents {
+			if a := av.a.State(); a.Version >= 0 && a.Team == n.Ticket.Team {
+				n.Team = append(n.Team, a)
+			}
+		}
+	}
+	return n, true
+}

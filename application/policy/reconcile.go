@@ -1,0 +1,145 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// applyRules classifies a new ticket by the first matching rule and raises the priority
+// of the configured tiers, each at most once per ticket: the commands carry idempotency
+// keys derived from the ticket, so a repeat (a restart, or a second process) appends
+// nothing. A ticket a person has classified is left alone. It reports whether it issued
+// a command that changed the ticket.
+func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
+	e.mu.Lock()
+	tv := e.v.tickets[id]
+	if tv == nil {
+		e.mu.Unlock()
+		return false
+	}
+	s, body, manual, ruled, tiered := tv.t.State(), tv.body, tv.manual, tv.ruled, tv.tiered
+	e.mu.Unlock()
+	if manual || s.Version < 0 || !s.Status.Open() || s.Assignee != uuid.Nil {
+		return false
+	}
+	changed := false
+	rule, matched := e.rules.Match(s.Channel, s.Customer.Tier, s.Subject, body)
+	if matched && !ruled && s.Status == domain.StatusReceived {
+		res, err := e.command(ctx, id, rule.Name, "rule-classify", func(meta application.CommandMeta) (application.TicketResult, error) {
+			return e.cmds.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
+				Category: rule.Category, Priority: rule.Priority, Team: rule.Team}}, meta)
+		})
+		if err != nil {
+			return false
+		}
+		s, ruled, changed = res.Ticket, true, len(res.Appended) > 0
+	}
+	tierRuleDue := !tiered && e.rules.Raises(s.Customer.Tier) && s.Priority != domain.P1 &&
+		(s.Status == domain.StatusReceived || (ruled && s.Status == domain.StatusClassified))
+	if tierRuleDue {
+		res, err := e.command(ctx, id, RuleTierPrefix+string(s.Customer.Tier), "rule-tier", func(meta application.CommandMeta) (application.TicketResult, error) {
+			return e.cmds.Reprioritize.Handle(ctx, application.ReprioritizeTicket{TicketID: id, Priority: s.Priority.Raised()}, meta)
+		})
+		changed = changed || (err == nil && len(res.Appended) > 0)
+	}
+	return changed
+}
+
+// command runs a system command for a rule with an idempotency key of the rule's kind
+// and the ticket, and logs a failure.
+func (e *Engine) command(ctx context.Context, id uuid.UUID, rule, kind string,
+	run func(application.CommandMeta) (application.TicketResult, error)) (application.TicketResult, error) {
+	meta, ok := e.systemMeta(id, rule)
+	if !ok {
+		return application.TicketResult{}, application.ErrNotFound
+	}
+	meta.IdempotencyKey = kind + ":" + id.String()
+	meta.RequestHash = kind + ":" + rule
+	res, err := run(meta)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		e.log.Warn("policy command failed", slog.String("rule", rule), slog.String("ticket", id.String()), slog.Any("err", err))
+	}
+	return res, err
+}
+
+// routable reports whether the router should find the ticket an agent: classified (or
+// escalated) and nobody's.
+func routable(s domain.TicketState) bool {
+	return s.Version >= 0 && s.Assignee == uuid.Nil &&
+		(s.Status == domain.StatusClassified || s.Status == domain.StatusEscalated)
+}
+
+// route assigns the ticket automatically if it is routable and some agent can take it
+// now; otherwise it stays in its queue until routeWaiting finds it room. The command is
+// conditional on the version seen, so two processes never both assign it.
+func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
+	if !e.routing {
+		return false
+	}
+	e.mu.Lock()
+	tv := e.v.tickets[id]
+	var s domain.TicketState
+	if tv != nil {
+		s = tv.t.State()
+	}
+	canTake := tv != nil && routable(s) && len(e.v.candidates(s)) > 0
+	e.mu.Unlock()
+	if !canTake {
+		return false
+	}
+	meta, ok := e.systemMeta(id, RuleAutoRoute)
+	if !ok {
+		return false
+	}
+	version := s.Version
+	meta.ExpectedVersion = &version
+	meta.IdempotencyKey = fmt.Sprintf("auto-route:%s:%d", id, version)
+	meta.RequestHash = meta.IdempotencyKey
+	_, err := e.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, Auto: true}, meta)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, application.ErrNoAgentAvailable), errors.Is(err, application.ErrPrecondition), errors.Is(err, context.Canceled):
+		// no room after all, or the ticket moved on: a later event brings it back
+	default:
+		e.log.Warn("auto-route failed", slog.String("ticket", id.String()), slog.Any("err", err))
+	}
+	return false
+}
+
+// routeWaiting offers the routable tickets, most urgent first, to the agents with room.
+func (e *Engine) routeWaiting(ctx context.Context) {
+	if !e.routing {
+		return
+	}
+	now := e.clock.Now()
+	e.mu.Lock()
+	var waiting []domain.TicketState
+	for _, tv := range e.v.active {
+		if s := tv.t.State(); routable(s) {
+			waiting = append(waiting, s)
+		}
+	}
+	e.mu.Unlock()
+	sort.Slice(waiting, func(i, j int) bool {
+		a, b := waiting[i], waiting[j]
+		if a.Priority.Rank() != b.Priority.Rank() {
+			return a.Priority.Rank() < b.Priority.Rank()
+		}
+		return a.NextDue(now).Before(b.NextDue(now))
+	})
+	for _, s := range waiting {
+		if ctx.Err() != nil {
+			return
+		}
+		e.route(ctx, s.ID)
+	}
+}

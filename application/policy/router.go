@@ -1,0 +1,214 @@
+package policy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// The router's choice is confirmed by appending TicketRouted to the chosen agent's
+// routing-<agent id> stream at the version this process last saw. If another process
+// routed to the same agent meanwhile, the append fails, the router reads what it missed
+// and chooses again: so the capacity check is atomic across processes sharing a store,
+// and in process the picks are serialised by a mutex. A routed ticket weighs on the
+// agent from the moment of the append until it is assigned to someone (then it weighs on
+// its assignee) or leaves the open statuses.
+const (
+	RoutingStreamPrefix = "routing-"
+	TypeTicketRouted    = "TicketRouted"
+)
+
+// RoutingStream is the stream of routing counters of one agent.
+func RoutingStream(agent uuid.UUID) string { return RoutingStreamPrefix + agent.String() }
+
+// TicketRouted records that the router chose an agent for a ticket; Load is the agent's
+// load including this ticket.
+type TicketRouted struct {
+	TicketID uuid.UUID `json:"ticket_id"`
+	AgentID  uuid.UUID `json:"agent_id"`
+	Load     int       `json:"load"`
+}
+
+// Router implements application.AgentPicker over the engine's view.
+type Router struct {
+	e *Engine
+}
+
+var _ application.AgentPicker = (*Router)(nil)
+
+// Pick chooses, among online agents of the ticket's team having the skill of its
+// category and load under capacity, the least loaded, then the one idle longest. It
+// waits for the engine to catch up with the store first, so a fresh process does not
+// route on an empty picture.
+func (r *Router) Pick(ctx context.Context, t domain.TicketState) (domain.AgentState, error) {
+	if err := r.e.caughtUp(ctx); err != nil {
+		return domain.AgentState{}, err
+	}
+	r.e.pickMu.Lock()
+	defer r.e.pickMu.Unlock()
+	for range 8 {
+		agent, load, version, ok := r.choose(t)
+		if !ok {
+			return domain.AgentState{}, fmt.Errorf("%w: no online agent of team %s with skill %q has room", application.ErrNotFound, t.Team, t.Category)
+		}
+		err := r.confirm(ctx, t.ID, agent, load+1, version)
+		if err == nil {
+			return agent, nil
+		}
+		if !errors.Is(err, application.ErrWrongExpectedVersion) {
+			return domain.AgentState{}, err
+		}
+		if err := r.refresh(ctx, agent.ID); err != nil {
+			return domain.AgentState{}, err
+		}
+	}
+	return domain.AgentState{}, fmt.Errorf("%w: routing kept losing races", application.ErrConflict)
+}
+
+// choose returns the best agent, its load without this ticket, and the routing stream
+// version to append at.
+func (r *Router) choose(t domain.TicketState) (domain.AgentState, int, int64, bool) {
+	r.e.mu.Lock()
+	defer r.e.mu.Unlock()
+	cands := r.e.v.candidates(t)
+	if len(cands) == 0 {
+		return domain.AgentState{}, 0, 0, false
+	}
+	c := cands[0]
+	return c.av.a.State(), c.load, c.av.routeVersion, true
+}
+
+type candidate struct {
+	av   *agentView
+	load int
+}
+
+// candidates lists the agents that may take the ticket, best first.
+func (v *view) candidates(t domain.TicketState) []candidate {
+	loads := v.loads()
+	if tv := v.tickets[t.ID]; tv != nil {
+		if a := countsFor(tv); a != uuid.Nil {
+			loads[a]-- // the ticket itself does not weigh against its own routing
+		}
+	}
+	var out []candidate
+	for _, av := range v.agents {
+		s := av.a.State()
+		if s.Version < 0 || !s.Online || !strings.EqualFold(s.Team, t.Team) || loads[s.ID] >= s.Capacity {
+			continue
+		}
+		if t.Category != "" && !s.HasSkill(t.Category) {
+			continue
+		}
+		out = append(out, candidate{av, loads[s.ID]})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.load != b.load {
+			return a.load < b.load
+		}
+		if !a.av.lastAssigned.Equal(b.av.lastAssigned) {
+			return a.av.lastAssigned.Before(b.av.lastAssigned)
+		}
+		return a.av.a.State().ID.String() < b.av.a.State().ID.String()
+	})
+	return out
+}
+
+// confirm appends TicketRouted at the expected version and folds it into the view.
+func (r *Router) confirm(ctx context.Context, ticket uuid.UUID, agent domain.AgentState, load int, version int64) error {
+	data, err := json.Marshal(TicketRouted{TicketID: ticket, AgentID: agent.ID, Load: load})
+	if err != nil {
+		return err
+	}
+	stream := RoutingStream(agent.ID)
+	prev, err := r.prevHash(ctx, stream, version)
+	if err != nil {
+		return err
+	}
+	rec := application.Record{ID: uuid.New(), Stream: stream, Version: version + 1, Type: TypeTicketRouted, Data: data,
+		Meta: application.Metadata{Actor: application.SystemActor, Rule: RuleAutoRoute, OccurredAt: application.Truncate(r.e.clock.Now())}}
+	recs := []application.Record{rec}
+	if err := application.Seal(prev, recs); err != nil {
+		return err
+	}
+	appended, err := r.e.store.Append(ctx, stream, version, recs)
+	if err != nil {
+		return err
+	}
+	r.e.mu.Lock()
+	defer r.e.mu.Unlock()
+	r.e.v.apply(appended[0])
+	return nil
+}
+
+// prevHash is the hash of the routing stream's record at version (for the chain), kept
+// by the view; only after a refresh or at the very start does it need a read.
+func (r *Router) prevHash(ctx context.Context, stream string, version int64) (string, error) {
+	if version < 0 {
+		return "", nil
+	}
+	r.e.mu.Lock()
+	h, ok := r.e.v.routeHashes[stream]
+	r.e.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	recs, err := r.e.store.ReadStream(ctx, stream)
+	if err != nil {
+		return "", err
+	}
+	if int64(len(recs)) <= version {
+		return "", fmt.Errorf("%w: %s is shorter than version %d", application.ErrWrongExpectedVersion, stream, version)
+	}
+	return recs[version].Hash, nil
+}
+
+// refresh reads an agent's routing stream and folds what this process has not seen.
+func (r *Router) refresh(ctx context.Context, agent uuid.UUID) error {
+	recs, err := r.e.store.ReadStream(ctx, RoutingStream(agent))
+	if err != nil {
+		return err
+	}
+	r.e.mu.Lock()
+	defer r.e.mu.Unlock()
+	for _, rec := range recs {
+		r.e.v.applyRouted(rec)
+	}
+	return nil
+}
+
+// applyRouted folds a TicketRouted record (once per version).
+func (v *view) applyRouted(r application.Record) uuid.UUID {
+	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, RoutingStreamPrefix))
+	if err != nil || r.Type != TypeTicketRouted {
+		return uuid.Nil
+	}
+	av := v.agent(id)
+	if r.Version <= av.routeVersion {
+		return uuid.Nil
+	}
+	av.routeVersion = r.Version
+	v.routeHashes[r.Stream] = r.Hash
+	var e TicketRouted
+	if json.Unmarshal(r.Data, &e) != nil {
+		return uuid.Nil
+	}
+	if r.Meta.OccurredAt.After(av.lastAssigned) {
+		av.lastAssigned = r.Meta.OccurredAt
+	}
+	tv := v.ticket(e.TicketID)
+	if !r.Meta.OccurredAt.Before(tv.routedAt) {
+		tv.routedTo, tv.routedAt = id, r.Meta.OccurredAt
+	}
+	v.track(e.TicketID, tv)
+	return uuid.Nil
+}
