@@ -33,7 +33,7 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 	changed := false
 	rule, matched := e.rules.Match(s.Channel, s.Customer.Tier, s.Subject, body)
 	if matched && !ruled && s.Status == domain.StatusReceived {
-		res, err := e.command(ctx, id, rule.Name, "rule-classify", func(meta application.CommandMeta) (application.TicketResult, error) {
+		res, err := e.command(ctx, id, s.Version, rule.Name, "rule-classify", func(meta application.CommandMeta) (application.TicketResult, error) {
 			return e.cmds.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
 				Category: rule.Category, Priority: rule.Priority, Team: rule.Team}}, meta)
 		})
@@ -45,7 +45,7 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 	tierRuleDue := !tiered && e.rules.Raises(s.Customer.Tier) && s.Priority != domain.P1 &&
 		(s.Status == domain.StatusReceived || (ruled && s.Status == domain.StatusClassified))
 	if tierRuleDue {
-		res, err := e.command(ctx, id, RuleTierPrefix+string(s.Customer.Tier), "rule-tier", func(meta application.CommandMeta) (application.TicketResult, error) {
+		res, err := e.command(ctx, id, s.Version, RuleTierPrefix+string(s.Customer.Tier), "rule-tier", func(meta application.CommandMeta) (application.TicketResult, error) {
 			return e.cmds.Reprioritize.Handle(ctx, application.ReprioritizeTicket{TicketID: id, Priority: s.Priority.Raised()}, meta)
 		})
 		changed = changed || (err == nil && len(res.Appended) > 0)
@@ -54,8 +54,9 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 }
 
 // command runs a system command for a rule with an idempotency key of the rule's kind
-// and the ticket, and logs a failure.
-func (e *Engine) command(ctx context.Context, id uuid.UUID, rule, kind string,
+// and the ticket, only at the version the rule saw (a person's change in between wins),
+// and logs a failure other than that.
+func (e *Engine) command(ctx context.Context, id uuid.UUID, version int64, rule, kind string,
 	run func(application.CommandMeta) (application.TicketResult, error)) (application.TicketResult, error) {
 	meta, ok := e.systemMeta(id, rule)
 	if !ok {
@@ -63,8 +64,9 @@ func (e *Engine) command(ctx context.Context, id uuid.UUID, rule, kind string,
 	}
 	meta.IdempotencyKey = kind + ":" + id.String()
 	meta.RequestHash = kind + ":" + rule
+	meta.ExpectedVersion = &version
 	res, err := run(meta)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, application.ErrPrecondition) {
 		e.log.Warn("policy command failed", slog.String("rule", rule), slog.String("ticket", id.String()), slog.Any("err", err))
 	}
 	return res, err

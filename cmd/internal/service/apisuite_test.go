@@ -77,6 +77,8 @@ func (c client) must(status int, method, path string, body any, headers ...strin
 
 func startService(t *testing.T, cfg service.Config) (client, *service.Service) {
 	t.Helper()
+	// The suite counts events exactly; the policies' own actions are tested in policies_test.go.
+	cfg.Policies.Disabled = true
 	ctx, cancel := context.WithCancel(context.Background())
 	svc, err := service.Build(ctx, cfg, nil)
 	if err != nil {

@@ -22,6 +22,7 @@ type Config struct {
 	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
 	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
 	Pprof      bool   // --pprof / TICKETS_PPROF=1: serve net/http/pprof under /debug/pprof/
+	Policies   PolicyConfig
 }
 
 // RegisterFlags declares the shared flags on fs, with defaults from the environment.
@@ -40,6 +41,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
 	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
+	c.Policies.registerFlags(fs, env)
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
 	c.SecretKey = getenv("TICKETS_SECRET_KEY")
 }
@@ -70,6 +72,9 @@ func (c Config) Validate() error {
 	}
 	if c.PubSub != "" && !strings.HasPrefix(c.PubSub, "nats://") {
 		return fmt.Errorf("--pubsub: %q is not empty or nats://…", c.PubSub)
+	}
+	if err := c.Policies.validate(); err != nil {
+		return err
 	}
 	if c.SLAPolicy != "" {
 		if _, err := os.Stat(c.SLAPolicy); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
+	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -51,10 +52,11 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 			_ = s.Close()
 		}
 	}()
-	policy, err := loadPolicy(cfg.SLAPolicy)
+	pols, err := policyfile.Load(cfg.SLAPolicy)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--sla-policy: %w", err)
 	}
+	policy := pols.SLA
 	s.Policy = policy
 	key, err := cfg.serverKey()
 	if err != nil {
@@ -74,7 +76,14 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
 	deps := application.Deps{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets}
+	engine := s.policies(deps, pols)
+	if engine != nil {
+		deps.Router = engine.Router()
+	}
 	s.Commands = application.NewCommands(deps)
+	if engine != nil {
+		engine.SetCommands(s.Commands)
+	}
 	s.Auth = application.NewAuthenticator(s.Store, s.AdminToken)
 	s.HTTP = httpapi.New(httpapi.Options{
 		Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry,
@@ -118,12 +127,4 @@ func (s *Service) Close() error {
 	}
 	s.closers = nil
 	return errors.Join(errs...)
-}
-
-// loadPolicy reads the SLA policy file, or returns the built-in default.
-func loadPolicy(path string) (domain.SLAPolicy, error) {
-	if path == "" {
-		return domain.DefaultSLAPolicy(), nil
-	}
-	return domain.SLAPolicy{}, fmt.Errorf("--sla-policy: policy files are not supported yet")
 }

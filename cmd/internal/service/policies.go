@@ -1,0 +1,94 @@
+package service
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ticketengine/ticketengine/adapters/policyfile"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/policy"
+)
+
+// PolicyConfig configures the automatic policies: routing and notifications. The SLA
+// targets and rules come from the policy file (--sla-policy).
+type PolicyConfig struct {
+	// Disabled runs no policies in this process (--policies=false / TICKETS_POLICIES=false):
+	// a command-only node; {"auto":true} is then unavailable here.
+	Disabled      bool
+	Routing       bool     // --routing / TICKETS_ROUTING (default on)
+	SMTPURL       string   // --smtp-url / TICKETS_SMTP_URL: smtp://[user:pass@]host:port; empty = no mail
+	SMTPFrom      string   // --smtp-from / TICKETS_SMTP_FROM
+	PortalURL     string   // --portal-url / TICKETS_PORTAL_URL: base of the customer's portal link
+	Webhooks      []string // --webhooks / TICKETS_WEBHOOKS: comma-separated URLs
+	WebhookSecret string   // TICKETS_WEBHOOK_SECRET (environment only: a secret)
+}
+
+func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string) string) {
+	on := func(name string) bool {
+		v, err := strconv.ParseBool(env(name, "true"))
+		return err != nil || v
+	}
+	fs.BoolFunc("policies", "run the SLA monitor, rules, routing and notifications in this process (default true) [TICKETS_POLICIES]", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		p.Disabled = !b
+		return err
+	})
+	p.Disabled = !on("TICKETS_POLICIES")
+	fs.BoolVar(&p.Routing, "routing", on("TICKETS_ROUTING"), "assign classified tickets automatically by skill and load [TICKETS_ROUTING]")
+	fs.StringVar(&p.SMTPURL, "smtp-url", env("TICKETS_SMTP_URL", ""), "mail server for notifications, `smtp://host:port`; empty = none [TICKETS_SMTP_URL]")
+	fs.StringVar(&p.SMTPFrom, "smtp-from", env("TICKETS_SMTP_FROM", "tickets@localhost"), "sender `address` of notifications [TICKETS_SMTP_FROM]")
+	fs.StringVar(&p.PortalURL, "portal-url", env("TICKETS_PORTAL_URL", "http://127.0.0.1:8080/portal"), "base `URL` of the customer portal, for links in mails [TICKETS_PORTAL_URL]")
+	fs.Func("webhooks", "comma-separated `URLs` that receive every event [TICKETS_WEBHOOKS]", func(v string) error {
+		p.Webhooks = splitList(v)
+		return nil
+	})
+	p.Webhooks = splitList(env("TICKETS_WEBHOOKS", ""))
+	p.WebhookSecret = env("TICKETS_WEBHOOK_SECRET", "")
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p PolicyConfig) validate() error {
+	if p.SMTPURL != "" {
+		u, err := url.Parse(p.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return fmt.Errorf("--smtp-url: %q is not smtp://host:port", p.SMTPURL)
+		}
+	}
+	for _, w := range p.Webhooks {
+		u, err := url.Parse(w)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--webhooks: %q is not an http(s) URL", w)
+		}
+	}
+	if len(p.Webhooks) > 0 && p.WebhookSecret == "" {
+		return fmt.Errorf("TICKETS_WEBHOOK_SECRET is required with --webhooks: receivers verify the signature with it")
+	}
+	return nil
+}
+
+// policies builds the policy engine (SLA monitor, rules, router) on the command
+// dependencies and adds it to the background work; the caller gives its Router to the
+// commands and then the commands to it.
+func (s *Service) policies(deps application.Deps, pols policyfile.Policies) *policy.Engine {
+	if s.Config.Policies.Disabled {
+		return nil
+	}
+	engine := policy.New(policy.Options{
+		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
+		Routing: s.Config.Policies.Routing, Log: s.Log.With("component", "policies"),
+	})
+	s.background = append(s.background, engine.Run)
+	return engine
+}

@@ -1,0 +1,112 @@
+package service_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+const fastPolicyYAML = `
+warning_share: 0.5
+escalation_team: escalations
+targets:
+  vip:
+    P1: {first_response: 2s, resolution: 1h}
+`
+
+// runService builds and starts the whole service; stop halts and closes it.
+func runService(t *testing.T, cfg service.Config) (svc *service.Service, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	svc, err := service.Build(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Start(ctx)
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		svc.Wait()
+		if err := svc.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return svc, stop
+}
+
+func countTypes(t *testing.T, store application.EventStore, id uuid.UUID) map[string]int {
+	t.Helper()
+	recs, err := store.ReadStream(context.Background(), application.TicketStream(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]int{}
+	for _, r := range recs {
+		n[r.Type]++
+		if r.Type == domain.TypeTicketEscalated && r.Meta.Actor != application.SystemActor {
+			t.Fatalf("escalation by %q", r.Meta.Actor)
+		}
+	}
+	return n
+}
+
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", within, what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// The whole service on the embedded store, restarted between the SLA warning and the
+// breach: the breach is recorded after the restart, once, with its escalation.
+func TestServiceRestartBetweenWarningAndBreachEscalatesOnce(t *testing.T) {
+	dir := t.TempDir()
+	policyFile := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(policyFile, []byte(fastPolicyYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := service.Config{Data: filepath.Join(dir, "data"), SLAPolicy: policyFile}
+	svc, stop := runService(t, cfg)
+	ctx := context.Background()
+	admin := application.CommandMeta{Actor: "admin"}
+	res, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "支付失败",
+		Customer: domain.Customer{Name: "王芳", Email: "wang@example.com", Tier: domain.TierVIP, Language: "zh"}}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Ticket.ID
+	if _, err := svc.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id,
+		ClassifyTicket: domain.ClassifyTicket{Category: "payments", Priority: domain.P1}}, admin); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "warning", func() bool { return countTypes(t, svc.Store, id)[domain.TypeSLAWarningIssued] > 0 })
+	stop()
+	time.Sleep(1500 * time.Millisecond) // the breach falls due while the service is down
+
+	svc2, stop2 := runService(t, cfg)
+	waitFor(t, 5*time.Second, "escalation after restart", func() bool { return countTypes(t, svc2.Store, id)[domain.TypeTicketEscalated] > 0 })
+	stop2()
+	svc3, _ := runService(t, cfg)
+	time.Sleep(500 * time.Millisecond)
+	n := countTypes(t, svc3.Store, id)
+	if n[domain.TypeSLABreached] != 1 || n[domain.TypeTicketEscalated] != 1 || n[domain.TypeSLAWarningIssued] != 1 {
+		t.Fatalf("events %v: want one warning, one breach, one escalation", n)
+	}
+}
