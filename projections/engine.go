@@ -73,8 +73,8 @@ func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
 		if err := p.fill(ctx, e.w, ds); err != nil {
 			return fmt.Errorf("load %s rows: %w", p.name, err)
 		}
-		for _, d := range ds {
-			if err := p.apply(d); err != nil {
+		for i := range ds {
+			if err := p.apply(&ds[i]); err != nil {
 				return fmt.Errorf("projection %s: %w", p.name, err)
 			}
 		}

@@ -23,6 +23,20 @@ type decoded struct {
 	id    uuid.UUID
 	agent bool
 	event domain.Event
+	// memo is the ticket's state after this record, computed by the first projection
+	// that folds it: a snapshot at a stream version is the same in every projection, so
+	// the others reuse it (one Apply per record, not one per projection).
+	memo *domain.TicketState
+}
+
+// ticketAfter folds the record's event into s, or reuses the fold another projection did.
+func (d *decoded) ticketAfter(s domain.TicketState) domain.TicketState {
+	if d.memo != nil && d.memo.Version == s.Version+1 {
+		return *d.memo
+	}
+	n := ApplyTicket(s, d.event, d.rec.Meta.OccurredAt)
+	d.memo = &n
+	return n
 }
 
 // decode returns the record's aggregate and event; ok is false for streams no

@@ -37,8 +37,14 @@ func (f KPIFact) ID() uuid.UUID { return f.State.ID }
 
 // ApplyKPI folds one ticket event into a fact row.
 func ApplyKPI(f KPIFact, e domain.Event, at time.Time) KPIFact {
+	return kpiStep(f, e, at, ApplyTicket(f.State, e, at))
+}
+
+// kpiStep is ApplyKPI given the ticket's state after the event (computed once per record
+// for every projection).
+func kpiStep(f KPIFact, e domain.Event, at time.Time, after domain.TicketState) KPIFact {
 	before := f.State.WaitingSince
-	f.State = ApplyTicket(f.State, e, at)
+	f.State = after
 	if !before.IsZero() && f.State.WaitingSince.IsZero() {
 		f.Waited += at.Sub(before)
 	}

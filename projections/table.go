@@ -42,7 +42,7 @@ func (p *proj) reset() {
 }
 
 // wants reports whether the projection reads this aggregate kind.
-func (p *proj) wants(d decoded) bool { return d.event != nil && d.agent == (p.name == Agents) }
+func (p *proj) wants(d *decoded) bool { return d.event != nil && d.agent == (p.name == Agents) }
 
 func (p *proj) cached(id uuid.UUID) bool {
 	switch p.name {
@@ -61,7 +61,8 @@ func (p *proj) cached(id uuid.UUID) bool {
 func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
 	var missing []uuid.UUID
 	seen := map[uuid.UUID]bool{}
-	for _, d := range recs {
+	for i := range recs {
+		d := &recs[i]
 		if d.rec.Position <= p.pos || !p.wants(d) || seen[d.id] || p.cached(d.id) {
 			continue
 		}
@@ -112,7 +113,7 @@ func (p *proj) put(b Batch) {
 }
 
 // apply folds one record into the projection's row; duplicates change nothing.
-func (p *proj) apply(d decoded) error {
+func (p *proj) apply(d *decoded) error {
 	if d.rec.Position <= p.pos {
 		return nil
 	}
@@ -125,7 +126,7 @@ func (p *proj) apply(d decoded) error {
 	return nil
 }
 
-func (p *proj) applyRow(d decoded) error {
+func (p *proj) applyRow(d *decoded) error {
 	at := d.rec.Meta.OccurredAt
 	var have int64
 	switch p.name {
@@ -142,16 +143,17 @@ func (p *proj) applyRow(d decoded) error {
 	}
 	switch p.name {
 	case KPI:
-		p.facts[d.id] = ApplyKPI(p.facts[d.id], d.event, at)
+		f := p.facts[d.id]
+		p.facts[d.id] = kpiStep(f, d.event, at, d.ticketAfter(f.State))
 	case Agents:
 		p.agents[d.id] = ApplyAgent(p.agents[d.id], d.event)
 	case Portal:
-		p.tickets[d.id] = ApplyTicket(p.tickets[d.id], d.event, at)
+		p.tickets[d.id] = d.ticketAfter(p.tickets[d.id])
 		if e, ok := PortalEntryFor(d.id, d.rec.Version, d.event, at); ok {
 			p.timeline = append(p.timeline, e)
 		}
 	default:
-		p.tickets[d.id] = ApplyTicket(p.tickets[d.id], d.event, at)
+		p.tickets[d.id] = d.ticketAfter(p.tickets[d.id])
 	}
 	p.dirty[d.id] = struct{}{}
 	return nil

@@ -131,6 +131,12 @@ func Random(t testing.TB, seed uint64, tickets, commands int) *World {
 	return w
 }
 
+// RandomCommand runs one random command of any kind.
+func (w *World) RandomCommand(t testing.TB, rng *rand.Rand) {
+	w.randomCommand(t, rng, []string{"support", "billing", "tech"})
+	w.Clock.Advance(time.Duration(rng.IntN(600)) * time.Second)
+}
+
 func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	ctx := context.Background()
 	id := w.Tickets[rng.IntN(len(w.Tickets))].Ticket.ID

@@ -1,0 +1,48 @@
+package memory_test
+
+import (
+	"context"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/projections"
+	"github.com/ticketengine/ticketengine/projections/readmodeltest"
+)
+
+var (
+	benchOnce  sync.Once
+	benchWorld *readmodeltest.World
+)
+
+// BenchmarkRebuild measures a rebuild of every projection from position 0 into a fresh
+// memory store, straight from the event store (CatchUp): what each start does.
+func BenchmarkRebuild(b *testing.B) {
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, 99, 5000, 100_000) })
+	ctx := context.Background()
+	events := 0
+	cpu0 := cpuTime()
+	for b.Loop() {
+		e, err := projections.NewEngine(ctx, memory.New())
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := e.CatchUp(ctx, benchWorld.Events)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += n
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
+}
+
+// cpuTime is the process's CPU time (user + system): on a shared machine the wall-clock
+// rate depends on the neighbours' load, the rate per CPU-second much less.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
