@@ -218,3 +218,29 @@ func TestOpenFailsWithoutServer(t *testing.T) {
 		t.Fatal("Open accepted a connection string that is not esdb://")
 	}
 }
+
+// TestCloseEndsSubscriptions: closing the store ends its subscriptions with ErrClosed
+// instead of leaving them retrying.
+func TestCloseEndsSubscriptions(t *testing.T) {
+	srv := esdbtest.Start(t)
+	s := open(t, srv.ConnectionString())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
+	}()
+	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, esdb.ErrClosed) {
+			t.Errorf("subscription ended with %v, want ErrClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("subscription still running after Close")
+	}
+	if _, err := s.ReadStream(context.Background(), eventstoretest.NewStreamName()); !errors.Is(err, esdb.ErrClosed) {
+		t.Errorf("read after Close: %v, want ErrClosed", err)
+	}
+}

@@ -31,6 +31,9 @@ type Store struct {
 
 var _ application.EventStore = (*Store)(nil)
 
+// ErrClosed is returned by every call on a closed Store, and ends its subscriptions.
+var ErrClosed = errors.New("esdb: store is closed")
+
 // probeStream is read once at Open to prove that the server answers; it never exists.
 const probeStream = "ticketengine-connection-check"
 
@@ -84,7 +87,7 @@ func (s *Store) current() (*client.Client, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, errors.New("esdb: store is closed")
+		return nil, ErrClosed
 	}
 	return s.client, nil
 }
@@ -134,7 +137,13 @@ func (s *Store) renewIfClosed(used *client.Client, err error) bool {
 	return true
 }
 
-// Close implements application.EventStore.
+func (s *Store) isClosed() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
+}
+
+// Close implements application.EventStore. Open subscriptions end with ErrClosed.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -39,6 +39,9 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
 		var herr handlerError
 		if errors.As(err, &herr) {
 			return herr.err
@@ -91,6 +94,9 @@ func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(con
 		msg := sub.Recv()
 		switch {
 		case msg.SubscriptionDropped != nil:
+			if s.isClosed() {
+				return delivered, ErrClosed
+			}
 			return delivered, fmt.Errorf("esdb: subscription dropped: %w", msg.SubscriptionDropped.Error)
 		case msg.EventAppeared != nil:
 			rec := msg.EventAppeared.OriginalEvent()
