@@ -244,3 +244,36 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 		t.Errorf("read after Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestServerWithoutStreamReadPositions: against a server that sends no positions on
+// stream reads (older releases), appends still return each record's $all position, read
+// from $all; ReadStream can only say 0.
+func TestServerWithoutStreamReadPositions(t *testing.T) {
+	srv := esdbtest.Start(t)
+	srv.SetStreamReadPositions(false)
+	s := open(t, srv.ConnectionString())
+	defer s.Close()
+	ctx := context.Background()
+	stream := eventstoretest.NewStreamName()
+	appended := appendN(t, s, stream, nil, 3)
+	appended = append(appended, appendN(t, s, stream, appended, 1)...)
+	all, err := s.ReadAll(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(appended) {
+		t.Fatalf("read-all has %d records, want %d", len(all), len(appended))
+	}
+	for i := range all {
+		if appended[i].Position != all[i].Position || all[i].Position == 0 {
+			t.Errorf("record %d: append said position %d, $all has %d", i, appended[i].Position, all[i].Position)
+		}
+	}
+	read, err := s.ReadStream(ctx, stream)
+	if err != nil || len(read) != 4 {
+		t.Fatalf("read %d records, err %v", len(read), err)
+	}
+	if read[0].Position != 0 {
+		t.Errorf("stream read without server positions says %d, want 0 (unknown)", read[0].Position)
+	}
+}

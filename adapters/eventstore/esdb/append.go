@@ -48,7 +48,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 		out[0].Position = res.CommitPosition
 		return out, nil
 	}
-	return s.readBack(ctx, stream, expected, out)
+	return s.readBack(ctx, stream, expected, out, res.PreparePosition)
 }
 
 // checkBatch refuses records that do not continue the stream at expected, and streams
@@ -72,8 +72,10 @@ func checkBatch(stream string, expected int64, records []application.Record) err
 }
 
 // readBack reads the records just appended (revisions expected+1…) for their positions,
-// and checks that they are the records sent.
-func (s *Store) readBack(ctx context.Context, stream string, expected int64, out []application.Record) ([]application.Record, error) {
+// and checks that they are the records sent. A server that reports no positions on
+// stream reads is asked $all instead, from the batch's first position (firstPrepare, from
+// the write result): one write is contiguous in the log.
+func (s *Store) readBack(ctx context.Context, stream string, expected int64, out []application.Record, firstPrepare uint64) ([]application.Record, error) {
 	stored, err := s.readStream(ctx, stream, uint64(expected+1), uint64(len(out)))
 	if err != nil {
 		return nil, fmt.Errorf("esdb: read back %s after append: %w", stream, err)
@@ -85,7 +87,41 @@ func (s *Store) readBack(ctx context.Context, stream string, expected int64, out
 		if stored[i].ID != out[i].ID {
 			return nil, fmt.Errorf("esdb: read back %s v%d: event %s, want %s", stream, out[i].Version, stored[i].ID, out[i].ID)
 		}
+		if stored[i].Position == 0 {
+			return s.readBackAll(ctx, stream, out, firstPrepare)
+		}
 		out[i].Position = stored[i].Position
+	}
+	return out, nil
+}
+
+// readBackAll finds the positions of a batch just written by reading $all from its first
+// event.
+func (s *Store) readBackAll(ctx context.Context, stream string, out []application.Record, firstPrepare uint64) ([]application.Record, error) {
+	if firstPrepare == 0 {
+		return nil, fmt.Errorf("esdb: append to %s: the server reported no positions", stream)
+	}
+	err := s.call(func(c *client.Client) error {
+		rs, err := c.ReadAll(ctx, client.ReadAllOptions{From: client.Position{Commit: firstPrepare, Prepare: firstPrepare}}, uint64(len(out)))
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for i := range out {
+			ev, err := rs.Recv()
+			if err != nil {
+				return err
+			}
+			rec := ev.OriginalEvent()
+			if rec.EventID != out[i].ID || rec.StreamID != s.serverStream(stream) {
+				return fmt.Errorf("$all at %d holds event %s of %s, want %s", rec.Position.Commit, rec.EventID, rec.StreamID, out[i].ID)
+			}
+			out[i].Position = rec.Position.Commit
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("esdb: read back %s from $all after append: %w", stream, err)
 	}
 	return out, nil
 }

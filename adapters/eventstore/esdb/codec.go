@@ -81,8 +81,13 @@ func toEventData(r application.Record) (client.EventData, error) {
 	return client.EventData{EventID: r.ID, EventType: r.Type, ContentType: client.ContentTypeJson, Data: r.Data, Metadata: meta}, nil
 }
 
+// unknownPosition is what a server sends for an event whose commit position it does not
+// know (-1 on the server): older servers do so for events read from a single stream.
+const unknownPosition = ^uint64(0)
+
 // fromRecorded turns a recorded event of an application stream back into a record. The
-// stream version is the server's event number and the position the commit position in $all.
+// stream version is the server's event number and the position the commit position in
+// $all, or 0 when the server did not say.
 func fromRecorded(stream string, ev *client.RecordedEvent) (application.Record, error) {
 	var env envelope
 	if err := json.Unmarshal(ev.UserMetadata, &env); err != nil {
@@ -91,12 +96,16 @@ func fromRecorded(stream string, ev *client.RecordedEvent) (application.Record, 
 	if env.ID != ev.EventID {
 		return application.Record{}, fmt.Errorf("esdb: event %s in %s: metadata names event %s", ev.EventID, ev.StreamID, env.ID)
 	}
+	position := ev.Position.Commit
+	if position == unknownPosition {
+		position = 0
+	}
 	var data json.RawMessage
 	if len(ev.Data) > 0 {
 		data = json.RawMessage(ev.Data)
 	}
 	return application.Record{
-		ID: ev.EventID, Stream: stream, Version: int64(ev.EventNumber), Position: ev.Position.Commit,
+		ID: ev.EventID, Stream: stream, Version: int64(ev.EventNumber), Position: position,
 		Type: ev.EventType, Data: data, Meta: env.Meta, PrevHash: env.PrevHash, Hash: env.Hash,
 	}, nil
 }

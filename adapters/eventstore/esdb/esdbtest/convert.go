@@ -40,8 +40,10 @@ func toProtoUUID(id uuid.UUID, asString bool) *shared.UUID {
 	}}}
 }
 
-// eventResponse is an event as a read or a subscription sends it.
-func eventResponse(e *event, stringIDs bool) *api.ReadResp {
+// eventResponse is an event as a read or a subscription sends it. Without a position
+// it is sent as servers that do not know where a stream read's event was committed send
+// it: positions of ulong.MaxValue (-1 on the server) and NoPosition.
+func eventResponse(e *event, stringIDs, withPosition bool) *api.ReadResp {
 	meta := make(map[string]string, len(e.meta))
 	for k, v := range e.meta {
 		meta[k] = v
@@ -56,9 +58,12 @@ func eventResponse(e *event, stringIDs bool) *api.ReadResp {
 		CustomMetadata:   e.custom,
 		Data:             e.data,
 	}
-	return &api.ReadResp{Content: &api.ReadResp_Event{Event: &api.ReadResp_ReadEvent{
-		Event: rec, Position: &api.ReadResp_ReadEvent_CommitPosition{CommitPosition: e.position},
-	}}}
+	read := &api.ReadResp_ReadEvent{Event: rec, Position: &api.ReadResp_ReadEvent_CommitPosition{CommitPosition: e.position}}
+	if !withPosition {
+		rec.CommitPosition, rec.PreparePosition = ^uint64(0), ^uint64(0)
+		read.Position = &api.ReadResp_ReadEvent_NoPosition{NoPosition: &shared.Empty{}}
+	}
+	return &api.ReadResp{Content: &api.ReadResp_Event{Event: read}}
 }
 
 func checkpointResponse(position uint64) *api.ReadResp {

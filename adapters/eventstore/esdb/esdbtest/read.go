@@ -101,8 +101,9 @@ func (s *Server) Read(req *api.ReadReq, srv api.Streams_ReadServer) error {
 		}
 		events = readStream(stream, q)
 	}
+	withPosition := q.all || s.streamReadPositions()
 	for _, e := range events {
-		if err := srv.Send(eventResponse(e, q.stringIDs)); err != nil {
+		if err := srv.Send(eventResponse(e, q.stringIDs, withPosition)); err != nil {
 			return err
 		}
 	}

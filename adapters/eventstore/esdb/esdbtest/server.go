@@ -38,10 +38,11 @@ type Server struct {
 	serveMu sync.Mutex
 	grpc    *grpc.Server
 
-	mu     sync.Mutex
-	subs   map[*subscription]struct{}
-	rewind int
-	stats  Stats
+	mu            sync.Mutex
+	subs          map[*subscription]struct{}
+	rewind        int
+	hidePositions bool
+	stats         Stats
 }
 
 // Stats counts what the server did, for tests that check the client's traffic.
@@ -145,6 +146,22 @@ func (s *Server) SetRewind(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rewind = n
+}
+
+// SetStreamReadPositions(false) makes reads of a single stream send events without
+// their $all position, as servers do that cannot tell where such an event was committed
+// (EventStoreDB releases before positions were added to stream reads). $all reads and
+// subscriptions keep them.
+func (s *Server) SetStreamReadPositions(report bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hidePositions = !report
+}
+
+func (s *Server) streamReadPositions() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.hidePositions
 }
 
 // Subscriptions returns how many subscriptions are open now.

@@ -138,7 +138,7 @@ func (s *Server) subscribe(q query, srv api.Streams_ReadServer) error {
 			cursor, lastConsidered = src.key(e), e.position
 			considered++
 			if q.filter.allows(e) {
-				if err := srv.Send(eventResponse(e, q.stringIDs)); err != nil {
+				if err := srv.Send(eventResponse(e, q.stringIDs, true)); err != nil {
 					return err
 				}
 			}
