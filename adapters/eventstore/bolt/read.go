@@ -3,10 +3,12 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	bbolt "go.etcd.io/bbolt"
+	bberrors "go.etcd.io/bbolt/errors"
 
 	"github.com/ticketengine/ticketengine/application"
 )
@@ -44,7 +46,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt event store: read stream: %w", err)
+		return nil, readError("read stream", err)
 	}
 	return out, nil
 }
@@ -70,7 +72,7 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bolt event store: read all: %w", err)
+		return nil, readError("read all", err)
 	}
 	return out, nil
 }
@@ -84,9 +86,6 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 		wake := s.waitChan()
 		page, err := s.ReadAll(ctx, after, subscribePage)
 		if err != nil {
-			if s.isClosed() {
-				return ErrClosed
-			}
 			return err
 		}
 		for _, r := range page {
@@ -108,13 +107,12 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 	}
 }
 
-func (s *Store) isClosed() bool {
-	select {
-	case <-s.stopped:
-		return true
-	default:
-		return false
+// readError names the operation, and says ErrClosed for a read on a closed store.
+func readError(op string, err error) error {
+	if errors.Is(err, bberrors.ErrDatabaseNotOpen) {
+		return ErrClosed
 	}
+	return fmt.Errorf("bolt event store: %s: %w", op, err)
 }
 
 // Backup writes a consistent copy of the whole file to w while appends go on: bbolt

@@ -78,7 +78,7 @@ type config struct {
 }
 
 // WithLockTimeout sets how long Open waits for the file lock that another process holds
-// (default 2 s); bbolt would otherwise wait forever.
+// (default 2 s, or less if ctx ends sooner); bbolt would otherwise wait forever.
 func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.lockTimeout = d } }
 
 // WithMaxBatch caps how many appends share one transaction (default 1024), which bounds
@@ -103,6 +103,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < cfg.lockTimeout {
+		cfg.lockTimeout = max(time.Until(deadline), time.Millisecond)
 	}
 	_, statErr := os.Stat(path)
 	created := errors.Is(statErr, os.ErrNotExist)
@@ -131,7 +134,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		reqs: make(chan *appendReq, cfg.maxBatch), done: make(chan struct{}),
 		stopped: make(chan struct{}), changed: make(chan struct{}),
 	}
-	go s.runWriter(last)
+	go s.runWriter()
 	cfg.logger.Debug("bolt event store opened", "path", path, "last_position", last)
 	return s, nil
 }

@@ -192,6 +192,12 @@ func TestClosedStore(t *testing.T) {
 	if _, err := s.Append(ctx(t), stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)); !errors.Is(err, bolt.ErrClosed) {
 		t.Errorf("append after close: %v, want ErrClosed", err)
 	}
+	if _, err := s.ReadAll(ctx(t), 0, 10); !errors.Is(err, bolt.ErrClosed) {
+		t.Errorf("read-all after close: %v, want ErrClosed", err)
+	}
+	if _, err := s.ReadStream(ctx(t), stream); !errors.Is(err, bolt.ErrClosed) {
+		t.Errorf("read stream after close: %v, want ErrClosed", err)
+	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second close: %v", err)
 	}
@@ -215,4 +221,35 @@ func TestOpenRefusesAForeignFile(t *testing.T) {
 		s.Close()
 		t.Fatal("opened a file that is not a store")
 	}
+}
+
+// TestHandlerMayAppend: a policy's handler issues commands from inside a subscription;
+// the subscription must not hold anything the append waits for.
+func TestHandlerMayAppend(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "events.db"))
+	defer s.Close()
+	first := appendStreams(t, s, 1, 1)[0]
+	c, cancel := context.WithCancel(ctx(t))
+	defer cancel()
+	const reactions = 300
+	var seen int
+	done := errors.New("done")
+	err := s.Subscribe(c, 0, func(hc context.Context, r application.Record) error {
+		seen++
+		if seen > reactions {
+			return done
+		}
+		// Each record causes one more, on its stream: the subscription feeds itself.
+		next := eventstoretest.MakeRecords(t, r.Stream, r.Version+1, r.Hash, 1)
+		_, err := s.Append(hc, r.Stream, r.Version, next)
+		return err
+	})
+	if !errors.Is(err, done) {
+		t.Fatalf("subscription ended with %v after %d records", err, seen)
+	}
+	got, _ := s.ReadStream(ctx(t), first.Stream)
+	if len(got) != reactions+1 {
+		t.Errorf("stream has %d records, want %d", len(got), reactions+1)
+	}
+	verify(t, s)
 }

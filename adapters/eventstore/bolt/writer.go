@@ -43,7 +43,8 @@ type appendResult struct {
 // Append implements application.EventStore. It returns once the records are committed
 // and fsynced, or with the reason they were not; a request whose ctx ends before the
 // writer reaches it is dropped, and once the writer has taken it the outcome is awaited,
-// so a nil error always means durable and an error always means nothing was written.
+// so a nil error always means durable, and an error means nothing was written, except a
+// failed commit (an I/O error), whose outcome is unknown, as with any database.
 func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
 	req, err := newAppendReq(ctx, stream, expected, records)
 	if err != nil {
@@ -95,15 +96,14 @@ func (s *Store) enqueue(ctx context.Context, req *appendReq) error {
 	}
 }
 
-// runWriter is the writer goroutine; last is the last committed position.
-func (s *Store) runWriter(last uint64) {
+// runWriter is the writer goroutine.
+func (s *Store) runWriter() {
 	defer close(s.done)
 	for first := range s.reqs {
 		if s.cfg.hold != nil {
 			s.cfg.hold()
 		}
-		batch := s.takeBatch(first)
-		last = s.commit(batch, last)
+		s.commit(s.takeBatch(first))
 	}
 }
 
@@ -124,40 +124,44 @@ func (s *Store) takeBatch(first *appendReq) []*appendReq {
 	return batch
 }
 
-// commit applies a batch in one transaction and answers every request in it; it
-// returns the last position after the commit.
-func (s *Store) commit(batch []*appendReq, last uint64) uint64 {
+// commit applies a batch in one transaction and answers every request in it. The
+// last position is read in the transaction (the last key of events, a few page reads)
+// rather than kept in memory: after a failed fsync bbolt may still show the failed
+// transaction as committed, and a counter rolled back would then overwrite its records.
+func (s *Store) commit(batch []*appendReq) {
 	results := make([]appendResult, len(batch))
-	next := last
+	var first, last uint64
 	err := s.db.Update(func(tx *bbolt.Tx) error {
 		events, streams := tx.Bucket(bucketEvents), tx.Bucket(bucketStreams)
 		events.FillPercent = 1.0 // keys only ever grow: pack pages full
+		if k, _ := events.Cursor().Last(); k != nil {
+			first = be.Uint64(k)
+		}
+		last = first
 		for i, req := range batch {
 			var err error
-			results[i], next, err = apply(events, streams, req, next)
-			if err != nil {
+			if results[i], last, err = apply(events, streams, req, last); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
+		// The outcome is unknown (the meta page may have reached the disk), as with any
+		// database whose fsync fails; the next transaction starts from what bbolt shows.
 		s.log.Error("bolt event store: commit failed", "appends", len(batch), "err", err)
 		for i := range results {
 			results[i] = appendResult{err: fmt.Errorf("bolt event store: commit: %w", err)}
 		}
-		next = last
+	} else {
+		s.count(results, last-first)
 	}
-	if err == nil {
-		s.count(results, next-last)
-	}
-	if next != last {
+	if last != first {
 		s.wake()
 	}
 	for i, req := range batch {
 		req.result <- results[i]
 	}
-	return next
 }
 
 func (s *Store) count(results []appendResult, events uint64) {
