@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
@@ -87,8 +88,12 @@ type migrator struct {
 }
 
 // migrators are the migration sets ticketctl migrate applies, each when its flag names
-// a PostgreSQL database.
-var migrators []migrator
+// a PostgreSQL database. Each set keeps its own goose version table, so both may share
+// one database.
+var migrators = []migrator{
+	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: postgres.Migrate},
+	// The read models' migrations join here once their PostgreSQL store lands.
+}
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("migrate")

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// TestTokensCreate: the printed token authenticates as the role and subject asked for,
+// and its event names ticketctl's actor; a role tokens cannot have is refused.
+func TestTokensCreate(t *testing.T) {
+	data := t.TempDir()
+	res := runReal(t, "", "--data", data, "tokens", "create", "--role", "auditor", "--subject", "alice")
+	if res.code != exitOK {
+		t.Fatalf("tokens create: %d %s", res.code, res.stderr)
+	}
+	token := strings.TrimSpace(res.stdout)
+	store := openBolt(t, data+"/events.db")
+	defer store.Close()
+	p, err := application.NewAuthenticator(store, "some-other-admin-token").Authenticate(context.Background(), token)
+	if err != nil || p.Role != application.RoleAuditor || p.Subject != "alice" {
+		t.Fatalf("token authenticates as %+v, %v", p, err)
+	}
+	recs, _ := store.ReadAll(context.Background(), 0, 10)
+	if len(recs) != 1 || recs[0].Type != application.TypeTokenIssued || recs[0].Meta.Actor != "admin:ticketctl" {
+		t.Fatalf("records: %+v", recs)
+	}
+	store.Close()
+	if res := runReal(t, "", "--data", data, "tokens", "create", "--role", "admin"); res.code != exitFailed || !strings.Contains(res.stderr, "role") {
+		t.Fatalf("admin token: %d %s", res.code, res.stderr)
+	}
+}
