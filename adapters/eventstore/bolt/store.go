@@ -40,6 +40,10 @@ var (
 	keyFormat     = []byte("format")
 )
 
+// FileName is the store file's name in the data directory: open
+// filepath.Join(dataDir, bolt.FileName).
+const FileName = "events.db"
+
 // formatVersion is written to meta on creation; Open refuses files of another layout.
 const formatVersion = 1
 

@@ -17,7 +17,7 @@ import (
 
 func TestConformance(t *testing.T) {
 	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
-		return openStore(t, filepath.Join(t.TempDir(), "events.db"))
+		return openStore(t, filepath.Join(t.TempDir(), bolt.FileName))
 	})
 }
 
