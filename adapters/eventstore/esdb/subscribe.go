@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -50,6 +53,9 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 		if errors.As(err, &fatal) {
 			return fatal.err
 		}
+		if refused(err) {
+			return err // retrying cannot help: the user may not read $all
+		}
 		if delivered {
 			backoff = minBackoff
 		}
@@ -61,6 +67,17 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 		}
 		backoff = min(2*backoff, maxBackoff)
 	}
+}
+
+// refused reports whether the server refused the subscription for lack of rights,
+// whether it said so at the start (a client error) or when dropping it (a gRPC status).
+func refused(err error) bool {
+	var e *client.Error
+	if errors.As(err, &e) && (e.Code() == client.ErrorCodeAccessDenied || e.Code() == client.ErrorCodeUnauthenticated) {
+		return true
+	}
+	code := status.Code(errors.Unwrap(err))
+	return code == codes.PermissionDenied || code == codes.Unauthenticated
 }
 
 // decodeError is a stored event of the engine's streams that cannot be read back: the
@@ -107,6 +124,9 @@ func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(con
 				continue
 			}
 			r, err := fromRecorded(stream, rec)
+			if err == nil && r.Position == 0 {
+				err = fmt.Errorf("esdb: event %s in %s has no $all position", rec.EventID, rec.StreamID)
+			}
 			if err != nil {
 				return delivered, decodeError{err}
 			}

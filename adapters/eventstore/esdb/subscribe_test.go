@@ -162,3 +162,25 @@ func TestSubscribeSurvivesRepeatedDrops(t *testing.T) {
 	}
 	sub.expectNothing(t)
 }
+
+// TestSubscribeEndsWhenRefused: a server that drops the subscription for lack of rights
+// ends Subscribe with that error instead of a retry loop.
+func TestSubscribeEndsWhenRefused(t *testing.T) {
+	srv := esdbtest.Start(t)
+	s := open(t, srv.ConnectionString())
+	t.Cleanup(func() { _ = s.Close() })
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
+	}()
+	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
+	srv.DropSubscriptions(status.Error(codes.PermissionDenied, "access denied"))
+	select {
+	case err := <-done:
+		if status.Code(errors.Unwrap(err)) != codes.PermissionDenied {
+			t.Errorf("Subscribe ended with %v, want the PermissionDenied", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Subscribe kept retrying after the server refused it")
+	}
+}
