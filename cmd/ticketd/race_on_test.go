@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceEnabled makes the crash tests build ticketd with -race too.
+const raceEnabled = true
