@@ -3,6 +3,8 @@ package policy_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -33,6 +35,9 @@ type node struct {
 func startNode(t *testing.T, store application.EventStore, o policy.Options) *node {
 	t.Helper()
 	o.Store = store
+	if testing.Verbose() {
+		o.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	if o.Policy.Targets == nil {
 		o.Policy = fastPolicy()
 	}

@@ -95,6 +95,7 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 	canTake := tv != nil && routable(s) && len(e.v.candidates(s)) > 0
 	e.mu.Unlock()
 	if !canTake {
+		e.log.Debug("not routable now", slog.String("ticket", id.String()), slog.String("status", string(s.Status)), slog.Int64("version", s.Version))
 		return false
 	}
 	meta, ok := e.systemMeta(id, RuleAutoRoute)
@@ -111,6 +112,7 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 		return true
 	case errors.Is(err, application.ErrNoAgentAvailable), errors.Is(err, application.ErrPrecondition), errors.Is(err, context.Canceled):
 		// no room after all, or the ticket moved on: a later event brings it back
+		e.log.Debug("auto-route deferred", slog.String("ticket", id.String()), slog.Any("err", err))
 	default:
 		e.log.Warn("auto-route failed", slog.String("ticket", id.String()), slog.Any("err", err))
 	}

@@ -29,12 +29,14 @@ const (
 // RoutingStream is the stream of routing counters of one agent.
 func RoutingStream(agent uuid.UUID) string { return RoutingStreamPrefix + agent.String() }
 
-// TicketRouted records that the router chose an agent for a ticket; Load is the agent's
+// TicketRouted records that the router chose an agent for a ticket as it stood at
+// TicketVersion (the assignment is appended at the next version); Load is the agent's
 // load including this ticket.
 type TicketRouted struct {
-	TicketID uuid.UUID `json:"ticket_id"`
-	AgentID  uuid.UUID `json:"agent_id"`
-	Load     int       `json:"load"`
+	TicketID      uuid.UUID `json:"ticket_id"`
+	TicketVersion int64     `json:"ticket_version"`
+	AgentID       uuid.UUID `json:"agent_id"`
+	Load          int       `json:"load"`
 }
 
 // Router implements application.AgentPicker over the engine's view.
@@ -59,7 +61,7 @@ func (r *Router) Pick(ctx context.Context, t domain.TicketState) (domain.AgentSt
 		if !ok {
 			return domain.AgentState{}, fmt.Errorf("%w: no online agent of team %s with skill %q has room", application.ErrNotFound, t.Team, t.Category)
 		}
-		err := r.confirm(ctx, t.ID, agent, load+1, version)
+		err := r.confirm(ctx, t, agent, load+1, version)
 		if err == nil {
 			return agent, nil
 		}
@@ -95,7 +97,7 @@ type candidate struct {
 func (v *view) candidates(t domain.TicketState) []candidate {
 	loads := v.loads()
 	if tv := v.tickets[t.ID]; tv != nil {
-		if a := countsFor(tv); a != uuid.Nil {
+		for _, a := range countsFor(tv) {
 			loads[a]-- // the ticket itself does not weigh against its own routing
 		}
 	}
@@ -124,8 +126,8 @@ func (v *view) candidates(t domain.TicketState) []candidate {
 }
 
 // confirm appends TicketRouted at the expected version and folds it into the view.
-func (r *Router) confirm(ctx context.Context, ticket uuid.UUID, agent domain.AgentState, load int, version int64) error {
-	data, err := json.Marshal(TicketRouted{TicketID: ticket, AgentID: agent.ID, Load: load})
+func (r *Router) confirm(ctx context.Context, t domain.TicketState, agent domain.AgentState, load int, version int64) error {
+	data, err := json.Marshal(TicketRouted{TicketID: t.ID, TicketVersion: t.Version, AgentID: agent.ID, Load: load})
 	if err != nil {
 		return err
 	}
@@ -206,8 +208,8 @@ func (v *view) applyRouted(r application.Record) uuid.UUID {
 		av.lastAssigned = r.Meta.OccurredAt
 	}
 	tv := v.ticket(e.TicketID)
-	if !r.Meta.OccurredAt.Before(tv.routedAt) {
-		tv.routedTo, tv.routedAt = id, r.Meta.OccurredAt
+	if r.Position > tv.routedPos {
+		tv.routedTo, tv.routedPos, tv.routedVersion = id, r.Position, e.TicketVersion
 	}
 	v.track(e.TicketID, tv)
 	return uuid.Nil

@@ -17,8 +17,9 @@ type view struct {
 	position uint64
 	tickets  map[uuid.UUID]*ticketView
 	agents   map[uuid.UUID]*agentView
-	// active holds the tickets that may weigh on an agent's load: open ones, and ones
-	// known only from a routing counter. Loads are counted over it, not over all tickets.
+	// active holds the open tickets and those known only from a routing counter: the
+	// ones that may weigh on an agent's load or wait for routing. Loads are counted over
+	// it, not over all tickets ever seen.
 	active map[uuid.UUID]*ticketView
 	// routeHashes is the last hash of each routing stream, to chain the next append.
 	routeHashes map[string]string
@@ -31,10 +32,14 @@ type ticketView struct {
 	// manual: a person classified it, so rules no longer apply. ruled and tiered: the
 	// classification rule and the tier rule have been recorded.
 	manual, ruled, tiered bool
-	// routedTo is the agent the latest TicketRouted named, and when: the ticket counts
-	// toward that agent's load until it is assigned (or no longer open).
-	routedTo uuid.UUID
-	routedAt time.Time
+	// routedTo is the agent the latest TicketRouted (by global position routedPos) named
+	// for the ticket as it stood at version routedVersion. Until this view has seen the
+	// ticket move past that version, the assignment is in flight (or done elsewhere and
+	// not yet seen here), so the ticket weighs on that agent; once it has, the outcome
+	// is known: the agent is the assignee, or the assignment did not happen.
+	routedTo      uuid.UUID
+	routedPos     uint64
+	routedVersion int64
 }
 
 type agentView struct {
@@ -113,7 +118,9 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 			tv.tiered = true
 		}
 	case domain.TicketAssigned:
-		v.agent(e.AgentID).lastAssigned = r.Meta.OccurredAt
+		if av := v.agent(e.AgentID); r.Meta.OccurredAt.After(av.lastAssigned) {
+			av.lastAssigned = r.Meta.OccurredAt
+		}
 	}
 	return id
 }
@@ -136,34 +143,39 @@ func (v *view) applyAgent(r application.Record) {
 
 // track keeps the active set current after a ticket changed.
 func (v *view) track(id uuid.UUID, tv *ticketView) {
-	if countsFor(tv) == uuid.Nil {
-		delete(v.active, id)
-	} else {
+	s := tv.t.State()
+	if s.Status.Open() || (s.Version < 0 && tv.routedTo != uuid.Nil) {
 		v.active[id] = tv
+	} else {
+		delete(v.active, id)
 	}
 }
 
-// loads counts, per agent, the open tickets that weigh on it: those assigned to it, and
-// those routed to it but not yet assigned to anyone.
+// loads counts, per agent, the open tickets that weigh on it.
 func (v *view) loads() map[uuid.UUID]int {
 	n := map[uuid.UUID]int{}
 	for _, tv := range v.active {
-		if a := countsFor(tv); a != uuid.Nil {
+		for _, a := range countsFor(tv) {
 			n[a]++
 		}
 	}
 	return n
 }
 
-// countsFor is the agent an open ticket weighs on, or uuid.Nil. A ticket routed by another
-// process but not yet seen here counts for the agent it was routed to.
-func countsFor(tv *ticketView) uuid.UUID {
+// countsFor lists the agents an open ticket weighs on: its assignee, and the agent of a
+// route still in flight. Counting both when both apply errs on the safe side: an agent
+// may be shown less room than it has for a moment, never more.
+func countsFor(tv *ticketView) []uuid.UUID {
 	s := tv.t.State()
 	if s.Version >= 0 && !s.Status.Open() {
-		return uuid.Nil
+		return nil
 	}
+	var out []uuid.UUID
 	if s.Assignee != uuid.Nil {
-		return s.Assignee
+		out = append(out, s.Assignee)
 	}
-	return tv.routedTo
+	if tv.routedTo != uuid.Nil && tv.routedTo != s.Assignee && s.Version <= tv.routedVersion {
+		out = append(out, tv.routedTo)
+	}
+	return out
 }

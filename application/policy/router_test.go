@@ -1,0 +1,220 @@
+package policy_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/policy"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+func agent(t *testing.T, c *application.Commands, name, team string, capacity int, online bool, skills ...string) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	res, err := c.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: name, Email: name + "@example.com", Team: team, Skills: skills, Capacity: capacity}, staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if online {
+		setOnline(t, c, res.Agent.ID, true)
+	}
+	return res.Agent.ID
+}
+
+func setOnline(t *testing.T, c *application.Commands, id uuid.UUID, online bool) {
+	t.Helper()
+	if _, err := c.SetPresence.Handle(context.Background(), application.SetAgentPresence{AgentID: id, Online: online}, staff); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ticketState(t *testing.T, store application.EventStore, id uuid.UUID) domain.TicketState {
+	t.Helper()
+	s, err := application.GetTicket(context.Background(), store, id, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func assigneeOf(t *testing.T, store application.EventStore, id uuid.UUID) uuid.UUID {
+	return ticketState(t, store, id).Assignee
+}
+
+func waitAssigned(t *testing.T, store application.EventStore, id uuid.UUID) uuid.UUID {
+	t.Helper()
+	eventually(t, 5*time.Second, "assignment of "+id.String(), func() bool { return assigneeOf(t, store, id) != uuid.Nil })
+	return assigneeOf(t, store, id)
+}
+
+// settle waits until the engine has had time to act on everything appended so far.
+func settle() { time.Sleep(300 * time.Millisecond) }
+
+func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
+	store := newStore()
+	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
+	c := n.cmds
+	ann := agent(t, c, "ann", "support", 2, true, "billing")
+	bob := agent(t, c, "bob", "support", 1, true, "Billing")
+	agent(t, c, "cyd", "support", 5, true, "network")         // no skill
+	agent(t, c, "eve", "sales", 5, true, "billing")           // other team
+	dan := agent(t, c, "dan", "support", 1, false, "billing") // offline
+
+	first := receive(t, c, domain.TierStandard, "one")
+	classify(t, c, first, "billing", domain.P3, "")
+	a1 := waitAssigned(t, store, first)
+	second := receive(t, c, domain.TierStandard, "two")
+	classify(t, c, second, "billing", domain.P3, "")
+	a2 := waitAssigned(t, store, second)
+	if a1 == a2 || (a1 != ann && a1 != bob) || (a2 != ann && a2 != bob) {
+		t.Fatalf("first two went to %v and %v; want ann and bob, one each (least loaded)", a1, a2)
+	}
+	third := receive(t, c, domain.TierStandard, "three")
+	classify(t, c, third, "billing", domain.P3, "")
+	if got := waitAssigned(t, store, third); got != ann {
+		t.Fatalf("third went to %v, want ann (bob is at capacity)", got)
+	}
+	fourth := receive(t, c, domain.TierStandard, "four")
+	classify(t, c, fourth, "billing", domain.P2, "")
+	settle()
+	if got := ticketState(t, store, fourth); got.Assignee != uuid.Nil || got.Status != domain.StatusClassified {
+		t.Fatalf("fourth: %s / %v; want it waiting in the queue", got.Status, got.Assignee)
+	}
+	if _, err := c.Assign.Handle(context.Background(), application.AssignTicket{TicketID: fourth, Auto: true}, staff); !errors.Is(err, application.ErrNoAgentAvailable) {
+		t.Fatalf(`{"auto":true} with everyone full: %v`, err)
+	}
+	setOnline(t, c, dan, true) // an agent comes online: the waiting ticket goes to them
+	if got := waitAssigned(t, store, fourth); got != dan {
+		t.Fatalf("fourth went to %v, want dan", got)
+	}
+	fifth := receive(t, c, domain.TierStandard, "five")
+	classify(t, c, fifth, "billing", domain.P3, "")
+	settle()
+	if got := assigneeOf(t, store, fifth); got != uuid.Nil {
+		t.Fatalf("fifth assigned to %v with everyone full", got)
+	}
+	// A ticket of bob's resolves: bob has room again.
+	bobs := first
+	if a2 == bob {
+		bobs = second
+	}
+	if _, err := c.Resolve.Handle(context.Background(), application.ResolveTicket{TicketID: bobs, Resolution: "done"}, staff); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitAssigned(t, store, fifth); got != bob {
+		t.Fatalf("fifth went to %v, want bob", got)
+	}
+	for _, r := range events(t, store, fifth) {
+		if r.Type == domain.TypeTicketAssigned && (r.Meta.Actor != application.SystemActor || r.Meta.Rule != policy.RuleAutoRoute || r.Meta.CausationID == "") {
+			t.Fatalf("assignment meta %+v", r.Meta)
+		}
+	}
+}
+
+func TestRoutingPrefersTheAgentIdleLongest(t *testing.T) {
+	store := newStore()
+	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
+	c := n.cmds
+	ann := agent(t, c, "ann", "support", 3, true, "billing")
+	bob := agent(t, c, "bob", "support", 3, false, "billing")
+	warm := receive(t, c, domain.TierStandard, "warm-up")
+	classify(t, c, warm, "billing", domain.P3, "")
+	if got := waitAssigned(t, store, warm); got != ann {
+		t.Fatalf("warm-up went to %v", got)
+	}
+	if _, err := c.Resolve.Handle(context.Background(), application.ResolveTicket{TicketID: warm, Resolution: "ok"}, staff); err != nil {
+		t.Fatal(err)
+	}
+	setOnline(t, c, bob, true)
+	settle()
+	next := receive(t, c, domain.TierStandard, "next")
+	classify(t, c, next, "billing", domain.P3, "")
+	if got := waitAssigned(t, store, next); got != bob {
+		t.Fatalf("went to %v; want bob, idle longer than ann (both have no open ticket)", got)
+	}
+}
+
+func TestEscalatedTicketsRouteWithinTheEscalationTeam(t *testing.T) {
+	store := newStore()
+	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
+	c := n.cmds
+	ann := agent(t, c, "ann", "support", 3, true, "billing")
+	esc := agent(t, c, "esc", "escalations", 3, true, "billing")
+	id := receive(t, c, domain.TierStandard, "refund")
+	classify(t, c, id, "billing", domain.P3, "")
+	if got := waitAssigned(t, store, id); got != ann {
+		t.Fatalf("went to %v, want ann", got)
+	}
+	if _, err := c.Escalate.Handle(context.Background(), application.EscalateTicket{TicketID: id,
+		EscalateTicket: domain.EscalateTicket{Reason: "angry"}}, staff); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "routing to the escalation team", func() bool { return assigneeOf(t, store, id) == esc })
+}
+
+// Many tickets classified at once, on two engines sharing one store (two processes),
+// while clients also ask for {"auto":true}: no agent ends over capacity, and every seat
+// is filled.
+func TestRoutingNeverExceedsCapacityUnderConcurrency(t *testing.T) {
+	store := newStore()
+	a := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
+	b := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
+	capacity := map[uuid.UUID]int{}
+	for i := range 6 {
+		id := agent(t, a.cmds, fmt.Sprintf("agent%d", i), "support", 1+i%3, true, "billing")
+		capacity[id] = 1 + i%3
+	}
+	seats := 0
+	for _, n := range capacity {
+		seats += n
+	}
+	const tickets = 40
+	var ids []uuid.UUID
+	for i := range tickets {
+		ids = append(ids, receive(t, a.cmds, domain.TierStandard, fmt.Sprintf("t%d", i)))
+	}
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := []*application.Commands{a.cmds, b.cmds}[i%2]
+			if _, err := c.Classify.Handle(context.Background(), application.ClassifyTicket{TicketID: id,
+				ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P3}}, staff); err != nil {
+				t.Error(err)
+			}
+			if i%3 == 0 { // a client asks too, racing the routers
+				_, _ = c.Assign.Handle(context.Background(), application.AssignTicket{TicketID: id, Auto: true}, staff)
+			}
+		}()
+	}
+	wg.Wait()
+	load := func() (map[uuid.UUID]int, int) {
+		per, total := map[uuid.UUID]int{}, 0
+		for _, id := range ids {
+			if s := ticketState(t, store, id); s.Assignee != uuid.Nil {
+				per[s.Assignee]++
+				total++
+			}
+		}
+		return per, total
+	}
+	eventually(t, 10*time.Second, "every seat filled", func() bool { _, total := load(); return total >= seats })
+	settle()
+	per, total := load()
+	for id, n := range per {
+		if n > capacity[id] {
+			t.Fatalf("agent %v holds %d tickets, capacity %d", id, n, capacity[id])
+		}
+	}
+	if total != seats {
+		t.Fatalf("%d tickets assigned, want %d (all seats)", total, seats)
+	}
+}
