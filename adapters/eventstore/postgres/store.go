@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -20,15 +22,17 @@ import (
 
 // Store is the PostgreSQL event store. It is safe for concurrent use.
 type Store struct {
-	pool     *pgxpool.Pool
-	connCfg  *pgx.ConnConfig // for the subscriptions' dedicated LISTEN connection
-	requests chan *appendRequest
-	wake     *broadcast
-	listen   sync.Once
-	ctx      context.Context // the store's lifetime: ends at Close
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	closing  sync.Once
+	pool      *pgxpool.Pool
+	connCfg   *pgx.ConnConfig // for the subscriptions' dedicated LISTEN connection
+	requests  chan *appendRequest
+	wake      *broadcast
+	listen    sync.Once
+	safety    time.Duration   // how often a caught-up subscription reads again unwoken
+	listenPID atomic.Uint32   // the LISTEN connection's backend, for tests that cut it
+	ctx       context.Context // the store's lifetime: ends at Close
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closing   sync.Once
 }
 
 var _ application.EventStore = (*Store)(nil)
@@ -54,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	lifetime, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s := &Store{
 		pool: pool, connCfg: cfg.ConnConfig, requests: make(chan *appendRequest, 1024),
-		wake: newBroadcast(), ctx: lifetime, cancel: cancel,
+		wake: newBroadcast(), safety: safetyInterval, ctx: lifetime, cancel: cancel,
 	}
 	s.wg.Add(1)
 	go s.appender()

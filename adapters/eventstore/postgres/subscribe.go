@@ -91,7 +91,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 // waitForMore returns when woken, when the safety interval passes, or with an error when
 // the subscription or the store ends.
 func (s *Store) waitForMore(ctx context.Context, wake <-chan struct{}) error {
-	timer := time.NewTimer(safetyInterval)
+	timer := time.NewTimer(s.safety)
 	defer timer.Stop()
 	select {
 	case <-wake:
@@ -151,6 +151,7 @@ func (s *Store) listenOnce(ctx context.Context, connected func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
 		return err
 	}
+	s.listenPID.Store(conn.PgConn().PID())
 	connected()
 	s.wake.fire()
 	for {
