@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,13 +34,13 @@ func TestHeavyConcurrentAppendsNeverSkip(t *testing.T) {
 			total += 1 + (w+i)%3
 		}
 	}
-	early := follow(ctx, s, total)
-	follower := poll(ctx, stores[2], total)
+	early := follow(ctx, s)
+	follower := poll(ctx, stores[2])
 	halfway := make(chan struct{})
-	lateStarted := make(chan (<-chan []application.Record), 1)
+	lateStarted := make(chan *tracker, 1)
 	go func() {
 		<-halfway
-		lateStarted <- follow(ctx, stores[1], total)
+		lateStarted <- follow(ctx, stores[1])
 	}()
 	var wg sync.WaitGroup
 	for w := range writers {
@@ -67,8 +68,8 @@ func TestHeavyConcurrentAppendsNeverSkip(t *testing.T) {
 		t.Fatalf("chains broken: %v", verifier.Problems)
 	}
 	late := <-lateStarted
-	for name, ch := range map[string]<-chan []application.Record{"early": early, "late": late, "follower": follower} {
-		seen := awaitAll(t, name, ch)
+	for name, k := range map[string]*tracker{"early": early, "late": late, "follower": follower} {
+		seen := awaitAll(t, k, all[total-1].Position)
 		if len(seen) != total {
 			t.Fatalf("%s saw %d records, want %d", name, len(seen), total)
 		}
@@ -103,55 +104,76 @@ func write(ctx context.Context, t testing.TB, s *Store, w, appends, streams int,
 	return nil
 }
 
-// follow subscribes from the start and sends what it saw once it has n records, plus any
-// that arrive within a moment after, so that a repeat or an extra record shows.
-func follow(ctx context.Context, s *Store, n int) <-chan []application.Record {
-	out := make(chan []application.Record, 1)
+// tracker collects what one reader sees, until its context ends.
+type tracker struct {
+	mu   sync.Mutex
+	seen []application.Record
+	last atomic.Uint64 // the last position seen
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+func newTracker(ctx context.Context) (*tracker, context.Context) {
+	ctx, stop := context.WithCancel(ctx)
+	return &tracker{stop: stop, done: make(chan struct{})}, ctx
+}
+
+func (k *tracker) add(r application.Record) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.seen = append(k.seen, r)
+	k.last.Store(r.Position)
+}
+
+// follow subscribes from the start.
+func follow(ctx context.Context, s *Store) *tracker {
+	k, ctx := newTracker(ctx)
 	go func() {
-		var seen []application.Record
-		sub, cancel := context.WithCancel(ctx)
-		defer cancel()
-		_ = s.Subscribe(sub, 0, func(_ context.Context, r application.Record) error {
-			seen = append(seen, r)
-			if len(seen) == n {
-				time.AfterFunc(200*time.Millisecond, cancel)
-			}
+		defer close(k.done)
+		_ = s.Subscribe(ctx, 0, func(_ context.Context, r application.Record) error {
+			k.add(r)
 			return nil
 		})
-		out <- seen
 	}()
-	return out
+	return k
 }
 
-// poll follows read-all by checkpoint in small pages without pausing, the way a naive
-// projection would, until it has n records.
-func poll(ctx context.Context, s *Store, n int) <-chan []application.Record {
-	out := make(chan []application.Record, 1)
+// poll follows read-all by checkpoint in small pages, the way a naive projection would,
+// pausing only when it is caught up.
+func poll(ctx context.Context, s *Store) *tracker {
+	k, ctx := newTracker(ctx)
 	go func() {
-		var seen []application.Record
+		defer close(k.done)
 		var after uint64
-		for len(seen) < n && ctx.Err() == nil {
+		for ctx.Err() == nil {
 			page, err := s.ReadAll(ctx, after, 7)
 			if err != nil {
-				break
+				return
 			}
 			for _, r := range page {
-				seen = append(seen, r)
+				k.add(r)
 				after = r.Position
 			}
+			if len(page) == 0 {
+				time.Sleep(time.Millisecond)
+			}
 		}
-		out <- seen
 	}()
-	return out
+	return k
 }
 
-func awaitAll(t *testing.T, name string, ch <-chan []application.Record) []application.Record {
+// awaitAll waits until the reader has reached position last (or a generous bound passes),
+// lets a moment pass so that a repeated record would show, stops it and returns what it saw.
+func awaitAll(t *testing.T, k *tracker, last uint64) []application.Record {
 	t.Helper()
-	select {
-	case seen := <-ch:
-		return seen
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s did not finish", name)
-		return nil
+	deadline := time.Now().Add(30 * time.Second)
+	for k.last.Load() < last && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
 	}
+	time.Sleep(200 * time.Millisecond)
+	k.stop()
+	<-k.done
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.seen
 }
