@@ -5,6 +5,11 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
@@ -31,17 +36,20 @@ func TestGroupConflictFailsAlone(t *testing.T) {
 		request(ctx, a, 1, eventstoretest.MakeRecords(t, a, 2, aRecs[1].Hash, 1)), // continues the first request
 		request(ctx, x, 1, eventstoretest.MakeRecords(t, x, 2, xs[1].Hash, 1)),
 	}
-	s.commitGroup(group)
+	// A second request on a stream waits for the next group.
+	first, next := s.gather(group)
+	if len(first) != 3 || len(next) != 2 || next[0] != group[3] || next[1] != group[4] {
+		t.Fatalf("gather made groups of %d and %d, want 3 and the second requests on a and x", len(first), len(next))
+	}
+	s.commitGroup(first)
+	s.commitGroup(next)
+	var conflict *application.VersionConflictError
+	if err := (<-group[1].done).err; !errors.As(err, &conflict) || conflict.Actual != 1 {
+		t.Errorf("request 1: got %v, want a version conflict with actual 1", err)
+	}
 	position := xs[1].Position
-	for i, r := range group {
-		res := <-r.done
-		if i == 1 {
-			var conflict *application.VersionConflictError
-			if !errors.As(res.err, &conflict) || conflict.Actual != 1 {
-				t.Errorf("request 1: got %v, want a version conflict with actual 1", res.err)
-			}
-			continue
-		}
+	for _, i := range []int{0, 2, 3, 4} { // the order of their positions
+		res := <-group[i].done
 		if res.err != nil {
 			t.Fatalf("request %d: %v", i, res.err)
 		}
@@ -92,21 +100,70 @@ func TestGroupRefusedByServerRetriesEachAlone(t *testing.T) {
 	}
 }
 
-// TestStaleVersionCheckIsAConflict: when another process appends between our version
-// check and our insert, unique (stream, version) refuses the insert, and the caller gets
-// a version conflict.
-func TestStaleVersionCheckIsAConflict(t *testing.T) {
-	s, _ := openClosing(t)
+// TestStaleHeadIsAConflict: another process commits to the stream after our statement
+// read the stream heads but before it got the counter lock. The insert then hits unique
+// (stream, version), the group is retried alone, and the caller gets a version conflict.
+func TestStaleHeadIsAConflict(t *testing.T) {
+	s, dsn := openClosing(t)
 	ctx := testCtx(t)
+	other := must(pgx.Connect(ctx, dsn))(t)
+	defer other.Close(ctx)
+	tx := must(other.Begin(ctx))(t)
+	defer tx.Rollback(ctx)
 	stream := eventstoretest.NewStreamName()
-	must(s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)))(t)
-	late := request(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
-	_, err := s.insert(ctx, []*appendRequest{late}, 1) // as if the check had seen no stream
-	if err := describe(late, err); !errors.Is(err, application.ErrWrongExpectedVersion) {
-		t.Errorf("got %v, want ErrWrongExpectedVersion", err)
+	_, err := tx.Exec(ctx, `WITH p AS (UPDATE event_position SET last = last + 1 RETURNING last)
+		INSERT INTO events (position, stream, version, id, type, data, metadata, occurred_at, actor, prev_hash, hash)
+		SELECT last, $1, 0, $2, 'Theirs', '{}', '{}', now(), 'other', '', 'h' FROM p`, stream, uuid.New())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := must(s.ReadAll(ctx, 0, 10))(t); len(got) != 1 {
-		t.Errorf("read-all has %d records, want 1", len(got))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
+		errc <- err
+	}()
+	waitForLockWait(t, other)
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var conflict *application.VersionConflictError
+	if err := <-errc; !errors.As(err, &conflict) || conflict.Actual != 0 {
+		t.Errorf("got %v, want a version conflict with actual 0", err)
+	}
+	if got := must(s.ReadStream(ctx, stream))(t); len(got) != 1 || got[0].Type != "Theirs" {
+		t.Errorf("stream has %d records, want only the other process's", len(got))
+	}
+}
+
+// waitForLockWait waits until a backend of this schema's store waits for a lock in the
+// middle of the group write.
+func waitForLockWait(t *testing.T, conn *pgx.Conn) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var waiting bool
+		err := conn.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE 'WITH req AS%')`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the append never waited for the counter lock")
+}
+
+func TestDescribeMapsConstraints(t *testing.T) {
+	r := request(context.Background(), "ticket-x", 4, nil)
+	err := describe(r, &pgconn.PgError{Code: "23505", ConstraintName: "events_stream_version_key"})
+	if !errors.Is(err, application.ErrWrongExpectedVersion) {
+		t.Errorf("unique (stream, version): got %v, want ErrWrongExpectedVersion", err)
+	}
+	err = describe(r, &pgconn.PgError{Code: "23505", ConstraintName: "events_id_key"})
+	if !errors.Is(err, domain.ErrConflict) || errors.Is(err, application.ErrWrongExpectedVersion) {
+		t.Errorf("unique id: got %v, want ErrConflict only", err)
 	}
 }
 

@@ -22,17 +22,20 @@ import (
 
 // Store is the PostgreSQL event store. It is safe for concurrent use.
 type Store struct {
-	pool      *pgxpool.Pool
-	connCfg   *pgx.ConnConfig // for the subscriptions' dedicated LISTEN connection
-	requests  chan *appendRequest
-	wake      *broadcast
-	listen    sync.Once
-	safety    time.Duration   // how often a caught-up subscription reads again unwoken
-	listenPID atomic.Uint32   // the LISTEN connection's backend, for tests that cut it
-	ctx       context.Context // the store's lifetime: ends at Close
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closing   sync.Once
+	pool        *pgxpool.Pool
+	connCfg     *pgx.ConnConfig     // for the subscriptions' dedicated LISTEN connection
+	requests    chan *appendRequest // closed by Close, under queueMu
+	queueMu     sync.RWMutex
+	queueClosed bool
+	appenders   sync.WaitGroup // the appender goroutine
+	wake        *broadcast
+	listen      sync.Once
+	safety      time.Duration   // how often a caught-up subscription reads again unwoken
+	listenPID   atomic.Uint32   // the LISTEN connection's backend, for tests that cut it
+	ctx         context.Context // the store's lifetime: ends at Close
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+	closing     sync.Once
 }
 
 var _ application.EventStore = (*Store)(nil)
@@ -60,7 +63,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool: pool, connCfg: cfg.ConnConfig, requests: make(chan *appendRequest, 1024),
 		wake: newBroadcast(), safety: safetyInterval, ctx: lifetime, cancel: cancel,
 	}
-	s.wg.Add(1)
+	s.appenders.Add(1)
 	go s.appender()
 	return s, nil
 }
@@ -79,10 +82,15 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
-// Close stops the appender and the subscriptions' listener and closes the pool. Appends
-// already handed to the appender finish first.
+// Close stops the appenders, ends the subscriptions and their listener, and closes the
+// pool. Appends already queued commit first; later ones fail.
 func (s *Store) Close() error {
 	s.closing.Do(func() {
+		s.queueMu.Lock()
+		s.queueClosed = true
+		close(s.requests)
+		s.queueMu.Unlock()
+		s.appenders.Wait()
 		s.cancel()
 		s.wg.Wait()
 		s.pool.Close()

@@ -7,159 +7,141 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-// A group is written in two round trips:
+// A group is written by one statement, in one round trip, committed on its own:
 //
-//  1. read the current version of every stream of the group, and decide each request;
-//  2. one pipelined implicit transaction (one Sync) that bumps the counter row, inserts
-//     every accepted record with its position, and notifies listeners; it commits at Sync,
-//     or, on any error, rolls back whole.
+//   - req: each request's stream head, read from the statement's snapshot;
+//   - rec: the records of the requests whose head is their expected version, numbered;
+//   - bump: the counter row moves on by their count; its row lock, held until commit,
+//     serialises appends, so positions are contiguous and become visible in order;
+//   - ins: the records go in at positions last-count+1 … last;
+//   - then pg_notify, delivered at commit.
 //
-// Step 1 runs outside the transaction: a version read stale by another process's append
-// lets the insert hit unique (stream, version), which refuses the group, and commitGroup
-// then retries each request alone. Step 2 holds the counter row's lock from the UPDATE to
-// the commit, so positions are contiguous and become visible in the order they are given.
+// The heads are read before the counter lock is taken, so an append committed meanwhile
+// by another process can make them stale: then the insert hits unique (stream, version),
+// the whole statement is refused, and commitGroup retries each request alone. A group
+// holds at most one request per stream (gather sees to it), so heads need no bookkeeping
+// within the group.
 
 const writeTimeout = 30 * time.Second
 
 // notifyChannel is the LISTEN/NOTIFY channel; its payload is the last position committed.
 const notifyChannel = "ticket_events"
 
-const (
-	bumpCounter  = `UPDATE event_position SET last = last + $1 RETURNING last`
-	insertEvents = `INSERT INTO events (position, stream, version, id, type, data, metadata, occurred_at, actor, correlation_id, prev_hash, hash)
-SELECT (SELECT last FROM event_position) - $1 + u.ord, u.stream, u.version, u.id::uuid, u.type, u.data::json, u.metadata::json,
-       u.occurred_at, u.actor, NULLIF(u.correlation_id, ''), u.prev_hash, u.hash
-FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[])
-     WITH ORDINALITY AS u(stream, version, id, type, data, metadata, occurred_at, actor, correlation_id, prev_hash, hash, ord)`
-	notifyLast  = `SELECT pg_notify('` + notifyChannel + `', last::text) FROM event_position`
-	streamHeads = `SELECT stream, max(version) FROM events WHERE stream = ANY($1) GROUP BY stream`
+const writeGroupSQL = `WITH req AS (
+    SELECT r.idx, r.stream, r.expected,
+           coalesce((SELECT max(e.version) FROM events e WHERE e.stream = r.stream), -1) AS head
+    FROM unnest($1::int[], $2::text[], $3::bigint[]) AS r(idx, stream, expected)
+), rec AS (
+    SELECT u.*, row_number() OVER (ORDER BY u.ord) AS n
+    FROM unnest($4::int[], $5::bigint[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
+                $11::text[], $12::text[], $13::text[], $14::text[])
+         WITH ORDINALITY AS u(idx, version, id, type, data, metadata, occurred_at, actor, correlation_id, prev_hash, hash, ord)
+    WHERE u.idx IN (SELECT idx FROM req WHERE head = expected)
+), bump AS (
+    UPDATE event_position SET last = last + (SELECT count(*) FROM rec)
+    WHERE EXISTS (SELECT 1 FROM rec)
+    RETURNING last
+), ins AS (
+    INSERT INTO events (position, stream, version, id, type, data, metadata, occurred_at, actor, correlation_id, prev_hash, hash)
+    SELECT bump.last - (SELECT count(*) FROM rec) + rec.n, req.stream, rec.version, rec.id, rec.type, rec.data::json,
+           rec.metadata::json, rec.occurred_at, rec.actor, NULLIF(rec.correlation_id, ''), rec.prev_hash, rec.hash
+    FROM bump, rec JOIN req USING (idx)
 )
+SELECT (SELECT last FROM bump), ARRAY(SELECT head FROM req ORDER BY idx),
+       (SELECT pg_notify('` + notifyChannel + `', last::text) FROM bump)`
 
-// writeGroup writes the requests that pass their version check and answers every request;
-// if the write fails it answers none and returns the error, and nothing was written.
+// writeGroup writes the requests whose stream is at their expected version and answers
+// every request; if the database refuses the statement it answers none and returns the
+// error, and nothing was written.
 func (s *Store) writeGroup(ctx context.Context, group []*appendRequest) error {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	heads, err := s.heads(ctx, group)
+	args, err := argumentsOf(group)
 	if err != nil {
 		return err
 	}
-	accepted, refused := decide(group, heads)
-	n := 0
-	for _, r := range accepted {
-		n += len(r.records)
+	var last *int64
+	var heads []int64
+	if err := s.pool.QueryRow(ctx, writeGroupSQL, args...).Scan(&last, &heads, nil); err != nil {
+		return err
 	}
-	var last int64
-	if n > 0 {
-		if last, err = s.insert(ctx, accepted, n); err != nil {
-			return err
-		}
+	if len(heads) != len(group) {
+		return fmt.Errorf("write returned %d stream heads for %d requests", len(heads), len(group))
+	}
+	if last != nil {
 		s.wake.fire()
 	}
-	position := uint64(last - int64(n))
-	for _, r := range accepted {
-		out := make([]application.Record, len(r.records))
-		for i, rec := range r.records {
-			position++
-			rec.Position = position
-			out[i] = rec
-		}
-		r.done <- appendResult{records: out}
-	}
-	for r, err := range refused {
-		r.done <- appendResult{err: err}
-	}
+	s.answer(group, heads, last)
 	return nil
 }
 
-// heads returns the current version of each stream of the group that exists.
-func (s *Store) heads(ctx context.Context, group []*appendRequest) (map[string]int64, error) {
-	streams := make([]string, 0, len(group))
-	seen := make(map[string]bool, len(group))
-	for _, r := range group {
-		if !seen[r.stream] {
-			seen[r.stream] = true
-			streams = append(streams, r.stream)
+// answer gives each request its records with their positions, or its conflict. Positions
+// follow the accepted requests in group order, ending at last.
+func (s *Store) answer(group []*appendRequest, heads []int64, last *int64) {
+	accepted := 0
+	for i, r := range group {
+		if heads[i] == r.expected {
+			accepted += len(r.records)
 		}
 	}
-	rows, err := s.pool.Query(ctx, streamHeads, streams)
+	var position uint64
+	if last != nil {
+		position = uint64(*last) - uint64(accepted)
+	}
+	for i, r := range group {
+		if heads[i] != r.expected {
+			r.done <- appendResult{err: &application.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: heads[i]}}
+			continue
+		}
+		out := make([]application.Record, len(r.records))
+		for j, rec := range r.records {
+			position++
+			rec.Position = position
+			out[j] = rec
+		}
+		r.done <- appendResult{records: out}
+	}
+}
+
+// argumentsOf lays the group out as the statement's arrays.
+func argumentsOf(group []*appendRequest) ([]any, error) {
+	n := 0
+	idx, streams, expected := make([]int32, len(group)), make([]string, len(group)), make([]int64, len(group))
+	for i, r := range group {
+		idx[i], streams[i], expected[i] = int32(i), r.stream, r.expected
+		n += len(r.records)
+	}
+	c, err := columnsOf(group, n)
 	if err != nil {
 		return nil, err
 	}
-	heads := make(map[string]int64, len(streams))
-	var stream string
-	var version int64
-	_, err = pgx.ForEachRow(rows, []any{&stream, &version}, func() error {
-		heads[stream] = version
-		return nil
-	})
-	return heads, err
-}
-
-// decide checks each request, in arrival order, against its stream's version, counting
-// the requests accepted before it in the same group.
-func decide(group []*appendRequest, heads map[string]int64) ([]*appendRequest, map[*appendRequest]error) {
-	var accepted []*appendRequest
-	refused := map[*appendRequest]error{}
-	for _, r := range group {
-		current, ok := heads[r.stream]
-		if !ok {
-			current = application.NoStream
-		}
-		if current != r.expected {
-			refused[r] = &application.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: current}
-			continue
-		}
-		heads[r.stream] = r.expected + int64(len(r.records))
-		accepted = append(accepted, r)
-	}
-	return accepted, refused
-}
-
-// insert runs step 2 and returns the last position it assigned.
-func (s *Store) insert(ctx context.Context, accepted []*appendRequest, n int) (int64, error) {
-	cols, err := columnsOf(accepted, n)
-	if err != nil {
-		return 0, err
-	}
-	batch := &pgx.Batch{}
-	batch.Queue(bumpCounter, n)
-	batch.Queue(insertEvents, n, cols.stream, cols.version, cols.id, cols.typ, cols.data, cols.meta,
-		cols.occurred, cols.actor, cols.correlation, cols.prevHash, cols.hash)
-	batch.Queue(notifyLast)
-	results := s.pool.SendBatch(ctx, batch)
-	var last int64
-	errBump := results.QueryRow().Scan(&last)
-	_, errInsert := results.Exec()
-	_, errNotify := results.Exec()
-	errClose := results.Close()
-	if err := errors.Join(errBump, errInsert, errNotify, errClose); err != nil {
-		return 0, err
-	}
-	return last, nil
+	return []any{idx, streams, expected, c.idx, c.version, c.id, c.typ, c.data, c.meta, c.occurred,
+		c.actor, c.correlation, c.prevHash, c.hash}, nil
 }
 
 // columns are the group's records, column by column, for unnest.
 type columns struct {
-	stream, id, typ, data, meta, actor, correlation, prevHash, hash []string
-	version                                                         []int64
-	occurred                                                        []time.Time
+	typ, data, meta, actor, correlation, prevHash, hash []string
+	idx                                                 []int32
+	id                                                  []uuid.UUID
+	version                                             []int64
+	occurred                                            []time.Time
 }
 
-func columnsOf(accepted []*appendRequest, n int) (*columns, error) {
+func columnsOf(group []*appendRequest, n int) (*columns, error) {
 	c := &columns{}
-	for _, p := range []*[]string{&c.stream, &c.id, &c.typ, &c.data, &c.meta, &c.actor, &c.correlation, &c.prevHash, &c.hash} {
+	for _, p := range []*[]string{&c.typ, &c.data, &c.meta, &c.actor, &c.correlation, &c.prevHash, &c.hash} {
 		*p = make([]string, 0, n)
 	}
-	c.version, c.occurred = make([]int64, 0, n), make([]time.Time, 0, n)
-	for _, r := range accepted {
+	c.idx, c.id, c.version, c.occurred = make([]int32, 0, n), make([]uuid.UUID, 0, n), make([]int64, 0, n), make([]time.Time, 0, n)
+	for i, r := range group {
 		for _, rec := range r.records {
 			meta, err := json.Marshal(rec.Meta)
 			if err != nil {
@@ -169,7 +151,7 @@ func columnsOf(accepted []*appendRequest, n int) (*columns, error) {
 			if len(rec.Data) == 0 {
 				data = "null"
 			}
-			c.stream, c.version, c.id = append(c.stream, rec.Stream), append(c.version, rec.Version), append(c.id, rec.ID.String())
+			c.idx, c.version, c.id = append(c.idx, int32(i)), append(c.version, rec.Version), append(c.id, rec.ID)
 			c.typ, c.data, c.meta = append(c.typ, rec.Type), append(c.data, data), append(c.meta, string(meta))
 			c.occurred, c.actor = append(c.occurred, rec.Meta.OccurredAt), append(c.actor, rec.Meta.Actor)
 			c.correlation = append(c.correlation, rec.Meta.CorrelationID)
