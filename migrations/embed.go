@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed eventstore/*.sql
 var EventStore embed.FS
+
+// ReadModel is the read models' schema (tables readmodel_checkpoints and rm_*), applied by
+// adapters/readmodel/postgres.Migrate with goose version table readmodel_goose_version.
+//
+//go:embed readmodel/*.sql
+var ReadModel embed.FS

@@ -53,10 +53,22 @@ func (e *Engine) catchUpBatch(ctx context.Context, store application.EventStore)
 	if err := e.apply(ctx, recs); err != nil {
 		return 0, err
 	}
-	if e.pending >= CommitEvery {
+	if e.pending >= CommitEvery && !e.fromZero() {
 		return len(recs), e.flush(ctx)
 	}
 	return len(recs), nil
+}
+
+// fromZero: every projection is being built from position 0 into empty rows (a
+// rebuild), so its whole state is in memory anyway and committing once, at the end,
+// writes each row once (and, into fresh tables, without conflict checks).
+func (e *Engine) fromZero() bool {
+	for _, p := range e.projs {
+		if !p.complete || p.committed != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // finishCatchUp commits the rest and, for an engine that does not keep its rows, drops them.

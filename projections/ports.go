@@ -15,10 +15,13 @@ import (
 type Batch struct {
 	Projection string
 	Position   uint64
-	Tickets    []domain.TicketState // queues and portal: the ticket's snapshot
-	Timeline   []PortalEntry        // portal: new public timeline entries
-	Facts      []KPIFact            // kpi
-	Agents     []domain.AgentState  // agents
+	// Fresh: none of the batch's rows was ever committed (the first commit of a rebuild
+	// into empty tables), so a store may insert them without looking for conflicts.
+	Fresh    bool
+	Tickets  []domain.TicketState // queues and portal: the ticket's snapshot
+	Timeline []PortalEntry        // portal: new public timeline entries
+	Facts    []KPIFact            // kpi
+	Agents   []domain.AgentState  // agents
 }
 
 // Writer is the side of a read-model store the projection engine writes through.

@@ -161,7 +161,7 @@ func (p *proj) applyRow(d *decoded) error {
 
 // batch is what changed since the last commit.
 func (p *proj) batch() Batch {
-	b := Batch{Projection: p.name, Position: p.pos, Timeline: p.timeline}
+	b := Batch{Projection: p.name, Position: p.pos, Timeline: p.timeline, Fresh: p.complete && p.committed == 0}
 	for id := range p.dirty {
 		switch p.name {
 		case KPI:

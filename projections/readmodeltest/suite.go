@@ -159,6 +159,10 @@ func assertAgreesWithWriteSide(t *testing.T, store projections.Store, w *World) 
 	for _, f := range facts {
 		want, err := application.GetTicket(ctx, w.Events, f.State.ID, time.Time{})
 		check(t, err)
+		if f.State.AccessCodeHash != "" {
+			t.Fatalf("ticket %s: the read model keeps the access code's hash", f.State.ID)
+		}
+		want.AccessCodeHash = ""
 		a, _ := json.Marshal(f.State)
 		b, _ := json.Marshal(want)
 		if string(a) != string(b) {
