@@ -24,6 +24,15 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the binary built for the process tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		_ = os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 // ticketdBinary builds ./cmd/ticketd once per test binary (with -race when the tests run
 // with it, so the server is checked too) and returns its path.
 func ticketdBinary(t *testing.T) string {
