@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/application"
+)
+
+// The verify benchmarks run on a store of benchEvents() events (1,000,000 unless
+// TICKETCTL_BENCH_EVENTS says otherwise): tickets of ten events each, with data of the
+// size real replies have, sealed directly with application.Seal and appended a whole
+// stream per call from several goroutines, so building the store takes seconds, not
+// the hours a million commands would.
+
+const eventsPerStream = 10
+
+func benchEvents() int {
+	if n, err := strconv.Atoi(os.Getenv("TICKETCTL_BENCH_EVENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+var (
+	benchDirOnce sync.Once
+	benchDir     string
+	benchStores  = map[string]application.EventStore{}
+	benchMu      sync.Mutex
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range benchStores {
+		s.Close()
+	}
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
+
+// benchStore returns the store of that kind, filled once per process.
+func benchStore(b *testing.B, kind string) application.EventStore {
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if s, ok := benchStores[kind]; ok {
+		return s
+	}
+	var s application.EventStore = memory.New()
+	if kind == "bolt" {
+		benchDirOnce.Do(func() {
+			var err error
+			if benchDir, err = os.MkdirTemp("", "ticketctl-bench-"); err != nil {
+				b.Fatal(err)
+			}
+		})
+		bs, err := bolt.Open(context.Background(), filepath.Join(benchDir, "events.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s = bs
+	}
+	start := time.Now()
+	fillStore(b, s, benchEvents())
+	b.Logf("%s store: %d events appended in %s", kind, benchEvents(), time.Since(start).Round(time.Millisecond))
+	benchStores[kind] = s
+	return s
+}
+
+// fillStore appends n events in streams of ten, one append per stream, from as many
+// goroutines as the store can use (bbolt groups concurrent appends into one commit).
+func fillStore(b *testing.B, s application.EventStore, n int) {
+	streams := (n + eventsPerStream - 1) / eventsPerStream
+	work := make(chan int, 1024)
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	for range 4 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				size := min(eventsPerStream, n-i*eventsPerStream)
+				recs := benchStream(i, size)
+				if _, err := s.Append(context.Background(), recs[0].Stream, application.NoStream, recs); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					return
+				}
+			}
+		}()
+	}
+	for i := range streams {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		b.Fatal(err)
+	default:
+	}
+}
+
+var benchT0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// benchStream is a sealed ticket stream of size replies, about 450 bytes of data each.
+func benchStream(i, size int) []application.Record {
+	id := uuid.NewSHA1(uuid.NameSpaceOID, []byte(strconv.Itoa(i)))
+	stream := application.TicketStream(id)
+	recs := make([]application.Record, size)
+	for v := range recs {
+		data, _ := json.Marshal(map[string]any{
+			"body":   fmt.Sprintf("Hello, thanks for your patience. We replaced the toner of printer %d and ran a test page; 打印机已经修好了。 Please tell us if it happens again (reply %d).", i, v),
+			"public": v%2 == 0, "agent_id": id.String(),
+		})
+		recs[v] = application.Record{
+			ID: uuid.New(), Stream: stream, Version: int64(v), Type: "TicketReplied", Data: data,
+			Meta: application.Metadata{
+				Actor: "agent:" + id.String(), CorrelationID: uuid.NewString(), CausationID: uuid.NewString(),
+				OccurredAt: benchT0.Add(time.Duration(i)*time.Second + time.Duration(v)*time.Minute),
+			},
+		}
+	}
+	if err := application.Seal("", recs); err != nil {
+		panic(err)
+	}
+	return recs
+}
+
+// BenchmarkVerify: ticketctl verify over the whole store, by store and worker count.
+func BenchmarkVerify(b *testing.B) {
+	for _, kind := range []string{"memory", "bolt"} {
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(fmt.Sprintf("store=%s/workers=%d", kind, workers), func(b *testing.B) {
+				s := benchStore(b, kind)
+				b.ResetTimer()
+				for b.Loop() {
+					rep, err := verifyStore(context.Background(), s, verifyOptions{Workers: workers}, newProgress("", nil, 0))
+					if err != nil || !rep.OK() || rep.Events != benchEvents() {
+						b.Fatalf("%d events, %v, %v", rep.Events, err, rep.Problems)
+					}
+				}
+				b.ReportMetric(float64(benchEvents())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			})
+		}
+	}
+}
+
+// BenchmarkComputeHash is the cost verify cannot avoid: one hash per event.
+func BenchmarkComputeHash(b *testing.B) {
+	r := benchStream(1, 1)[0]
+	for b.Loop() {
+		if _, err := application.ComputeHash(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadAll is the other cost: reading the store in pages, without hashing.
+func BenchmarkReadAll(b *testing.B) {
+	s := benchStore(b, "bolt")
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := readAllPages(context.Background(), s, func(p []application.Record) error { n += len(p); return nil }); err != nil || n != benchEvents() {
+			b.Fatal(n, err)
+		}
+	}
+	b.ReportMetric(float64(benchEvents())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
