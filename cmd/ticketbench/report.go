@@ -60,11 +60,15 @@ type lagReport struct {
 	latencies
 }
 
-// serverReport is ticketd's memory, read from /proc/<pid>/status (--pid).
+// serverReport is ticketd's memory, read from /proc/<pid>/status (--pid). RSS counts the
+// embedded store's memory-mapped file pages too (RssFile), which the kernel can drop at
+// will; RssAnon is the process's own memory (heap, stacks, read models).
 type serverReport struct {
-	PID      int     `json:"pid"`
-	VmHWMMiB float64 `json:"peak_rss_mib"`
-	VmRSSMiB float64 `json:"rss_mib"`
+	PID        int     `json:"pid"`
+	VmHWMMiB   float64 `json:"peak_rss_mib"`
+	VmRSSMiB   float64 `json:"rss_mib"`
+	RssAnonMiB float64 `json:"rss_anon_mib"`
+	RssFileMiB float64 `json:"rss_file_mib"`
 }
 
 var classNames = map[class]string{classCommand: "command", classRead: "read", classProbe: "probe"}
@@ -140,6 +144,10 @@ func readServerMemory(pid int) *serverReport {
 			s.VmHWMMiB = kib / 1024
 		case "VmRSS":
 			s.VmRSSMiB = kib / 1024
+		case "RssAnon":
+			s.RssAnonMiB = kib / 1024
+		case "RssFile":
+			s.RssFileMiB = kib / 1024
 		}
 	}
 	return s
@@ -171,7 +179,8 @@ func writeTextReport(w io.Writer, r report) {
 	}
 	fmt.Fprintf(w, "errors by status: %s\n", formatErrors(r.Errors))
 	if r.Server != nil {
-		fmt.Fprintf(w, "ticketd pid %d: peak RSS %.1f MiB, RSS now %.1f MiB\n", r.Server.PID, r.Server.VmHWMMiB, r.Server.VmRSSMiB)
+		fmt.Fprintf(w, "ticketd pid %d: peak RSS %.1f MiB; RSS now %.1f MiB (anonymous %.1f, mapped files %.1f)\n",
+			r.Server.PID, r.Server.VmHWMMiB, r.Server.VmRSSMiB, r.Server.RssAnonMiB, r.Server.RssFileMiB)
 	}
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(w, "error: %s\n", e)
