@@ -52,6 +52,7 @@ type result struct {
 	failed    int64
 	firstErrs []string
 	pace      *pacer
+	cpu       [2]cpuUsage // at the start and the end
 }
 
 // bench sets the target up (agents, prefilled tickets), runs the scenario and returns its report.
@@ -80,10 +81,11 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	e.c = newClient(o.URL, o.Concurrency+probeWorkers(o), st, p)
 	e.lag = startProber(ctx, &e, st)
 	stopProgress := startProgress(progress, o, st, start)
+	cpuStart := sampleCPU(o.PID)
 	res := e.run(ctx, sc, start)
 	e.lag.close()
 	stopProgress()
-	res.pace = p
+	res.pace, res.cpu = p, [2]cpuUsage{cpuStart, sampleCPU(o.PID)}
 	if ctx.Err() != nil && res.done == 0 {
 		return report{}, ctx.Err()
 	}

@@ -32,6 +32,7 @@ type report struct {
 	Errors         map[string]uint64 `json:"errors_by_status"`
 	Kinds          []kindReport      `json:"kinds"`
 	Lag            lagReport         `json:"projection_lag"`
+	BenchCPUCores  float64           `json:"ticketbench_cpu_cores"`
 	Server         *serverReport     `json:"server,omitempty"`
 	FirstErrors    []string          `json:"first_errors,omitempty"`
 }
@@ -69,6 +70,8 @@ type serverReport struct {
 	VmRSSMiB   float64 `json:"rss_mib"`
 	RssAnonMiB float64 `json:"rss_anon_mib"`
 	RssFileMiB float64 `json:"rss_file_mib"`
+	// CPUCores is ticketd's CPU time during the run over the run's duration.
+	CPUCores float64 `json:"cpu_cores"`
 }
 
 var classNames = map[class]string{classCommand: "command", classRead: "read", classProbe: "probe"}
@@ -105,8 +108,12 @@ func newReport(r result) report {
 		rep.Kinds = append(rep.Kinds, kr)
 	}
 	rep.CommandsPerS, rep.ReadsPerS = float64(rep.Commands)/secs, float64(rep.Reads)/secs
+	rep.BenchCPUCores = (r.cpu[1].self - r.cpu[0].self).Seconds() / secs
 	if r.o.PID > 0 {
 		rep.Server = readServerMemory(r.o.PID)
+		if rep.Server != nil && r.cpu[0].serverOK && r.cpu[1].serverOK {
+			rep.Server.CPUCores = (r.cpu[1].server - r.cpu[0].server).Seconds() / secs
+		}
 	}
 	return rep
 }
@@ -178,10 +185,12 @@ func writeTextReport(w io.Writer, r report) {
 			l.Via, l.Samples, l.P50, l.P90, l.P99, l.Max, l.Missed, l.Dropped)
 	}
 	fmt.Fprintf(w, "errors by status: %s\n", formatErrors(r.Errors))
+	fmt.Fprintf(w, "CPU: ticketbench %.2f cores", r.BenchCPUCores)
 	if r.Server != nil {
-		fmt.Fprintf(w, "ticketd pid %d: peak RSS %.1f MiB; RSS now %.1f MiB (anonymous %.1f, mapped files %.1f)\n",
-			r.Server.PID, r.Server.VmHWMMiB, r.Server.VmRSSMiB, r.Server.RssAnonMiB, r.Server.RssFileMiB)
+		fmt.Fprintf(w, ", ticketd %.2f cores\nticketd pid %d: peak RSS %.1f MiB; RSS now %.1f MiB (anonymous %.1f, mapped files %.1f)",
+			r.Server.CPUCores, r.Server.PID, r.Server.VmHWMMiB, r.Server.VmRSSMiB, r.Server.RssAnonMiB, r.Server.RssFileMiB)
 	}
+	fmt.Fprintln(w)
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}
