@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
+	"github.com/ticketengine/ticketengine/adapters/smtp"
+	"github.com/ticketengine/ticketengine/adapters/webhook"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/policy"
 )
@@ -78,17 +80,40 @@ func (p PolicyConfig) validate() error {
 	return nil
 }
 
-// policies builds the policy engine (SLA monitor, rules, router) on the command
-// dependencies and adds it to the background work; the caller gives its Router to the
-// commands and then the commands to it.
-func (s *Service) policies(deps application.Deps, pols policyfile.Policies) *policy.Engine {
-	if s.Config.Policies.Disabled {
-		return nil
+// policies builds the policy engine (SLA monitor, rules, router), the mail notifier and
+// the webhook relays on the command dependencies, and adds them to the background work.
+// The caller gives the engine's Router to the commands and then the commands to it. It
+// returns nil when policies are disabled in this process.
+func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*policy.Engine, error) {
+	c := s.Config.Policies
+	if c.Disabled {
+		return nil, nil
+	}
+	log := s.Log.With("component", "policies")
+	var notify func(policy.Notice)
+	if c.SMTPURL != "" {
+		mailer, err := smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
+		if err != nil {
+			return nil, fmt.Errorf("--smtp-url: %w", err)
+		}
+		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, Log: log})
+		s.background = append(s.background, n.Run)
+		notify = n.Enqueue
+	}
+	if len(c.Webhooks) > 0 {
+		sender, err := webhook.New(c.WebhookSecret)
+		if err != nil {
+			return nil, err
+		}
+		for _, url := range c.Webhooks {
+			relay := &policy.WebhookRelay{Store: deps.Store, Sender: sender, URL: url, Clock: deps.Clock, Log: log}
+			s.background = append(s.background, relay.Run)
+		}
 	}
 	engine := policy.New(policy.Options{
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
-		Routing: s.Config.Policies.Routing, Log: s.Log.With("component", "policies"),
+		Routing: c.Routing, Notify: notify, Log: log,
 	})
 	s.background = append(s.background, engine.Run)
-	return engine
+	return engine, nil
 }

@@ -1,0 +1,103 @@
+package service_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/adapters/smtp/smtptest"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+func mailTo(t *testing.T, srv *smtptest.Server, to, subjectHas string) smtptest.Message {
+	t.Helper()
+	var found smtptest.Message
+	waitFor(t, 10*time.Second, "mail to "+to+" about "+subjectHas, func() bool {
+		for _, m := range srv.Messages() {
+			if m.To == to && strings.Contains(m.Subject, subjectHas) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+func TestCustomerAndAgentMailsThroughARealSMTPServer(t *testing.T) {
+	mail := smtptest.Start(t)
+	dir := t.TempDir()
+	policyFile := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(policyFile, []byte(fastPolicyYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mail.SetReject(true) // the mail server is down when the ticket arrives
+	svc, _ := runService(t, service.Config{EventStore: "memory:", Data: dir, SLAPolicy: policyFile, Policies: service.PolicyConfig{
+		Routing: true, SMTPURL: mail.URL(), SMTPFrom: "Help <help@example.com>", PortalURL: "https://help.example.com/portal/"}})
+	ctx := context.Background()
+	admin := application.CommandMeta{Actor: "admin"}
+	agent, err := svc.Commands.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "张伟", Email: "zhang@example.com",
+		Skills: []string{"billing"}, Capacity: 3, Language: "zh"}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Commands.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: agent.Agent.ID, Online: true}, admin); err != nil {
+		t.Fatal(err)
+	}
+	res, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelEmail, Subject: "发票抬头错误",
+		Customer: domain.Customer{Name: "王芳", Email: "wang@example.com", Tier: domain.TierVIP, Language: "zh"}}, admin)
+	if err != nil {
+		t.Fatal(err) // commands do not wait for the mail server
+	}
+	waitFor(t, 5*time.Second, "a refused attempt", func() bool { return mail.Refused() > 0 })
+	mail.SetReject(false) // it recovers: the notifier's retry delivers
+	number, id := res.Ticket.Number, res.Ticket.ID
+	got := mailTo(t, mail, "wang@example.com", number)
+	link := "https://help.example.com/portal/tickets/" + number + "?code=" + res.AccessCode
+	if !strings.Contains(got.Subject, "我们已收到您的请求") || !strings.Contains(got.Body, number) ||
+		!strings.Contains(got.Body, "状态：已受理") || !strings.Contains(got.Body, link) {
+		t.Fatalf("received mail:\n%s\n%s\nwant Chinese, the number, the status and %s", got.Subject, got.Body, link)
+	}
+
+	if _, err := svc.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id,
+		ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P1}}, admin); err != nil {
+		t.Fatal(err)
+	}
+	assigned := mailTo(t, mail, "wang@example.com", "客服已开始处理")
+	if !strings.Contains(assigned.Body, "张伟") || !strings.Contains(assigned.Body, "状态：处理中") {
+		t.Fatalf("assigned mail: %s", assigned.Body)
+	}
+	mailTo(t, mail, "zhang@example.com", "分配给您的工单")
+	warning := mailTo(t, mail, "zhang@example.com", "SLA 预警")
+	if !strings.Contains(warning.Body, "首次响应") {
+		t.Fatalf("warning mail: %s", warning.Body)
+	}
+
+	if _, err := svc.Commands.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "请提供订单号"}, admin); err != nil {
+		t.Fatal(err)
+	}
+	waiting := mailTo(t, mail, "wang@example.com", "需要您的回复")
+	if !strings.Contains(waiting.Body, "请提供订单号") || !strings.Contains(waiting.Body, "等待您的回复") {
+		t.Fatalf("waiting mail: %s", waiting.Body)
+	}
+	if _, err := svc.Commands.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "已重新开具发票"}, admin); err != nil {
+		t.Fatal(err)
+	}
+	if resolved := mailTo(t, mail, "wang@example.com", "已解决"); !strings.Contains(resolved.Body, "已重新开具发票") {
+		t.Fatalf("resolved mail: %s", resolved.Body)
+	}
+
+	en, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "Login fails",
+		Customer: domain.Customer{Name: "Ann", Email: "ann@example.com", Tier: domain.TierCore}}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := mailTo(t, mail, "ann@example.com", en.Ticket.Number); !strings.Contains(m.Subject, "We received your request") || !strings.Contains(m.Body, "Status: received") {
+		t.Fatalf("English mail: %s / %s", m.Subject, m.Body)
+	}
+}
