@@ -23,10 +23,10 @@ type Options struct {
 	Rules  Rules
 	// Routing turns on automatic assignment on classification (rule auto_route).
 	Routing bool
-	// Notify, when set, receives every live record with the ticket and agents it concerns
-	// (see Notice); it must not block (the notifier queues).
-	Notify func(Notice)
-	Log    *slog.Logger
+	// Notifier, when set, receives a Notice for every record after its progress (see
+	// Notice); Enqueue must not block.
+	Notifier NoticeSink
+	Log      *slog.Logger
 	// RetryAfter is how long a check or route that changed nothing waits before it is
 	// tried again; default one second.
 	RetryAfter time.Duration
@@ -41,9 +41,13 @@ type Engine struct {
 	policy  domain.SLAPolicy
 	rules   Rules
 	routing bool
-	notify  func(Notice)
-	log     *slog.Logger
-	retry   time.Duration
+	notify  NoticeSink
+	// notifyAfter: records at or before this position were notified already; start: when
+	// this engine started (with no progress recorded, only fresher records are notified).
+	notifyAfter uint64
+	start       time.Time
+	log         *slog.Logger
+	retry       time.Duration
 
 	cmds   *application.Commands
 	mu     sync.Mutex // guards v
@@ -65,7 +69,7 @@ func New(o Options) *Engine {
 		o.RetryAfter = time.Second
 	}
 	return &Engine{store: o.Store, clock: o.Clock, policy: o.Policy, rules: o.Rules, routing: o.Routing,
-		notify: o.Notify, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
+		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
 }
 
 // Router is the engine's application.AgentPicker, for Deps.Router.
@@ -90,6 +94,13 @@ func (e *Engine) caughtUp(ctx context.Context) error {
 func (e *Engine) Run(ctx context.Context) error {
 	if e.cmds == nil {
 		return fmt.Errorf("policy engine: SetCommands was not called")
+	}
+	e.start = e.clock.Now()
+	if e.notify != nil {
+		var err error
+		if e.notifyAfter, err = e.notify.Resume(ctx); err != nil {
+			return err
+		}
 	}
 	after, err := e.catchUp(ctx)
 	if err != nil {
@@ -118,29 +129,45 @@ func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
 		if len(recs) == 0 {
 			return after, nil
 		}
-		e.mu.Lock()
 		for _, r := range recs {
-			if id := e.v.apply(r); id != uuid.Nil {
-				e.scheduleLocked(id)
-			}
+			e.fold(r)
 		}
-		e.mu.Unlock()
 		after = recs[len(recs)-1].Position
 	}
 }
 
-// handle folds one live record, then reacts to it.
-func (e *Engine) handle(ctx context.Context, r application.Record) error {
+// fold applies one record to the view, reschedules its ticket's timers and passes on the
+// notice it calls for. History and live records alike: whether a record was notified is
+// the notifier's durable progress, not whether this process saw it live.
+func (e *Engine) fold(r application.Record) uuid.UUID {
 	e.mu.Lock()
 	id := e.v.apply(r)
 	if id != uuid.Nil {
 		e.scheduleLocked(id)
 	}
-	notice, notify := e.noticeLocked(r, id)
+	notice, ok := e.noticeLocked(r, id)
 	e.mu.Unlock()
-	if notify && e.notify != nil {
-		e.notify(notice)
+	if ok && e.notify != nil && e.notifiable(r) {
+		e.notify.Enqueue(notice)
 	}
+	return id
+}
+
+// notifiable: after the notifier's progress, and, on a first start, fresh.
+func (e *Engine) notifiable(r application.Record) bool {
+	if r.Position <= e.notifyAfter {
+		return false
+	}
+	return e.notifyAfter > 0 || r.Meta.OccurredAt.After(e.start.Add(-FreshFor))
+}
+
+// FreshFor bounds how old a record may be to be mailed when no progress is recorded yet
+// (a first start on an existing store), so history is not mailed out.
+const FreshFor = 10 * time.Minute
+
+// handle folds one live record, then reacts to it.
+func (e *Engine) handle(ctx context.Context, r application.Record) error {
+	id := e.fold(r)
 	if id != uuid.Nil {
 		if e.applyRules(ctx, id) {
 			return nil // the rule's events come back through the subscription

@@ -44,6 +44,14 @@ func startNode(t *testing.T, store application.EventStore, o policy.Options) *no
 	if o.RetryAfter == 0 {
 		o.RetryAfter = 200 * time.Millisecond
 	}
+	if o.Notifier != nil {
+		if n, ok := o.Notifier.(*policy.Notifier); ok {
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { _ = n.Run(ctx); close(done) }()
+			t.Cleanup(func() { cancel(); <-done })
+		}
+	}
 	e := policy.New(o)
 	secrets, err := application.NewSecrets(make([]byte, 32))
 	if err != nil {

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"context"
+
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -15,6 +17,13 @@ type Notice struct {
 	Ticket   domain.TicketState
 	Assignee *domain.AgentState
 	Team     []domain.AgentState
+}
+
+// NoticeSink takes notices (the Notifier): Resume tells from which position on, and
+// Enqueue must not block.
+type NoticeSink interface {
+	Resume(ctx context.Context) (uint64, error)
+	Enqueue(Notice)
 }
 
 // noticed lists the event types that lead to a message.

@@ -29,7 +29,10 @@ type Mailer interface {
 
 // NotifierOptions configure a Notifier.
 type NotifierOptions struct {
-	Mailer    Mailer
+	Mailer Mailer
+	// Store keeps the notifier's claims (see NotificationStream); required.
+	Store     application.EventStore
+	Clock     application.Clock
 	PortalURL string // base of the portal link, e.g. https://support.example.com/portal
 	// AccessCode gives a ticket's portal access code, for the link (application.Secrets).
 	AccessCode func(uuid.UUID) string
@@ -46,6 +49,7 @@ type NotifierOptions struct {
 // holding up the engine.
 type Notifier struct {
 	o       NotifierOptions
+	claims  *claims
 	queue   chan Notice
 	dropped atomic.Int64
 	failed  atomic.Int64
@@ -65,7 +69,20 @@ func NewNotifier(o NotifierOptions) *Notifier {
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Notifier{o: o, queue: make(chan Notice, o.Queue)}
+	if o.Clock == nil {
+		o.Clock = application.SystemClock{}
+	}
+	return &Notifier{o: o, claims: &claims{store: o.Store, clock: o.Clock}, queue: make(chan Notice, o.Queue)}
+}
+
+// Resume reads the durable progress: the engine makes notices only of records after the
+// returned position. With no progress recorded yet (a first start) it returns 0, and
+// the engine skips records older than FreshFor instead of mailing all of history.
+func (n *Notifier) Resume(ctx context.Context) (uint64, error) {
+	if err := n.claims.load(ctx); err != nil {
+		return 0, err
+	}
+	return n.claims.last, nil
 }
 
 // Enqueue takes a notice without blocking (Options.Notify of the engine).
@@ -89,6 +106,14 @@ func (n *Notifier) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case x := <-n.queue:
+			won, err := n.claims.claim(ctx, x.Record.Position, x.Record.ID)
+			if err != nil {
+				n.o.Log.Error("notification not claimed; skipped", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
+				continue
+			}
+			if !won {
+				continue // another process mails this one
+			}
 			for _, m := range n.mails(x) {
 				n.send(ctx, m)
 			}

@@ -90,15 +90,16 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 		return nil, nil
 	}
 	log := s.Log.With("component", "policies")
-	var notify func(policy.Notice)
+	var notifier policy.NoticeSink
 	if c.SMTPURL != "" {
 		mailer, err := smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
 		if err != nil {
 			return nil, fmt.Errorf("--smtp-url: %w", err)
 		}
-		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, Log: log})
+		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock,
+			PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, Log: log})
 		s.background = append(s.background, n.Run)
-		notify = n.Enqueue
+		notifier = n
 	}
 	if len(c.Webhooks) > 0 {
 		sender, err := webhook.New(c.WebhookSecret)
@@ -112,7 +113,7 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 	}
 	engine := policy.New(policy.Options{
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
-		Routing: c.Routing, Notify: notify, Log: log,
+		Routing: c.Routing, Notifier: notifier, Log: log,
 	})
 	s.background = append(s.background, engine.Run)
 	return engine, nil
