@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/ticketengine/ticketengine/application"
 )
@@ -34,6 +33,9 @@ func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int
 	for {
 		n, err := e.catchUpBatch(ctx, store)
 		read += n
+		if e.OnProgress != nil && n > 0 {
+			e.OnProgress(read)
+		}
 		if err != nil || n == 0 {
 			if err == nil {
 				err = e.finishCatchUp(ctx, keep)
@@ -77,78 +79,4 @@ func (e *Engine) finishCatchUp(ctx context.Context, keep bool) error {
 	defer e.mu.Unlock()
 	e.keep = keep
 	return e.flush(ctx)
-}
-
-// RebuildStats says what a rebuild did.
-type RebuildStats struct {
-	Projection string        `json:"projection"`
-	Events     int           `json:"events"`
-	Position   uint64        `json:"position"`
-	Took       time.Duration `json:"-"`
-	Seconds    float64       `json:"seconds"`
-}
-
-// Rebuild rebuilds projection name from position 0 into fresh rows beside the live ones
-// (store.Fresh) while live keeps serving, then swaps them in: it catches up once without
-// stopping live, then pauses live, catches up the last records, swaps (atomically, in
-// the store) and resumes live from the rebuilt position. live may be nil when no engine
-// runs in this process.
-func Rebuild(ctx context.Context, es application.EventStore, store Store, live *Engine, name string) (RebuildStats, error) {
-	start := time.Now()
-	if !Known(name) {
-		return RebuildStats{}, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, name)
-	}
-	fresh, err := store.Fresh(ctx, name)
-	if err != nil {
-		return RebuildStats{}, fmt.Errorf("fresh %s: %w", name, err)
-	}
-	e, err := NewEngine(ctx, fresh, name)
-	if err != nil {
-		return RebuildStats{}, err
-	}
-	e.keep = true
-	n, err := e.CatchUp(ctx, es)
-	if err != nil {
-		return RebuildStats{}, err
-	}
-	swap := func() (uint64, error) {
-		m, err := e.CatchUp(ctx, es)
-		n += m
-		if err != nil {
-			return 0, err
-		}
-		return e.Position(), store.Swap(ctx, name, fresh)
-	}
-	var pos uint64
-	if live != nil {
-		pos, err = live.replace(name, swap)
-	} else {
-		pos, err = swap()
-	}
-	if err != nil {
-		return RebuildStats{}, fmt.Errorf("rebuild %s: %w", name, err)
-	}
-	took := time.Since(start)
-	return RebuildStats{Projection: name, Events: n, Position: pos, Took: took, Seconds: took.Seconds()}, nil
-}
-
-// replace pauses the engine while swap runs, then continues projection name from the
-// rebuilt rows at the position swap returns: the relay's records up to it are skipped
-// as duplicates, and the live rows it had cached are dropped.
-func (e *Engine) replace(name string, swap func() (uint64, error)) (uint64, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	pos, err := swap()
-	if err != nil {
-		return 0, err
-	}
-	for _, p := range e.projs {
-		if p.name == name {
-			p.reset()
-			p.pos, p.committed, p.complete = pos, pos, false
-		}
-	}
-	close(e.notify)
-	e.notify = make(chan struct{})
-	return pos, nil
 }

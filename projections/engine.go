@@ -24,6 +24,8 @@ type Engine struct {
 
 	// MaxPending is how many records Handle applies before it commits.
 	MaxPending int
+	// OnProgress, if set, hears how many records CatchUp has read so far.
+	OnProgress func(read int)
 }
 
 // NewEngine starts the named projections from the checkpoints the store has.

@@ -156,7 +156,33 @@ func (s *Service) WaitFor(ctx context.Context, name string, id uuid.UUID, versio
 	}
 }
 
-// Rebuild rebuilds projection name from position 0 while serving, and swaps it in.
+// All names every projection for Rebuild.
+const All = "all"
+
+// Rebuild rebuilds projection name (or All, one after the other) from position 0 while
+// serving, and swaps it in.
 func (s *Service) Rebuild(ctx context.Context, name string) (RebuildStats, error) {
-	return Rebuild(ctx, s.Events, s.Store, s.Engine, name)
+	return s.RebuildProgress(ctx, name, nil)
+}
+
+// RebuildProgress is Rebuild telling progress the events read so far (ticketctl shows it).
+func (s *Service) RebuildProgress(ctx context.Context, name string, progress func(events int)) (RebuildStats, error) {
+	if name != All {
+		return Rebuild(ctx, s.Events, s.Store, s.Engine, name, progress)
+	}
+	total := RebuildStats{Projection: All}
+	for _, n := range Names() {
+		done := total.Events
+		var p func(int)
+		if progress != nil {
+			p = func(events int) { progress(done + events) }
+		}
+		st, err := Rebuild(ctx, s.Events, s.Store, s.Engine, n, p)
+		if err != nil {
+			return total, err
+		}
+		total.Events, total.Position, total.Took = total.Events+st.Events, st.Position, total.Took+st.Took
+	}
+	total.Seconds = total.Took.Seconds()
+	return total, nil
 }

@@ -165,8 +165,8 @@ func (s *Server) getPortalTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postRebuild(w http.ResponseWriter, r *http.Request) {
 	name := mux.Vars(r)["name"]
-	if !projections.Known(name) {
-		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (queues, portal, kpi, agents)", domain.ErrNotFound, name))
+	if !projections.Known(name) && name != projections.All {
+		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (queues, portal, kpi, agents, all)", domain.ErrNotFound, name))
 		return
 	}
 	st, err := s.ReadSide.Rebuild(r.Context(), name)

@@ -197,6 +197,12 @@ func testRebuildWhileServing(t *testing.T, newStore Factory) {
 			t.Fatalf("rebuild of %s reached %d, the store has %d", name, st.Position, len(w.All(t)))
 		}
 	}
+	heard := 0
+	all, err := svc.RebuildProgress(ctx, projections.All, func(events int) { heard = events })
+	check(t, err)
+	if n := len(w.All(t)); all.Events != 4*n || heard != 4*n {
+		t.Fatalf("rebuilding all read %d events, progress said %d; want %d", all.Events, heard, 4*n)
+	}
 	if after := Dump(t, store, w); after != before {
 		t.Fatalf("a rebuild changed the read model:\n%s", firstDiff(before, after))
 	}

@@ -57,7 +57,8 @@ func (s *Store) commit(ctx context.Context, tx pgx.Tx, b projections.Batch) erro
 		return err
 	}
 	_, err = tx.Exec(ctx, "INSERT INTO "+s.table("readmodel_checkpoints")+` (projection, position, updated_at)
-		VALUES ($1, $2, now()) ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+		VALUES ($1, $2, now()) ON CONFLICT (projection) DO UPDATE
+		SET position = GREATEST(readmodel_checkpoints.position, EXCLUDED.position), updated_at = now()`,
 		b.Projection, int64(b.Position))
 	return err
 }
