@@ -85,14 +85,17 @@ func (s *Server) subscribe(q query, srv api.Streams_ReadServer) error {
 		delete(s.subs, sub)
 		s.mu.Unlock()
 	}()
+	// The start is fixed before the confirmation, as the real server subscribes to live
+	// events first: an event written after the client saw the confirmation is delivered
+	// even by a subscription from End.
+	src := s.source(q)
+	cursor := s.startCursor(q, src)
 	confirm := &api.ReadResp{Content: &api.ReadResp_Confirmation{Confirmation: &api.ReadResp_SubscriptionConfirmation{
 		SubscriptionId: uuid.NewString(),
 	}}}
 	if err := srv.Send(confirm); err != nil {
 		return err
 	}
-	src := s.source(q)
-	cursor := s.startCursor(q, src)
 	var lastConsidered uint64 // $all position of the last event looked at
 	considered, caughtUp := 0, false
 	var lastCheckpoint uint64
