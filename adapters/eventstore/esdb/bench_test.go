@@ -23,7 +23,6 @@ func BenchmarkAppendBatch10(b *testing.B) { benchAppend(b, 10) }
 func benchAppend(b *testing.B, batch int) {
 	srv := esdbtest.Start(b)
 	s := open(b, srv.ConnectionString())
-	defer s.Close()
 	ctx := context.Background()
 	stream := eventstoretest.NewStreamName()
 	recs := eventstoretest.MakeRecords(b, stream, 0, "", b.N*batch)
@@ -43,7 +42,6 @@ func benchAppend(b *testing.B, batch int) {
 func BenchmarkAppendParallel(b *testing.B) {
 	srv := esdbtest.Start(b)
 	s := open(b, srv.ConnectionString())
-	defer s.Close()
 	ctx := context.Background()
 	b.SetParallelism(8)
 	b.ResetTimer()

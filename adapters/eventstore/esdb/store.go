@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"strings"
 	"sync"
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
@@ -95,27 +97,51 @@ func (s *Store) current() (*client.Client, error) {
 // call runs op with the client in use. The official client closes itself for good when
 // its node discovery fails (the server was down for a moment), and then answers every
 // call with ErrorCodeConnectionClosed before sending anything; so op runs once more,
-// safely, with a new client.
+// safely, with a new client. (An append is safe to repeat anyway: same event ids, same
+// expected revision.)
 func (s *Store) call(op func(*client.Client) error) error {
 	c, err := s.current()
 	if err != nil {
 		return err
 	}
-	err = op(c)
+	err = guard(c, op)
 	if s.renewIfClosed(c, err) {
 		if c, err = s.current(); err != nil {
 			return err
 		}
-		err = op(c)
+		err = guard(c, op)
 	}
 	return err
 }
 
-// renewIfClosed replaces the client `used` when err says it closed itself, and reports
-// whether a call should be tried again with the client now in use.
+// errAbandoned is a call released by closing the client it was stuck in.
+var errAbandoned = errors.New("esdb: the client was closed during the call")
+
+// guard runs op, turning the official client's "send on closed channel" panic into
+// errAbandoned. Client v4.2.0 hands every call to one goroutine over an unbuffered
+// channel; when that goroutine exits after a failed discovery, calls that were already
+// waiting to hand over are stuck for good, until the client is closed, which makes them
+// panic. Closing a client that closed itself is how the store releases them.
+func guard(c *client.Client, op func(*client.Client) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(runtime.Error); ok && strings.Contains(e.Error(), "send on closed channel") {
+				err = errAbandoned
+				return
+			}
+			panic(r)
+		}
+	}()
+	return op(c)
+}
+
+// renewIfClosed replaces the client `used` when err says it closed itself (or a call
+// was abandoned in it), and reports whether a call should be tried again with the
+// client now in use. Closing the replaced client releases the calls stuck in it.
 func (s *Store) renewIfClosed(used *client.Client, err error) bool {
 	var e *client.Error
-	if !errors.As(err, &e) || e.Code() != client.ErrorCodeConnectionClosed {
+	closed := errors.Is(err, errAbandoned) || errors.As(err, &e) && e.Code() == client.ErrorCodeConnectionClosed
+	if !closed {
 		return false
 	}
 	s.mu.Lock()

@@ -43,6 +43,8 @@ func TestConformanceRealServer(t *testing.T) {
 	})
 }
 
+// open opens a store that is closed when the test ends (after the cleanups registered
+// later, such as those of its subscriptions).
 func open(t testing.TB, conn string, opts ...esdb.Option) *esdb.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -51,6 +53,7 @@ func open(t testing.TB, conn string, opts ...esdb.Option) *esdb.Store {
 	if err != nil {
 		t.Fatalf("open %s: %v", conn, err)
 	}
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

@@ -97,9 +97,13 @@ func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(con
 	if *last > 0 {
 		from = client.Position{Commit: *last, Prepare: *last}
 	}
-	sub, err := c.SubscribeToAll(ctx, client.SubscribeToAllOptions{
-		From:   from,
-		Filter: &client.SubscriptionFilter{Type: client.StreamFilterType, Prefixes: s.filterPrefixes()},
+	var sub *client.Subscription
+	err = guard(c, func(c *client.Client) (err error) {
+		sub, err = c.SubscribeToAll(ctx, client.SubscribeToAllOptions{
+			From:   from,
+			Filter: &client.SubscriptionFilter{Type: client.StreamFilterType, Prefixes: s.filterPrefixes()},
+		})
+		return err
 	})
 	if err != nil {
 		s.renewIfClosed(c, err)

@@ -102,7 +102,6 @@ func TestSubscribeResumesAfterDrop(t *testing.T) {
 		t.Run(code.String(), func(t *testing.T) {
 			srv := esdbtest.Start(t)
 			s := open(t, srv.ConnectionString())
-			t.Cleanup(func() { _ = s.Close() })
 			stream := eventstoretest.NewStreamName()
 			first := appendN(t, s, stream, nil, 3)
 			sub := subscribe(t, s, 0)
@@ -130,7 +129,6 @@ func TestSubscribeDropsResentEvents(t *testing.T) {
 	srv := esdbtest.Start(t)
 	srv.SetRewind(2)
 	s := open(t, srv.ConnectionString())
-	t.Cleanup(func() { _ = s.Close() })
 	stream := eventstoretest.NewStreamName()
 	first := appendN(t, s, stream, nil, 4)
 	sub := subscribe(t, s, first[1].Position)
@@ -147,7 +145,6 @@ func TestSubscribeDropsResentEvents(t *testing.T) {
 func TestSubscribeSurvivesRepeatedDrops(t *testing.T) {
 	srv := esdbtest.Start(t)
 	s := open(t, srv.ConnectionString())
-	t.Cleanup(func() { _ = s.Close() })
 	stream := eventstoretest.NewStreamName()
 	var all []application.Record
 	all = append(all, appendN(t, s, stream, nil, 2)...)
@@ -168,7 +165,6 @@ func TestSubscribeSurvivesRepeatedDrops(t *testing.T) {
 func TestSubscribeEndsWhenRefused(t *testing.T) {
 	srv := esdbtest.Start(t)
 	s := open(t, srv.ConnectionString())
-	t.Cleanup(func() { _ = s.Close() })
 	done := make(chan error, 1)
 	go func() {
 		done <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
