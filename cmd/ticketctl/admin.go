@@ -10,8 +10,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
+	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
 // tokenActor is the actor ticketctl's tokens are issued by, as their events record it.
@@ -57,10 +59,9 @@ func runRebuild(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	prog := c.newProgress("rebuild " + fs.Arg(0))
-	err = svc.Rebuild(ctx, fs.Arg(0), func(n int) { prog.add(n) })
-	prog.finish()
-	return err
+	return svc.Rebuild(ctx, fs.Arg(0), func(s projections.RebuildStats) {
+		fmt.Fprintf(c.stderr, "rebuild %s: %d events, up to position %d, in %.1fs\n", s.Projection, s.Events, s.Position, s.Seconds)
+	})
 }
 
 // build assembles the engine as ticketd does, with logs on stderr.
@@ -92,7 +93,7 @@ type migrator struct {
 // one database.
 var migrators = []migrator{
 	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: postgres.Migrate},
-	// The read models' migrations join here once their PostgreSQL store lands.
+	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: rmpostgres.Migrate},
 }
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {

@@ -4,20 +4,55 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
-// ErrRebuildUnavailable is what Rebuild returns until the read models are wired here.
-var ErrRebuildUnavailable = errors.New("read models are not wired into the builder yet")
+// ErrRebuildInMemory: in-memory read models live inside ticketd, which rebuilds them
+// from the event store at every start; another process cannot rebuild them.
+var ErrRebuildInMemory = errors.New("--readmodel is in memory: ticketd rebuilds it at every start; rebuild works on a postgres://… read model")
 
-// Rebuild rebuilds a read model (or "all") from the start of the event store, reporting
-// the events applied so far through progress. ticketctl rebuild calls it.
-//
-// TODO(readside): replace the body with the read-side rebuild API (projections) once it
-// lands: drop the model's rows and checkpoint, catch up from position 0, and call
-// progress as pages are applied.
-func (s *Service) Rebuild(ctx context.Context, name string, progress func(events int)) error {
-	if err := ctx.Err(); err != nil {
+// Rebuild rebuilds read model name, or every one for "all", from position 0 of the event
+// store into fresh tables, and swaps each in atomically (projections.Rebuild), calling
+// done after each. ticketctl rebuild calls it. No projection engine runs in this
+// process, so a ticketd projecting into the same tables should be stopped first, or it
+// goes on from the checkpoint it had.
+func (s *Service) Rebuild(ctx context.Context, name string, done func(projections.RebuildStats)) error {
+	names := []string{name}
+	if name == "all" {
+		names = projections.Names()
+	}
+	for _, n := range names {
+		if !projections.Known(n) {
+			return fmt.Errorf("%w: no read model is named %q (known: %v, or all)", application.ErrNotFound, n, projections.Names())
+		}
+	}
+	dsn := s.Config.ReadModel
+	if !isPostgres(dsn) {
+		return ErrRebuildInMemory
+	}
+	if err := rmpostgres.Migrate(ctx, dsn); err != nil {
 		return err
 	}
-	return fmt.Errorf("rebuild %s: %w", name, ErrRebuildUnavailable)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("read models: %w", err)
+	}
+	defer pool.Close()
+	store, err := rmpostgres.New(ctx, pool)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		stats, err := projections.Rebuild(ctx, s.Store, store, nil, n)
+		if err != nil {
+			return err
+		}
+		done(stats)
+	}
+	return nil
 }
