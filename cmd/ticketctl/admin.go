@@ -59,7 +59,18 @@ func runRebuild(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	return svc.Rebuild(ctx, fs.Arg(0), func(s projections.RebuildStats) {
+	var prog *progress
+	report := func(name string, events int) {
+		if prog == nil {
+			prog = c.newProgress("rebuild " + name)
+		}
+		prog.set(events)
+	}
+	return svc.Rebuild(ctx, fs.Arg(0), report, func(s projections.RebuildStats) {
+		if prog != nil {
+			prog.finish()
+			prog = nil
+		}
 		fmt.Fprintf(c.stderr, "rebuild %s: %d events, up to position %d, in %.1fs\n", s.Projection, s.Events, s.Position, s.Seconds)
 	})
 }

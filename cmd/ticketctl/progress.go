@@ -51,6 +51,9 @@ func (p *progress) run() {
 // add counts n more events.
 func (p *progress) add(n int) { p.n.Add(int64(n)) }
 
+// set says how many events so far, for callers that count themselves.
+func (p *progress) set(n int) { p.n.Store(int64(n)) }
+
 // count returns the events counted so far.
 func (p *progress) count() int64 { return p.n.Load() }
 

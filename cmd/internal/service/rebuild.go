@@ -17,13 +17,13 @@ import (
 var ErrRebuildInMemory = errors.New("--readmodel is in memory: ticketd rebuilds it at every start; rebuild works on a postgres://… read model")
 
 // Rebuild rebuilds read model name, or every one for "all", from position 0 of the event
-// store into fresh tables, and swaps each in atomically (projections.Rebuild), calling
-// done after each. ticketctl rebuild calls it. No projection engine runs in this
+// store into fresh tables, and swaps each in atomically (projections.Rebuild), telling
+// progress the events read so far and calling done after each. ticketctl rebuild calls it. No projection engine runs in this
 // process, so a ticketd projecting into the same tables should be stopped first, or it
 // goes on from the checkpoint it had.
-func (s *Service) Rebuild(ctx context.Context, name string, done func(projections.RebuildStats)) error {
+func (s *Service) Rebuild(ctx context.Context, name string, progress func(name string, events int), done func(projections.RebuildStats)) error {
 	names := []string{name}
-	if name == "all" {
+	if name == projections.All {
 		names = projections.Names()
 	}
 	for _, n := range names {
@@ -48,7 +48,7 @@ func (s *Service) Rebuild(ctx context.Context, name string, done func(projection
 		return err
 	}
 	for _, n := range names {
-		stats, err := projections.Rebuild(ctx, s.Store, store, nil, n)
+		stats, err := projections.Rebuild(ctx, s.Store, store, nil, n, func(events int) { progress(n, events) })
 		if err != nil {
 			return err
 		}
