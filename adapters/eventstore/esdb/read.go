@@ -34,6 +34,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 func (s *Store) readStream(ctx context.Context, stream string, from, count uint64) ([]application.Record, error) {
 	var out []application.Record
 	err := s.call(func(c *client.Client) error {
+		out = nil // a retried call starts over
 		rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.StreamRevision{Value: from}}, count)
 		if err != nil {
 			return err
@@ -99,7 +100,7 @@ func (s *Store) readAllPage(ctx context.Context, from, after uint64, max int) ([
 	var out []application.Record
 	last, n := from, 0
 	err := s.call(func(c *client.Client) error {
-		out, last, n = nil, from, 0
+		out, last, n = nil, from, 0 // a retried call starts over
 		rs, err := c.ReadAll(ctx, client.ReadAllOptions{From: start}, pageSize)
 		if err != nil {
 			return err
