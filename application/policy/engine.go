@@ -55,6 +55,7 @@ type Engine struct {
 	pickMu sync.Mutex // serialises routing decisions in this process
 	mon    *monitor
 	ready  chan struct{}
+	stats  counters
 }
 
 // New returns an engine; SetCommands must be called before Run.
@@ -145,6 +146,7 @@ func (e *Engine) fold(r application.Record) uuid.UUID {
 	if id != uuid.Nil {
 		e.scheduleLocked(id)
 	}
+	e.stats.position.Store(int64(e.v.position))
 	notice, ok := e.noticeLocked(r, id)
 	e.mu.Unlock()
 	if ok && e.notify != nil && e.notifiable(r) {
@@ -207,11 +209,10 @@ func (e *Engine) reconcileAll(ctx context.Context) {
 
 // scheduleLocked (re)sets the ticket's SLA timers from its current state.
 func (e *Engine) scheduleLocked(id uuid.UUID) {
-	tv := e.v.tickets[id]
-	if tv == nil {
-		return
+	var fr, res time.Time // none for a ticket no longer in the view (closed)
+	if tv := e.v.tickets[id]; tv != nil {
+		fr, res = checkTimes(tv.t.State(), e.policy, e.clock.Now())
 	}
-	fr, res := checkTimes(tv.t.State(), e.policy, e.clock.Now())
 	e.mon.set(timerKey{id, domain.ClockFirstResponse}, fr)
 	e.mon.set(timerKey{id, domain.ClockResolution}, res)
 }
@@ -224,7 +225,8 @@ func (e *Engine) fire(ctx context.Context, k timerKey) {
 	if !ok {
 		return
 	}
-	_, err := e.cmds.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: k.ticket, Clock: k.clock}, meta)
+	res, err := e.cmds.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: k.ticket, Clock: k.clock}, meta)
+	e.stats.countSLA(res.Appended)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		e.log.Warn("SLA check failed; will retry", slog.String("ticket", k.ticket.String()), slog.String("clock", k.clock), slog.Any("err", err))
 	}
@@ -234,10 +236,10 @@ func (e *Engine) fire(ctx context.Context, k timerKey) {
 	if tv == nil {
 		return
 	}
-	fr, res := checkTimes(tv.t.State(), e.policy, e.clock.Now())
+	fr, resolution := checkTimes(tv.t.State(), e.policy, e.clock.Now())
 	at := fr
 	if k.clock == domain.ClockResolution {
-		at = res
+		at = resolution
 	}
 	if !at.IsZero() {
 		e.mon.set(k, laterOf(at, e.clock.Now().Add(e.retry)))

@@ -66,6 +66,9 @@ func (e *Engine) command(ctx context.Context, id uuid.UUID, version int64, rule,
 	meta.RequestHash = kind + ":" + rule
 	meta.ExpectedVersion = &version
 	res, err := run(meta)
+	if err == nil && len(res.Appended) > 0 {
+		e.stats.rules.Add(1)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, application.ErrPrecondition) {
 		e.log.Warn("policy command failed", slog.String("rule", rule), slog.String("ticket", id.String()), slog.Any("err", err))
 	}
@@ -106,9 +109,12 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 	meta.ExpectedVersion = &version
 	meta.IdempotencyKey = fmt.Sprintf("auto-route:%s:%d", id, version)
 	meta.RequestHash = meta.IdempotencyKey
-	_, err := e.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, Auto: true}, meta)
+	res, err := e.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, Auto: true}, meta)
 	switch {
 	case err == nil:
+		if len(res.Appended) > 0 {
+			e.stats.assigned.Add(1)
+		}
 		return true
 	case errors.Is(err, application.ErrNoAgentAvailable), errors.Is(err, application.ErrPrecondition), errors.Is(err, context.Canceled):
 		// no room after all, or the ticket moved on: a later event brings it back
@@ -120,19 +126,43 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 }
 
 // routeWaiting offers the routable tickets, most urgent first, to the agents with room.
+// Loads are counted once for the whole queue and charged as tickets are planned, so a
+// long queue with no room costs one pass, not one count per ticket; route() then decides
+// each for real.
 func (e *Engine) routeWaiting(ctx context.Context) {
 	if !e.routing {
 		return
 	}
+	for _, id := range e.plan() {
+		if ctx.Err() != nil {
+			return
+		}
+		e.route(ctx, id)
+	}
+}
+
+// plan picks the waiting tickets some agent has room for, most urgent first.
+func (e *Engine) plan() []uuid.UUID {
 	now := e.clock.Now()
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	loads := e.v.loads()
+	room := false
+	for _, av := range e.v.agents {
+		if a := av.a.State(); a.Online && loads[a.ID] < a.Capacity {
+			room = true
+			break
+		}
+	}
+	if !room {
+		return nil
+	}
 	var waiting []domain.TicketState
 	for _, tv := range e.v.active {
 		if s := tv.t.State(); routable(s) {
 			waiting = append(waiting, s)
 		}
 	}
-	e.mu.Unlock()
 	sort.Slice(waiting, func(i, j int) bool {
 		a, b := waiting[i], waiting[j]
 		if a.Priority.Rank() != b.Priority.Rank() {
@@ -140,10 +170,12 @@ func (e *Engine) routeWaiting(ctx context.Context) {
 		}
 		return a.NextDue(now).Before(b.NextDue(now))
 	})
+	var out []uuid.UUID
 	for _, s := range waiting {
-		if ctx.Err() != nil {
-			return
+		if c := e.v.candidatesWith(s, loads); len(c) > 0 {
+			loads[c[0].av.a.State().ID]++
+			out = append(out, s.ID)
 		}
-		e.route(ctx, s.ID)
 	}
+	return out
 }

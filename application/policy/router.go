@@ -95,22 +95,35 @@ type candidate struct {
 
 // candidates lists the agents that may take the ticket, best first.
 func (v *view) candidates(t domain.TicketState) []candidate {
-	loads := v.loads()
+	return v.candidatesWith(t, v.loads())
+}
+
+// candidatesWith is candidates with the loads already counted (routeWaiting counts them
+// once for a whole queue); loads is not modified.
+func (v *view) candidatesWith(t domain.TicketState, loads map[uuid.UUID]int) []candidate {
+	var self []uuid.UUID
 	if tv := v.tickets[t.ID]; tv != nil {
-		for _, a := range countsFor(tv) {
-			loads[a]-- // the ticket itself does not weigh against its own routing
+		self = countsFor(tv) // the ticket itself does not weigh against its own routing
+	}
+	load := func(id uuid.UUID) int {
+		n := loads[id]
+		for _, a := range self {
+			if a == id {
+				n--
+			}
 		}
+		return n
 	}
 	var out []candidate
 	for _, av := range v.agents {
 		s := av.a.State()
-		if s.Version < 0 || !s.Online || !strings.EqualFold(s.Team, t.Team) || loads[s.ID] >= s.Capacity {
+		if s.Version < 0 || !s.Online || !strings.EqualFold(s.Team, t.Team) || load(s.ID) >= s.Capacity {
 			continue
 		}
 		if t.Category != "" && !s.HasSkill(t.Category) {
 			continue
 		}
-		out = append(out, candidate{av, loads[s.ID]})
+		out = append(out, candidate{av, load(s.ID)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -206,6 +219,9 @@ func (v *view) applyRouted(r application.Record) uuid.UUID {
 	}
 	if r.Meta.OccurredAt.After(av.lastAssigned) {
 		av.lastAssigned = r.Meta.OccurredAt
+	}
+	if _, gone := v.closed[e.TicketID]; gone {
+		return uuid.Nil
 	}
 	tv := v.ticket(e.TicketID)
 	if r.Position > tv.routedPos {

@@ -23,6 +23,9 @@ type view struct {
 	active map[uuid.UUID]*ticketView
 	// routeHashes is the last hash of each routing stream, to chain the next append.
 	routeHashes map[string]string
+	// closed remembers closed tickets by id only: closing is final, no policy acts on
+	// them again, so their state is dropped to keep the view's memory to open work.
+	closed map[uuid.UUID]struct{}
 }
 
 type ticketView struct {
@@ -49,7 +52,7 @@ type agentView struct {
 }
 
 func newView() *view {
-	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, active: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}}
+	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, active: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}, closed: map[uuid.UUID]struct{}{}}
 }
 
 func (v *view) ticket(id uuid.UUID) *ticketView {
@@ -97,6 +100,9 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	if err != nil {
 		return uuid.Nil
 	}
+	if _, gone := v.closed[id]; gone {
+		return uuid.Nil
+	}
 	tv := v.ticket(id)
 	if r.Version <= tv.t.State().Version {
 		return uuid.Nil // already folded
@@ -104,6 +110,11 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	tv.t.Apply(e, r.Meta.OccurredAt)
 	tv.last = r
 	v.track(id, tv)
+	if tv.t.State().Status == domain.StatusClosed {
+		delete(v.tickets, id)
+		v.closed[id] = struct{}{}
+		return id
+	}
 	switch e := e.(type) {
 	case domain.TicketReceived:
 		tv.body = e.Body

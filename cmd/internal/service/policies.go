@@ -91,6 +91,7 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 	}
 	log := s.Log.With("component", "policies")
 	var notifier policy.NoticeSink
+	var mails *policy.Notifier
 	if c.SMTPURL != "" {
 		mailer, err := smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
 		if err != nil {
@@ -99,7 +100,7 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock,
 			PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, Log: log})
 		s.background = append(s.background, n.Run)
-		notifier = n
+		notifier, mails = n, n
 	}
 	if len(c.Webhooks) > 0 {
 		sender, err := webhook.New(c.WebhookSecret)
@@ -116,5 +117,6 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 		Routing: c.Routing, Notifier: notifier, Log: log,
 	})
 	s.background = append(s.background, engine.Run)
+	registerPolicyMetrics(s.Registry, engine, mails)
 	return engine, nil
 }
