@@ -34,8 +34,9 @@ type answer struct {
 	Raw    []byte
 }
 
-// call sends one request; err is only for transport failures (no answer at all).
-func (a api) call(ctx context.Context, method, path string, body any) (answer, error) {
+// call sends one request, with extra headers as name, value pairs; err is only for
+// transport failures (no answer at all).
+func (a api) call(ctx context.Context, method, path string, body any, hdr ...string) (answer, error) {
 	var rd io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
@@ -52,6 +53,9 @@ func (a api) call(ctx context.Context, method, path string, body any) (answer, e
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Authorization", "Bearer "+a.token)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
 	res, err := a.http.Do(req)
 	if err != nil {
 		return answer{}, err

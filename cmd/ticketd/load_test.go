@@ -17,6 +17,17 @@ type ack struct {
 	ticket  string
 	version int64
 	event   string // the event type the command appends at that version
+	key     string // the Idempotency-Key it was sent with, if any
+}
+
+// command is one request a writer sends.
+type command struct {
+	want   int // the status that acknowledges it
+	path   string
+	body   map[string]any
+	event  string
+	ticket string // empty for a receive: the answer names the ticket
+	key    string
 }
 
 // ackLog collects acknowledgements and anything the server answered unexpectedly.
@@ -24,7 +35,7 @@ type ackLog struct {
 	mu         sync.Mutex
 	acks       []ack
 	unexpected []string
-	cut        int // requests that got no answer (in flight at the kill, or sent after it)
+	cut        []command // requests that got no answer (in flight at the kill, or sent after it)
 }
 
 func (l *ackLog) add(a ack) {
@@ -39,10 +50,10 @@ func (l *ackLog) note(unexpected string) {
 	l.unexpected = append(l.unexpected, unexpected)
 }
 
-func (l *ackLog) noteCut() {
+func (l *ackLog) noteCut(c command) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.cut++
+	l.cut = append(l.cut, c)
 }
 
 // step is one command on an existing ticket.
@@ -73,7 +84,8 @@ func newTicketBody(writer, n int) map[string]any {
 }
 
 // runLoad starts writers that run until ctx ends or the server stops answering; wait
-// returns the log once all have stopped.
+// returns the log once all have stopped. Odd writers send an Idempotency-Key with every
+// command, so that a request the crash cut can be retried after the restart.
 func runLoad(ctx context.Context, c api, agentID string, writers int) (wait func() *ackLog) {
 	log := &ackLog{}
 	var wg sync.WaitGroup
@@ -90,13 +102,20 @@ func runLoad(ctx context.Context, c api, agentID string, writers int) (wait func
 // write takes ticket after ticket through its life until a request gets no answer.
 func write(ctx context.Context, c api, agentID string, writer int, log *ackLog) {
 	steps := lifeSteps(agentID)
+	key := func(n, step int) string {
+		if writer%2 == 0 {
+			return ""
+		}
+		return fmt.Sprintf("crash-w%d-t%d-s%d", writer, n, step)
+	}
 	for n := 0; ctx.Err() == nil; n++ {
-		a, ok := send(ctx, c, log, http.StatusCreated, "/tickets", newTicketBody(writer, n), domain.TypeTicketReceived, "")
+		a, ok := send(ctx, c, log, command{want: http.StatusCreated, path: "/tickets", body: newTicketBody(writer, n), event: domain.TypeTicketReceived, key: key(n, 0)})
 		if !ok {
 			return
 		}
-		for _, s := range steps {
-			if _, ok := send(ctx, c, log, http.StatusOK, "/tickets/"+a.ticket+s.path, s.body, s.event, a.ticket); !ok {
+		for i, s := range steps {
+			cmd := command{want: http.StatusOK, path: "/tickets/" + a.ticket + s.path, body: s.body, event: s.event, ticket: a.ticket, key: key(n, i+1)}
+			if _, ok := send(ctx, c, log, cmd); !ok {
 				return
 			}
 		}
@@ -104,21 +123,34 @@ func write(ctx context.Context, c api, agentID string, writer int, log *ackLog) 
 }
 
 // send posts one command and logs its acknowledgement; ok is false when the writer must stop.
-func send(ctx context.Context, c api, log *ackLog, want int, path string, body map[string]any, event, ticket string) (ack, bool) {
-	ans, err := c.call(ctx, http.MethodPost, path, body)
+func send(ctx context.Context, c api, log *ackLog, cmd command) (ack, bool) {
+	var hdr []string
+	if cmd.key != "" {
+		hdr = []string{"Idempotency-Key", cmd.key}
+	}
+	ans, err := c.call(ctx, http.MethodPost, cmd.path, cmd.body, hdr...)
 	if err != nil {
-		log.noteCut()
+		log.noteCut(cmd)
 		return ack{}, false
 	}
-	v, verr := ans.version()
+	a, err := acknowledged(ans, cmd)
+	if err != nil {
+		log.note(err.Error())
+		return ack{}, false
+	}
+	log.add(a)
+	return a, true
+}
+
+// acknowledged reads the acknowledgement out of an answer to cmd.
+func acknowledged(ans answer, cmd command) (ack, error) {
+	v, err := ans.version()
+	ticket := cmd.ticket
 	if ticket == "" {
 		ticket, _ = ans.Body["id"].(string)
 	}
-	if ans.Status != want || verr != nil || ticket == "" {
-		log.note(fmt.Sprintf("POST %s: %d %s", path, ans.Status, ans.Raw))
-		return ack{}, false
+	if ans.Status != cmd.want || err != nil || ticket == "" {
+		return ack{}, fmt.Errorf("POST %s: %d %s", cmd.path, ans.Status, ans.Raw)
 	}
-	a := ack{ticket: ticket, version: v, event: event}
-	log.add(a)
-	return a, true
+	return ack{ticket: ticket, version: v, event: cmd.event, key: cmd.key}, nil
 }

@@ -60,7 +60,7 @@ func TestSIGTERMDrainsInFlightRequestsAndExitsZero(t *testing.T) {
 	if code := again.terminate(t, 30*time.Second); code != 0 {
 		t.Fatalf("second run: exit code %d after SIGTERM, want 0", code)
 	}
-	t.Logf("%d commands acknowledged around SIGTERM, %d requests found no server; the half-sent request was answered and kept", len(log.acks), log.cut)
+	t.Logf("%d commands acknowledged around SIGTERM, %d requests found no server; the half-sent request was answered and kept", len(log.acks), len(log.cut))
 }
 
 // startSlowRequest sends a POST /tickets whose body stops after a few bytes, so that the
