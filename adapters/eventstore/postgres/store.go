@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres event store: %w", err)
 	}
+	configure(cfg, dsn)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres event store: %w", err)
@@ -66,6 +68,21 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.appenders.Add(1)
 	go s.appender()
 	return s, nil
+}
+
+// defaultMaxConns replaces pgxpool's default (4 on two cores): command handlers' stream
+// reads, subscriptions' pages and the appender share the pool, and four made reads wait.
+const defaultMaxConns = 16
+
+// configure sets what the DSN leaves unsaid: the pool size, and an application_name that
+// tells the store's connections apart in pg_stat_activity.
+func configure(cfg *pgxpool.Config, dsn string) {
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = defaultMaxConns
+	}
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "ticketengine-eventstore"
+	}
 }
 
 // checkSchema tells a missing schema apart from any other failure to connect.
