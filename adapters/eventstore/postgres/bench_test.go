@@ -36,7 +36,7 @@ func benchmarkAppend(b *testing.B, writers int) {
 			work[w] = append(work[w], eventstoretest.MakeRecords(b, stream, 0, "", min(eventsPerStream, perWriter-done))...)
 		}
 	}
-	var appended atomic.Int64
+	var appended atomic.Int64 // checked against Stats
 	var wg sync.WaitGroup
 	b.ResetTimer()
 	for w := range work {
@@ -54,5 +54,13 @@ func benchmarkAppend(b *testing.B, writers int) {
 	}
 	wg.Wait()
 	b.StopTimer()
-	b.ReportMetric(float64(appended.Load())/b.Elapsed().Seconds(), "events/s")
+	st := s.Stats()
+	if st.Events != uint64(appended.Load()) {
+		b.Fatalf("stats count %d events, the writers %d", st.Events, appended.Load())
+	}
+	b.ReportMetric(float64(st.Events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(st.Commits)/b.Elapsed().Seconds(), "commits/s")
+	if st.Commits > 0 {
+		b.ReportMetric(float64(st.Appends)/float64(st.Commits), "appends/commit")
+	}
 }

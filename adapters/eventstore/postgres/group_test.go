@@ -64,6 +64,9 @@ func TestGroupConflictFailsAlone(t *testing.T) {
 	if len(all) != 7 || all[6].Position != 7 {
 		t.Errorf("read-all has %d records, want 7 at positions 1..7", len(all))
 	}
+	if st := s.Stats(); st != (Stats{Commits: 3, Appends: 5, Events: 7}) {
+		t.Errorf("stats %+v, want 3 commits of 5 appends and 7 events", st)
+	}
 }
 
 func TestGroupRefusedByServerRetriesEachAlone(t *testing.T) {

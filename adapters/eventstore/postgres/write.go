@@ -85,15 +85,19 @@ func (s *Store) writeGroup(ctx context.Context, group []*appendRequest) error {
 // answer gives each request its records with their positions, or its conflict. Positions
 // follow the accepted requests in group order, ending at last.
 func (s *Store) answer(group []*appendRequest, heads []int64, last *int64) {
-	accepted := 0
+	accepted, appends := 0, 0
 	for i, r := range group {
 		if heads[i] == r.expected {
 			accepted += len(r.records)
+			appends++
 		}
 	}
 	var position uint64
 	if last != nil {
 		position = uint64(*last) - uint64(accepted)
+		s.commits.Add(1)
+		s.appends.Add(uint64(appends))
+		s.events.Add(uint64(accepted))
 	}
 	for i, r := range group {
 		if heads[i] != r.expected {
