@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -182,4 +183,50 @@ func BenchmarkReadAll(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchEvents())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkImport imports an export of interleaved streams (every append is one event,
+// the worst case: no two consecutive lines share a stream) into a fresh store.
+func BenchmarkImport(b *testing.B) {
+	const streams, each = 1000, 20
+	src := memory.New()
+	all := make([][]application.Record, streams)
+	for i := range all {
+		all[i] = benchStream(i, each)
+	}
+	for v := range each {
+		for i := range all {
+			if _, err := src.Append(context.Background(), all[i][v].Stream, int64(v)-1, all[i][v:v+1]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	var file bytes.Buffer
+	if _, err := exportEvents(context.Background(), src, exportFilter{}, &file, newProgress("", nil, 0)); err != nil {
+		b.Fatal(err)
+	}
+	for _, kind := range []string{"memory", "bolt"} {
+		b.Run("store="+kind, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				var dst application.EventStore = memory.New()
+				if kind == "bolt" {
+					bs, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
+					if err != nil {
+						b.Fatal(err)
+					}
+					dst = bs
+				}
+				b.StartTimer()
+				n, err := importEvents(context.Background(), dst, bytes.NewReader(file.Bytes()), newProgress("", nil, 0))
+				if err != nil || n != streams*each {
+					b.Fatal(n, err)
+				}
+				b.StopTimer()
+				dst.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(streams*each)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
 }

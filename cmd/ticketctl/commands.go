@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ticketengine/ticketengine/application"
 )
@@ -39,6 +40,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	ticket := fs.String("ticket", "", "verify only this ticket (`id or number`)")
 	heads := fs.Bool("heads", false, "print every stream's head and their SHA-256 digest, for an auditor to keep")
 	expect := fs.String("expect-heads", "", "compare with a heads listing kept earlier (`file`)")
+	expectDigest := fs.String("expect-digest", "", "with --expect-heads: the `digest` kept apart from the listing; a listing with another digest is refused")
 	workers := fs.Int("workers", 0, "hashing workers (0: one per CPU)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -46,11 +48,17 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("verify takes no arguments")
 	}
+	if *expectDigest != "" && *expect == "" {
+		return usagef("--expect-digest needs --expect-heads")
+	}
 	opt := verifyOptions{Workers: *workers}
 	if *expect != "" {
 		kept, digest, err := readHeadsFile(*expect)
 		if err != nil {
 			return err
+		}
+		if want := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(*expectDigest)), "sha256:"); want != "" && want != digest {
+			return fmt.Errorf("the listing's digest %s is not the kept digest %s: the listing was replaced", digest, want)
 		}
 		opt.Expect = kept
 		fmt.Fprintf(c.stderr, "comparing with %d kept heads, digest sha256 %s\n", len(kept), digest)

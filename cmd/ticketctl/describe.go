@@ -11,7 +11,8 @@ import (
 )
 
 // summarize shows an event's data on one line: top-level fields in name order, long
-// values cut. Hashes of secrets and the ticket's own id say nothing to a reader.
+// values cut. Hashes of secrets and the ticket's own id say nothing to a reader, and the
+// SLA due times show on the state line that follows.
 func summarize(data []byte) string {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -19,7 +20,7 @@ func summarize(data []byte) string {
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		if k != "access_code_hash" && k != "ticket_id" {
+		if k != "access_code_hash" && k != "ticket_id" && k != "sla" {
 			keys = append(keys, k)
 		}
 	}

@@ -59,6 +59,14 @@ func TestHeadsListing(t *testing.T) {
 	if again := verifyBolt(t, path, "--heads"); again.stdout != string(b) {
 		t.Fatal("two heads listings of one store differ")
 	}
+	digest := strings.TrimPrefix(lines[len(lines)-1], "sha256 ")
+	if res := verifyBolt(t, path, "--expect-heads", kept, "--expect-digest", "sha256:"+strings.ToUpper(digest)); res.code != exitOK {
+		t.Fatalf("--expect-digest with the listing's own digest: exit %d %s", res.code, res.stderr)
+	}
+	other := strings.Repeat("0", 64)
+	if res := verifyBolt(t, path, "--expect-heads", kept, "--expect-digest", other); res.code != exitFailed || !strings.Contains(res.stderr, "replaced") {
+		t.Fatalf("--expect-digest with another digest: exit %d %s", res.code, res.stderr)
+	}
 	// An edited listing is refused, not trusted.
 	edited := strings.Replace(string(b), " 0 ", " 1 ", 1)
 	if err := os.WriteFile(kept, []byte(edited), 0o600); err != nil {

@@ -100,11 +100,17 @@ func writeStep(w *bufio.Writer, asJSON bool, r *application.Record, asOf *applic
 	return enc.Encode(step)
 }
 
+// eventView shows the data canonicalised, so that a replay reads the same from every
+// store (an imported store keeps the canonical form; the original may not).
 func eventView(r application.Record) *httpapi.EventView {
+	data, err := application.CanonicalJSON(r.Data)
+	if err != nil {
+		data, _ = json.Marshal(string(r.Data)) // not JSON: shown as a string; verify names it
+	}
 	return &httpapi.EventView{
 		Position: r.Position, Version: r.Version, ID: r.ID.String(), Type: r.Type,
 		OccurredAt: application.JSONTime(r.Meta.OccurredAt), Actor: r.Meta.Actor, Rule: r.Meta.Rule,
-		Data: json.RawMessage(r.Data), CorrelationID: r.Meta.CorrelationID, CausationID: r.Meta.CausationID,
+		Data: json.RawMessage(data), CorrelationID: r.Meta.CorrelationID, CausationID: r.Meta.CausationID,
 		IdempotencyKey: r.Meta.IdempotencyKey, Hash: r.Hash, PrevHash: r.PrevHash,
 	}
 }
