@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,6 +170,14 @@ func TestVerifyBoltDeletedEvent(t *testing.T) {
 	recs := f.longStream(t, 4)
 	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecord(events, streams, recs[2]) })
 	wantFinding(t, verifyBolt(t, path), recs[3], "version 3 where 2 was expected")
+	res := verifyBolt(t, path, "--json")
+	var got finding
+	if err := json.Unmarshal([]byte(strings.SplitN(res.stdout, "\n", 2)[0]), &got); err != nil || res.code != exitFailed {
+		t.Fatalf("verify --json: %d %q %v", res.code, res.stdout, err)
+	}
+	if got.Position != recs[3].Position || got.Stream != recs[3].Stream || got.Version != 3 || got.EventID != recs[3].ID.String() {
+		t.Fatalf("verify --json reported %+v, want event %s v3 at %d", got, recs[3].ID, recs[3].Position)
+	}
 }
 
 func TestVerifyBoltSwappedEvents(t *testing.T) {

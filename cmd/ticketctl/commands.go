@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	expect := fs.String("expect-heads", "", "compare with a heads listing kept earlier (`file`)")
 	expectDigest := fs.String("expect-digest", "", "with --expect-heads: the `digest` kept apart from the listing; a listing with another digest is refused")
 	workers := fs.Int("workers", 0, "hashing workers (0: one per CPU)")
+	asJSON := fs.Bool("json", false, "problems as JSON lines: position, stream, version, event_id, problem")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -77,14 +79,22 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.reportVerify(rep, *heads)
+		return c.reportVerify(rep, *heads, *asJSON)
 	})
 }
 
 // reportVerify prints the findings (stdout), the heads when asked and the verdict
 // (stderr). A store with problems gets no heads listing: nobody should keep it.
-func (c *cli) reportVerify(rep verifyReport, heads bool) error {
+func (c *cli) reportVerify(rep verifyReport, heads, asJSON bool) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetEscapeHTML(false)
 	for _, p := range rep.Problems {
+		if asJSON {
+			if err := enc.Encode(p); err != nil {
+				return err
+			}
+			continue
+		}
 		fmt.Fprintln(c.stdout, p)
 	}
 	if !rep.OK() {

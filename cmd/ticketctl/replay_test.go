@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,14 +28,22 @@ const adminToken = "adm_test_token_0123456789abcdef"
 // `replay --as-of T --json` is exactly what GET /tickets/{id}?as_of=T answers, and both
 // say "not found" before the ticket existed.
 func TestReplayAsOfAgreesWithGetTicket(t *testing.T) {
+	t.Run("memory", func(t *testing.T) { testAsOf(t, memory.New(), 7) })
+	t.Run("bolt", func(t *testing.T) {
+		s := openBolt(t, filepath.Join(t.TempDir(), "events.db"))
+		defer s.Close()
+		testAsOf(t, s, 8)
+	})
+}
+
+func testAsOf(t *testing.T, store application.EventStore, seed uint64) {
 	ctx := context.Background()
-	store := memory.New()
-	h := buildHistory(t, store, 7, 12, 400)
+	h := buildHistory(t, store, seed, 12, 400)
 	api := httpapi.New(httpapi.Options{
 		Commands: application.NewCommands(application.Deps{Store: store}), Store: store,
 		Auth: application.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
 	})
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(seed, 2))
 	checked := 0
 	for _, id := range h.tickets {
 		recs, err := store.ReadStream(ctx, application.TicketStream(id))

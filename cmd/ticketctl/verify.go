@@ -29,7 +29,7 @@ type head struct {
 // finding is one problem, with the position where it was found (0 when it concerns a
 // whole stream, such as a stream gone since the heads were kept).
 type finding struct {
-	Position uint64
+	Position uint64 `json:"position,omitempty"`
 	application.ChainProblem
 }
 
