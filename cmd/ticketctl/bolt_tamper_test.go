@@ -201,3 +201,19 @@ func TestVerifyBoltSwappedEvents(t *testing.T) {
 	// Read in global order, b (version 2) now comes where a (version 1) was.
 	wantFinding(t, verifyBolt(t, path), b, "version 2 where 1 was expected")
 }
+
+// TestVerifyBoltUndecodableRecord: a record whose encoding no longer parses stops the
+// read; verify fails naming its position rather than passing over it.
+func TestVerifyBoltUndecodableRecord(t *testing.T) {
+	f := newBoltFixture(t)
+	path := f.copyTo(t)
+	victim := f.recs[len(f.recs)/2]
+	rawEdit(t, path, func(events, _ *bbolt.Bucket) error {
+		v := bytes.Clone(events.Get(posKey(victim.Position)))
+		return events.Put(posKey(victim.Position), v[:len(v)-3]) // cut the hash short
+	})
+	res := verifyBolt(t, path)
+	if res.code != exitFailed || !strings.Contains(res.stderr, "record "+itoa(int64(victim.Position))) {
+		t.Fatalf("verify of an undecodable record: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}

@@ -49,7 +49,11 @@ func importEvents(ctx context.Context, store application.EventStore, in io.ReadS
 		batch = nil // the store may still hold the slice it was given
 		return nil
 	}
-	err = eachLine(ctx, in, func(_ int, r application.Record) error {
+	again := application.NewChainVerifier() // what is appended is exactly what was checked
+	err = eachLine(ctx, in, func(line int, r application.Record) error {
+		if again.Add(r); len(again.Problems) > 0 {
+			return fmt.Errorf("line %d changed since it was checked: %s", line, again.Problems[0])
+		}
 		if len(batch) > 0 && (batch[0].Stream != r.Stream || len(batch) == maxImportBatch) {
 			if err := flush(); err != nil {
 				return err
