@@ -119,6 +119,9 @@ func startDaemon(t *testing.T, env []string, args ...string) *daemon {
 	}()
 	t.Cleanup(func() {
 		d.kill()
+		if strings.Contains(d.stderr.String(), "WARNING: DATA RACE") {
+			t.Errorf("the race detector reported a data race in ticketd")
+		}
 		if t.Failed() {
 			t.Logf("ticketd pid %d stderr:\n%s", cmd.Process.Pid, d.stderr.String())
 		}
