@@ -29,7 +29,13 @@ func runCLI(t *testing.T, open func() application.EventStore, stdin string, args
 		stdin: bytes.NewBufferString(stdin), stdout: &out, stderr: &errOut,
 		open: func(context.Context, service.Config) (application.EventStore, error) { return open(), nil },
 	}
-	code := c.main(context.Background(), args, func(string) string { return "" })
+	// The store is given: point the default --eventstore away from the embedded check.
+	code := c.main(context.Background(), args, func(name string) string {
+		if name == "TICKETS_EVENTSTORE" {
+			return "memory:"
+		}
+		return ""
+	})
 	return cliResult{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 

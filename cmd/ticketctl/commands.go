@@ -197,7 +197,7 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer cleanup()
-	return c.withStore(ctx, func(store application.EventStore) error {
+	return c.withNewStore(ctx, func(store application.EventStore) error {
 		prog := c.newProgress("import")
 		n, err := importEvents(ctx, store, src, prog)
 		prog.finish()

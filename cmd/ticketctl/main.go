@@ -12,11 +12,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
@@ -148,8 +150,25 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// withStore opens the configured store for fn and closes it after.
+// withStore opens the configured store for fn and closes it after. Reading commands
+// (replay, verify, export) refuse a data directory without an embedded store: opening it
+// would create an empty one, and a verify of the wrong directory would "pass".
 func (c *cli) withStore(ctx context.Context, fn func(application.EventStore) error) error {
+	return c.openStore(ctx, true, fn)
+}
+
+// withNewStore is withStore for import, which may create the embedded store.
+func (c *cli) withNewStore(ctx context.Context, fn func(application.EventStore) error) error {
+	return c.openStore(ctx, false, fn)
+}
+
+func (c *cli) openStore(ctx context.Context, mustExist bool, fn func(application.EventStore) error) error {
+	if mustExist && c.cfg.EventStore == "" {
+		path := filepath.Join(c.cfg.Data, bolt.FileName)
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("no embedded event store at %s (set --data, or --eventstore): %w", path, err)
+		}
+	}
 	store, err := c.open(ctx, c.cfg)
 	if err != nil {
 		return err

@@ -32,3 +32,21 @@ func TestTokensCreate(t *testing.T) {
 		t.Fatalf("admin token: %d %s", res.code, res.stderr)
 	}
 }
+
+// TestReadingCommandsNeedAStore: replay, verify and export on a data directory without
+// a store fail (rather than create an empty store and find it fine); import creates it.
+func TestReadingCommandsNeedAStore(t *testing.T) {
+	data := t.TempDir() + "/nothing-here"
+	for _, args := range [][]string{{"verify"}, {"export"}, {"replay", "TK-123456"}} {
+		res := runReal(t, "", append([]string{"--data", data}, args...)...)
+		if res.code != exitFailed || !strings.Contains(res.stderr, "no embedded event store") {
+			t.Fatalf("%v: %d %s", args, res.code, res.stderr)
+		}
+	}
+	if res := runReal(t, "", "--data", data, "import"); res.code != exitOK {
+		t.Fatalf("import of nothing into a new store: %d %s", res.code, res.stderr)
+	}
+	if res := runReal(t, "", "--data", data, "verify"); res.code != exitOK {
+		t.Fatalf("verify of the new empty store: %d %s", res.code, res.stderr)
+	}
+}
