@@ -217,3 +217,38 @@ func TestVerifyBoltUndecodableRecord(t *testing.T) {
 		t.Fatalf("verify of an undecodable record: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// TestVerifyStreamsCatchesIndexTampering: the streams index changed (the last event of a
+// stream unlisted; another stream's event listed in its place) leaves the global read
+// intact, so only verify --streams sees what users would see.
+func TestVerifyStreamsCatchesIndexTampering(t *testing.T) {
+	f := newBoltFixture(t)
+	recs := f.longStream(t, 4)
+	unlisted := f.copyTo(t)
+	rawEdit(t, unlisted, func(_, streams *bbolt.Bucket) error {
+		return streams.Delete(indexKey(recs[0].Stream, recs[len(recs)-1].Version))
+	})
+	swapped := f.copyTo(t)
+	var other application.Record
+	for _, r := range f.recs {
+		if r.Stream != recs[0].Stream {
+			other = r
+			break
+		}
+	}
+	rawEdit(t, swapped, func(_, streams *bbolt.Bucket) error {
+		return streams.Put(indexKey(recs[0].Stream, 2), posKey(other.Position))
+	})
+	for path, problem := range map[string]string{unlisted: "per-stream read differs", swapped: "holds an event of " + other.Stream} {
+		if res := verifyBolt(t, path); res.code != exitOK {
+			t.Fatalf("plain verify exited %d: the global read was meant to be intact\n%s", res.code, res.stdout)
+		}
+		res := verifyBolt(t, path, "--streams")
+		if res.code != exitFailed || !strings.Contains(res.stdout, recs[0].Stream) || !strings.Contains(res.stdout, problem) {
+			t.Fatalf("verify --streams: %d\n%s%s\nwant %q", res.code, res.stdout, res.stderr, problem)
+		}
+	}
+	if res := verifyBolt(t, f.copyTo(t), "--streams"); res.code != exitOK {
+		t.Fatalf("untouched store, --streams: %d %s", res.code, res.stdout)
+	}
+}

@@ -44,6 +44,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	expectDigest := fs.String("expect-digest", "", "with --expect-heads: the `digest` kept apart from the listing; a listing with another digest is refused")
 	workers := fs.Int("workers", 0, "hashing workers (0: one per CPU)")
 	asJSON := fs.Bool("json", false, "problems as JSON lines: position, stream, version, event_id, problem")
+	streams := fs.Bool("streams", false, "also read every stream on its own, as commands do, and check it is the one verified")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -78,6 +79,13 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 		prog.finish()
 		if err != nil {
 			return err
+		}
+		if *streams {
+			more, err := checkStreams(ctx, store, rep.Heads, opt.Workers)
+			if err != nil {
+				return err
+			}
+			rep.Problems = append(rep.Problems, more...)
 		}
 		return c.reportVerify(rep, *heads, *asJSON)
 	})

@@ -27,7 +27,7 @@ func TestRoundTripEventStoreDB(t *testing.T) {
 		t.Fatalf("EventStoreDB export differs (%d): %s", second.code, second.stderr)
 	}
 	want := runReal(t, "", "--data", data, "verify", "--heads")
-	got := runReal(t, "", "--eventstore", conn, "verify", "--heads")
+	got := runReal(t, "", "--eventstore", conn, "verify", "--heads", "--streams")
 	if got.code != exitOK || got.stdout != want.stdout {
 		t.Fatalf("EventStoreDB verify: %d\n%s%s", got.code, got.stdout, got.stderr)
 	}

@@ -190,7 +190,7 @@ func TestRoundTripEmbeddedPostgres(t *testing.T) {
 		t.Fatalf("exports differ:\n%.300s\n%.300s\n%.300s", first.stdout, second.stdout, third.stdout)
 	}
 	for _, flags := range [][]string{{"--data", dataA}, {"--eventstore", dsn}, {"--data", dataB}} {
-		heads := runReal(t, "", append(flags, "verify", "--heads")...)
+		heads := runReal(t, "", append(flags, "verify", "--heads", "--streams")...)
 		if heads.code != exitOK {
 			t.Fatalf("%v verify: %d %s", flags, heads.code, heads.stdout)
 		}
