@@ -30,13 +30,14 @@ type decoded struct {
 }
 
 // ticketAfter folds the record's event into s, or reuses the fold another projection did.
-func (d *decoded) ticketAfter(s domain.TicketState) domain.TicketState {
+// The result is shared: callers never change it.
+func (d *decoded) ticketAfter(s *domain.TicketState) *domain.TicketState {
 	if d.memo != nil && d.memo.Version == s.Version+1 {
-		return *d.memo
+		return d.memo
 	}
-	n := ApplyTicket(s, d.event, d.rec.Meta.OccurredAt)
+	n := ApplyTicket(*s, d.event, d.rec.Meta.OccurredAt)
 	d.memo = &n
-	return n
+	return d.memo
 }
 
 // decode returns the record's aggregate and event; ok is false for streams no

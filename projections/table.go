@@ -11,6 +11,8 @@ import (
 
 // proj is one projection inside an engine: its rows touched since the last commit (or,
 // while complete, every row it has), and the positions it has applied and committed.
+// Ticket snapshots are held by pointer and never changed in place: a fold makes a new
+// one, which the queue and portal projections share.
 type proj struct {
 	name      string
 	pos       uint64 // applied, in memory
@@ -19,9 +21,9 @@ type proj struct {
 	// complete: the cache holds every row the store has, so a miss is a new row. True
 	// for a projection that started from position 0 and whose cache was never dropped.
 	complete bool
-	tickets  map[uuid.UUID]domain.TicketState
-	facts    map[uuid.UUID]KPIFact
-	agents   map[uuid.UUID]domain.AgentState
+	tickets  map[uuid.UUID]*domain.TicketState
+	facts    map[uuid.UUID]*KPIFact
+	agents   map[uuid.UUID]*domain.AgentState
 	dirty    map[uuid.UUID]struct{}
 	timeline []PortalEntry
 }
@@ -34,9 +36,9 @@ func newProj(name string, pos uint64) *proj {
 
 // reset drops the cached rows; the store then answers misses.
 func (p *proj) reset() {
-	p.tickets = map[uuid.UUID]domain.TicketState{}
-	p.facts = map[uuid.UUID]KPIFact{}
-	p.agents = map[uuid.UUID]domain.AgentState{}
+	p.tickets = map[uuid.UUID]*domain.TicketState{}
+	p.facts = map[uuid.UUID]*KPIFact{}
+	p.agents = map[uuid.UUID]*domain.AgentState{}
 	p.dirty = map[uuid.UUID]struct{}{}
 	p.timeline = nil
 }
@@ -47,18 +49,19 @@ func (p *proj) wants(d *decoded) bool { return d.event != nil && d.agent == (p.n
 func (p *proj) cached(id uuid.UUID) bool {
 	switch p.name {
 	case KPI:
-		_, ok := p.facts[id]
-		return ok
+		return p.facts[id] != nil
 	case Agents:
-		_, ok := p.agents[id]
-		return ok
+		return p.agents[id] != nil
 	}
-	_, ok := p.tickets[id]
-	return ok
+	return p.tickets[id] != nil
 }
 
-// fill loads the missing rows of a batch of records in one store call.
+// fill loads the missing rows of a batch of records in one store call. A complete
+// projection has nothing to load: a miss is a new row.
 func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
+	if p.complete {
+		return nil
+	}
 	var missing []uuid.UUID
 	seen := map[uuid.UUID]bool{}
 	for i := range recs {
@@ -72,12 +75,9 @@ func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	var stored Batch
-	if !p.complete {
-		var err error
-		if stored, err = w.Load(ctx, p.name, missing); err != nil {
-			return err
-		}
+	stored, err := w.Load(ctx, p.name, missing)
+	if err != nil {
+		return err
 	}
 	p.put(stored)
 	for _, id := range missing {
@@ -92,23 +92,25 @@ func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
 func (p *proj) putEmpty(id uuid.UUID) {
 	switch p.name {
 	case KPI:
-		p.facts[id] = KPIFact{State: emptyTicket()}
+		p.facts[id] = &KPIFact{State: emptyTicket()}
 	case Agents:
-		p.agents[id] = emptyAgent()
+		a := emptyAgent()
+		p.agents[id] = &a
 	default:
-		p.tickets[id] = emptyTicket()
+		t := emptyTicket()
+		p.tickets[id] = &t
 	}
 }
 
 func (p *proj) put(b Batch) {
-	for _, s := range b.Tickets {
-		p.tickets[s.ID] = s
+	for i := range b.Tickets {
+		p.tickets[b.Tickets[i].ID] = &b.Tickets[i]
 	}
-	for _, f := range b.Facts {
-		p.facts[f.State.ID] = f
+	for i := range b.Facts {
+		p.facts[b.Facts[i].State.ID] = &b.Facts[i]
 	}
-	for _, a := range b.Agents {
-		p.agents[a.ID] = a
+	for i := range b.Agents {
+		p.agents[b.Agents[i].ID] = &b.Agents[i]
 	}
 }
 
@@ -126,27 +128,33 @@ func (p *proj) apply(d *decoded) error {
 	return nil
 }
 
-func (p *proj) applyRow(d *decoded) error {
-	at := d.rec.Meta.OccurredAt
-	var have int64
+// version is the stream version the projection's row of d's aggregate has applied.
+func (p *proj) version(d *decoded) int64 {
+	if !p.cached(d.id) {
+		p.putEmpty(d.id) // complete: a new row; otherwise fill has loaded what exists
+	}
 	switch p.name {
 	case KPI:
-		have = p.facts[d.id].State.Version
+		return p.facts[d.id].State.Version
 	case Agents:
-		have = p.agents[d.id].Version
-	default:
-		have = p.tickets[d.id].Version
+		return p.agents[d.id].Version
 	}
-	ok, err := next(have, d.rec.Version, d.rec)
+	return p.tickets[d.id].Version
+}
+
+func (p *proj) applyRow(d *decoded) error {
+	ok, err := next(p.version(d), d.rec.Version, d.rec)
 	if !ok || err != nil {
 		return err
 	}
+	at := d.rec.Meta.OccurredAt
 	switch p.name {
-	case KPI:
+	case KPI: // facts and agents are this projection's alone: folded in place
 		f := p.facts[d.id]
-		p.facts[d.id] = kpiStep(f, d.event, at, d.ticketAfter(f.State))
+		*f = kpiStep(*f, d.event, at, *d.ticketAfter(&f.State))
 	case Agents:
-		p.agents[d.id] = ApplyAgent(p.agents[d.id], d.event)
+		a := p.agents[d.id]
+		*a = ApplyAgent(*a, d.event)
 	case Portal:
 		p.tickets[d.id] = d.ticketAfter(p.tickets[d.id])
 		if e, ok := PortalEntryFor(d.id, d.rec.Version, d.event, at); ok {
@@ -162,14 +170,22 @@ func (p *proj) applyRow(d *decoded) error {
 // batch is what changed since the last commit.
 func (p *proj) batch() Batch {
 	b := Batch{Projection: p.name, Position: p.pos, Timeline: p.timeline, Fresh: p.complete && p.committed == 0}
+	switch p.name {
+	case KPI:
+		b.Facts = make([]KPIFact, 0, len(p.dirty))
+	case Agents:
+		b.Agents = make([]domain.AgentState, 0, len(p.dirty))
+	default:
+		b.Tickets = make([]domain.TicketState, 0, len(p.dirty))
+	}
 	for id := range p.dirty {
 		switch p.name {
 		case KPI:
-			b.Facts = append(b.Facts, p.facts[id])
+			b.Facts = append(b.Facts, *p.facts[id])
 		case Agents:
-			b.Agents = append(b.Agents, p.agents[id])
+			b.Agents = append(b.Agents, *p.agents[id])
 		default:
-			b.Tickets = append(b.Tickets, p.tickets[id])
+			b.Tickets = append(b.Tickets, *p.tickets[id])
 		}
 	}
 	return b
