@@ -54,9 +54,6 @@ func (p *progress) add(n int) { p.n.Add(int64(n)) }
 // set says how many events so far, for callers that count themselves.
 func (p *progress) set(n int) { p.n.Store(int64(n)) }
 
-// count returns the events counted so far.
-func (p *progress) count() int64 { return p.n.Load() }
-
 func (p *progress) report(suffix string) {
 	n, secs := p.n.Load(), time.Since(p.start).Seconds()
 	rate := 0.0
