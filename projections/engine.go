@@ -129,8 +129,10 @@ func (e *Engine) flush(ctx context.Context) error {
 
 // FlushEvery commits pending records every interval until ctx ends, so that a quiet
 // moment never leaves applied records unwritten for long; it commits once more at the end
-// with stop, so a shutdown stops at a checkpoint.
-func (e *Engine) FlushEvery(ctx, stop context.Context, interval time.Duration) error {
+// with stop, so a shutdown stops at a checkpoint, and returns that commit's error. A
+// failed commit (the store unreachable for a moment) is reported to onErr and tried
+// again at the next tick: the applied rows stay pending, and the lag shows it.
+func (e *Engine) FlushEvery(ctx, stop context.Context, interval time.Duration, onErr func(error)) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -138,8 +140,8 @@ func (e *Engine) FlushEvery(ctx, stop context.Context, interval time.Duration) e
 		case <-ctx.Done():
 			return e.Flush(stop)
 		case <-t.C:
-			if err := e.Flush(ctx); err != nil && ctx.Err() == nil {
-				return err
+			if err := e.Flush(ctx); err != nil && ctx.Err() == nil && onErr != nil {
+				onErr(err)
 			}
 		}
 	}

@@ -23,11 +23,15 @@ type PubSub interface {
 // come: the staleness of a quiet read model.
 const FlushInterval = 20 * time.Millisecond
 
+// RetryDelay is how long the relay waits before subscribing again after a failure.
+const RetryDelay = time.Second
+
 // Run is the read side's live path until ctx ends: it subscribes the engine to the bus
 // first (GoChannel drops what nobody listens to yet), then relays the event store from
-// the engine's position, committing every FlushInterval. When ctx ends it commits what
-// was applied, so a shutdown stops at a checkpoint, and returns nil; it returns an error
-// when the relay or a commit fails.
+// the engine's position, committing every FlushInterval (a failed commit is logged and
+// retried). When ctx ends it commits what was applied, so a shutdown stops at a
+// checkpoint, and returns nil; it returns an error only when that last commit fails. A
+// failed relay subscription is logged and started again after RetryDelay.
 func Run(ctx context.Context, events application.EventStore, bus PubSub, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
@@ -49,17 +53,26 @@ func Run(ctx context.Context, events application.EventStore, bus PubSub, engine 
 		defer wg.Done()
 		stop, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer done()
-		if err := engine.FlushEvery(ctx, stop, FlushInterval); err != nil {
-			errs <- err
-			cancel()
+		onErr := func(err error) { logger.Error("read models: commit failed; retrying", "err", err) }
+		if err := engine.FlushEvery(ctx, stop, FlushInterval, onErr); err != nil {
+			errs <- fmt.Errorf("read models: final commit: %w", err)
 		}
 	}()
 	var onRead func(application.Record)
 	if svc != nil {
 		onRead = func(r application.Record) { svc.ObserveHead(r.Position) }
 	}
-	if err := New(events, bus, logger, onRead).Run(ctx, engine.Position()); err != nil {
-		errs <- err
+	relay := New(events, bus, logger, onRead)
+	for ctx.Err() == nil {
+		// A failed subscription (the event store unreachable) starts again from what the
+		// engine has applied; records published twice are skipped by position.
+		if err := relay.Run(ctx, engine.Position()); err != nil {
+			logger.Error("relay stopped; restarting", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(RetryDelay):
+			}
+		}
 	}
 	cancel()
 	wg.Wait()

@@ -1,0 +1,73 @@
+package watermillrelay_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/projections"
+	"github.com/ticketengine/ticketengine/projections/readmodeltest"
+)
+
+// flakyStore fails its first subscription after a few records, as a dropped connection does.
+type flakyStore struct {
+	application.EventStore
+	calls atomic.Int32
+}
+
+func (f *flakyStore) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+	if f.calls.Add(1) > 1 {
+		return f.EventStore.Subscribe(ctx, after, handle)
+	}
+	n := 0
+	err := f.EventStore.Subscribe(ctx, after, func(ctx context.Context, r application.Record) error {
+		if n++; n > 25 {
+			return errors.New("connection reset")
+		}
+		return handle(ctx, r)
+	})
+	return err
+}
+
+// TestRelayRestartsAfterAFailure: a subscription that breaks is started again from the
+// engine's position and the read model still ends equal to a rebuild.
+func TestRelayRestartsAfterAFailure(t *testing.T) {
+	w := readmodeltest.Random(t, 4, 20, 150)
+	ctx, cancel := context.WithCancel(context.Background())
+	store := memory.New()
+	engine, err := projections.NewEngine(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := watermillrelay.NewGoChannel(slog.Default())
+	defer bus.Close()
+	flaky := &flakyStore{EventStore: w.Events}
+	done := make(chan error, 1)
+	go func() { done <- watermillrelay.Run(ctx, flaky, bus, engine, nil, slog.Default()) }()
+	head := uint64(len(w.All(t)))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if pos, _ := store.Checkpoint(ctx, projections.Queues); pos == head {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the relay did not recover")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if flaky.calls.Load() < 2 {
+		t.Fatal("the subscription never failed")
+	}
+	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w)
+	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
+		t.Fatal("after a restart of the relay the read model differs from a rebuild")
+	}
+}
