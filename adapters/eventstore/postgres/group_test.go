@@ -125,7 +125,9 @@ func TestStaleHeadIsAConflict(t *testing.T) {
 		_, err := s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
 		errc <- err
 	}()
-	waitForLockWait(t, other)
+	watcher := adminConn(t) // not other: inside a transaction pg_stat_activity is read once and cached
+	defer watcher.Close(ctx)
+	waitForLockWait(t, watcher)
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
