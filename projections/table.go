@@ -1,7 +1,9 @@
 package projections
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -178,7 +180,13 @@ func (p *proj) batch() Batch {
 	default:
 		b.Tickets = make([]domain.TicketState, 0, len(p.dirty))
 	}
+	// In key order: two processes committing the same rows lock them in the same order.
+	ids := make([]uuid.UUID, 0, len(p.dirty))
 	for id := range p.dirty {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	for _, id := range ids {
 		switch p.name {
 		case KPI:
 			b.Facts = append(b.Facts, *p.facts[id])

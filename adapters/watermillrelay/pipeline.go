@@ -13,10 +13,13 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// PubSub is a Watermill bus: GoChannel in one process.
-type PubSub interface {
-	message.Publisher
-	message.Subscriber
+// Bus is a Watermill publisher and subscriber and the topic records travel on: GoChannel
+// in one process (NewGoChannel), NATS JetStream across processes (NewJetStream).
+type Bus struct {
+	Pub   message.Publisher
+	Sub   message.Subscriber
+	Topic string
+	Close func() error
 }
 
 // FlushInterval bounds how long an applied record waits to be committed when no more
@@ -32,22 +35,24 @@ const RetryDelay = time.Second
 // retried). When ctx ends it commits what was applied, so a shutdown stops at a
 // checkpoint, and returns nil; it returns an error only when that last commit fails. A
 // failed relay subscription is logged and started again after RetryDelay.
-func Run(ctx context.Context, events application.EventStore, bus PubSub, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
+func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	msgs, err := bus.Subscribe(ctx, Topic)
+	msgs, err := bus.Sub.Subscribe(ctx, bus.Topic)
 	if err != nil {
-		return fmt.Errorf("subscribe %s: %w", Topic, err)
+		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 3)
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		consumeAll(ctx, msgs, logger, engine.Handle)
+		consumeAll(ctx, msgs, logger, func(ctx context.Context, rec application.Record, prev uint64) error {
+			return engine.Follow(ctx, events, rec, prev)
+		})
 	}()
 	go func() {
 		defer wg.Done()
@@ -80,7 +85,7 @@ func Run(ctx context.Context, events application.EventStore, bus PubSub, engine 
 	return <-errs
 }
 
-func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, handle func(context.Context, application.Record) error) {
+func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, uint64) error) {
 	for {
 		select {
 		case <-ctx.Done():

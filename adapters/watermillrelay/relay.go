@@ -9,7 +9,6 @@ package watermillrelay
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -22,8 +21,9 @@ import (
 	"github.com/ticketengine/ticketengine/application"
 )
 
-// Topic is where every record is published.
-const Topic = "ticketengine.events"
+// Topic is where every record is published (also the JetStream stream's name, which
+// may not contain dots).
+const Topic = "ticketengine_events"
 
 // Message metadata keys.
 const (
@@ -33,14 +33,22 @@ const (
 	MetaPosition      = "position"
 	MetaOccurredAt    = "occurred_at"
 	MetaCorrelationID = "correlation_id"
+	// MetaPrevPosition is the position of the record before this one in the store's
+	// global order (or where the relay started): consumers detect a gap with it.
+	MetaPrevPosition = "prev_position"
 )
 
 // NewGoChannel returns the in-process bus. Publishing waits for the subscriber's ack:
 // without that GoChannel hands each message to a goroutine of its own, and order (which
 // projections need) would be lost.
-func NewGoChannel(logger *slog.Logger) *gochannel.GoChannel {
-	return gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 256, BlockPublishUntilSubscriberAck: true},
-		watermill.NewSlogLoggerWithLevelMapping(logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
+func NewGoChannel(logger *slog.Logger) *Bus {
+	g := gochannel.NewGoChannel(gochannel.Config{OutputChannelBuffer: 256, BlockPublishUntilSubscriberAck: true}, wmLogger(logger))
+	return &Bus{Pub: g, Sub: g, Topic: Topic, Close: g.Close}
+}
+
+// wmLogger is Watermill's logger on slog, its chatty info lines turned to debug.
+func wmLogger(logger *slog.Logger) watermill.LoggerAdapter {
+	return watermill.NewSlogLoggerWithLevelMapping(logger, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 }
 
 // Encode turns a record into a message: the UUID is the event id, the payload the whole
@@ -58,6 +66,12 @@ func Encode(rec application.Record) (*message.Message, error) {
 	m.Metadata.Set(MetaOccurredAt, rec.Meta.OccurredAt.UTC().Format(application.TimeFormat))
 	m.Metadata.Set(MetaCorrelationID, rec.Meta.CorrelationID)
 	return m, nil
+}
+
+// PrevPosition reads MetaPrevPosition (0 when absent).
+func PrevPosition(m *message.Message) uint64 {
+	p, _ := strconv.ParseUint(m.Metadata.Get(MetaPrevPosition), 10, 64)
+	return p
 }
 
 // Decode turns a message back into its record, checking it against its metadata.
@@ -81,19 +95,20 @@ type Relay struct {
 	onRead func(application.Record)
 }
 
-// New returns a relay from store to pub on Topic. onRead, if not nil, sees every record
-// read (the read side counts its lag against the highest position).
-func New(store application.EventStore, pub message.Publisher, logger *slog.Logger, onRead func(application.Record)) *Relay {
+// New returns a relay from store to the bus. onRead, if not nil, sees every record read
+// (the read side counts its lag against the highest position).
+func New(store application.EventStore, bus *Bus, logger *slog.Logger, onRead func(application.Record)) *Relay {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Relay{store: store, pub: pub, topic: Topic, log: logger, onRead: onRead}
+	return &Relay{store: store, pub: bus.Pub, topic: bus.Topic, log: logger, onRead: onRead}
 }
 
 // Run publishes every record after `after`, stored ones first and then live ones, until
 // ctx ends (it then returns nil).
 func (r *Relay) Run(ctx context.Context, after uint64) error {
 	r.log.Info("relay started", "after", after, "topic", r.topic)
+	prev := after
 	err := r.store.Subscribe(ctx, after, func(ctx context.Context, rec application.Record) error {
 		if r.onRead != nil {
 			r.onRead(rec)
@@ -102,8 +117,13 @@ func (r *Relay) Run(ctx context.Context, after uint64) error {
 		if err != nil {
 			return err
 		}
+		m.Metadata.Set(MetaPrevPosition, strconv.FormatUint(prev, 10))
 		m.SetContext(ctx)
-		return r.pub.Publish(r.topic, m)
+		if err := r.pub.Publish(r.topic, m); err != nil {
+			return err
+		}
+		prev = rec.Position
+		return nil
 	})
 	if ctx.Err() != nil {
 		return nil
@@ -111,33 +131,39 @@ func (r *Relay) Run(ctx context.Context, after uint64) error {
 	return fmt.Errorf("relay: %w", err)
 }
 
-// Consume hands every record arriving on Topic to handle, in order, until ctx ends. A
-// record whose handling fails is nacked, so it comes again, after a pause.
-func Consume(ctx context.Context, sub message.Subscriber, logger *slog.Logger, handle func(context.Context, application.Record) error) error {
+// Consume hands every record arriving on the bus to handle, in order, until ctx ends.
+func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(context.Context, application.Record) error) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	msgs, err := sub.Subscribe(ctx, Topic)
+	msgs, err := bus.Sub.Subscribe(ctx, bus.Topic)
 	if err != nil {
-		return fmt.Errorf("subscribe %s: %w", Topic, err)
+		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
 	}
-	consumeAll(ctx, msgs, logger, handle)
+	consumeAll(ctx, msgs, logger, func(ctx context.Context, rec application.Record, _ uint64) error { return handle(ctx, rec) })
 	return nil
 }
 
-func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, application.Record) error) {
+// consumeOne handles a message until it succeeds (or ctx ends), then acks it. It retries
+// in place rather than nacking: JetStream would deliver the following messages before a
+// nacked one, and projections need global order.
+func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, uint64) error) {
+	defer m.Ack()
 	rec, err := Decode(m)
-	if err == nil {
-		err = handle(ctx, rec)
-	}
-	if err == nil || errors.Is(err, context.Canceled) {
-		m.Ack()
+	if err != nil {
+		logger.Error("a message on the bus is not a record; skipped", "uuid", m.UUID, "err", err)
 		return
 	}
-	logger.Error("projection failed on a record; it will come again", "uuid", m.UUID, "position", m.Metadata.Get(MetaPosition), "err", err)
-	select {
-	case <-ctx.Done():
-	case <-time.After(time.Second):
+	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 5*time.Second) {
+		err := handle(ctx, rec, PrevPosition(m))
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		logger.Error("projection failed on a record; retrying", "position", rec.Position, "stream", rec.Stream, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
 	}
-	m.Nack()
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -18,6 +20,8 @@ type Factory func(t *testing.T) projections.Store
 // Run runs the whole suite against a store.
 func Run(t *testing.T, newStore Factory) {
 	t.Run("LiveEqualsRebuilt", func(t *testing.T) { testLiveEqualsRebuilt(t, newStore) })
+	t.Run("StaleCommit", func(t *testing.T) { testStaleCommit(t, newStore) })
+	t.Run("FollowDisorderedBus", func(t *testing.T) { testFollow(t, newStore) })
 	t.Run("RebuildWhileServing", func(t *testing.T) { testRebuildWhileServing(t, newStore) })
 	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore) })
 	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore) })
@@ -225,4 +229,91 @@ func testRebuildWhileServing(t *testing.T, newStore Factory) {
 	if _, err := svc.Rebuild(ctx, "nope"); err == nil {
 		t.Fatal("rebuilding an unknown projection succeeded")
 	}
+}
+
+// testFollow delivers records as a bus shared by several processes may: a tenth lost,
+// some late, some twice. Follow reads what is missing from the event store, so the read
+// model ends equal to a rebuild.
+func testFollow(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	w := Random(t, 11, 80, 1200)
+	recs := w.All(t)
+	rng := rand.New(rand.NewPCG(11, 3))
+	store := newStore(t)
+	e := mustEngine(t, store)
+	var late []int
+	for i, r := range recs {
+		prev := uint64(0)
+		if i > 0 {
+			prev = recs[i-1].Position
+		}
+		switch n := rng.IntN(20); {
+		case n < 2 && i < len(recs)-1:
+			continue // lost
+		case n < 4 && i < len(recs)-1:
+			late = append(late, i)
+			continue
+		case n < 5:
+			check(t, e.Follow(ctx, w.Events, r, prev))
+		}
+		check(t, e.Follow(ctx, w.Events, r, prev))
+		if len(late) > 0 && rng.IntN(3) == 0 {
+			j := late[0]
+			late = late[1:]
+			p := uint64(0)
+			if j > 0 {
+				p = recs[j-1].Position
+			}
+			check(t, e.Follow(ctx, w.Events, recs[j], p))
+		}
+	}
+	for _, j := range late { // the stragglers, the last of them maybe the newest record
+		p := uint64(0)
+		if j > 0 {
+			p = recs[j-1].Position
+		}
+		check(t, e.Follow(ctx, w.Events, recs[j], p))
+	}
+	check(t, e.Flush(ctx))
+	if a, b := Dump(t, store, w), Dump(t, Rebuilt(t, newStore, w), w); a != b {
+		t.Fatalf("followed and rebuilt read models differ:\n%s", firstDiff(a, b))
+	}
+}
+
+// testStaleCommit: a commit carrying older rows and an older position (a slower process
+// projecting into the same store) sets nothing back.
+func testStaleCommit(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	w := Random(t, 12, 10, 80)
+	recs := w.All(t)
+	half := recs[:len(recs)/2]
+	stale := newStore(t) // what a slow process would write: the first half
+	FeedLive(t, stale, half, 2)
+	store := Rebuilt(t, newStore, w)
+	want := Dump(t, store, w)
+	var batches []projections.Batch
+	for _, n := range projections.Names() {
+		b, err := stale.Load(ctx, n, ids(w, n))
+		check(t, err)
+		b.Projection, b.Position = n, half[len(half)-1].Position
+		batches = append(batches, b)
+	}
+	check(t, store.Commit(ctx, batches))
+	if got := Dump(t, store, w); got != want {
+		t.Fatalf("a stale commit set rows back:\n%s", firstDiff(want, got))
+	}
+}
+
+func ids(w *World, name string) []uuid.UUID {
+	var out []uuid.UUID
+	if name == projections.Agents {
+		for _, a := range w.Agents {
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	for _, tk := range w.Tickets {
+		out = append(out, tk.Ticket.ID)
+	}
+	return out
 }

@@ -102,8 +102,13 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 	return nil
 }
 
+// commit writes a batch; like the PostgreSQL store, it never replaces a row by an older
+// version of it.
 func (d *data) commit(b projections.Batch) {
 	for _, t := range b.Tickets {
+		if old, ok := d.tickets(b.Projection)[t.ID]; ok && old.Version > t.Version {
+			continue
+		}
 		if b.Projection == projections.Queues {
 			d.count(d.queue[t.ID], -1)
 			d.count(t, +1)
@@ -114,12 +119,16 @@ func (d *data) commit(b projections.Batch) {
 		d.addEntry(e)
 	}
 	for _, f := range b.Facts {
-		d.facts[f.State.ID] = f
+		if old, ok := d.facts[f.State.ID]; !ok || old.State.Version <= f.State.Version {
+			d.facts[f.State.ID] = f
+		}
 	}
 	for _, a := range b.Agents {
-		d.agents[a.ID] = a
+		if old, ok := d.agents[a.ID]; !ok || old.Version <= a.Version {
+			d.agents[a.ID] = a
+		}
 	}
-	d.checkpoints[b.Projection] = b.Position
+	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
 }
 
 // count keeps open tickets per assignee, for the agents' load.

@@ -96,7 +96,9 @@ func (s *Store) upsert(ctx context.Context, tx pgx.Tx, table, key string, c colu
 			sets = append(sets, n+" = EXCLUDED."+n)
 		}
 	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM unnest(%s) AS u(%s) ON CONFLICT (%s) DO UPDATE SET %s",
+	// A row is replaced only by a newer version: several processes may project into the
+	// same tables (one relay each, over JetStream), and the slower must not set a row back.
+	q := fmt.Sprintf("INSERT INTO %s AS t (%s) SELECT %s FROM unnest(%s) AS u(%s) ON CONFLICT (%s) DO UPDATE SET %s WHERE t.version < EXCLUDED.version",
 		s.table(table), strings.Join(c.names, ", "), strings.Join(selects, ", "), strings.Join(params, ", "),
 		strings.Join(c.names, ", "), key, strings.Join(sets, ", "))
 	_, err := tx.Exec(ctx, q, c.vals...)

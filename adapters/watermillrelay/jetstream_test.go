@@ -1,0 +1,144 @@
+package watermillrelay_test
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
+
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
+	"github.com/ticketengine/ticketengine/projections"
+	"github.com/ticketengine/ticketengine/projections/readmodeltest"
+)
+
+func natsURL() string {
+	if u := os.Getenv("TICKETS_TEST_NATS"); u != "" {
+		return u
+	}
+	return "nats://127.0.0.1:4222"
+}
+
+// natsTopic returns a stream of the test's own on the test server (deleted at the end),
+// skipping the test when the server is unreachable, failing it when CI=true.
+func natsTopic(t *testing.T) string {
+	t.Helper()
+	conn, err := nats.Connect(natsURL(), nats.Timeout(3*time.Second))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("NATS unreachable at %s: %v", natsURL(), err)
+		}
+		t.Skipf("NATS unreachable at %s: %v", natsURL(), err)
+	}
+	topic := "te_test_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
+	t.Cleanup(func() {
+		if js, err := conn.JetStream(); err == nil {
+			_ = js.DeleteStream(topic)
+		}
+		conn.Close()
+	})
+	return topic
+}
+
+// process is one ticketd's read side: its own memory read model, engine and bus.
+type process struct {
+	store *memory.Store
+	done  chan error
+	stop  context.CancelFunc
+	bus   *watermillrelay.Bus
+}
+
+// startProcess catches up from the event store, then follows it over JetStream.
+func startProcess(t *testing.T, w *readmodeltest.World, topic string) *process {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &process{store: memory.New(), done: make(chan error, 1), stop: cancel}
+	engine, err := projections.NewEngine(ctx, p.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.CatchUp(ctx, w.Events); err != nil {
+		t.Fatal(err)
+	}
+	if p.bus, err = watermillrelay.NewJetStream(ctx, natsURL(), topic, slog.Default()); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- watermillrelay.Run(ctx, w.Events, p.bus, engine, nil, slog.Default()) }()
+	return p
+}
+
+func (p *process) close(t *testing.T) {
+	p.stop()
+	if err := <-p.done; err != nil {
+		t.Error(err)
+	}
+	_ = p.bus.Close()
+}
+
+func waitCheckpoint(t *testing.T, store projections.Store, head uint64) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ok := true
+		for _, n := range projections.Names() {
+			if pos, _ := store.Checkpoint(context.Background(), n); pos < head {
+				ok = false
+			}
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			pos, _ := store.Checkpoint(context.Background(), projections.Queues)
+			t.Fatalf("a read model reached %d of %d", pos, head)
+		}
+	}
+}
+
+// TestJetStreamAcrossProcesses: two processes share the event store and a JetStream
+// stream on the real NATS server; one starts while the other is already relaying and
+// commands keep coming. Both read models end equal to a rebuild from the event store.
+func TestJetStreamAcrossProcesses(t *testing.T) {
+	topic := natsTopic(t)
+	w := readmodeltest.Random(t, 21, 40, 200)
+	rng := rand.New(rand.NewPCG(21, 2))
+	before := uint64(len(w.All(t))) // what A caught up with from the store: never published
+	a := startProcess(t, w, topic)
+	defer a.close(t)
+	for range 150 {
+		w.RandomCommand(t, rng)
+	}
+	b := startProcess(t, w, topic)
+	defer b.close(t)
+	for range 150 {
+		w.RandomCommand(t, rng)
+	}
+	head := uint64(len(w.All(t)))
+	waitCheckpoint(t, a.store, head)
+	waitCheckpoint(t, b.store, head)
+	want := readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w), w)
+	if readmodeltest.Dump(t, a.store, w) != want || readmodeltest.Dump(t, b.store, w) != want {
+		t.Fatal("a process's read model differs from a rebuild")
+	}
+	// Each record published is in the stream once, although both relays published most of them.
+	conn, _ := nats.Connect(natsURL())
+	defer conn.Close()
+	js, _ := conn.JetStream()
+	var info *nats.StreamInfo
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if info, err = js.StreamInfo(topic); err != nil {
+			t.Fatal(err)
+		}
+		if info.State.Msgs >= head-before || time.Now().After(deadline) {
+			break
+		}
+	}
+	if info.State.Msgs != head-before {
+		t.Errorf("the stream holds %d messages for %d records published", info.State.Msgs, head-before)
+	}
+}
