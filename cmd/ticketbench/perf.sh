@@ -1,0 +1,143 @@
+#!/bin/sh
+# perf.sh: the end-to-end measurements of docs/PERFORMANCE.md (section "ticketbench: end
+# to end"), ticketd and ticketbench on one machine over loopback.
+#
+#   cmd/ticketbench/perf.sh [STEP…]      from the repository root
+#
+# Steps: build limits embedded postgres lag fill startup (default: all but fill, which
+# builds the million-event store once in $OUT/big). Results go to $OUT (default
+# /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
+# load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
+# postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
+set -eu
+OUT=${OUT:-/tmp/ticketbench-perf}
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+DURATION=${DURATION:-20s}
+CLIENTS=${CLIENTS:-64}
+export TICKETS_ADMIN_TOKEN=${TICKETS_ADMIN_TOKEN:-perf-admin-token-0123456789}
+BIN=$OUT/bin
+mkdir -p "$OUT" "$BIN"
+log() { echo "$(date -u +%H:%M:%S) [$(cut -d' ' -f1-3 /proc/loadavg)] $*" | tee -a "$OUT/summary.txt"; }
+createdb() { psql "$PGURL/postgres" -qAtc "CREATE DATABASE $1"; }
+dropdb() { psql "$PGURL/postgres" -qAtc "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
+
+# up PORT DATA FLAGS…: start ticketd, wait for /readyz, set $PID.
+up() {
+	port=$1 data=$2; shift 2
+	"$BIN/ticketd" --addr 127.0.0.1:$port --data "$data" --log-level info --pprof "$@" >"$OUT/ticketd-$port.out" 2>"$OUT/ticketd-$port.log" &
+	PID=$!
+	until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do
+		kill -0 $PID 2>/dev/null || { cat "$OUT/ticketd-$port.log"; exit 1; }
+		sleep 0.02
+	done
+}
+down() { kill $PID; wait $PID 2>/dev/null || true; }
+
+# run NAME PORT ARGS…: ticketbench against the ticketd of $PID, a CPU profile of ticketd
+# taken over the middle of the run.
+run() {
+	name=$1 port=$2; shift 2
+	log "run $name: ticketbench --url http://127.0.0.1:$port --pid $PID $*"
+	(sleep 3; curl -s -o "$OUT/$name.cpu.pprof" "http://127.0.0.1:$port/debug/pprof/profile?seconds=10") &
+	prof=$!
+	"$BIN/ticketbench" --url http://127.0.0.1:$port --pid $PID --json --progress 0 "$@" >"$OUT/$name.json"
+	wait $prof
+	jq -r '"  \(.commands_per_s|floor) commands/s, \(.reads_per_s|floor) reads/s, p99 \([.kinds[]|select(.class=="command")|.p99_ms]|max) ms (worst command kind), lag p99 \(.projection_lag.p99_ms) ms (\(.projection_lag.samples) samples, \(.projection_lag.missed) missed), errors \(.errors_by_status), ticketd \(.server.cpu_cores) cores, ticketbench \(.ticketbench_cpu_cores) cores, peak RSS \(.server.peak_rss_mib|floor) MiB"' "$OUT/$name.json" | tee -a "$OUT/summary.txt"
+}
+
+step_build() {
+	go build -o "$BIN/" ./cmd/ticketd ./cmd/ticketbench ./cmd/ticketctl
+}
+
+# The machine's physical limits: synchronous 4 KiB writes (what an fsynced commit costs),
+# and PostgreSQL's insert-only TPS with pgbench (one small JSON row per transaction).
+step_limits() {
+	for i in 1 2 3; do
+		log "dd 4 KiB O_DSYNC writes: $(dd if=/dev/zero of="$OUT/dsync.test" bs=4k count=5000 oflag=dsync 2>&1 | tail -1)"
+	done
+	rm -f "$OUT/dsync.test"
+	db=bench_limits_$$
+	createdb $db
+	psql "$PGURL/$db" -qc "CREATE TABLE ins (id bigserial PRIMARY KEY, v int, data jsonb, t timestamptz)"
+	printf '%s\n' '\set v random(1, 1000000)' \
+		"INSERT INTO ins (v, data, t) VALUES (:v, '{\"type\":\"TicketReplied\",\"body\":\"Thank you, we are on it.\"}', now());" >"$OUT/insert.sql"
+	for c in 16 64; do
+		log "pgbench insert-only -c $c: $(pgbench -n -f "$OUT/insert.sql" -c $c -j 2 -T 15 "$PGURL/$db" 2>&1 | grep -E '^tps' | head -1)"
+	done
+	dropdb $db
+}
+
+step_embedded() {
+	rm -rf "$OUT/embedded"
+	up 18180 "$OUT/embedded"
+	run embedded-lifecycle 18180 -c "$CLIENTS" --duration "$DURATION" --lag portal
+	run embedded-read-heavy 18180 --scenario read-heavy -c "$CLIENTS" --duration "$DURATION" --lag none
+	run embedded-portal 18180 --scenario portal -c "$CLIENTS" --duration "$DURATION" --lag none
+	run embedded-mixed 18180 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag portal
+	down
+}
+
+step_postgres() {
+	db=bench_pg_$$
+	createdb $db
+	rm -rf "$OUT/postgres"
+	up 18181 "$OUT/postgres" --eventstore "$PGURL/$db?sslmode=disable" --readmodel "$PGURL/$db?sslmode=disable"
+	run postgres-lifecycle 18181 -c "$CLIENTS" --duration "$DURATION" --lag portal
+	run postgres-mixed 18181 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag portal
+	down
+	dropdb $db
+}
+
+# Projection lag at a fixed offered load, open loop.
+step_lag() {
+	rm -rf "$OUT/lag"
+	up 18182 "$OUT/lag"
+	run lag-portal-1000 18182 -c "$CLIENTS" --rate 1000 --duration "$DURATION" --lag portal --lag-every 5
+	run lag-queue-1000 18182 -c "$CLIENTS" --rate 1000 --duration "$DURATION" --lag queue --lag-every 5
+	down
+}
+
+# A million-event embedded store: 143,000 lifecycles of 7 events (1,001,024 with the agents).
+step_fill() {
+	rm -rf "$OUT/big"
+	up 18183 "$OUT/big"
+	run fill 18183 -c 32 --count 143000 --lag none
+	down
+}
+
+# caught_up LOG START_NS: once the log's "caught up" lines stop coming (none for 3 s), the
+# ms from START_NS to the last one; "none" if no consumer logged one within 10 s.
+caught_up() {
+	n=0 quiet=0 waited=0
+	while [ $quiet -lt 3 ] && [ $waited -lt 120 ]; do
+		m=$(grep -c "caught up" "$1" || true)
+		if [ "$m" -gt 0 ] && [ "$m" = "$n" ]; then quiet=$((quiet + 1)); else quiet=0; n=$m; fi
+		waited=$((waited + 1))
+		[ "$n" = 0 ] && [ $waited -ge 10 ] && { echo none; return; }
+		sleep 1
+	done
+	last=$(grep "caught up" "$1" | tail -1 | jq -r .time)
+	echo $(( ($(date -d "$last" +%s%N) - $2) / 1000000 ))
+}
+
+# Start-up on the million-event store: until /readyz, and until every background
+# consumer logs that it caught up; memory once caught up; replay rate of ticketctl verify.
+step_startup() {
+	[ -d "$OUT/big" ] || step_fill
+	for extra in "" "--policies=false"; do
+		start=$(date +%s%N)
+		up 18184 "$OUT/big" $extra
+		ready=$(( ($(date +%s%N) - start) / 1000000 ))
+		caught=$(caught_up "$OUT/ticketd-18184.log" $start)
+		grep "caught up" "$OUT/ticketd-18184.log" >>"$OUT/summary.txt" || true
+		log "startup on 1M events $extra: /readyz after $ready ms, last consumer caught up after $caught ms; $(grep -E 'VmHWM|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+		down
+	done
+	log "replay: $( { /usr/bin/time -f '%e s wall, %U s user, %M KiB max RSS' "$BIN/ticketctl" --data "$OUT/big" verify 2>&1 >/dev/null; } | tail -2 | paste -sd' ')"
+}
+
+steps=${*:-build limits embedded postgres lag startup}
+for s in $steps; do
+	log "step $s"
+	step_$s
+done
