@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -115,6 +116,22 @@ func TestLifecycleSmoke(t *testing.T) {
 	}
 }
 
+// TestOpenLoopLifecycleSmoke runs the lifecycle paced by --rate: the same requests, all
+// answered, through the pacer.
+func TestOpenLoopLifecycleSmoke(t *testing.T) {
+	srv := startService(t)
+	o := smokeOptions(srv.URL, "lifecycle", 5)
+	o.Rate = 500
+	rep, err := bench(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAllSucceeded(t, rep, 5)
+	if rep.Commands != 6*5 || rep.RateTarget != 500 {
+		t.Errorf("commands %d at rate %v: want 30 at 500", rep.Commands, rep.RateTarget)
+	}
+}
+
 func TestReadScenariosSmoke(t *testing.T) {
 	srv := startService(t)
 	if !readSideLanded(t, srv) {
@@ -131,6 +148,31 @@ func TestReadScenariosSmoke(t *testing.T) {
 				t.Errorf("portal: %d look-ups and %d commands, want 40 and 0", kindOK(rep, "portal_get"), rep.Commands)
 			}
 		})
+	}
+}
+
+// TestCommandLineJSONReport runs ticketbench as a user would, flags and environment,
+// and reads the --json report back.
+func TestCommandLineJSONReport(t *testing.T) {
+	srv := startService(t)
+	env := func(name string) string {
+		if name == "TICKETS_ADMIN_TOKEN" {
+			return testAdminToken
+		}
+		return ""
+	}
+	var out, progress bytes.Buffer
+	args := []string{"--url", srv.URL, "-c", "2", "--count", "3", "--agents", "2", "--lag", "none", "--json", "--progress", "1ms"}
+	if err := run(context.Background(), args, env, &out, &progress); err != nil {
+		t.Fatal(err)
+	}
+	var rep report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("--json output is not a report: %v\n%s", err, out.String())
+	}
+	checkAllSucceeded(t, rep, 3)
+	if rep.Scenario != "lifecycle" || rep.Commands != 18 || rep.Concurrency != 2 {
+		t.Errorf("report: scenario %q, %d commands, %d clients; want lifecycle, 18, 2", rep.Scenario, rep.Commands, rep.Concurrency)
 	}
 }
 
