@@ -178,15 +178,18 @@ func (s *Server) postRebuild(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-// timeParam reads an RFC 3339 time, or gives def when absent.
+// timeParam reads an RFC 3339 time or a date (YYYY-MM-DD, midnight UTC), or gives def
+// when absent.
 func timeParam(r *http.Request, name string, def time.Time) (time.Time, error) {
 	raw := r.URL.Query().Get(name)
 	if raw == "" {
 		return def, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, raw)
-	if err != nil {
-		return t, fieldError(name, "must be an RFC 3339 time")
+	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		return t, nil
 	}
-	return t, nil
+	if t, err := time.Parse(time.DateOnly, raw); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fieldError(name, "must be an RFC 3339 time or a date (YYYY-MM-DD)")
 }

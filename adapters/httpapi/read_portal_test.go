@@ -111,6 +111,9 @@ func TestKPIAndRebuildOverHTTP(t *testing.T) {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
+	if code, _, body := e.do(t, "GET", "/reports/kpi?from=2026-03-02&to=2026-03-03&group_by=channel", application.RoleAnalyst); code != 200 || !strings.Contains(body, `"group":"email","received":2`) {
+		t.Errorf("dates as from and to: %d %s", code, body)
+	}
 	if code, _, _ := e.do(t, "GET", q, application.RoleAuditor); code != 403 {
 		t.Errorf("auditor read the KPIs: %d", code)
 	}
