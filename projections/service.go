@@ -37,6 +37,9 @@ func NewService(events application.EventStore, store Store, engine *Engine, cloc
 
 // Queue is GET /queues: one page of open tickets in working order.
 func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor string) ([]application.TicketView, string, error) {
+	if err := s.settle(ctx, Queues); err != nil {
+		return nil, "", err
+	}
 	states, err := s.Store.OpenTickets(ctx, f)
 	if err != nil {
 		return nil, "", err
@@ -99,6 +102,12 @@ func NewAgentView(a AgentRow) AgentView {
 
 // Agents is GET /agents, ordered by name then id.
 func (s *Service) Agents(ctx context.Context) ([]AgentView, error) {
+	if err := s.settle(ctx, Agents); err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, Queues); err != nil { // open_tickets come from the queues
+		return nil, err
+	}
 	rows, err := s.Store.Agents(ctx)
 	if err != nil {
 		return nil, err
@@ -158,6 +167,45 @@ func (s *Service) WaitFor(ctx context.Context, name string, id uuid.UUID, versio
 
 // All names every projection for Rebuild.
 const All = "all"
+
+// settleBatch is how many unapplied records a list read looks at to know what to wait for.
+const settleBatch = 100
+
+// settle lets a list read (which has no one ticket to wait for) see the writes that were
+// stored when it came: if projection name is behind the event store, it waits, up to
+// MaxWait, until it has applied the newest of the next settleBatch records. Caught up,
+// it costs one small read of the event store.
+func (s *Service) settle(ctx context.Context, name string) error {
+	pos, err := s.Store.Checkpoint(ctx, name)
+	if err != nil {
+		return err
+	}
+	recs, err := s.Events.ReadAll(ctx, pos, settleBatch)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	target := recs[len(recs)-1].Position
+	ctx, cancel := context.WithTimeout(ctx, MaxWait)
+	defer cancel()
+	for {
+		var changed <-chan struct{}
+		if s.Engine != nil {
+			changed = s.Engine.Changed()
+		}
+		if pos, err := s.Store.Checkpoint(ctx, name); err != nil || pos >= target {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+}
 
 // Rebuild rebuilds projection name (or All, one after the other) from position 0 while
 // serving, and swaps it in.

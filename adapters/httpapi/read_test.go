@@ -102,10 +102,10 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 	if code != 200 || json.Unmarshal([]byte(body), &av) != nil || !av.Online {
 		t.Fatalf("agent: %d %s", code, body)
 	}
-	waitFor(t, func() bool {
-		_, _, b := e.do(t, "GET", "/agents/"+a.ID.String(), application.RoleSupervisor)
-		return strings.Contains(b, `"open_tickets":1`)
-	})
+	// A list read has no ticket to wait for: it waits for what was stored when it came.
+	if _, _, b := e.do(t, "GET", "/agents", application.RoleSupervisor); !strings.Contains(b, `"open_tickets":1`) {
+		t.Fatalf("the agents list does not show the assignment just made: %s", b)
+	}
 	code, _, body = e.do(t, "GET", "/queues?assignee="+a.ID.String(), application.RoleAnalyst)
 	_, _, ticket := e.do(t, "GET", "/tickets/"+tk.Ticket.ID.String(), application.RoleSupervisor)
 	var page struct {
@@ -128,6 +128,10 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 	}
 	if code, _, _ := e.do(t, "GET", "/queues", ""); code != 401 {
 		t.Errorf("queue without a token: %d", code)
+	}
+	fresh := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "刚刚收到", "b")
+	if _, _, b := e.do(t, "GET", "/queues?status=received", application.RoleSupervisor); !strings.Contains(b, fresh.Ticket.ID.String()) {
+		t.Errorf("the queue read right after a receipt lacks the ticket: %s", b)
 	}
 	code, _, body = e.do(t, "GET", "/agents", application.RoleAuditor)
 	if code != 200 || !strings.Contains(body, `"items":[{"id":"`+a.ID.String()) {
