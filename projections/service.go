@@ -62,9 +62,13 @@ func (s *Service) KPI(ctx context.Context, from, to time.Time, groupBy string) (
 	return Report(facts, from, to, groupBy, s.Clock.Now())
 }
 
-// Portal is the customer's view of a ticket found by application.FindTicketByNumber;
-// with minVersion ≥ 0 it first waits for the portal projection to reach that version.
+// Portal is the customer's view of a ticket found by application.FindTicketByNumber. It
+// first lets the projection apply what was stored when the read came (settle), and with
+// minVersion ≥ 0 waits for that version of the ticket.
 func (s *Service) Portal(ctx context.Context, id uuid.UUID, minVersion int64) (PortalView, error) {
+	if err := s.settle(ctx, Portal); err != nil {
+		return PortalView{}, err
+	}
 	if err := s.WaitFor(ctx, Portal, id, minVersion); err != nil {
 		return PortalView{}, err
 	}
