@@ -51,6 +51,9 @@ type Queries interface {
 	Checkpoint(ctx context.Context, name string) (uint64, error)
 	// OpenTickets returns the open tickets matching the filter's stored fields, in any order.
 	OpenTickets(ctx context.Context, f QueueFilter) ([]domain.TicketState, error)
+	// QueuePage returns the open tickets matching the whole filter (breached judged at
+	// now) in the order of SortQueue, from offset, at most limit, and whether more follow.
+	QueuePage(ctx context.Context, f QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error)
 	// KPIFacts returns the facts of tickets received in [from, to).
 	KPIFacts(ctx context.Context, from, to time.Time) ([]KPIFact, error)
 	// PortalTicket returns the portal's row of a ticket and its timeline, oldest first.

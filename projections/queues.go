@@ -1,6 +1,8 @@
 package projections
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"fmt"
 	"sort"
@@ -30,15 +32,12 @@ func MatchesStored(s domain.TicketState, f QueueFilter) bool {
 		(f.Category == "" || s.Category == f.Category)
 }
 
-// Queue orders open tickets as agents work them: by priority, then the nearest running
-// SLA due time (tickets with no running clock last), then age and id, so the order is
-// total. It applies the breached filter at `now` and returns one page of views: at most
-// limit, from the opaque cursor on, with the cursor of the next page ("" on the last).
-func Queue(states []domain.TicketState, f QueueFilter, now time.Time, limit int, cursor string) ([]application.TicketView, string, error) {
-	offset, err := decodeCursor(cursor)
-	if err != nil {
-		return nil, "", err
-	}
+// SortQueue keeps the open tickets that pass the breached filter at `now` and orders
+// them as agents work them: by priority, then the nearest running SLA due time
+// (domain.TicketState.NextDue; none last), then age, then id, so the order is total.
+// The memory store pages with it; the PostgreSQL store does the same in SQL, and the
+// conformance suite holds them to the same answers.
+func SortQueue(states []domain.TicketState, f QueueFilter, now time.Time) []domain.TicketState {
 	type item struct {
 		s   domain.TicketState
 		due time.Time
@@ -61,18 +60,45 @@ func Queue(states []domain.TicketState, f QueueFilter, now time.Time, limit int,
 		if !a.s.CreatedAt.Equal(b.s.CreatedAt) {
 			return a.s.CreatedAt.Before(b.s.CreatedAt)
 		}
-		return a.s.ID.String() < b.s.ID.String()
+		return bytes.Compare(a.s.ID[:], b.s.ID[:]) < 0
 	})
+	out := make([]domain.TicketState, len(items))
+	for i, it := range items {
+		out[i] = it.s
+	}
+	return out
+}
+
+// Page cuts one page out of a sorted list: from offset, at most limit, and whether more follow.
+func Page(sorted []domain.TicketState, offset, limit int) ([]domain.TicketState, bool) {
+	if offset >= len(sorted) {
+		return nil, false
+	}
+	end := min(len(sorted), offset+limit)
+	return sorted[offset:end], end < len(sorted)
+}
+
+// Queue is GET /queues over a store: one page of views, and the cursor of the next
+// ("" on the last page).
+func Queue(ctx context.Context, q Queries, f QueueFilter, now time.Time, limit int, cursor string) ([]application.TicketView, string, error) {
+	offset, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
+	}
 	limit = ClampLimit(limit)
-	out := []application.TicketView{}
-	for i := offset; i < len(items) && len(out) < limit; i++ {
-		out = append(out, application.NewTicketView(items[i].s, now))
+	states, more, err := q.QueuePage(ctx, f, now, offset, limit)
+	if err != nil {
+		return nil, "", err
 	}
-	nextCursor := ""
-	if offset+len(out) < len(items) {
-		nextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + len(out))))
+	out := make([]application.TicketView, len(states))
+	for i, s := range states {
+		out[i] = application.NewTicketView(s, now)
 	}
-	return out, nextCursor, nil
+	next := ""
+	if more {
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + len(out))))
+	}
+	return out, next, nil
 }
 
 // breached: a clock of the ticket is breached at now.

@@ -40,11 +40,7 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor st
 	if err := s.settle(ctx, Queues); err != nil {
 		return nil, "", err
 	}
-	states, err := s.Store.OpenTickets(ctx, f)
-	if err != nil {
-		return nil, "", err
-	}
-	return Queue(states, f, s.Clock.Now(), limit, cursor)
+	return Queue(ctx, s.Store, f, s.Clock.Now(), limit, cursor)
 }
 
 // KPI is GET /reports/kpi.

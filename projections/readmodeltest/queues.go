@@ -167,3 +167,46 @@ func testAgents(t *testing.T, newStore Factory) {
 		t.Fatal("an unknown agent was found")
 	}
 }
+
+// testQueuePages: on a randomized history, the store's pages are SortQueue's order, for
+// every filter, several moments (breaches and waits depend on them) and page sizes.
+func testQueuePages(t *testing.T, newStore Factory) {
+	w := Random(t, 13, 150, 1500)
+	checkQueuePages(t, Rebuilt(t, newStore, w), w, Epoch.Add(time.Hour), Epoch.Add(48*time.Hour), w.Clock.Now())
+	// q2 of queueWorld met its first response in time; at 5 h only its resolution is late.
+	qw, _, _ := queueWorld(t)
+	checkQueuePages(t, Rebuilt(t, newStore, qw), qw, Epoch.Add(30*time.Minute), Epoch.Add(5*time.Hour))
+}
+
+func checkQueuePages(t *testing.T, store projections.Store, w *World, nows ...time.Time) {
+	ctx := context.Background()
+	yes, no := true, false
+	filters := []projections.QueueFilter{{}, {Breached: &yes}, {Breached: &no}, {Priority: domain.P2},
+		{Status: domain.StatusWaiting}, {Team: "billing"}, {Category: "bug", Breached: &yes}, {Assignee: w.Agents[0].ID}}
+	for _, now := range nows {
+		for _, f := range filters {
+			open, err := store.OpenTickets(ctx, f)
+			check(t, err)
+			want := projections.SortQueue(open, f, now)
+			for _, size := range []int{7, 500} {
+				var got []domain.TicketState
+				for offset := 0; ; offset += size {
+					page, more, err := store.QueuePage(ctx, f, now, offset, size)
+					check(t, err)
+					got = append(got, page...)
+					if !more {
+						break
+					}
+				}
+				if len(got) != len(want) {
+					t.Fatalf("filter %+v at %v: %d tickets, want %d", f, now, len(got), len(want))
+				}
+				for i := range got {
+					if got[i].ID != want[i].ID {
+						t.Fatalf("filter %+v at %v, page size %d: item %d is %s, want %s", f, now, size, i, got[i].ID, want[i].ID)
+					}
+				}
+			}
+		}
+	}
+}

@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore Factory) {
 	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore) })
 	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore) })
 	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore) })
+	t.Run("QueuePages", func(t *testing.T) { testQueuePages(t, newStore) })
 	t.Run("Agents", func(t *testing.T) { testAgents(t, newStore) })
 }
 

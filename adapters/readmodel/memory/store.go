@@ -166,6 +166,16 @@ func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]d
 	return out, nil
 }
 
+// QueuePage implements projections.Queries: a scan, then projections.SortQueue.
+func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
+	open, err := s.OpenTickets(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	page, more := projections.Page(projections.SortQueue(open, f, now), offset, limit)
+	return page, more, nil
+}
+
 // KPIFacts implements projections.Queries.
 func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections.KPIFact, error) {
 	s.mu.RLock()

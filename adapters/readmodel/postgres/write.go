@@ -180,7 +180,9 @@ func queueColumns(ts []domain.TicketState) columns {
 	team, assignee, aname, prio, cat := make([]string, n), make([]pgtype.UUID, n), make([]pgtype.Text, n), make([]string, n), make([]pgtype.Text, n)
 	tier, ch, frDue, resDue, waiting := make([]string, n), make([]string, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n), make([]pgtype.Timestamptz, n)
 	created, updated, state := make([]time.Time, n), make([]time.Time, n), make([]string, n)
+	frAt, frBr, resBr := make([]pgtype.Timestamptz, n), make([]bool, n), make([]bool, n)
 	for i, t := range ts {
+		frAt[i], frBr[i], resBr[i] = tsz(t.FirstRespondedAt), t.FirstResponseBreached, t.ResolutionBreached
 		id[i], num[i], ver[i], status[i], open[i] = t.ID, t.Number, t.Version, string(t.Status), t.Status.Open()
 		team[i], assignee[i], aname[i], prio[i], cat[i] = t.Team, uuidOrNull(t.Assignee), textOrNull(t.AssigneeName), string(t.Priority), textOrNull(t.Category)
 		tier[i], ch[i], frDue[i], resDue[i], waiting[i] = string(t.Customer.Tier), string(t.Channel), tsz(t.SLA.FirstResponseDue), tsz(t.SLA.ResolutionDue), tsz(t.WaitingSince)
@@ -204,6 +206,9 @@ func queueColumns(ts []domain.TicketState) columns {
 	c.add("waiting_since", "timestamptz", "", waiting)
 	c.add("created_at", "timestamptz", "", created)
 	c.add("updated_at", "timestamptz", "", updated)
+	c.add("first_responded_at", "timestamptz", "", frAt)
+	c.add("first_response_breached", "boolean", "", frBr)
+	c.add("resolution_breached", "boolean", "", resBr)
 	c.add("state", "text", "json", state)
 	return c
 }
