@@ -95,7 +95,10 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 	if tv != nil {
 		s = tv.t.State()
 	}
-	canTake := tv != nil && routable(s) && len(e.v.candidates(s)) > 0
+	canTake := false
+	if tv != nil && routable(s) && !tv.inFlight() {
+		_, canTake = e.v.best(s, e.v.loads())
+	}
 	e.mu.Unlock()
 	if !canTake {
 		e.log.Debug("not routable now", slog.String("ticket", id.String()), slog.String("status", string(s.Status)), slog.Int64("version", s.Version))
@@ -158,10 +161,8 @@ func (e *Engine) plan() []uuid.UUID {
 		return nil
 	}
 	var waiting []domain.TicketState
-	for _, tv := range e.v.active {
-		if s := tv.t.State(); routable(s) {
-			waiting = append(waiting, s)
-		}
+	for _, tv := range e.v.waiting {
+		waiting = append(waiting, tv.t.State())
 	}
 	sort.Slice(waiting, func(i, j int) bool {
 		a, b := waiting[i], waiting[j]
@@ -172,8 +173,8 @@ func (e *Engine) plan() []uuid.UUID {
 	})
 	var out []uuid.UUID
 	for _, s := range waiting {
-		if c := e.v.candidatesWith(s, loads); len(c) > 0 {
-			loads[c[0].av.a.State().ID]++
+		if c, ok := e.v.best(s, loads); ok {
+			loads[c.id]++
 			out = append(out, s.ID)
 		}
 	}

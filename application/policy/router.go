@@ -1,11 +1,11 @@
 package policy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/google/uuid"
@@ -80,62 +80,64 @@ func (r *Router) Pick(ctx context.Context, t domain.TicketState) (domain.AgentSt
 func (r *Router) choose(t domain.TicketState) (domain.AgentState, int, int64, bool) {
 	r.e.mu.Lock()
 	defer r.e.mu.Unlock()
-	cands := r.e.v.candidates(t)
-	if len(cands) == 0 {
+	c, ok := r.e.v.best(t, r.e.v.loads())
+	if !ok {
 		return domain.AgentState{}, 0, 0, false
 	}
-	c := cands[0]
 	return c.av.a.State(), c.load, c.av.routeVersion, true
 }
 
 type candidate struct {
 	av   *agentView
+	id   uuid.UUID
 	load int
 }
 
-// candidates lists the agents that may take the ticket, best first.
-func (v *view) candidates(t domain.TicketState) []candidate {
-	return v.candidatesWith(t, v.loads())
+// before orders candidates: least loaded, then idle longest, then by id (for a stable
+// choice).
+func (c candidate) before(d candidate) bool {
+	if c.load != d.load {
+		return c.load < d.load
+	}
+	if !c.av.lastAssigned.Equal(d.av.lastAssigned) {
+		return c.av.lastAssigned.Before(d.av.lastAssigned)
+	}
+	return bytes.Compare(c.id[:], d.id[:]) < 0
 }
 
-// candidatesWith is candidates with the loads already counted (routeWaiting counts them
-// once for a whole queue); loads is not modified.
-func (v *view) candidatesWith(t domain.TicketState, loads map[uuid.UUID]int) []candidate {
+// best finds the agent that should take the ticket, given the loads (routeWaiting counts
+// them once for a whole queue; best does not modify them). One pass over the agents.
+func (v *view) best(t domain.TicketState, loads map[uuid.UUID]int) (candidate, bool) {
 	var self []uuid.UUID
 	if tv := v.tickets[t.ID]; tv != nil {
 		self = countsFor(tv) // the ticket itself does not weigh against its own routing
 	}
-	load := func(id uuid.UUID) int {
-		n := loads[id]
+	var top candidate
+	found := false
+	for id, av := range v.agents {
+		if !av.eligible(t) {
+			continue
+		}
+		c := candidate{av: av, id: id, load: loads[id]}
 		for _, a := range self {
 			if a == id {
-				n--
+				c.load--
 			}
 		}
-		return n
-	}
-	var out []candidate
-	for _, av := range v.agents {
-		s := av.a.State()
-		if s.Version < 0 || !s.Online || !strings.EqualFold(s.Team, t.Team) || load(s.ID) >= s.Capacity {
+		if c.load >= av.a.State().Capacity {
 			continue
 		}
-		if t.Category != "" && !s.HasSkill(t.Category) {
-			continue
+		if !found || c.before(top) {
+			top, found = c, true
 		}
-		out = append(out, candidate{av, load(s.ID)})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.load != b.load {
-			return a.load < b.load
-		}
-		if !a.av.lastAssigned.Equal(b.av.lastAssigned) {
-			return a.av.lastAssigned.Before(b.av.lastAssigned)
-		}
-		return a.av.a.State().ID.String() < b.av.a.State().ID.String()
-	})
-	return out
+	return top, found
+}
+
+// eligible: registered, online, in the ticket's team, with the skill of its category.
+func (av *agentView) eligible(t domain.TicketState) bool {
+	s := av.a.State()
+	return s.Version >= 0 && s.Online && strings.EqualFold(s.Team, t.Team) && (t.Category == "" || s.HasSkill(t.Category))
 }
 
 // confirm appends TicketRouted at the expected version and folds it into the view.

@@ -17,10 +17,12 @@ type view struct {
 	position uint64
 	tickets  map[uuid.UUID]*ticketView
 	agents   map[uuid.UUID]*agentView
-	// active holds the open tickets and those known only from a routing counter: the
-	// ones that may weigh on an agent's load or wait for routing. Loads are counted over
-	// it, not over all tickets ever seen.
-	active map[uuid.UUID]*ticketView
+	// Loads are kept incrementally, so a routing decision costs O(agents), not O(open
+	// tickets): weights holds the agents each ticket weighs on (countsFor), load their
+	// sum per agent; waiting holds the routable tickets (classified or escalated, nobody's).
+	weights map[uuid.UUID][]uuid.UUID
+	load    map[uuid.UUID]int
+	waiting map[uuid.UUID]*ticketView
 	// routeHashes is the last hash of each routing stream, to chain the next append.
 	routeHashes map[string]string
 	// closed remembers closed tickets by id only: closing is final, no policy acts on
@@ -52,7 +54,7 @@ type agentView struct {
 }
 
 func newView() *view {
-	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, active: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}, closed: map[uuid.UUID]struct{}{}}
+	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, weights: map[uuid.UUID][]uuid.UUID{}, load: map[uuid.UUID]int{}, waiting: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}, closed: map[uuid.UUID]struct{}{}}
 }
 
 func (v *view) ticket(id uuid.UUID) *ticketView {
@@ -152,23 +154,40 @@ func (v *view) applyAgent(r application.Record) {
 	av.a.Apply(e)
 }
 
-// track keeps the active set current after a ticket changed.
+// track brings the loads and the waiting set up to date after a ticket changed; every
+// change of a ticket's state or route goes through it.
 func (v *view) track(id uuid.UUID, tv *ticketView) {
-	s := tv.t.State()
-	if s.Status.Open() || (s.Version < 0 && tv.routedTo != uuid.Nil) {
-		v.active[id] = tv
+	for _, a := range v.weights[id] {
+		if v.load[a]--; v.load[a] == 0 {
+			delete(v.load, a)
+		}
+	}
+	if w := countsFor(tv); len(w) > 0 {
+		v.weights[id] = w
+		for _, a := range w {
+			v.load[a]++
+		}
 	} else {
-		delete(v.active, id)
+		delete(v.weights, id)
+	}
+	if routable(tv.t.State()) && !tv.inFlight() {
+		v.waiting[id] = tv
+	} else {
+		delete(v.waiting, id)
 	}
 }
 
-// loads counts, per agent, the open tickets that weigh on it.
+// inFlight: a route was confirmed for the ticket as this view last saw it, so its
+// assignment is on the way (or failed, which a newer version of the ticket will show).
+func (tv *ticketView) inFlight() bool {
+	return tv.routedTo != uuid.Nil && tv.t.State().Version <= tv.routedVersion
+}
+
+// loads returns a copy of the agents' loads, for the caller to charge planned routes to.
 func (v *view) loads() map[uuid.UUID]int {
-	n := map[uuid.UUID]int{}
-	for _, tv := range v.active {
-		for _, a := range countsFor(tv) {
-			n[a]++
-		}
+	n := make(map[uuid.UUID]int, len(v.load))
+	for a, l := range v.load {
+		n[a] = l
 	}
 	return n
 }
