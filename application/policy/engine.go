@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,7 +132,9 @@ func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
 			return after, nil
 		}
 		for _, r := range recs {
-			e.fold(r)
+			if _, err := e.fold(ctx, r); err != nil {
+				return 0, err
+			}
 		}
 		after = recs[len(recs)-1].Position
 	}
@@ -140,7 +143,10 @@ func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
 // fold applies one record to the view, reschedules its ticket's timers and passes on the
 // notice it calls for. History and live records alike: whether a record was notified is
 // the notifier's durable progress, not whether this process saw it live.
-func (e *Engine) fold(r application.Record) uuid.UUID {
+func (e *Engine) fold(ctx context.Context, r application.Record) (uuid.UUID, error) {
+	if err := e.wake(ctx, r); err != nil {
+		return uuid.Nil, err
+	}
 	e.mu.Lock()
 	id := e.v.apply(r)
 	if id != uuid.Nil {
@@ -148,11 +154,45 @@ func (e *Engine) fold(r application.Record) uuid.UUID {
 	}
 	e.stats.position.Store(int64(e.v.position))
 	notice, ok := e.noticeLocked(r, id)
+	if id != uuid.Nil {
+		e.v.retire(id)
+	}
 	e.mu.Unlock()
 	if ok && e.notify != nil && e.notifiable(r) {
 		e.notify.Enqueue(notice)
 	}
-	return id
+	return id, nil
+}
+
+// wake reloads a dormant (resolved) ticket from its stream when it is reopened: the view
+// dropped its state on resolution, and the reopening needs it.
+func (e *Engine) wake(ctx context.Context, r application.Record) error {
+	if r.Type != domain.TypeTicketReopened {
+		return nil
+	}
+	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, application.TicketStreamPrefix))
+	if err != nil {
+		return nil
+	}
+	e.mu.Lock()
+	_, asleep := e.v.dormant[id]
+	e.mu.Unlock()
+	if !asleep {
+		return nil
+	}
+	recs, err := e.store.ReadStream(ctx, r.Stream)
+	if err != nil {
+		return fmt.Errorf("policy engine: reload reopened %s: %w", r.Stream, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.v.dormant, id)
+	for _, rec := range recs {
+		if rec.Version < r.Version {
+			e.v.applyTicket(rec)
+		}
+	}
+	return nil
 }
 
 // notifiable: after the notifier's progress, and, on a first start, fresh.
@@ -169,7 +209,10 @@ const FreshFor = 10 * time.Minute
 
 // handle folds one live record, then reacts to it.
 func (e *Engine) handle(ctx context.Context, r application.Record) error {
-	id := e.fold(r)
+	id, err := e.fold(ctx, r)
+	if err != nil {
+		return err
+	}
 	if id != uuid.Nil {
 		if e.applyRules(ctx, id) {
 			return nil // the rule's events come back through the subscription

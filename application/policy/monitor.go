@@ -67,12 +67,25 @@ func (m *monitor) set(k timerKey, at time.Time) {
 	}
 	m.next[k] = at
 	heap.Push(&m.h, timerEntry{at, k})
-	if m.h[0].timerKey == k && m.h[0].at.Equal(at) {
+	if len(m.h) > 2*len(m.next)+1024 {
+		m.compact() // stale entries (rescheduled or cancelled) outnumber live ones
+	}
+	if m.h.Len() > 0 && m.h[0].timerKey == k && m.h[0].at.Equal(at) {
 		select {
 		case m.wake <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// compact rebuilds the heap from the current entries only.
+func (m *monitor) compact() {
+	h := make(timerHeap, 0, len(m.next))
+	for k, at := range m.next {
+		h = append(h, timerEntry{at, k})
+	}
+	heap.Init(&h)
+	m.h = h
 }
 
 // due pops the current entries whose time has come.

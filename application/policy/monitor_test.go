@@ -161,3 +161,40 @@ func must(t *testing.T, f func() error) {
 		t.Fatal(err)
 	}
 }
+
+// A resolved ticket leaves the engine's view; reopened by the customer it is reloaded from
+// its stream and its restarted resolution clock is watched again.
+func TestReopenedTicketIsWatchedAgain(t *testing.T) {
+	store := newStore()
+	n := startNode(t, store, policy.Options{})
+	ctx := context.Background()
+	id := receive(t, n.cmds, domain.TierVIP, "reopen me")
+	classify(t, n.cmds, id, "billing", domain.P1, "")
+	must(t, func() error {
+		_, err := n.cmds.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "fixed?", Public: true}, staff)
+		return err
+	})
+	agent, err := n.cmds.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(t, func() error {
+		_, err := n.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: agent.Agent.ID}, staff)
+		return err
+	})
+	must(t, func() error {
+		_, err := n.cmds.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "done"}, staff)
+		return err
+	})
+	settle()
+	reopened, err := n.cmds.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "still broken"}, application.CommandMeta{Actor: "customer"})
+	if err != nil || reopened.Ticket.Status != domain.StatusAssigned {
+		t.Fatalf("reopen: %v %v", err, reopened.Ticket.Status)
+	}
+	eventually(t, 10*time.Second, "resolution breach after reopening", func() bool {
+		return count(t, store, id, domain.TypeSLABreached, map[string]string{"clock": domain.ClockResolution}) == 1
+	})
+	if got := count(t, store, id, domain.TypeSLABreached, map[string]string{"clock": domain.ClockFirstResponse}); got != 0 {
+		t.Fatalf("%d first-response breaches for a ticket answered in time", got)
+	}
+}

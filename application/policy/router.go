@@ -222,7 +222,9 @@ func (v *view) applyRouted(r application.Record) uuid.UUID {
 	if r.Meta.OccurredAt.After(av.lastAssigned) {
 		av.lastAssigned = r.Meta.OccurredAt
 	}
-	if _, gone := v.closed[e.TicketID]; gone {
+	_, gone := v.closed[e.TicketID]
+	_, asleep := v.dormant[e.TicketID]
+	if gone || asleep {
 		return uuid.Nil
 	}
 	tv := v.ticket(e.TicketID)

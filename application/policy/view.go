@@ -25,9 +25,11 @@ type view struct {
 	waiting map[uuid.UUID]*ticketView
 	// routeHashes is the last hash of each routing stream, to chain the next append.
 	routeHashes map[string]string
-	// closed remembers closed tickets by id only: closing is final, no policy acts on
-	// them again, so their state is dropped to keep the view's memory to open work.
-	closed map[uuid.UUID]struct{}
+	// The view keeps the state of open tickets only, so its memory follows open work, not
+	// history. closed remembers closed tickets by id (closing is final); dormant remembers
+	// resolved ones, which the engine reloads from their stream if they are reopened.
+	closed  map[uuid.UUID]struct{}
+	dormant map[uuid.UUID]struct{}
 }
 
 type ticketView struct {
@@ -54,7 +56,7 @@ type agentView struct {
 }
 
 func newView() *view {
-	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, weights: map[uuid.UUID][]uuid.UUID{}, load: map[uuid.UUID]int{}, waiting: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}, closed: map[uuid.UUID]struct{}{}}
+	return &view{tickets: map[uuid.UUID]*ticketView{}, agents: map[uuid.UUID]*agentView{}, weights: map[uuid.UUID][]uuid.UUID{}, load: map[uuid.UUID]int{}, waiting: map[uuid.UUID]*ticketView{}, routeHashes: map[string]string{}, closed: map[uuid.UUID]struct{}{}, dormant: map[uuid.UUID]struct{}{}}
 }
 
 func (v *view) ticket(id uuid.UUID) *ticketView {
@@ -105,6 +107,13 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	if _, gone := v.closed[id]; gone {
 		return uuid.Nil
 	}
+	if _, asleep := v.dormant[id]; asleep {
+		if r.Type == domain.TypeTicketClosed {
+			delete(v.dormant, id)
+			v.closed[id] = struct{}{}
+		}
+		return uuid.Nil // (a reopening is reloaded by the engine before it gets here)
+	}
 	tv := v.ticket(id)
 	if r.Version <= tv.t.State().Version {
 		return uuid.Nil // already folded
@@ -112,11 +121,6 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	tv.t.Apply(e, r.Meta.OccurredAt)
 	tv.last = r
 	v.track(id, tv)
-	if tv.t.State().Status == domain.StatusClosed {
-		delete(v.tickets, id)
-		v.closed[id] = struct{}{}
-		return id
-	}
 	switch e := e.(type) {
 	case domain.TicketReceived:
 		tv.body = e.Body
@@ -152,6 +156,21 @@ func (v *view) applyAgent(r application.Record) {
 		return
 	}
 	av.a.Apply(e)
+}
+
+// retire drops a ticket that is no longer open (after its notice was made).
+func (v *view) retire(id uuid.UUID) {
+	tv := v.tickets[id]
+	if tv == nil || tv.t.State().Status.Open() || tv.t.State().Version < 0 {
+		return
+	}
+	v.track(id, tv) // (weighs on nobody now)
+	delete(v.tickets, id)
+	if tv.t.State().Status == domain.StatusClosed {
+		v.closed[id] = struct{}{}
+	} else {
+		v.dormant[id] = struct{}{}
+	}
 }
 
 // track brings the loads and the waiting set up to date after a ticket changed; every
