@@ -121,6 +121,9 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	tv.t.Apply(e, r.Meta.OccurredAt)
 	tv.last = r
 	v.track(id, tv)
+	if tv.t.State().Status != domain.StatusReceived {
+		tv.body = "" // rules match only on receipt; a body may be 100,000 characters
+	}
 	switch e := e.(type) {
 	case domain.TicketReceived:
 		tv.body = e.Body
