@@ -80,12 +80,18 @@ func (e *Engine) Router() *Router { return &Router{e} }
 // SetCommands gives the engine the handlers it acts through (built with its Router).
 func (e *Engine) SetCommands(c *application.Commands) { e.cmds = c }
 
+// caughtUp waits (a bounded time) for the engine to have folded the store: routing on a
+// partial picture could overfill an agent.
 func (e *Engine) caughtUp(ctx context.Context) error {
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
 	select {
 	case <-e.ready:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-t.C:
+		return fmt.Errorf("%w: routing is still starting (catching up with the event store)", application.ErrConflict)
 	}
 }
 
