@@ -4,8 +4,9 @@
 #
 #   cmd/ticketbench/perf.sh [STEP…]      from the repository root
 #
-# Steps: build limits embedded postgres lag fill startup (default: all but fill, which
-# builds the million-event store once in $OUT/big). Results go to $OUT (default
+# Steps: build limits embedded postgres lag fill startup lifecycle. The default is all but
+# fill (which builds the million-event store once in $OUT/big; startup does it when
+# missing) and lifecycle (which repeats only the lifecycle runs). Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
 # load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
 # postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
@@ -14,6 +15,7 @@ OUT=${OUT:-/tmp/ticketbench-perf}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
 DURATION=${DURATION:-20s}
 CLIENTS=${CLIENTS:-64}
+LAG=${LAG:-portal} # the lag probe of the lifecycle and mixed runs
 export TICKETS_ADMIN_TOKEN=${TICKETS_ADMIN_TOKEN:-perf-admin-token-0123456789}
 BIN=$OUT/bin
 mkdir -p "$OUT" "$BIN"
@@ -70,11 +72,28 @@ step_limits() {
 step_embedded() {
 	rm -rf "$OUT/embedded"
 	up 18180 "$OUT/embedded"
-	run embedded-lifecycle 18180 -c "$CLIENTS" --duration "$DURATION" --lag portal
+	run embedded-lifecycle 18180 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
 	run embedded-read-heavy 18180 --scenario read-heavy -c "$CLIENTS" --duration "$DURATION" --lag none
 	run embedded-portal 18180 --scenario portal -c "$CLIENTS" --duration "$DURATION" --lag none
-	run embedded-mixed 18180 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag portal
+	run embedded-mixed 18180 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
 	down
+}
+
+# Only the lifecycle runs of both stores, fresh each time: for repeated measurements.
+step_lifecycle() {
+	n=$(date +%H%M%S)
+	rm -rf "$OUT/lc-$n"
+	up 18185 "$OUT/lc-$n"
+	run embedded-lifecycle-$n 18185 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
+	down
+	rm -rf "$OUT/lc-$n"
+	db=bench_lc_$$
+	createdb $db
+	up 18185 "$OUT/lc-$n" --eventstore "$PGURL/$db?sslmode=disable" --readmodel "$PGURL/$db?sslmode=disable"
+	run postgres-lifecycle-$n 18185 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
+	down
+	dropdb $db
+	rm -rf "$OUT/lc-$n"
 }
 
 step_postgres() {
@@ -82,8 +101,8 @@ step_postgres() {
 	createdb $db
 	rm -rf "$OUT/postgres"
 	up 18181 "$OUT/postgres" --eventstore "$PGURL/$db?sslmode=disable" --readmodel "$PGURL/$db?sslmode=disable"
-	run postgres-lifecycle 18181 -c "$CLIENTS" --duration "$DURATION" --lag portal
-	run postgres-mixed 18181 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag portal
+	run postgres-lifecycle 18181 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
+	run postgres-mixed 18181 --scenario mixed -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
 	down
 	dropdb $db
 }
