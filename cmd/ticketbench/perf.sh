@@ -125,14 +125,14 @@ step_fill() {
 }
 
 # caught_up LOG START_NS: once the log's "caught up" lines stop coming (none for 3 s), the
-# ms from START_NS to the last one; "none" if no consumer logged one within 10 s.
+# ms from START_NS to the last one; "none" if no consumer logged one within 60 s.
 caught_up() {
 	n=0 quiet=0 waited=0
 	while [ $quiet -lt 3 ] && [ $waited -lt 120 ]; do
 		m=$(grep -c "caught up" "$1" || true)
 		if [ "$m" -gt 0 ] && [ "$m" = "$n" ]; then quiet=$((quiet + 1)); else quiet=0; n=$m; fi
 		waited=$((waited + 1))
-		[ "$n" = 0 ] && [ $waited -ge 10 ] && { echo none; return; }
+		[ "$n" = 0 ] && [ $waited -ge 60 ] && { echo none; return; }
 		sleep 1
 	done
 	last=$(grep "caught up" "$1" | tail -1 | jq -r .time)
@@ -148,6 +148,7 @@ step_startup() {
 		up 18184 "$OUT/big" $extra
 		ready=$(( ($(date +%s%N) - start) / 1000000 ))
 		caught=$(caught_up "$OUT/ticketd-18184.log" $start)
+		cp "$OUT/ticketd-18184.log" "$OUT/startup$extra.log"
 		grep "caught up" "$OUT/ticketd-18184.log" >>"$OUT/summary.txt" || true
 		log "startup on 1M events $extra: /readyz after $ready ms, last consumer caught up after $caught ms; $(grep -E 'VmHWM|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
 		down
