@@ -10,9 +10,15 @@ import (
 )
 
 // prober measures projection lag: the time from a command's response until a read model
-// shows the version it answered. Probes run on their own workers, fed through a bounded
-// queue, so measuring never slows the workers that drive the load; a probe that finds
-// the queue full is dropped and counted.
+// shows the version it answered.
+//
+// Portal probes ask with min_version, which answers exactly when the version is applied,
+// so they run on their own workers, fed through a bounded queue, and never slow the
+// workers that drive the load (a probe that finds the queue full is dropped and counted).
+// Queue probes poll the agent's queue until the ticket shows the version; a ticket that
+// has moved on meanwhile (resolved: gone from the queue) would leave the probe nothing to
+// see, so the worker that sent the command makes the probe itself before its next
+// command, as an agent looking at the queue after a change would.
 type prober struct {
 	ctx     context.Context
 	e       *env
@@ -33,7 +39,7 @@ type probe struct {
 const probeTimeout = 5 * time.Second
 
 func probeWorkers(o options) int {
-	if o.Lag == "none" {
+	if o.Lag != "portal" {
 		return 0
 	}
 	return max(2, o.Concurrency/4)
@@ -61,6 +67,10 @@ func (p *prober) sample(t ticket, inQueue bool) {
 		return
 	}
 	if p.counter.Add(1)%p.every != 0 {
+		return
+	}
+	if p.mode == "queue" {
+		p.measure(probe{t: t, at: time.Now()})
 		return
 	}
 	select {

@@ -69,9 +69,9 @@ TICKETS_ADMIN_TOKEN) and, for the read scenarios, receives, classifies and assig
 Projection lag (--lag): after one command in --lag-every, the time from the command's
 response until the read model shows its version, measured by GET
 /portal/tickets/{number}?code=&min_version=V (portal, the default) or by polling GET
-/queues?assignee= until the ticket shows that version (queue); it includes one request's
-round trip. --rate paces commands open-loop; latencies then count from each command's
-scheduled start. A progress line goes to stderr every second; --json prints the report
+/queues?assignee= until the ticket shows that version (queue: the worker that sent the
+command polls, before its next one); it includes one request's round trip. --rate paces
+commands open-loop; latencies then count from each command's scheduled start. A progress line goes to stderr every second; --json prints the report
 as JSON on stdout.
 
 Flags:

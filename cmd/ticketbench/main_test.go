@@ -176,6 +176,35 @@ func TestCommandLineJSONReport(t *testing.T) {
 	}
 }
 
+// TestLagProbesSmoke probes projection lag after every command, through the portal's
+// min_version and by polling the agent's queue: every probe must see its version.
+func TestLagProbesSmoke(t *testing.T) {
+	srv := startService(t)
+	if !readSideLanded(t, srv) {
+		t.Skip("the read side (GET /queues, GET /portal/tickets/{number}) has not landed")
+	}
+	// Per lifecycle: portal probes follow all six commands, queue probes only assign and
+	// reply (the ticket is then in its agent's queue).
+	for via, perLifecycle := range map[string]uint64{"portal": 6, "queue": 2} {
+		t.Run(via, func(t *testing.T) {
+			o := smokeOptions(srv.URL, "lifecycle", 10)
+			o.Lag = via
+			rep, err := bench(context.Background(), o, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkAllSucceeded(t, rep, 10)
+			l := rep.Lag
+			if l.Samples != 10*perLifecycle || l.Missed != 0 || l.Dropped != 0 {
+				t.Errorf("lag via %s: %d samples, %d missed, %d dropped; want %d, 0, 0", via, l.Samples, l.Missed, l.Dropped, 10*perLifecycle)
+			}
+			if l.P99 <= 0 || l.P99 > l.Max || kindOK(rep, "lag_"+via) < l.Samples {
+				t.Errorf("lag via %s: p99 %v, max %v, %d probe requests", via, l.P99, l.Max, kindOK(rep, "lag_"+via))
+			}
+		})
+	}
+}
+
 func TestHelpDocumentsScenarios(t *testing.T) {
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, io.Discard, &out)
