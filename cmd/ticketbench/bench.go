@@ -83,9 +83,10 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	stopProgress := startProgress(progress, o, st, start)
 	cpuStart := sampleCPU(o.PID)
 	res := e.run(ctx, sc, start)
+	cpuEnd := sampleCPU(o.PID) // before waiting for the last probes: CPU over the run's elapsed time
 	e.lag.close()
 	stopProgress()
-	res.pace, res.cpu = p, [2]cpuUsage{cpuStart, sampleCPU(o.PID)}
+	res.pace, res.cpu = p, [2]cpuUsage{cpuStart, cpuEnd}
 	if ctx.Err() != nil && res.done == 0 {
 		return report{}, ctx.Err()
 	}
