@@ -70,9 +70,13 @@ Projection lag (--lag): after one command in --lag-every, the time from the comm
 response until the read model shows its version, measured by GET
 /portal/tickets/{number}?code=&min_version=V (portal, the default) or by polling GET
 /queues?assignee= until the ticket shows that version (queue: the worker that sent the
-command polls, before its next one); it includes one request's round trip. --rate paces
-commands open-loop; latencies then count from each command's scheduled start. A progress line goes to stderr every second; --json prints the report
-as JSON on stdout.
+command polls, before its next one); it includes one request's round trip.
+
+--rate paces commands open loop; latencies then count from each command's scheduled
+start. A progress line goes to stderr every second; --json prints the report as JSON on
+stdout. With --pid (ticketd on this machine) the report adds ticketd's CPU share and its
+peak RSS. The exit status is 0 when the run completed, whatever the server answered:
+read the report's errors.
 
 Flags:
 `
@@ -98,7 +102,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.IntVar(&o.LagEvery, "lag-every", 10, "probe projection lag after one command in this many")
 	fs.StringVar(&o.Mix, "mix", "lifecycle=2,read=5,portal=3", "weights of the mixed scenario")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
-	fs.IntVar(&o.PID, "pid", 0, "ticketd's process id on this machine: report its peak RSS (VmHWM)")
+	fs.IntVar(&o.PID, "pid", 0, "ticketd's process id on this machine: report its CPU share and peak RSS (VmHWM)")
 	fs.DurationVar(&o.Progress, "progress", time.Second, "progress line interval on stderr (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
