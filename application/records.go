@@ -73,7 +73,18 @@ const (
 	AgentStreamPrefix  = "agent-"
 	TokenStreamPrefix  = "token-"
 	NumberStreamPrefix = "ticketnumber-"
+	// The policies' own streams: routing counters, webhook checkpoints, mail claims.
+	RoutingStreamPrefix      = "routing-"
+	WebhookStreamPrefix      = "webhook-"
+	NotificationStreamPrefix = "notifications-"
 )
+
+// StreamPrefixes lists every kind of stream the engine writes. A store shared with other
+// software (EventStoreDB's $all) keeps to these; verify and export see all of them.
+func StreamPrefixes() []string {
+	return []string{TicketStreamPrefix, AgentStreamPrefix, TokenStreamPrefix, NumberStreamPrefix,
+		RoutingStreamPrefix, WebhookStreamPrefix, NotificationStreamPrefix}
+}
 
 // TicketStream is the stream of one ticket.
 func TicketStream(id uuid.UUID) string { return TicketStreamPrefix + id.String() }

@@ -89,6 +89,7 @@ type EventView struct {
 	CorrelationID  string               `json:"correlation_id"`
 	CausationID    string               `json:"causation_id"`
 	IdempotencyKey string               `json:"idempotency_key,omitempty"`
+	RequestHash    string               `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
 	Hash           string               `json:"hash"`
 	PrevHash       string               `json:"prev_hash"`
 }
@@ -110,7 +111,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 			Position: rec.Position, Version: rec.Version, ID: rec.ID.String(), Type: rec.Type,
 			OccurredAt: application.JSONTime(rec.Meta.OccurredAt), Actor: rec.Meta.Actor, Rule: rec.Meta.Rule,
 			Data: rawJSON(rec.Data), CorrelationID: rec.Meta.CorrelationID, CausationID: rec.Meta.CausationID,
-			IdempotencyKey: rec.Meta.IdempotencyKey, Hash: rec.Hash, PrevHash: rec.PrevHash,
+			IdempotencyKey: rec.Meta.IdempotencyKey, RequestHash: rec.Meta.RequestHash, Hash: rec.Hash, PrevHash: rec.PrevHash,
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})

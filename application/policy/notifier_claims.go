@@ -20,7 +20,7 @@ import (
 // between the claim and the send loses that one mail: at most once, by design, since a
 // customer mailed twice is worse than a rare missing notification.
 const (
-	NotificationStream      = "notifications-mail"
+	NotificationStream      = application.NotificationStreamPrefix + "mail"
 	TypeNotificationClaimed = "NotificationClaimed"
 )
 

@@ -22,7 +22,7 @@ import (
 // agent from the moment of the append until it is assigned to someone (then it weighs on
 // its assignee) or leaves the open statuses.
 const (
-	RoutingStreamPrefix = "routing-"
+	RoutingStreamPrefix = application.RoutingStreamPrefix
 	TypeTicketRouted    = "TicketRouted"
 )
 

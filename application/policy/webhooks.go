@@ -30,7 +30,7 @@ type WebhookSender interface {
 // them, and they are hash-chained like everything else. They are written at most about
 // once a second while events flow, so the stream stays small.
 const (
-	WebhookStreamPrefix      = "webhook-"
+	WebhookStreamPrefix      = application.WebhookStreamPrefix
 	TypeWebhookCheckpointed  = "WebhookCheckpointed"
 	defaultCheckpointEvery   = time.Second
 	defaultWebhookMinBackoff = 500 * time.Millisecond

@@ -78,7 +78,9 @@ func runRebuild(ctx context.Context, c *cli, args []string) error {
 // build assembles the engine as ticketd does, with logs on stderr.
 func (c *cli) build(ctx context.Context) (*service.Service, error) {
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: service.LogLevel(c.cfg.LogLevel)}))
-	svc, err := service.Build(ctx, c.cfg, log)
+	cfg := c.cfg
+	cfg.NoReadSide = true // one-shot commands: no projections to catch up
+	svc, err := service.Build(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -55,10 +55,7 @@ func TestREADMEWalkThrough(t *testing.T) {
 // pendingSteps are walk-through requests known to fail today, each with its cause (a part
 // of the engine not wired yet, or a README line out of date); a failure there is logged,
 // not failed. Remove an entry once its cause is fixed.
-var pendingSteps = map[*regexp.Regexp]string{
-	regexp.MustCompile(`^POST .*/tickets/[^/]+/assign$`):      `If-Match "1" is stale: the VIP tier rule appends TicketReprioritized (actor system) at version 1 right after the receive, so classify lands at 2`,
-	regexp.MustCompile(`^GET .*/portal/tickets/[^/]+\?code=`): "the portal view is a projection-backed read; httpapi's readRoutes registers none yet",
-}
+var pendingSteps = map[*regexp.Regexp]string{}
 
 func checkWalkThroughAnswer(t *testing.T, a curlAnswer) {
 	t.Helper()

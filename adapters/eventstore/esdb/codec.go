@@ -15,12 +15,7 @@ import (
 // streamPrefixes are the application's stream kinds. Only streams with one of them are
 // the engine's: $all also holds system events ($…) and whatever else shares the
 // database, and both ReadAll and Subscribe skip those.
-var streamPrefixes = []string{
-	application.TicketStreamPrefix,
-	application.AgentStreamPrefix,
-	application.TokenStreamPrefix,
-	application.NumberStreamPrefix,
-}
+var streamPrefixes = application.StreamPrefixes()
 
 // serverStream is the EventStoreDB name of an application stream: the same name, after
 // the namespace if one is set.

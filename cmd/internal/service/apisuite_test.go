@@ -170,11 +170,37 @@ func testLifecycle(c client, _ *service.Service) {
 		}
 		prev = ev["hash"].(string)
 	}
-	// The state as of the customer's reply: waiting ended, not yet resolved.
+	// The state as of the customer's reply holds every event up to the last one that
+	// occurred in the same millisecond (several may).
 	asOf := list[6].(map[string]any)["occurred_at"].(string)
+	want := 6
+	for want+1 < len(list) && list[want+1].(map[string]any)["occurred_at"] == asOf {
+		want++
+	}
 	past := c.must(200, "GET", "/tickets/"+id+"?as_of="+asOf, nil)
-	if past.Body["version"].(float64) < 6 || past.Body["status"] == "closed" {
-		t.Fatalf("as_of %s: %s", asOf, past.Raw)
+	if past.Body["version"] != float64(want) {
+		t.Fatalf("as_of %s: version %v, want %d: %s", asOf, past.Body["version"], want, past.Raw)
+	}
+
+	// The read side: the portal shows the public timeline only; the queue no longer
+	// holds the closed ticket.
+	portal := customer.must(200, "GET", "/portal/tickets/"+number+"?code="+code+"&min_version=9", nil)
+	if portal.Body["status"] != "closed" || strings.Contains(portal.Raw, "internal: check ledger") || strings.Contains(portal.Raw, "chen@example.com") {
+		t.Fatalf("portal view: %s", portal.Raw)
+	}
+	customer.must(404, "GET", "/portal/tickets/"+number+"?code=WRONGCODE", nil)
+	queue := c.must(200, "GET", "/queues?team=support", nil)
+	if strings.Contains(queue.Raw, id) {
+		t.Fatalf("a closed ticket is in the queue: %s", queue.Raw)
+	}
+	open := c.must(201, "POST", "/tickets", newTicket).Body["id"].(string)
+	queue = c.must(200, "GET", "/queues?team=support", nil)
+	if !strings.Contains(queue.Raw, open) {
+		t.Fatalf("the new ticket is not in the queue: %s", queue.Raw)
+	}
+	kpi := c.must(200, "GET", "/reports/kpi?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&group_by=channel", nil)
+	if !strings.Contains(kpi.Raw, `"group":"chat"`) {
+		t.Fatalf("KPI report: %s", kpi.Raw)
 	}
 }
 

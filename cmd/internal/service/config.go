@@ -23,6 +23,8 @@ type Config struct {
 	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
 	Pprof      bool   // --pprof / TICKETS_PPROF=1: serve net/http/pprof under /debug/pprof/
 	Policies   PolicyConfig
+	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
+	NoReadSide bool
 }
 
 // RegisterFlags declares the shared flags on fs, with defaults from the environment.

@@ -16,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
 // Service is the assembled engine.
@@ -27,6 +28,8 @@ type Service struct {
 	Policy   domain.SLAPolicy
 	Registry *prometheus.Registry
 	HTTP     http.Handler
+	// ReadSide serves the projection-backed reads; nil when Config.NoReadSide.
+	ReadSide *projections.Service
 	Log      *slog.Logger
 	// AdminTokenCreated is set when this start generated the admin token (print it once).
 	AdminTokenCreated bool
@@ -88,10 +91,17 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		engine.SetCommands(s.Commands)
 	}
 	s.Auth = application.NewAuthenticator(s.Store, s.AdminToken)
-	s.HTTP = httpapi.New(httpapi.Options{
-		Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry,
-		Ready: s.ready,
-	})
+	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready}
+	if !cfg.NoReadSide {
+		read, err := s.buildReadSide(ctx, cfg, log)
+		if err != nil {
+			return nil, err
+		}
+		s.ReadSide = read
+		opts.ReadSide = read
+		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
+	}
+	s.HTTP = httpapi.New(opts)
 	ok = true
 	return s, nil
 }

@@ -1,0 +1,56 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	rmmemory "github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// buildReadSide opens the read-model store, catches the projections up from their
+// checkpoints (from position 0 for the memory store: its full rebuild at every start),
+// and schedules the relay that keeps them current from the event store's subscription.
+func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logger) (*projections.Service, error) {
+	var store projections.Store = rmmemory.New()
+	if cfg.ReadModel != "" {
+		if err := rmpostgres.Migrate(ctx, cfg.ReadModel); err != nil {
+			return nil, fmt.Errorf("read-model migrations: %w", err)
+		}
+		pool, err := pgxpool.New(ctx, cfg.ReadModel)
+		if err != nil {
+			return nil, fmt.Errorf("--readmodel: %w", err)
+		}
+		s.closers = append(s.closers, func() error { pool.Close(); return nil })
+		if store, err = rmpostgres.New(ctx, pool); err != nil {
+			return nil, fmt.Errorf("--readmodel: %w", err)
+		}
+	}
+	engine, err := projections.NewEngine(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	n, err := engine.CatchUp(ctx, s.Store)
+	if err != nil {
+		return nil, fmt.Errorf("read models: catching up: %w", err)
+	}
+	log.Info("read models caught up", slog.Int("events", n), slog.Duration("took", time.Since(start)))
+	svc := projections.NewService(s.Store, store, engine, application.SystemClock{})
+	bus, err := watermillrelay.Open(ctx, cfg.PubSub, log)
+	if err != nil {
+		return nil, fmt.Errorf("--pubsub: %w", err)
+	}
+	s.closers = append(s.closers, bus.Close)
+	s.background = append(s.background, func(ctx context.Context) error {
+		return watermillrelay.Run(ctx, s.Store, bus, engine, svc, log)
+	})
+	return svc, nil
+}
