@@ -31,14 +31,7 @@ type tokenRequest struct {
 
 func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
 	var req registerAgentRequest
-	body, err := readBody(w, r)
-	if err == nil {
-		err = decodeStrict(body, &req, false)
-	}
-	var meta application.CommandMeta
-	if err == nil {
-		meta, err = commandMeta(r, principal(r), body)
-	}
+	meta, err := decodeCommand(w, r, principal(r), &req, false)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -67,14 +60,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req presenceRequest
-	body, err := readBody(w, r)
-	if err == nil {
-		err = decodeStrict(body, &req, false)
-	}
-	var meta application.CommandMeta
-	if err == nil {
-		meta, err = commandMeta(r, p, body)
-	}
+	meta, err := decodeCommand(w, r, p, &req, false)
 	if err == nil && req.Online == nil {
 		err = fieldError("online", "is required: true or false")
 	}
@@ -92,14 +78,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 	var req tokenRequest
-	body, err := readBody(w, r)
-	if err == nil {
-		err = decodeStrict(body, &req, false)
-	}
-	var meta application.CommandMeta
-	if err == nil {
-		meta, err = commandMeta(r, principal(r), body)
-	}
+	meta, err := decodeCommand(w, r, principal(r), &req, false)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -127,3 +127,16 @@ func parseIdempotencyKey(r *http.Request) (string, error) {
 	}
 	return k, nil
 }
+
+// decodeCommand reads and strictly decodes a command's body into req and collects the
+// command's metadata for principal p: the preamble every command handler shares.
+func decodeCommand(w http.ResponseWriter, r *http.Request, p application.Principal, req any, allowEmpty bool) (application.CommandMeta, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return application.CommandMeta{}, err
+	}
+	if err := decodeStrict(body, req, allowEmpty); err != nil {
+		return application.CommandMeta{}, err
+	}
+	return commandMeta(r, p, body)
+}

@@ -44,14 +44,7 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, app
 			return
 		}
 		var req B
-		body, err := readBody(w, r)
-		if err == nil {
-			err = decodeStrict(body, &req, false)
-		}
-		var meta application.CommandMeta
-		if err == nil {
-			meta, err = commandMeta(r, application.Principal{Role: application.PortalActor}, body)
-		}
+		meta, err := decodeCommand(w, r, application.Principal{Role: application.PortalActor}, &req, false)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

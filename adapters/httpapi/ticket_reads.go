@@ -21,14 +21,7 @@ type receivedResponse struct {
 
 func (s *Server) receiveTicket(w http.ResponseWriter, r *http.Request) {
 	var req receiveRequest
-	body, err := readBody(w, r)
-	if err == nil {
-		err = decodeStrict(body, &req, false)
-	}
-	var meta application.CommandMeta
-	if err == nil {
-		meta, err = commandMeta(r, principal(r), body)
-	}
+	meta, err := decodeCommand(w, r, principal(r), &req, false)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -56,15 +56,7 @@ func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, 
 			return
 		}
 		var req B
-		body, err := readBody(w, r)
-		if err == nil {
-			err = decodeStrict(body, &req, allowEmpty)
-		}
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		meta, err := commandMeta(r, principal(r), body)
+		meta, err := decodeCommand(w, r, principal(r), &req, allowEmpty)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return
