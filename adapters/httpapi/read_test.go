@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
@@ -34,7 +36,7 @@ type readEnv struct {
 
 func newReadEnv(t *testing.T) *readEnv {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := readmodeltest.NewWorld(t)
+	w := readmodeltest.NewWorld(t, esmemory.New())
 	store := memory.New()
 	engine, err := projections.NewEngine(ctx, store)
 	if err != nil {

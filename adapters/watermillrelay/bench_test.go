@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/projections"
@@ -22,7 +24,7 @@ var (
 // GoChannel bus (publish until acked) and the engine into a fresh memory store, until
 // the last one is committed: the rate at which the read side keeps up with writers.
 func BenchmarkLivePath(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, 99, 2000, 30_000) })
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, esmemory.New(), 99, 2000, 30_000) })
 	head := uint64(len(benchWorld.All(b)))
 	logger := slog.New(slog.DiscardHandler)
 	events := 0

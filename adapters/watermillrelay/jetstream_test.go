@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
@@ -104,7 +106,7 @@ func waitCheckpoint(t *testing.T, store projections.Store, head uint64) {
 // commands keep coming. Both read models end equal to a rebuild from the event store.
 func TestJetStreamAcrossProcesses(t *testing.T) {
 	topic := natsTopic(t)
-	w := readmodeltest.Random(t, 21, 40, 200)
+	w := readmodeltest.Random(t, esmemory.New(), 21, 40, 200)
 	rng := rand.New(rand.NewPCG(21, 2))
 	before := uint64(len(w.All(t))) // what A caught up with from the store: never published
 	a := startProcess(t, w, topic)

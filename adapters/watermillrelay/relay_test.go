@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application"
@@ -15,7 +17,7 @@ import (
 )
 
 func TestEncodeDecode(t *testing.T) {
-	w := readmodeltest.Random(t, 1, 3, 10)
+	w := readmodeltest.Random(t, esmemory.New(), 1, 3, 10)
 	for _, rec := range w.All(t) {
 		m, err := watermillrelay.Encode(rec)
 		if err != nil {
@@ -40,7 +42,7 @@ func TestEncodeDecode(t *testing.T) {
 // the relay runs both reach the projections through the GoChannel bus, and the read
 // models end equal to a rebuild; a restart goes on from the checkpoint.
 func TestRelayFeedsProjections(t *testing.T) {
-	w := readmodeltest.Random(t, 3, 50, 500)
+	w := readmodeltest.Random(t, esmemory.New(), 3, 50, 500)
 	store := memory.New()
 	for round := range 2 {
 		runLive(t, w, store, round)

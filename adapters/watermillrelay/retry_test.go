@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application"
@@ -38,7 +40,7 @@ func (f *flakyStore) Subscribe(ctx context.Context, after uint64, handle func(co
 // TestRelayRestartsAfterAFailure: a subscription that breaks is started again from the
 // engine's position and the read model still ends equal to a rebuild.
 func TestRelayRestartsAfterAFailure(t *testing.T) {
-	w := readmodeltest.Random(t, 4, 20, 150)
+	w := readmodeltest.Random(t, esmemory.New(), 4, 20, 150)
 	ctx, cancel := context.WithCancel(context.Background())
 	store := memory.New()
 	engine, err := projections.NewEngine(ctx, store)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -52,7 +51,7 @@ func (c *Clock) Set(t time.Time) {
 
 // World is an event store with the command handlers that write to it.
 type World struct {
-	Events   *memory.Store
+	Events   application.EventStore
 	Clock    *Clock
 	Commands *application.Commands
 	Tickets  []application.ReceivedTicket
@@ -63,12 +62,12 @@ type World struct {
 var Epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // NewWorld returns an empty world at Epoch.
-func NewWorld(t testing.TB) *World {
+func NewWorld(t testing.TB, events application.EventStore) *World {
 	secrets, err := application.NewSecrets([]byte("readmodeltest-key-0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &World{Events: memory.New(), Clock: NewClock(Epoch)}
+	w := &World{Events: events, Clock: NewClock(Epoch)}
 	w.Commands = application.NewCommands(application.Deps{
 		Store: w.Events, Clock: w.Clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets,
 	})
@@ -111,8 +110,8 @@ func (w *World) Receive(t testing.TB, tier domain.Tier, channel domain.Channel, 
 // Random writes a randomized history: agents, tickets and `commands` commands of every
 // kind on random tickets, with the clock moving on between them. Commands the domain
 // refuses (a transition not allowed now) are part of life and are skipped.
-func Random(t testing.TB, seed uint64, tickets, commands int) *World {
-	w := NewWorld(t)
+func Random(t testing.TB, events application.EventStore, seed uint64, tickets, commands int) *World {
+	w := NewWorld(t, events)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	teams := []string{"support", "billing", "tech"}
 	for i := range 8 {

@@ -38,9 +38,9 @@ func do(t testing.TB, fn func() (application.TicketResult, error)) {
 //	T6 core     api   4h : outside the window [T0, T0+3h)
 //
 // The report runs at T0+5h with to = T0+3h.
-func scriptedKPIWorld(t *testing.T) (*World, [2]domain.AgentState) {
+func scriptedKPIWorld(t *testing.T, events application.EventStore) (*World, [2]domain.AgentState) {
 	ctx := context.Background()
-	w := NewWorld(t)
+	w := NewWorld(t, events)
 	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "billing")
 	c := w.Commands
 	m, cm := meta, application.CommandMeta{Actor: application.PortalActor}
@@ -122,9 +122,9 @@ func scriptedKPIWorld(t *testing.T) (*World, [2]domain.AgentState) {
 // row is a KPI row written compactly; nil pointers are nulls.
 func f(v float64) *float64 { return &v }
 
-func testKPI(t *testing.T, newStore Factory) {
+func testKPI(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w, ag := scriptedKPIWorld(t)
+	w, ag := scriptedKPIWorld(t, newEvents())
 	store := Rebuilt(t, newStore, w)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
 	from, to := Epoch, Epoch.Add(3*time.Hour)

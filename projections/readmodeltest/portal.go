@@ -13,9 +13,9 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-func testPortalPrivacy(t *testing.T, newStore Factory) {
+func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w := NewWorld(t)
+	w := NewWorld(t, newEvents())
 	a := w.Agent(t, "王小明", "support")
 	c := w.Commands
 	mine := w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")

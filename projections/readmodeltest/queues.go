@@ -16,9 +16,9 @@ import (
 // queueWorld: q1 standard P2 billing (first response due 4h00m), q2 vip P2 billing answered
 // in time (next due: resolution at 4h01m), q3 core P1 assigned to A (breached), q4
 // standard P4 login team billing, q5 resolved (not queued), q6 vip P3 (breached).
-func queueWorld(t *testing.T) (*World, []uuid.UUID, [2]domain.AgentState) {
+func queueWorld(t *testing.T, events application.EventStore) (*World, []uuid.UUID, [2]domain.AgentState) {
 	ctx := context.Background()
-	w := NewWorld(t)
+	w := NewWorld(t, events)
 	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "support")
 	c := w.Commands
 	tiers := []domain.Tier{domain.TierStandard, domain.TierVIP, domain.TierCore, domain.TierStandard, domain.TierStandard, domain.TierVIP}
@@ -56,9 +56,9 @@ func queueWorld(t *testing.T) (*World, []uuid.UUID, [2]domain.AgentState) {
 	return w, ids, [2]domain.AgentState{a, b}
 }
 
-func testQueues(t *testing.T, newStore Factory) {
+func testQueues(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w, ids, ag := queueWorld(t)
+	w, ids, ag := queueWorld(t, newEvents())
 	store := newStore(t)
 	FeedLive(t, store, w.All(t), 5)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
@@ -119,9 +119,9 @@ func testQueues(t *testing.T, newStore Factory) {
 	}
 }
 
-func testAgents(t *testing.T, newStore Factory) {
+func testAgents(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w, ids, ag := queueWorld(t)
+	w, ids, ag := queueWorld(t, newEvents())
 	store := newStore(t)
 	live := mustEngine(t, store)
 	if _, err := live.CatchUp(ctx, w.Events); err != nil {
@@ -170,11 +170,11 @@ func testAgents(t *testing.T, newStore Factory) {
 
 // testQueuePages: on a randomized history, the store's pages are SortQueue's order, for
 // every filter, several moments (breaches and waits depend on them) and page sizes.
-func testQueuePages(t *testing.T, newStore Factory) {
-	w := Random(t, 13, 150, 1500)
+func testQueuePages(t *testing.T, newStore Factory, newEvents EventsFactory) {
+	w := Random(t, newEvents(), 13, 150, 1500)
 	checkQueuePages(t, Rebuilt(t, newStore, w), w, Epoch.Add(time.Hour), Epoch.Add(48*time.Hour), w.Clock.Now())
 	// q2 of queueWorld met its first response in time; at 5 h only its resolution is late.
-	qw, _, _ := queueWorld(t)
+	qw, _, _ := queueWorld(t, newEvents())
 	checkQueuePages(t, Rebuilt(t, newStore, qw), qw, Epoch.Add(30*time.Minute), Epoch.Add(5*time.Hour))
 }
 

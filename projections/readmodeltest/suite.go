@@ -17,17 +17,21 @@ import (
 // Factory returns a new, empty, migrated store; every call a separate one.
 type Factory func(t *testing.T) projections.Store
 
+// EventsFactory returns a new, empty event store for the suite's histories (the
+// adapters' tests pass the in-memory one).
+type EventsFactory func() application.EventStore
+
 // Run runs the whole suite against a store.
-func Run(t *testing.T, newStore Factory) {
-	t.Run("LiveEqualsRebuilt", func(t *testing.T) { testLiveEqualsRebuilt(t, newStore) })
-	t.Run("StaleCommit", func(t *testing.T) { testStaleCommit(t, newStore) })
-	t.Run("FollowDisorderedBus", func(t *testing.T) { testFollow(t, newStore) })
-	t.Run("RebuildWhileServing", func(t *testing.T) { testRebuildWhileServing(t, newStore) })
-	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore) })
-	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore) })
-	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore) })
-	t.Run("QueuePages", func(t *testing.T) { testQueuePages(t, newStore) })
-	t.Run("Agents", func(t *testing.T) { testAgents(t, newStore) })
+func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
+	t.Run("LiveEqualsRebuilt", func(t *testing.T) { testLiveEqualsRebuilt(t, newStore, newEvents) })
+	t.Run("StaleCommit", func(t *testing.T) { testStaleCommit(t, newStore, newEvents) })
+	t.Run("FollowDisorderedBus", func(t *testing.T) { testFollow(t, newStore, newEvents) })
+	t.Run("RebuildWhileServing", func(t *testing.T) { testRebuildWhileServing(t, newStore, newEvents) })
+	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore, newEvents) })
+	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore, newEvents) })
+	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore, newEvents) })
+	t.Run("QueuePages", func(t *testing.T) { testQueuePages(t, newStore, newEvents) })
+	t.Run("Agents", func(t *testing.T) { testAgents(t, newStore, newEvents) })
 }
 
 // FeedLive delivers the records to an engine as the relay would, with the faults a bus
@@ -137,8 +141,8 @@ func check(t testing.TB, err error) {
 	}
 }
 
-func testLiveEqualsRebuilt(t *testing.T, newStore Factory) {
-	w := Random(t, 42, 300, 6000)
+func testLiveEqualsRebuilt(t *testing.T, newStore Factory, newEvents EventsFactory) {
+	w := Random(t, newEvents(), 42, 300, 6000)
 	recs := w.All(t)
 	if len(recs) < 3000 {
 		t.Fatalf("history has only %d records", len(recs))
@@ -185,9 +189,9 @@ func firstDiff(a, b string) string {
 	return "live:    …" + a[lo:min(len(a), i+200)] + "\nrebuilt: …" + b[lo:min(len(b), i+200)]
 }
 
-func testRebuildWhileServing(t *testing.T, newStore Factory) {
+func testRebuildWhileServing(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w := Random(t, 7, 120, 1500)
+	w := Random(t, newEvents(), 7, 120, 1500)
 	store := newStore(t)
 	live := mustEngine(t, store)
 	if _, err := live.CatchUp(ctx, w.Events); err != nil {
@@ -235,9 +239,9 @@ func testRebuildWhileServing(t *testing.T, newStore Factory) {
 // testFollow delivers records as a bus shared by several processes may: a tenth lost,
 // some late, some twice. Follow reads what is missing from the event store, so the read
 // model ends equal to a rebuild.
-func testFollow(t *testing.T, newStore Factory) {
+func testFollow(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w := Random(t, 11, 80, 1200)
+	w := Random(t, newEvents(), 11, 80, 1200)
 	recs := w.All(t)
 	rng := rand.New(rand.NewPCG(11, 3))
 	store := newStore(t)
@@ -283,9 +287,9 @@ func testFollow(t *testing.T, newStore Factory) {
 
 // testStaleCommit: a commit carrying older rows and an older position (a slower process
 // projecting into the same store) sets nothing back.
-func testStaleCommit(t *testing.T, newStore Factory) {
+func testStaleCommit(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
-	w := Random(t, 12, 10, 80)
+	w := Random(t, newEvents(), 12, 10, 80)
 	recs := w.All(t)
 	half := recs[:len(recs)/2]
 	stale := newStore(t) // what a slow process would write: the first half

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -20,7 +22,7 @@ var (
 // BenchmarkRebuild measures a rebuild of every projection from position 0 into a fresh
 // memory store, straight from the event store (CatchUp): what each start does.
 func BenchmarkRebuild(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, 99, 5000, 100_000) })
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, esmemory.New(), 99, 5000, 100_000) })
 	ctx := context.Background()
 	events := 0
 	cpu0 := cpuTime()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -39,7 +41,7 @@ var groupExpr = map[string]string{
 // grouping and two windows.
 func TestDocumentedKPIQuery(t *testing.T) {
 	ctx := context.Background()
-	w := readmodeltest.Random(t, 5, 200, 3000)
+	w := readmodeltest.Random(t, esmemory.New(), 5, 200, 3000)
 	store, pool := newStore(t)
 	e, err := projections.NewEngine(ctx, store)
 	if err != nil {

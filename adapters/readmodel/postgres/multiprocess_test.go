@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
@@ -44,7 +46,7 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 		conn.Close()
 	})
 	store, _ := newStore(t)
-	w := readmodeltest.Random(t, 31, 40, 300)
+	w := readmodeltest.Random(t, esmemory.New(), 31, 40, 300)
 	rng := rand.New(rand.NewPCG(31, 1))
 	ctx, cancel := context.WithCancel(context.Background())
 	var done []chan error

@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/application"
+
 	"github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -13,7 +16,7 @@ func TestConformance(t *testing.T) {
 	readmodeltest.Run(t, func(t *testing.T) projections.Store {
 		s, _ := newStore(t)
 		return s
-	})
+	}, func() application.EventStore { return esmemory.New() })
 }
 
 // TestMigrateTwice: migrating an up-to-date schema changes nothing.
