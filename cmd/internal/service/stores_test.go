@@ -22,6 +22,14 @@ func TestAPIOnPostgresStore(t *testing.T) {
 	})
 }
 
+// PostgreSQL for the event store and the read models alike: --readmodel postgres://….
+func TestAPIOnPostgresReadModels(t *testing.T) {
+	runAPISuite(t, func(t *testing.T) service.Config {
+		dsn := freshPostgresSchema(t)
+		return service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
+	})
+}
+
 func TestAPIOnEventStoreDB(t *testing.T) {
 	runAPISuite(t, func(t *testing.T) service.Config {
 		return service.Config{EventStore: esdbtest.Start(t).ConnectionString(), Data: t.TempDir()}
