@@ -47,18 +47,24 @@ func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int
 
 func (e *Engine) catchUpBatch(ctx context.Context, store application.EventStore) (int, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	n, full, err := e.catchUpApply(ctx, store)
+	e.mu.Unlock()
+	if err != nil || !full {
+		return n, err
+	}
+	return n, e.Flush(ctx)
+}
+
+// catchUpApply reads and applies one batch; full: enough is pending to commit.
+func (e *Engine) catchUpApply(ctx context.Context, store application.EventStore) (int, bool, error) {
 	recs, err := store.ReadAll(ctx, e.position(), CatchUpBatch)
 	if err != nil {
-		return 0, fmt.Errorf("read the event store: %w", err)
+		return 0, false, fmt.Errorf("read the event store: %w", err)
 	}
 	if err := e.apply(ctx, recs); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	if e.pending >= CommitEvery && !e.fromZero() {
-		return len(recs), e.flush(ctx)
-	}
-	return len(recs), nil
+	return len(recs), e.pending >= CommitEvery && !e.fromZero(), nil
 }
 
 // fromZero: every projection is being built from position 0 into empty rows (a
@@ -75,8 +81,10 @@ func (e *Engine) fromZero() bool {
 
 // finishCatchUp commits the rest and, for an engine that does not keep its rows, drops them.
 func (e *Engine) finishCatchUp(ctx context.Context, keep bool) error {
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.keep = keep
+	e.mu.Unlock()
 	return e.flush(ctx)
 }

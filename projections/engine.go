@@ -15,12 +15,16 @@ import (
 // one transaction. Records reach it from the relay (Handle, one at a time) or straight
 // from the event store in batches (CatchUp), the fast path of a rebuild.
 type Engine struct {
-	mu      sync.Mutex
-	w       Writer
-	projs   []*proj
-	keep    bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
-	pending int  // records applied since the last commit
-	notify  chan struct{}
+	// commitMu orders commits (one at a time, checkpoints only move forward) and is taken
+	// before mu; mu guards the cached rows and positions and is not held while the store
+	// commits, so records keep being applied during a commit.
+	commitMu sync.Mutex
+	mu       sync.Mutex
+	w        Writer
+	projs    []*proj
+	keep     bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
+	pending  int  // records applied since the last commit
+	notify   chan struct{}
 
 	// MaxPending is how many records Handle applies before it commits.
 	MaxPending int
@@ -88,43 +92,22 @@ func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
 // Handle applies one record (from the relay) and commits once MaxPending records wait.
 func (e *Engine) Handle(ctx context.Context, rec application.Record) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if err := e.apply(ctx, []application.Record{rec}); err != nil {
+	err := e.apply(ctx, []application.Record{rec})
+	full := e.pending >= e.MaxPending
+	e.mu.Unlock()
+	if err != nil || !full {
 		return err
 	}
-	if e.pending >= e.MaxPending {
-		return e.flush(ctx)
-	}
-	return nil
+	return e.Flush(ctx)
 }
 
-// Flush commits what was applied: rows and checkpoints, atomically.
+// Flush commits what was applied: rows and checkpoints, atomically. The engine's lock
+// is held only to take the pending rows out and to record the result, not during the
+// store's commit.
 func (e *Engine) Flush(ctx context.Context) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
 	return e.flush(ctx)
-}
-
-func (e *Engine) flush(ctx context.Context) error {
-	var batches []Batch
-	for _, p := range e.projs {
-		if p.pos > p.committed || len(p.dirty) > 0 {
-			batches = append(batches, p.batch())
-		}
-	}
-	if len(batches) == 0 {
-		return nil
-	}
-	if err := e.w.Commit(ctx, batches); err != nil {
-		return fmt.Errorf("commit projections: %w", err)
-	}
-	for _, p := range e.projs {
-		p.committedBatch(e.keep)
-	}
-	e.pending = 0
-	close(e.notify)
-	e.notify = make(chan struct{})
-	return nil
 }
 
 // FlushEvery commits pending records every interval until ctx ends, so that a quiet

@@ -16,7 +16,16 @@ import (
 // or late changes nothing.
 func (e *Engine) Follow(ctx context.Context, es application.EventStore, rec application.Record, prev uint64) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	err := e.follow(ctx, es, rec, prev)
+	full := e.pending >= e.MaxPending
+	e.mu.Unlock()
+	if err != nil || !full {
+		return err
+	}
+	return e.Flush(ctx) // outside mu: records keep being applied while it commits
+}
+
+func (e *Engine) follow(ctx context.Context, es application.EventStore, rec application.Record, prev uint64) error {
 	if rec.Position <= e.position() {
 		return nil
 	}
@@ -36,11 +45,5 @@ func (e *Engine) Follow(ctx context.Context, es application.EventStore, rec appl
 			break
 		}
 	}
-	if err := e.apply(ctx, []application.Record{rec}); err != nil {
-		return err
-	}
-	if e.pending >= e.MaxPending {
-		return e.flush(ctx)
-	}
-	return nil
+	return e.apply(ctx, []application.Record{rec})
 }

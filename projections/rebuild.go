@@ -68,8 +68,11 @@ func Rebuild(ctx context.Context, es application.EventStore, store Store, live *
 
 // replace pauses the engine while swap runs, then continues projection name from the
 // rebuilt rows at the position swap returns: the relay's records up to it are skipped
-// as duplicates, and the live rows it had cached are dropped.
+// as duplicates, and the live rows it had cached are dropped. It holds commitMu too, so
+// no live commit is in flight across the swap.
 func (e *Engine) replace(name string, swap func() (uint64, error)) (uint64, error) {
+	e.commitMu.Lock()
+	defer e.commitMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	pos, err := swap()

@@ -59,7 +59,8 @@ func (p *proj) cached(id uuid.UUID) bool {
 }
 
 // fill loads the missing rows of a batch of records in one store call. A complete
-// projection has nothing to load: a miss is a new row.
+// projection has nothing to load: a miss is a new row; so is the row of a record that
+// starts its stream (version 0), which saves a round trip per new ticket.
 func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
 	if p.complete {
 		return nil
@@ -69,6 +70,10 @@ func (p *proj) fill(ctx context.Context, w Writer, recs []decoded) error {
 	for i := range recs {
 		d := &recs[i]
 		if d.rec.Position <= p.pos || !p.wants(d) || seen[d.id] || p.cached(d.id) {
+			continue
+		}
+		if d.rec.Version == 0 { // it starts its stream: no row can exist, none to load
+			p.putEmpty(d.id)
 			continue
 		}
 		seen[d.id] = true
@@ -197,15 +202,4 @@ func (p *proj) batch() Batch {
 		}
 	}
 	return b
-}
-
-// committedBatch records a successful commit; without keep the cache is dropped.
-func (p *proj) committedBatch(keep bool) {
-	p.committed = p.pos
-	p.dirty = map[uuid.UUID]struct{}{}
-	p.timeline = nil
-	if !keep {
-		p.reset()
-		p.complete = false
-	}
 }

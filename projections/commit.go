@@ -1,0 +1,95 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// taken is one projection's part of a commit in flight: what it held when the batch was
+// taken out, to record on success or put back on failure.
+type taken struct {
+	p        *proj
+	dirty    map[uuid.UUID]struct{}
+	timeline []PortalEntry
+	pos      uint64
+}
+
+// flush commits the pending rows; the caller holds commitMu, not mu. The rows stay
+// cached until the commit has succeeded, so a record applied meanwhile never loads a
+// row the store does not have yet; a failed commit puts the rows back as pending.
+func (e *Engine) flush(ctx context.Context) error {
+	e.mu.Lock()
+	batches, out, n, keep := e.takeOut()
+	e.mu.Unlock()
+	if len(batches) == 0 {
+		return nil
+	}
+	err := e.w.Commit(ctx, batches)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err != nil {
+		for _, t := range out {
+			t.putBack()
+		}
+		e.pending += n
+		return fmt.Errorf("commit projections: %w", err)
+	}
+	for _, t := range out {
+		t.committed(keep)
+	}
+	close(e.notify)
+	e.notify = make(chan struct{})
+	return nil
+}
+
+// takeOut makes the batches of what changed and starts new, empty pending sets.
+func (e *Engine) takeOut() ([]Batch, []taken, int, bool) {
+	var batches []Batch
+	var out []taken
+	for _, p := range e.projs {
+		if p.pos > p.committed || len(p.dirty) > 0 {
+			batches = append(batches, p.batch())
+			out = append(out, taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos})
+			p.dirty, p.timeline = map[uuid.UUID]struct{}{}, nil
+		}
+	}
+	n := e.pending
+	e.pending = 0
+	return batches, out, n, e.keep
+}
+
+// putBack makes a failed commit's rows pending again, before those changed since.
+func (t taken) putBack() {
+	for id := range t.dirty {
+		t.p.dirty[id] = struct{}{}
+	}
+	t.p.timeline = append(t.timeline, t.p.timeline...)
+}
+
+// committed records a successful commit. Without keep the cache is dropped, except the
+// rows changed since the batch was taken out: those are not in the store yet.
+func (t taken) committed(keep bool) {
+	p := t.p
+	p.committed = t.pos
+	if keep {
+		return
+	}
+	tickets, facts, agents := p.tickets, p.facts, p.agents
+	p.tickets, p.facts, p.agents = map[uuid.UUID]*domain.TicketState{}, map[uuid.UUID]*KPIFact{}, map[uuid.UUID]*domain.AgentState{}
+	for id := range p.dirty {
+		if v, ok := tickets[id]; ok {
+			p.tickets[id] = v
+		}
+		if v, ok := facts[id]; ok {
+			p.facts[id] = v
+		}
+		if v, ok := agents[id]; ok {
+			p.agents[id] = v
+		}
+	}
+	p.complete = false
+}
