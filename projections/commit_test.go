@@ -26,7 +26,9 @@ type gateWriter struct {
 	loads   int
 }
 
-func (w *gateWriter) Checkpoint(ctx context.Context, name string) (uint64, error) { return w.start, nil }
+func (w *gateWriter) Checkpoint(ctx context.Context, name string) (uint64, error) {
+	return w.start, nil
+}
 
 func (w *gateWriter) Load(ctx context.Context, name string, ids []uuid.UUID) (Batch, error) {
 	w.mu.Lock()

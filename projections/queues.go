@@ -23,7 +23,7 @@ const (
 
 // MatchesStored reports whether an open ticket matches the filter's stored fields: what
 // a store filters on (the memory store with this function, PostgreSQL in SQL).
-func MatchesStored(s domain.TicketState, f QueueFilter) bool {
+func MatchesStored(s *domain.TicketState, f QueueFilter) bool {
 	return s.Status.Open() &&
 		(f.Status == "" || s.Status == f.Status) &&
 		(f.Team == "" || s.Team == f.Team) &&

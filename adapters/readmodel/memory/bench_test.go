@@ -48,3 +48,25 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkQueuePage measures GET /queues' store call (the first page of the whole
+// queue) over the rebuilt read models of the benchmark's history.
+func BenchmarkQueuePage(b *testing.B) {
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, esmemory.New(), 99, 5000, 100_000) })
+	ctx := context.Background()
+	store := memory.New()
+	e, err := projections.NewEngine(ctx, store)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
+		b.Fatal(err)
+	}
+	now := benchWorld.Clock.Now()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := store.QueuePage(ctx, projections.QueueFilter{}, now, 0, projections.DefaultLimit); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

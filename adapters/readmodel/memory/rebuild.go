@@ -25,7 +25,7 @@ func (s *Store) Swap(ctx context.Context, name string, fresh projections.Writer)
 	defer s.mu.Unlock()
 	switch name {
 	case projections.Queues:
-		s.d.queue, s.d.openBy = f.d.queue, f.d.openBy
+		s.d.queue, s.d.open, s.d.openBy = f.d.queue, f.d.open, f.d.openBy
 	case projections.Portal:
 		s.d.portal, s.d.timeline = f.d.portal, f.d.timeline
 	case projections.KPI:

@@ -25,12 +25,15 @@ type Store struct {
 }
 
 // data is every projection's rows; a rebuild fills a fresh one and swaps one
-// projection's part of it in.
+// projection's part of it in. Ticket rows are held by pointer and never changed in
+// place (a commit replaces the pointer), so the maps share them and readers copy only
+// what they return.
 type data struct {
 	checkpoints map[string]uint64
-	queue       map[uuid.UUID]domain.TicketState // queues: every ticket, open or not
-	openBy      map[uuid.UUID]int                // queues: open tickets per assignee
-	portal      map[uuid.UUID]domain.TicketState
+	queue       map[uuid.UUID]*domain.TicketState // queues: every ticket, open or not (Load, RowVersion)
+	open        map[uuid.UUID]*domain.TicketState // queues: the open ones only, what GET /queues scans
+	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
+	portal      map[uuid.UUID]*domain.TicketState
 	timeline    map[uuid.UUID][]projections.PortalEntry // by version
 	facts       map[uuid.UUID]projections.KPIFact
 	agents      map[uuid.UUID]domain.AgentState
@@ -38,8 +41,9 @@ type data struct {
 
 func newData() *data {
 	return &data{
-		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]domain.TicketState{},
-		openBy: map[uuid.UUID]int{}, portal: map[uuid.UUID]domain.TicketState{},
+		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]*domain.TicketState{},
+		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
+		portal:   map[uuid.UUID]*domain.TicketState{},
 		timeline: map[uuid.UUID][]projections.PortalEntry{}, facts: map[uuid.UUID]projections.KPIFact{},
 		agents: map[uuid.UUID]domain.AgentState{},
 	}
@@ -66,7 +70,7 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 		switch name {
 		case projections.Queues, projections.Portal:
 			if t, ok := s.d.tickets(name)[id]; ok {
-				b.Tickets = append(b.Tickets, t)
+				b.Tickets = append(b.Tickets, *t)
 			}
 		case projections.KPI:
 			if f, ok := s.d.facts[id]; ok {
@@ -81,7 +85,7 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 	return b, nil
 }
 
-func (d *data) tickets(name string) map[uuid.UUID]domain.TicketState {
+func (d *data) tickets(name string) map[uuid.UUID]*domain.TicketState {
 	if name == projections.Portal {
 		return d.portal
 	}
@@ -105,15 +109,19 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 // commit writes a batch; like the PostgreSQL store, it never replaces a row by an older
 // version of it.
 func (d *data) commit(b projections.Batch) {
-	for _, t := range b.Tickets {
-		if old, ok := d.tickets(b.Projection)[t.ID]; ok && old.Version > t.Version {
+	rows := d.tickets(b.Projection)
+	for i := range b.Tickets {
+		t := &b.Tickets[i]
+		old, ok := rows[t.ID]
+		if ok && old.Version > t.Version {
 			continue
 		}
+		c := *t // the batch is the caller's: keep a copy
+		t = &c
 		if b.Projection == projections.Queues {
-			d.count(d.queue[t.ID], -1)
-			d.count(t, +1)
+			d.index(old, t)
 		}
-		d.tickets(b.Projection)[t.ID] = t
+		rows[t.ID] = t
 	}
 	for _, e := range b.Timeline {
 		d.addEntry(e)
@@ -131,8 +139,23 @@ func (d *data) commit(b projections.Batch) {
 	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
 }
 
+// index moves a queue row from old (nil for a new ticket) to t in the open index and the
+// per-assignee counts: a ticket leaves the open index when it closes or resolves and
+// comes back when it reopens.
+func (d *data) index(old, t *domain.TicketState) {
+	if old != nil {
+		d.count(old, -1)
+	}
+	d.count(t, +1)
+	if t.Status.Open() {
+		d.open[t.ID] = t
+	} else {
+		delete(d.open, t.ID)
+	}
+}
+
 // count keeps open tickets per assignee, for the agents' load.
-func (d *data) count(t domain.TicketState, delta int) {
+func (d *data) count(t *domain.TicketState, delta int) {
 	if t.Assignee == uuid.Nil || !t.Status.Open() {
 		return
 	}
@@ -158,9 +181,9 @@ func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]d
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []domain.TicketState
-	for _, t := range s.d.queue {
+	for _, t := range s.d.open {
 		if projections.MatchesStored(t, f) {
-			out = append(out, t)
+			out = append(out, *t)
 		}
 	}
 	return out, nil
@@ -195,7 +218,10 @@ func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketSt
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t, ok := s.d.portal[id]
-	return t, slices.Clone(s.d.timeline[id]), ok, nil
+	if !ok {
+		return domain.TicketState{}, nil, false, nil
+	}
+	return *t, slices.Clone(s.d.timeline[id]), true, nil
 }
 
 // Agents implements projections.Queries, ordered by name then id.
