@@ -38,8 +38,23 @@ func MatchesStored(s *domain.TicketState, f QueueFilter) bool {
 // The memory store pages with it; the PostgreSQL store does the same in SQL, and the
 // conformance suite holds them to the same answers.
 func SortQueue(states []domain.TicketState, f QueueFilter, now time.Time) []domain.TicketState {
+	refs := make([]*domain.TicketState, len(states))
+	for i := range states {
+		refs[i] = &states[i]
+	}
+	sorted := SortQueueRefs(refs, f, now)
+	out := make([]domain.TicketState, len(sorted))
+	for i, s := range sorted {
+		out[i] = *s
+	}
+	return out
+}
+
+// SortQueueRefs is SortQueue over pointers: a store that holds its rows by pointer sorts
+// them without moving whole states, and copies only the page it returns.
+func SortQueueRefs(states []*domain.TicketState, f QueueFilter, now time.Time) []*domain.TicketState {
 	type item struct {
-		s   domain.TicketState
+		s   *domain.TicketState
 		due time.Time
 	}
 	items := make([]item, 0, len(states))
@@ -62,7 +77,7 @@ func SortQueue(states []domain.TicketState, f QueueFilter, now time.Time) []doma
 		}
 		return bytes.Compare(a.s.ID[:], b.s.ID[:]) < 0
 	})
-	out := make([]domain.TicketState, len(items))
+	out := make([]*domain.TicketState, len(items))
 	for i, it := range items {
 		out[i] = it.s
 	}
@@ -102,7 +117,7 @@ func Queue(ctx context.Context, q Queries, f QueueFilter, now time.Time, limit i
 }
 
 // breached: a clock of the ticket is breached at now.
-func breached(s domain.TicketState, now time.Time) bool {
+func breached(s *domain.TicketState, now time.Time) bool {
 	fr, res := s.Clocks(now)
 	return fr.Breached || res.Breached
 }

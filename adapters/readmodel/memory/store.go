@@ -178,25 +178,41 @@ func (d *data) addEntry(e projections.PortalEntry) {
 
 // OpenTickets implements projections.Queries.
 func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]domain.TicketState, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []domain.TicketState
-	for _, t := range s.d.open {
-		if projections.MatchesStored(t, f) {
-			out = append(out, *t)
-		}
+	refs := s.openRefs(f)
+	out := make([]domain.TicketState, len(refs))
+	for i, t := range refs {
+		out[i] = *t
 	}
 	return out, nil
 }
 
-// QueuePage implements projections.Queries: a scan, then projections.SortQueue.
-func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
-	open, err := s.OpenTickets(ctx, f)
-	if err != nil {
-		return nil, false, err
+// openRefs returns the open rows matching the filter's stored fields. The rows are
+// never changed in place, so they can be read after the lock is released.
+func (s *Store) openRefs(f projections.QueueFilter) []*domain.TicketState {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*domain.TicketState
+	for _, t := range s.d.open {
+		if projections.MatchesStored(t, f) {
+			out = append(out, t)
+		}
 	}
-	page, more := projections.Page(projections.SortQueue(open, f, now), offset, limit)
-	return page, more, nil
+	return out
+}
+
+// QueuePage implements projections.Queries: a scan of the open rows, then
+// projections.SortQueueRefs outside the lock; only the page is copied.
+func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
+	sorted := projections.SortQueueRefs(s.openRefs(f), f, now)
+	if offset >= len(sorted) {
+		return nil, false, nil
+	}
+	end := min(len(sorted), offset+limit)
+	page := make([]domain.TicketState, end-offset)
+	for i, t := range sorted[offset:end] {
+		page[i] = *t
+	}
+	return page, end < len(sorted), nil
 }
 
 // KPIFacts implements projections.Queries.
