@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -69,4 +70,33 @@ func BenchmarkQueuePage(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkRebuiltHeap reports the live heap a rebuilt memory store holds per ticket of
+// the benchmark's history (after a GC, the store kept alive, the engine dropped).
+func BenchmarkRebuiltHeap(b *testing.B) {
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, esmemory.New(), 99, 5000, 100_000) })
+	ctx := context.Background()
+	var perTicket float64
+	for b.Loop() {
+		before := liveHeap()
+		store := memory.New()
+		e, err := projections.NewEngine(ctx, store)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
+			b.Fatal(err)
+		}
+		perTicket = float64(liveHeap()-before) / float64(len(benchWorld.Tickets))
+		runtime.KeepAlive(store)
+	}
+	b.ReportMetric(perTicket, "heap-B/ticket")
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }

@@ -116,8 +116,7 @@ func (d *data) commit(b projections.Batch) {
 		if ok && old.Version > t.Version {
 			continue
 		}
-		c := *t // the batch is the caller's: keep a copy
-		t = &c
+		t = d.share(b.Projection, t)
 		if b.Projection == projections.Queues {
 			d.index(old, t)
 		}
@@ -137,6 +136,21 @@ func (d *data) commit(b projections.Batch) {
 		}
 	}
 	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
+}
+
+// share returns the row to keep for t: the other ticket projection's row when it is at
+// the same version (the same fold of the same events, so equal), else a copy of t (the
+// batch is the caller's). So queue and portal hold one state per ticket, not two.
+func (d *data) share(name string, t *domain.TicketState) *domain.TicketState {
+	other := d.portal
+	if name == projections.Portal {
+		other = d.queue
+	}
+	if o, ok := other[t.ID]; ok && o.Version == t.Version {
+		return o
+	}
+	c := *t
+	return &c
 }
 
 // index moves a queue row from old (nil for a new ticket) to t in the open index and the
