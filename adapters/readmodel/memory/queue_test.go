@@ -2,6 +2,7 @@ package memory_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -61,4 +62,12 @@ func TestQueueIndexFollowsStatus(t *testing.T) {
 	commit(3, domain.StatusResolved)
 	commit(4, domain.StatusClosed)
 	expect("closed", false)
+}
+
+// The store keeps KPI facts in its own form (fact, the state shared by pointer); a field
+// added to projections.KPIFact must be carried there too, in toFact and kpi.
+func TestFactCarriesEveryKPIField(t *testing.T) {
+	if n := reflect.TypeFor[projections.KPIFact]().NumField(); n != 7 {
+		t.Fatalf("projections.KPIFact has %d fields, memory's fact carries 7: update facts.go", n)
+	}
 }

@@ -35,7 +35,7 @@ type data struct {
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
 	portal      map[uuid.UUID]*domain.TicketState
 	timeline    map[uuid.UUID][]projections.PortalEntry // by version
-	facts       map[uuid.UUID]projections.KPIFact
+	facts       map[uuid.UUID]*fact                     // kpi
 	agents      map[uuid.UUID]domain.AgentState
 }
 
@@ -44,7 +44,7 @@ func newData() *data {
 		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]*domain.TicketState{},
 		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
 		portal:   map[uuid.UUID]*domain.TicketState{},
-		timeline: map[uuid.UUID][]projections.PortalEntry{}, facts: map[uuid.UUID]projections.KPIFact{},
+		timeline: map[uuid.UUID][]projections.PortalEntry{}, facts: map[uuid.UUID]*fact{},
 		agents: map[uuid.UUID]domain.AgentState{},
 	}
 }
@@ -74,7 +74,7 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 			}
 		case projections.KPI:
 			if f, ok := s.d.facts[id]; ok {
-				b.Facts = append(b.Facts, f)
+				b.Facts = append(b.Facts, f.kpi())
 			}
 		case projections.Agents:
 			if a, ok := s.d.agents[id]; ok {
@@ -125,9 +125,10 @@ func (d *data) commit(b projections.Batch) {
 	for _, e := range b.Timeline {
 		d.addEntry(e)
 	}
-	for _, f := range b.Facts {
-		if old, ok := d.facts[f.State.ID]; !ok || old.State.Version <= f.State.Version {
-			d.facts[f.State.ID] = f
+	for i := range b.Facts {
+		f := &b.Facts[i]
+		if old, ok := d.facts[f.State.ID]; !ok || old.state.Version <= f.State.Version {
+			d.facts[f.State.ID] = d.toFact(f)
 		}
 	}
 	for _, a := range b.Agents {
@@ -136,21 +137,6 @@ func (d *data) commit(b projections.Batch) {
 		}
 	}
 	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
-}
-
-// share returns the row to keep for t: the other ticket projection's row when it is at
-// the same version (the same fold of the same events, so equal), else a copy of t (the
-// batch is the caller's). So queue and portal hold one state per ticket, not two.
-func (d *data) share(name string, t *domain.TicketState) *domain.TicketState {
-	other := d.portal
-	if name == projections.Portal {
-		other = d.queue
-	}
-	if o, ok := other[t.ID]; ok && o.Version == t.Version {
-		return o
-	}
-	c := *t
-	return &c
 }
 
 // index moves a queue row from old (nil for a new ticket) to t in the open index and the
@@ -235,8 +221,8 @@ func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections
 	defer s.mu.RUnlock()
 	var out []projections.KPIFact
 	for _, f := range s.d.facts {
-		if !f.State.CreatedAt.Before(from) && f.State.CreatedAt.Before(to) {
-			out = append(out, f)
+		if !f.state.CreatedAt.Before(from) && f.state.CreatedAt.Before(to) {
+			out = append(out, f.kpi())
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].State.ID.String() < out[j].State.ID.String() })
@@ -290,7 +276,7 @@ func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int6
 		}
 	case projections.KPI:
 		if f, ok := s.d.facts[id]; ok {
-			return f.State.Version, nil
+			return f.state.Version, nil
 		}
 	case projections.Agents:
 		if a, ok := s.d.agents[id]; ok {
