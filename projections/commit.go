@@ -70,12 +70,24 @@ func (t taken) putBack() {
 	t.p.timeline = append(t.timeline, t.p.timeline...)
 }
 
-// committed records a successful commit. Without keep the cache is dropped, except the
-// rows changed since the batch was taken out: those are not in the store yet.
+// RetainRows is how many cached rows a projection keeps across a live commit. Rows are
+// deterministic folds of their stream, so a cached row stays right after its commit; the
+// next event of a recently active ticket then needs no Load (one round trip per record
+// and projection on the live path, for a store like PostgreSQL). Past this many the
+// cache is dropped, to bound memory.
+const RetainRows = 20_000
+
+// committed records a successful commit. Without keep, a cache past RetainRows is
+// dropped, except the rows changed since the batch was taken out: those are not in the
+// store yet.
 func (t taken) committed(keep bool) {
 	p := t.p
 	p.committed = t.pos
 	if keep {
+		return
+	}
+	p.complete = false
+	if len(p.tickets)+len(p.facts)+len(p.agents) <= RetainRows {
 		return
 	}
 	tickets, facts, agents := p.tickets, p.facts, p.agents
@@ -91,5 +103,4 @@ func (t taken) committed(keep bool) {
 			p.agents[id] = v
 		}
 	}
-	p.complete = false
 }

@@ -159,3 +159,38 @@ func TestNewStreamIsNotLoaded(t *testing.T) {
 		t.Fatalf("%d loads for new streams", w.loads)
 	}
 }
+
+// After a live commit, the next record of a ticket folds onto the cached row: no Load.
+func TestCommitKeepsRecentRows(t *testing.T) {
+	ctx := context.Background()
+	w := &gateWriter{start: 10}
+	e, err := NewEngine(ctx, w, Queues)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := received(t, 11)
+	if err := e.Handle(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(domain.TicketClassified{Category: "billing", Priority: domain.P2, Team: "support"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := first
+	second.ID, second.Version, second.Position, second.Type, second.Data = uuid.New(), 1, 12, domain.TypeTicketClassified, data
+	if err := e.Handle(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if w.loads != 0 {
+		t.Fatalf("%d loads for a row the engine had just committed", w.loads)
+	}
+	if b := w.commits[1][0]; len(b.Tickets) != 1 || b.Tickets[0].Version != 1 || b.Tickets[0].Category != "billing" {
+		t.Fatalf("second commit %+v", b)
+	}
+}

@@ -11,8 +11,9 @@ import (
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-// proj is one projection inside an engine: its rows touched since the last commit (or,
-// while complete, every row it has), and the positions it has applied and committed.
+// proj is one projection inside an engine: its cached rows (those touched recently, up
+// to RetainRows past a commit, or, while complete, every row it has), the rows changed
+// since the last commit, and the positions it has applied and committed.
 // Ticket snapshots are held by pointer and never changed in place: a fold makes a new
 // one, which the queue and portal projections share.
 type proj struct {
