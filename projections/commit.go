@@ -74,8 +74,10 @@ func (t taken) putBack() {
 // deterministic folds of their stream, so a cached row stays right after its commit; the
 // next event of a recently active ticket then needs no Load (one round trip per record
 // and projection on the live path, for a store like PostgreSQL). Past this many the
-// cache is dropped, to bound memory.
-const RetainRows = 20_000
+// cache is dropped, to bound memory: small, because with the memory store these rows
+// are a second copy (a few MB here), and the live path needs only the tickets being
+// worked on right now.
+const RetainRows = 2_000
 
 // committed records a successful commit. Without keep, a cache past RetainRows is
 // dropped, except the rows changed since the batch was taken out: those are not in the
