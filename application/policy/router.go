@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -228,8 +229,11 @@ func (v *view) applyRouted(r application.Record) uuid.UUID {
 		return uuid.Nil
 	}
 	tv := v.ticket(e.TicketID)
-	if r.Position > tv.routedPos {
-		tv.routedTo, tv.routedPos, tv.routedVersion = id, r.Position, e.TicketVersion
+	switch {
+	case len(tv.routedTo) == 0 || e.TicketVersion > tv.routedVersion:
+		tv.routedTo, tv.routedVersion = []uuid.UUID{id}, e.TicketVersion
+	case e.TicketVersion == tv.routedVersion && !slices.Contains(tv.routedTo, id):
+		tv.routedTo = append(tv.routedTo, id)
 	}
 	v.track(e.TicketID, tv)
 	return uuid.Nil

@@ -39,13 +39,13 @@ type ticketView struct {
 	// manual: a person classified it, so rules no longer apply. ruled and tiered: the
 	// classification rule and the tier rule have been recorded.
 	manual, ruled, tiered bool
-	// routedTo is the agent the latest TicketRouted (by global position routedPos) named
-	// for the ticket as it stood at version routedVersion. Until this view has seen the
-	// ticket move past that version, the assignment is in flight (or done elsewhere and
-	// not yet seen here), so the ticket weighs on that agent; once it has, the outcome
-	// is known: the agent is the assignee, or the assignment did not happen.
-	routedTo      uuid.UUID
-	routedPos     uint64
+	// routedTo are the agents TicketRouted named for the ticket as it stood at version
+	// routedVersion (the newest version routed). Two routers (processes, or a router and
+	// a client's {"auto":true}) may route one ticket version to different agents, and only
+	// one assignment can win that version: until this view has seen the ticket move past
+	// it, the outcome is unknown, so the ticket weighs on every one of them; once it has,
+	// the outcome is known: one is the assignee, or no assignment happened.
+	routedTo      []uuid.UUID
 	routedVersion int64
 }
 
@@ -202,7 +202,7 @@ func (v *view) track(id uuid.UUID, tv *ticketView) {
 // inFlight: a route was confirmed for the ticket as this view last saw it, so its
 // assignment is on the way (or failed, which a newer version of the ticket will show).
 func (tv *ticketView) inFlight() bool {
-	return tv.routedTo != uuid.Nil && tv.t.State().Version <= tv.routedVersion
+	return len(tv.routedTo) > 0 && tv.t.State().Version <= tv.routedVersion
 }
 
 // loads returns a copy of the agents' loads, for the caller to charge planned routes to.
@@ -226,8 +226,12 @@ func countsFor(tv *ticketView) []uuid.UUID {
 	if s.Assignee != uuid.Nil {
 		out = append(out, s.Assignee)
 	}
-	if tv.routedTo != uuid.Nil && tv.routedTo != s.Assignee && s.Version <= tv.routedVersion {
-		out = append(out, tv.routedTo)
+	if s.Version <= tv.routedVersion {
+		for _, a := range tv.routedTo {
+			if a != s.Assignee {
+				out = append(out, a)
+			}
+		}
 	}
 	return out
 }
