@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
+
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -125,7 +127,7 @@ func TestStaleHeadIsAConflict(t *testing.T) {
 		_, err := s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
 		errc <- err
 	}()
-	watcher := adminConn(t) // not other: inside a transaction pg_stat_activity is read once and cached
+	watcher := postgrestest.Connect(t) // not other: inside a transaction pg_stat_activity is read once and cached
 	defer watcher.Close(ctx)
 	waitForLockWait(t, watcher)
 	if err := tx.Commit(ctx); err != nil {

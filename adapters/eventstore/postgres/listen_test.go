@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
+
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
@@ -48,7 +50,7 @@ func TestSubscribeFollowsOtherProcessAcrossReconnect(t *testing.T) {
 	}
 	expect(appendOne(application.NoStream))
 	pid := waitForListener(t, s1, 0)
-	admin := adminConn(t)
+	admin := postgrestest.Connect(t)
 	defer admin.Close(ctx)
 	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend($1)`, int32(pid)); err != nil {
 		t.Fatal(err)

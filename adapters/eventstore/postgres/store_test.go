@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -52,7 +54,7 @@ func TestDataKeptAsWritten(t *testing.T) {
 }
 
 func TestMigrateTwiceIsNoOp(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := postgrestest.FreshSchema(t, "t_pgstore_")
 	ctx := testCtx(t)
 	if err := Migrate(ctx, dsn); err != nil {
 		t.Fatal(err)
@@ -81,7 +83,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 }
 
 func TestOpenUnmigratedSaysSo(t *testing.T) {
-	dsn := freshSchema(t)
+	dsn := postgrestest.FreshSchema(t, "t_pgstore_")
 	s, err := Open(testCtx(t), dsn)
 	if err == nil {
 		_ = s.Close()

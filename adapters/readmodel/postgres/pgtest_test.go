@@ -2,10 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -14,37 +14,12 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
 )
 
-const defaultTestDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func testDSN() string {
-	if dsn := os.Getenv("TICKETS_TEST_POSTGRES"); dsn != "" {
-		return dsn
-	}
-	return defaultTestDSN
-}
-
-// adminConn connects to the test server, skipping the test when it is unreachable, and
-// failing it when CI=true, where the server must be there.
-func adminConn(t testing.TB) *pgx.Conn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, testDSN())
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL unreachable at %s: %v", testDSN(), err)
-		}
-		t.Skipf("PostgreSQL unreachable at %s: %v", testDSN(), err)
-	}
-	return conn
-}
-
 // newStore creates an empty schema of its own (dropped with its rebuild schemas when the
 // test ends), migrates it and returns a store on it.
 func newStore(t testing.TB) (*postgres.Store, *pgxpool.Pool) {
 	t.Helper()
 	ctx := context.Background()
-	conn := adminConn(t)
+	conn := postgrestest.Connect(t)
 	schema := "t_readside_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)
@@ -60,10 +35,10 @@ func newStore(t testing.TB) (*postgres.Store, *pgxpool.Pool) {
 		_ = conn.Close(ctx)
 	})
 	sep := "?"
-	if strings.Contains(testDSN(), "?") {
+	if strings.Contains(postgrestest.DSN(), "?") {
 		sep = "&"
 	}
-	dsn := testDSN() + sep + "search_path=" + schema
+	dsn := postgrestest.DSN() + sep + "search_path=" + schema
 	if err := postgres.Migrate(ctx, dsn); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
+
 	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
 
@@ -26,7 +28,7 @@ func TestMigrateTwice(t *testing.T) {
 	if err := pool.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
 		t.Fatal(err)
 	}
-	if err := postgres.Migrate(context.Background(), testDSN()+"&search_path="+schema); err != nil {
+	if err := postgres.Migrate(context.Background(), postgrestest.DSN()+"&search_path="+schema); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Checkpoint(context.Background(), projections.Queues); err != nil {
