@@ -6,7 +6,6 @@ package memory
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,26 +24,27 @@ type Store struct {
 }
 
 // data is every projection's rows; a rebuild fills a fresh one and swaps one
-// projection's part of it in. Ticket rows are held by pointer and never changed in
-// place (a commit replaces the pointer), so the maps share them and readers copy only
-// what they return.
+// projection's part of it in. Ticket rows are packed (pack.go) and never changed in
+// place (a commit replaces the pointer), so the projections share a row at the same
+// version, and readers decode only what they return. Open tickets are also kept decoded,
+// for the queue reads that scan and sort them.
 type data struct {
 	checkpoints map[string]uint64
-	queue       map[uuid.UUID]*domain.TicketState // queues: every ticket, open or not (Load, RowVersion)
-	open        map[uuid.UUID]*domain.TicketState // queues: the open ones only, what GET /queues scans
+	queue       map[uuid.UUID]*packed             // queues: every ticket, open or not (Load, RowVersion)
+	open        map[uuid.UUID]*domain.TicketState // queues: the open ones only, decoded: what GET /queues scans
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
-	portal      map[uuid.UUID]*domain.TicketState
-	timeline    map[uuid.UUID][]projections.PortalEntry // by version
-	facts       map[uuid.UUID]*fact                     // kpi
+	portal      map[uuid.UUID]*packed
+	timeline    map[uuid.UUID]timeline // portal
+	facts       map[uuid.UUID]*fact    // kpi
 	agents      map[uuid.UUID]domain.AgentState
 }
 
 func newData() *data {
 	return &data{
-		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]*domain.TicketState{},
+		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]*packed{},
 		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
-		portal:   map[uuid.UUID]*domain.TicketState{},
-		timeline: map[uuid.UUID][]projections.PortalEntry{}, facts: map[uuid.UUID]*fact{},
+		portal:   map[uuid.UUID]*packed{},
+		timeline: map[uuid.UUID]timeline{}, facts: map[uuid.UUID]*fact{},
 		agents: map[uuid.UUID]domain.AgentState{},
 	}
 }
@@ -70,7 +70,7 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 		switch name {
 		case projections.Queues, projections.Portal:
 			if t, ok := s.d.tickets(name)[id]; ok {
-				b.Tickets = append(b.Tickets, *t)
+				b.Tickets = append(b.Tickets, t.state())
 			}
 		case projections.KPI:
 			if f, ok := s.d.facts[id]; ok {
@@ -85,7 +85,7 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 	return b, nil
 }
 
-func (d *data) tickets(name string) map[uuid.UUID]*domain.TicketState {
+func (d *data) tickets(name string) map[uuid.UUID]*packed {
 	if name == projections.Portal {
 		return d.portal
 	}
@@ -112,22 +112,20 @@ func (d *data) commit(b projections.Batch) {
 	rows := d.tickets(b.Projection)
 	for i := range b.Tickets {
 		t := &b.Tickets[i]
-		old, ok := rows[t.ID]
-		if ok && old.Version > t.Version {
+		if old, ok := rows[t.ID]; ok && old.version > t.Version {
 			continue
 		}
-		t = d.share(b.Projection, t)
 		if b.Projection == projections.Queues {
-			d.index(old, t)
+			d.index(t)
 		}
-		rows[t.ID] = t
+		rows[t.ID] = d.share(b.Projection, t)
 	}
 	for _, e := range b.Timeline {
 		d.addEntry(e)
 	}
 	for i := range b.Facts {
 		f := &b.Facts[i]
-		if old, ok := d.facts[f.State.ID]; !ok || old.state.Version <= f.State.Version {
+		if old, ok := d.facts[f.State.ID]; !ok || old.state.version <= f.State.Version {
 			d.facts[f.State.ID] = d.toFact(f)
 		}
 	}
@@ -139,16 +137,17 @@ func (d *data) commit(b projections.Batch) {
 	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
 }
 
-// index moves a queue row from old (nil for a new ticket) to t in the open index and the
-// per-assignee counts: a ticket leaves the open index when it closes or resolves and
-// comes back when it reopens.
-func (d *data) index(old, t *domain.TicketState) {
-	if old != nil {
+// index moves a ticket's queue row to t in the open index and the per-assignee counts:
+// a ticket leaves the open index when it closes or resolves and comes back when it
+// reopens. t is the caller's (a batch's), so the index keeps a copy.
+func (d *data) index(t *domain.TicketState) {
+	if old := d.open[t.ID]; old != nil {
 		d.count(old, -1)
 	}
 	d.count(t, +1)
 	if t.Status.Open() {
-		d.open[t.ID] = t
+		c := *t
+		d.open[t.ID] = &c
 	} else {
 		delete(d.open, t.ID)
 	}
@@ -167,13 +166,7 @@ func (d *data) count(t *domain.TicketState, delta int) {
 
 // addEntry inserts a timeline entry by version; one already there is kept (idempotent).
 func (d *data) addEntry(e projections.PortalEntry) {
-	tl := d.timeline[e.TicketID]
-	i, found := slices.BinarySearchFunc(tl, e.Version, func(x projections.PortalEntry, v int64) int {
-		return int(x.Version - v)
-	})
-	if !found {
-		d.timeline[e.TicketID] = slices.Insert(tl, i, e)
-	}
+	d.timeline[e.TicketID] = d.timeline[e.TicketID].with(e)
 }
 
 // OpenTickets implements projections.Queries.
@@ -221,7 +214,7 @@ func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections
 	defer s.mu.RUnlock()
 	var out []projections.KPIFact
 	for _, f := range s.d.facts {
-		if !f.state.CreatedAt.Before(from) && f.state.CreatedAt.Before(to) {
+		if at := f.state.createdAt(); !at.Before(from) && at.Before(to) {
 			out = append(out, f.kpi())
 		}
 	}
@@ -237,7 +230,7 @@ func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketSt
 	if !ok {
 		return domain.TicketState{}, nil, false, nil
 	}
-	return *t, slices.Clone(s.d.timeline[id]), true, nil
+	return t.state(), s.d.timeline[id].entries(id), true, nil
 }
 
 // Agents implements projections.Queries, ordered by name then id.
@@ -272,11 +265,11 @@ func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int6
 	switch name {
 	case projections.Queues, projections.Portal:
 		if t, ok := s.d.tickets(name)[id]; ok {
-			return t.Version, nil
+			return t.version, nil
 		}
 	case projections.KPI:
 		if f, ok := s.d.facts[id]; ok {
-			return f.state.Version, nil
+			return f.state.version, nil
 		}
 	case projections.Agents:
 		if a, ok := s.d.agents[id]; ok {
