@@ -18,11 +18,13 @@ const (
 // CatchUp applies every stored record after the engine's position straight from the
 // event store (ReadAll in batches, no bus in between: this is the fast path of a start
 // and of a rebuild) and commits, until the store has no more. Rows stay cached while it
-// runs, so each row is loaded at most once. It returns how many records it read.
+// runs, so each row is loaded at most once, unless the writer holds its rows in memory
+// (RowsInMemory): then a load costs nothing, and keeping every row twice would double
+// the memory a start needs. It returns how many records it read.
 func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int, error) {
 	e.mu.Lock()
 	keep := e.keep
-	e.keep = true
+	e.keep = !e.inMemory
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
@@ -64,7 +66,7 @@ func (e *Engine) catchUpApply(ctx context.Context, store application.EventStore)
 	if err := e.apply(ctx, recs); err != nil {
 		return 0, false, err
 	}
-	return len(recs), e.pending >= CommitEvery && !e.fromZero(), nil
+	return len(recs), e.pending >= CommitEvery && (e.inMemory || !e.fromZero()), nil
 }
 
 // fromZero: every projection is being built from position 0 into empty rows (a

@@ -23,6 +23,7 @@ type Engine struct {
 	w        Writer
 	projs    []*proj
 	keep     bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
+	inMemory bool // the writer's rows are in this process: loads are cheap (RowsInMemory)
 	pending  int  // records applied since the last commit
 	notify   chan struct{}
 
@@ -38,6 +39,7 @@ func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) 
 		names = Names()
 	}
 	e := &Engine{w: w, notify: make(chan struct{}), MaxPending: 1000}
+	_, e.inMemory = w.(RowsInMemory)
 	for _, n := range names {
 		if !Known(n) {
 			return nil, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, n)

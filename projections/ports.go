@@ -35,6 +35,13 @@ type Writer interface {
 	Commit(ctx context.Context, batches []Batch) error
 }
 
+// RowsInMemory is implemented by a writer that holds its rows in this process, so that
+// loading one costs no round trip: the engine then keeps no second copy of every row
+// while it catches up, and commits as it goes.
+type RowsInMemory interface {
+	RowsInMemory()
+}
+
 // QueueFilter selects open tickets; an empty field does not filter. Breached is applied
 // by Queue (it depends on the time of the query), the others by the store.
 type QueueFilter struct {

@@ -80,6 +80,9 @@ func (e *Engine) Router() *Router { return &Router{e} }
 // SetCommands gives the engine the handlers it acts through (built with its Router).
 func (e *Engine) SetCommands(c *application.Commands) { e.cmds = c }
 
+// Ready is closed once the engine has caught up with the store.
+func (e *Engine) Ready() <-chan struct{} { return e.ready }
+
 // caughtUp waits (a bounded time) for the engine to have folded the store: routing on a
 // partial picture could overfill an agent.
 func (e *Engine) caughtUp(ctx context.Context) error {

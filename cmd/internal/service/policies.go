@@ -1,9 +1,11 @@
 package service
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -116,7 +118,14 @@ func (s *Service) policies(deps application.Deps, pols policyfile.Policies) (*po
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
 		Routing: c.Routing, Notifier: notifier, Log: log,
 	})
-	s.background = append(s.background, engine.Run)
+	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
+		select { // as after the read models' catch-up (readside.go): return its garbage now
+		case <-engine.Ready():
+			debug.FreeOSMemory()
+		case <-ctx.Done():
+		}
+		return nil
+	})
 	registerPolicyMetrics(s.Registry, engine, mails)
 	return engine, nil
 }
