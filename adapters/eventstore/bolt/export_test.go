@@ -1,6 +1,10 @@
 package bolt
 
-import "github.com/ticketengine/ticketengine/application"
+import (
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+)
 
 // CodecRoundTrip encodes and decodes r, for the codec benchmark and tests outside the package.
 func CodecRoundTrip(r application.Record) (int, application.Record) {
@@ -13,4 +17,15 @@ func CodecRoundTrip(r application.Record) (int, application.Record) {
 		panic(err)
 	}
 	return len(enc), dec
+}
+
+// ReleaseMapped, MappedReleases and MapAddr expose the mapped-page release to the tests.
+func (s *Store) ReleaseMapped() error   { return s.releaseMapped() }
+func (s *Store) MappedReleases() uint64 { return s.mapped.releases.Load() }
+func (s *Store) MapAddr() uintptr       { return s.db.Info().Data }
+
+// WithRelease sets when the mapped pages are released: after every bytes read, or after
+// this long when anything was read.
+func WithRelease(every int64, after time.Duration) Option {
+	return func(c *config) { c.releaseEvery, c.releaseAfter = every, after }
 }

@@ -25,6 +25,8 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 	}
 	var out []application.Record
 	prefix := streamPrefix(stream)
+	read := 0
+	defer func() { s.touched(read) }()
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		events := tx.Bucket(bucketEvents)
 		c := tx.Bucket(bucketStreams).Cursor()
@@ -41,6 +43,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 			if err != nil {
 				return err
 			}
+			read += len(raw)
 			out = append(out, r)
 		}
 		return nil
@@ -60,6 +63,8 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 		return nil, nil
 	}
 	var out []application.Record
+	read := 0
+	defer func() { s.touched(read) }()
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
 		for k, v := c.Seek(posKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
@@ -67,6 +72,7 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 			if err != nil {
 				return err
 			}
+			read += len(v)
 			out = append(out, r)
 		}
 		return nil

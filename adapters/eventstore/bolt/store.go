@@ -64,6 +64,7 @@ type Store struct {
 	stopped chan struct{} // closed by Close, to end subscriptions
 
 	commits, appends, events atomic.Uint64 // counted by the writer, for Stats
+	mapped                   mappedPages
 
 	notifyMu sync.Mutex
 	changed  chan struct{} // closed and replaced after each commit, to wake subscribers
@@ -78,7 +79,10 @@ type config struct {
 	lockTimeout time.Duration
 	maxBatch    int
 	logger      *slog.Logger
-	hold        func() // tests only: the writer calls it after taking a batch's first request
+	// releaseEvery and releaseAfter: when the mapped pages are released (mapped.go).
+	releaseEvery int64
+	releaseAfter time.Duration
+	hold         func() // tests only: the writer calls it after taking a batch's first request
 }
 
 // WithLockTimeout sets how long Open waits for the file lock that another process holds
@@ -101,7 +105,8 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // Open opens or creates the store file at path (its directory must exist) and starts
 // the writer. It reads no environment and creates nothing but that file.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	cfg := config{lockTimeout: 2 * time.Second, maxBatch: 1024, logger: slog.Default()}
+	cfg := config{lockTimeout: 2 * time.Second, maxBatch: 1024, logger: slog.Default(),
+		releaseEvery: releaseEvery, releaseAfter: releaseAfter}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -139,6 +144,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		stopped: make(chan struct{}), changed: make(chan struct{}),
 	}
 	go s.runWriter()
+	go s.releaseIdle()
 	cfg.logger.Debug("bolt event store opened", "path", path, "last_position", last)
 	return s, nil
 }
