@@ -3,8 +3,6 @@ package memory
 import (
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -24,9 +22,9 @@ type fact struct {
 // period is a projections.Period in Unix nanoseconds, 0 for an open end.
 type period struct{ from, until int64 }
 
-func (d *data) toFact(f *projections.KPIFact) *fact {
-	x := &fact{
-		state: d.share(projections.KPI, &f.State), waited: f.Waited, lastResolvedAt: nanos(f.LastResolvedAt),
+func toFact(f *projections.KPIFact, state *packed) fact {
+	x := fact{
+		state: state, waited: f.Waited, lastResolvedAt: nanos(f.LastResolvedAt),
 		ratings: int32(f.Ratings), ratingSum: int32(f.RatingSum), satisfied: int32(f.Satisfied),
 	}
 	if len(f.Closed) > 0 {
@@ -66,29 +64,14 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// share returns the row to keep for t: another projection's row of the ticket when it is
-// at the same version (the same fold of the same events, so equal), else t packed. So
-// the queue, portal and KPI rows hold one state per ticket, not three.
-func (d *data) share(name string, t *domain.TicketState) *packed {
-	for _, o := range d.states(name, t.ID) {
+// share returns the state to keep for t: one the ticket's row holds for another
+// projection at the same version (the same fold of the same events, so equal), else t
+// packed. So the queue, portal and KPI parts hold one state per ticket, not three.
+func (d *data) share(r *row, t *domain.TicketState) *packed {
+	for _, o := range [...]*packed{r.queue, r.portal, r.fact.state} {
 		if o != nil && o.version == t.Version {
 			return o
 		}
 	}
 	return pack(t)
-}
-
-// states are the other projections' rows of ticket id (nil where none).
-func (d *data) states(name string, id uuid.UUID) [2]*packed {
-	var f *packed
-	if x := d.facts[id]; x != nil {
-		f = x.state
-	}
-	switch name {
-	case projections.Queues:
-		return [2]*packed{d.portal[id], f}
-	case projections.Portal:
-		return [2]*packed{d.queue[id], f}
-	}
-	return [2]*packed{d.queue[id], d.portal[id]}
 }

@@ -24,32 +24,74 @@ type Store struct {
 }
 
 // data is every projection's rows; a rebuild fills a fresh one and swaps one
-// projection's part of it in. Ticket rows are packed (pack.go) and never changed in
-// place (a commit replaces the pointer), so the projections share a row at the same
-// version, and readers decode only what they return. Open tickets are also kept decoded,
-// for the queue reads that scan and sort them.
+// projection's part of it in. A ticket has one row, which holds the queue, portal and
+// KPI projections' parts (one map entry per ticket instead of one per projection). The
+// states in it are packed (pack.go) and never changed in place (a commit replaces the
+// pointer), so the projections share a state at the same version, and readers decode
+// only what they return. Open tickets are also kept decoded, for the queue reads that
+// scan and sort them.
 type data struct {
 	checkpoints map[string]uint64
-	queue       map[uuid.UUID]*packed             // queues: every ticket, open or not (Load, RowVersion)
-	open        map[uuid.UUID]*domain.TicketState // queues: the open ones only, decoded: what GET /queues scans
+	rows        map[uuid.UUID]*row
+	open        map[uuid.UUID]*domain.TicketState // queues: the open tickets, decoded: what GET /queues scans
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
-	portal      map[uuid.UUID]*packed
-	timeline    map[uuid.UUID]timeline // portal
-	facts       map[uuid.UUID]*fact    // kpi
 	agents      map[uuid.UUID]domain.AgentState
+}
+
+// row is a ticket's rows; a nil state (or fact.state) is a projection without one.
+type row struct {
+	queue, portal *packed
+	timeline      timeline // portal
+	fact          fact     // kpi
+}
+
+func (r *row) empty() bool { return r.queue == nil && r.portal == nil && r.fact.state == nil }
+
+// state is projection name's state of the ticket (nil when none).
+func (r *row) state(name string) *packed {
+	switch name {
+	case projections.Queues:
+		return r.queue
+	case projections.Portal:
+		return r.portal
+	}
+	return r.fact.state
 }
 
 func newData() *data {
 	return &data{
-		checkpoints: map[string]uint64{}, queue: map[uuid.UUID]*packed{},
+		checkpoints: map[string]uint64{}, rows: map[uuid.UUID]*row{},
 		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
-		portal:   map[uuid.UUID]*packed{},
-		timeline: map[uuid.UUID]timeline{}, facts: map[uuid.UUID]*fact{},
 		agents: map[uuid.UUID]domain.AgentState{},
 	}
 }
 
-var _ projections.Store = (*Store)(nil)
+// state is projection name's state of ticket id, nil when it has none.
+func (d *data) state(name string, id uuid.UUID) *packed {
+	if r := d.rows[id]; r != nil {
+		return r.state(name)
+	}
+	return nil
+}
+
+// row returns ticket id's row, made when missing.
+func (d *data) row(id uuid.UUID) *row {
+	r := d.rows[id]
+	if r == nil {
+		r = &row{}
+		d.rows[id] = r
+	}
+	return r
+}
+
+var (
+	_ projections.Store        = (*Store)(nil)
+	_ projections.RowsInMemory = (*Store)(nil)
+)
+
+// RowsInMemory implements projections.RowsInMemory: the engine need not cache this
+// store's rows while it catches up.
+func (*Store) RowsInMemory() {}
 
 // New returns an empty store.
 func New() *Store { return &Store{d: newData()} }
@@ -69,12 +111,12 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 	for _, id := range ids {
 		switch name {
 		case projections.Queues, projections.Portal:
-			if t, ok := s.d.tickets(name)[id]; ok {
+			if t := s.d.state(name, id); t != nil {
 				b.Tickets = append(b.Tickets, t.state())
 			}
 		case projections.KPI:
-			if f, ok := s.d.facts[id]; ok {
-				b.Facts = append(b.Facts, f.kpi())
+			if r := s.d.rows[id]; r != nil && r.fact.state != nil {
+				b.Facts = append(b.Facts, r.fact.kpi())
 			}
 		case projections.Agents:
 			if a, ok := s.d.agents[id]; ok {
@@ -83,13 +125,6 @@ func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (project
 		}
 	}
 	return b, nil
-}
-
-func (d *data) tickets(name string) map[uuid.UUID]*packed {
-	if name == projections.Portal {
-		return d.portal
-	}
-	return d.queue
 }
 
 // Commit implements projections.Writer: every batch under one lock, so readers see all
@@ -109,24 +144,28 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 // commit writes a batch; like the PostgreSQL store, it never replaces a row by an older
 // version of it.
 func (d *data) commit(b projections.Batch) {
-	rows := d.tickets(b.Projection)
 	for i := range b.Tickets {
 		t := &b.Tickets[i]
-		if old, ok := rows[t.ID]; ok && old.version > t.Version {
+		r := d.row(t.ID)
+		if old := r.state(b.Projection); old != nil && old.version > t.Version {
 			continue
 		}
+		p := d.share(r, t)
 		if b.Projection == projections.Queues {
 			d.index(t)
+			r.queue = p
+		} else {
+			r.portal = p
 		}
-		rows[t.ID] = d.share(b.Projection, t)
 	}
 	for _, e := range b.Timeline {
 		d.addEntry(e)
 	}
 	for i := range b.Facts {
 		f := &b.Facts[i]
-		if old, ok := d.facts[f.State.ID]; !ok || old.state.version <= f.State.Version {
-			d.facts[f.State.ID] = d.toFact(f)
+		r := d.row(f.State.ID)
+		if r.fact.state == nil || r.fact.state.version <= f.State.Version {
+			r.fact = toFact(f, d.share(r, &f.State))
 		}
 	}
 	for _, a := range b.Agents {
@@ -166,7 +205,8 @@ func (d *data) count(t *domain.TicketState, delta int) {
 
 // addEntry inserts a timeline entry by version; one already there is kept (idempotent).
 func (d *data) addEntry(e projections.PortalEntry) {
-	d.timeline[e.TicketID] = d.timeline[e.TicketID].with(e)
+	r := d.row(e.TicketID)
+	r.timeline = r.timeline.with(e)
 }
 
 // OpenTickets implements projections.Queries.
@@ -213,9 +253,11 @@ func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []projections.KPIFact
-	for _, f := range s.d.facts {
-		if at := f.state.createdAt(); !at.Before(from) && at.Before(to) {
-			out = append(out, f.kpi())
+	for _, r := range s.d.rows {
+		if f := &r.fact; f.state != nil {
+			if at := f.state.createdAt(); !at.Before(from) && at.Before(to) {
+				out = append(out, f.kpi())
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].State.ID.String() < out[j].State.ID.String() })
@@ -226,11 +268,11 @@ func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections
 func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketState, []projections.PortalEntry, bool, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	t, ok := s.d.portal[id]
-	if !ok {
+	r := s.d.rows[id]
+	if r == nil || r.portal == nil {
 		return domain.TicketState{}, nil, false, nil
 	}
-	return t.state(), s.d.timeline[id].entries(id), true, nil
+	return r.portal.state(), r.timeline.entries(id), true, nil
 }
 
 // Agents implements projections.Queries, ordered by name then id.
@@ -263,13 +305,9 @@ func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int6
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	switch name {
-	case projections.Queues, projections.Portal:
-		if t, ok := s.d.tickets(name)[id]; ok {
+	case projections.Queues, projections.Portal, projections.KPI:
+		if t := s.d.state(name, id); t != nil {
 			return t.version, nil
-		}
-	case projections.KPI:
-		if f, ok := s.d.facts[id]; ok {
-			return f.state.version, nil
 		}
 	case projections.Agents:
 		if a, ok := s.d.agents[id]; ok {
