@@ -62,21 +62,36 @@ func (e *Engine) Apply(ctx context.Context, recs []application.Record) error {
 }
 
 func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
+	ds, err := decodeAll(recs, e.position())
+	if err != nil {
+		return err
+	}
+	return e.applyDecoded(ctx, ds)
+}
+
+// decodeAll decodes the records past position low (the ones before it every projection
+// has: redeliveries). It reads nothing of the engine, so it may run outside its lock.
+func decodeAll(recs []application.Record, low uint64) ([]decoded, error) {
 	ds := make([]decoded, 0, len(recs))
-	low := e.position()
 	for _, r := range recs {
 		if r.Position <= low {
 			continue // every projection has it: a redelivery
 		}
 		d, ok, err := decode(r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			d = decoded{rec: r} // no event: it only moves the positions
 		}
 		ds = append(ds, d)
 	}
+	return ds, nil
+}
+
+// applyDecoded folds decoded records, in global order, into every projection that has
+// not applied them yet.
+func (e *Engine) applyDecoded(ctx context.Context, ds []decoded) error {
 	for _, p := range e.projs {
 		if err := p.fill(ctx, e.w, ds); err != nil {
 			return fmt.Errorf("load %s rows: %w", p.name, err)
