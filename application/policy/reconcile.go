@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -150,32 +152,41 @@ func (e *Engine) plan() []uuid.UUID {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	loads := e.v.loads()
-	room := false
+	room := 0 // free places over the online agents
 	for _, av := range e.v.agents {
 		if a := av.a.State(); a.Online && loads[a.ID] < a.Capacity {
-			room = true
-			break
+			room += a.Capacity - loads[a.ID]
 		}
 	}
-	if !room {
+	if room == 0 {
 		return nil
 	}
-	var waiting []domain.TicketState
-	for _, tv := range e.v.waiting {
-		waiting = append(waiting, tv.t.State())
+	// Sort keys, not states: this runs after many events, over every waiting ticket.
+	type key struct {
+		id   uuid.UUID
+		rank int
+		due  time.Time
 	}
-	sort.Slice(waiting, func(i, j int) bool {
-		a, b := waiting[i], waiting[j]
-		if a.Priority.Rank() != b.Priority.Rank() {
-			return a.Priority.Rank() < b.Priority.Rank()
+	waiting := make([]key, 0, len(e.v.waiting))
+	for id, tv := range e.v.waiting {
+		s := tv.t.State()
+		waiting = append(waiting, key{id, s.Priority.Rank(), s.NextDue(now)})
+	}
+	slices.SortFunc(waiting, func(a, b key) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
 		}
-		return a.NextDue(now).Before(b.NextDue(now))
+		return a.due.Compare(b.due)
 	})
 	var out []uuid.UUID
-	for _, s := range waiting {
-		if c, ok := e.v.best(s, loads); ok {
+	for _, k := range waiting {
+		if room == 0 {
+			break // nobody has a place left: the rest wait
+		}
+		if c, ok := e.v.best(e.v.waiting[k.id].t.State(), loads); ok {
 			loads[c.id]++
-			out = append(out, s.ID)
+			room--
+			out = append(out, k.id)
 		}
 	}
 	return out
