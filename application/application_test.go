@@ -1,6 +1,7 @@
 package application_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -313,5 +314,22 @@ func TestPortalLookupByNumberAndCode(t *testing.T) {
 	}
 	if _, err := application.FindTicketByNumber(ctx, store, "TK-000000", res.AccessCode); !errors.Is(err, application.ErrNotFound) {
 		t.Fatalf("unknown number: %v", err)
+	}
+}
+
+// A ticket received without an idempotency key gets a UUIDv7: ids made later sort
+// later, which keeps a busy moment's streams together in the stores' indexes.
+func TestTicketIDsSortByCreation(t *testing.T) {
+	c, _, _ := newCommands(t)
+	var prev uuid.UUID
+	for i := range 50 {
+		id := receive(t, c, staff).Ticket.ID
+		if id.Version() != 7 {
+			t.Fatalf("ticket id %s is UUID version %d, want 7", id, id.Version())
+		}
+		if i > 0 && bytes.Compare(prev[:], id[:]) >= 0 {
+			t.Fatalf("ticket id %s made after %s sorts before it", id, prev)
+		}
+		prev = id
 	}
 }
