@@ -4,9 +4,10 @@
 #
 #   cmd/ticketbench/perf.sh [STEP…]      from the repository root
 #
-# Steps: build limits embedded postgres lag fill startup lifecycle. The default is all but
-# fill (which builds the million-event store once in $OUT/big; startup does it when
-# missing) and lifecycle (which repeats only the lifecycle runs). Results go to $OUT (default
+# Steps: build limits embedded postgres lag fill startup lifecycle memory. The default is
+# all but fill (which builds the million-event store once in $OUT/big; startup does it
+# when missing), lifecycle (which repeats only the lifecycle runs) and memory (ticketd's
+# RSS with 100,000 tickets). Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
 # load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
 # postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
@@ -154,6 +155,28 @@ step_startup() {
 		down
 	done
 	log "replay: $( { /usr/bin/time -f '%e s wall, %U s user, %M KiB max RSS' "$BIN/ticketctl" --data "$OUT/big" verify 2>&1 >/dev/null; } | tail -2 | paste -sd' ')"
+}
+
+# ticketd's memory with 100,000 tickets in the memory read models: a store of 100,000
+# lifecycles (made once in $OUT/m100k), ticketd restarted on it (a full rebuild of the
+# read models at start), its memory once every consumer caught up and the mapped pages
+# were released; then the peak is reset (clear_refs 5) and 30 s of lifecycles run on top.
+step_memory() {
+	if [ ! -d "$OUT/m100k" ]; then
+		up 18186 "$OUT/m100k"
+		run memory-fill 18186 -c 32 --count 100000 --lag none
+		down
+	fi
+	start=$(date +%s%N)
+	up 18186 "$OUT/m100k"
+	ready=$(( ($(date +%s%N) - start) / 1000000 ))
+	caught=$(caught_up "$OUT/ticketd-18186.log" $start)
+	sleep 2
+	log "memory with 100,000 tickets: /readyz after $ready ms, caught up after $caught ms; $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+	echo 5 >/proc/$PID/clear_refs
+	run memory-load 18186 -c "$CLIENTS" --duration 30s --lag "$LAG"
+	log "memory after the run: $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+	down
 }
 
 steps=${*:-build limits embedded postgres lag startup}
