@@ -22,11 +22,11 @@ const (
 func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int, error) {
 	e.mu.Lock()
 	keep := e.keep
-	e.keep = true
+	e.keep, e.catchingUp = true, true
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
-		e.keep = keep
+		e.keep, e.catchingUp = keep, false
 		e.mu.Unlock()
 	}()
 	read := 0
