@@ -26,12 +26,12 @@ const (
 func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int, error) {
 	e.mu.Lock()
 	keep := e.keep
-	e.keep = !e.inMemory
+	e.keep, e.catchingUp = !e.inMemory, true
 	from := e.position()
 	e.mu.Unlock()
 	defer func() {
 		e.mu.Lock()
-		e.keep = keep
+		e.keep, e.catchingUp = keep, false
 		e.mu.Unlock()
 	}()
 	ctx, cancel := context.WithCancel(ctx)

@@ -41,8 +41,7 @@ func (e *Engine) flush(ctx context.Context) error {
 	for _, t := range out {
 		t.committed(keep)
 	}
-	close(e.notify)
-	e.notify = make(chan struct{})
+	e.announce()
 	return nil
 }
 
@@ -52,7 +51,11 @@ func (e *Engine) takeOut() ([]Batch, []taken, int, bool) {
 	var out []taken
 	for _, p := range e.projs {
 		if p.pos > p.committed || len(p.dirty) > 0 {
-			batches = append(batches, p.batch())
+			b := p.batch()
+			// Only a catch-up's commit may count on no row existing yet: live, another
+			// process projecting into the same tables may have written them meanwhile.
+			b.Fresh = b.Fresh && e.catchingUp
+			batches = append(batches, b)
 			out = append(out, taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos})
 			p.dirty, p.timeline = map[uuid.UUID]struct{}{}, nil
 		}
@@ -80,8 +83,9 @@ func (t taken) putBack() {
 const RetainRows = 2_000
 
 // committed records a successful commit. Without keep, a cache past RetainRows is
-// dropped, except the rows changed since the batch was taken out: those are not in the
-// store yet.
+// dropped, except the rows changed since the batch was taken out (not in the store yet)
+// and the rows this commit wrote: the tickets being worked on right now, whose next
+// events would otherwise each cost a Load.
 func (t taken) committed(keep bool) {
 	p := t.p
 	p.committed = t.pos
@@ -94,15 +98,17 @@ func (t taken) committed(keep bool) {
 	}
 	tickets, facts, agents := p.tickets, p.facts, p.agents
 	p.tickets, p.facts, p.agents = map[uuid.UUID]*domain.TicketState{}, map[uuid.UUID]*KPIFact{}, map[uuid.UUID]*domain.AgentState{}
-	for id := range p.dirty {
-		if v, ok := tickets[id]; ok {
-			p.tickets[id] = v
-		}
-		if v, ok := facts[id]; ok {
-			p.facts[id] = v
-		}
-		if v, ok := agents[id]; ok {
-			p.agents[id] = v
+	for _, ids := range []map[uuid.UUID]struct{}{p.dirty, t.dirty} {
+		for id := range ids {
+			if v, ok := tickets[id]; ok {
+				p.tickets[id] = v
+			}
+			if v, ok := facts[id]; ok {
+				p.facts[id] = v
+			}
+			if v, ok := agents[id]; ok {
+				p.agents[id] = v
+			}
 		}
 	}
 }

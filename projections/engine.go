@@ -25,7 +25,13 @@ type Engine struct {
 	keep     bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
 	inMemory bool // the writer's rows are in this process: loads are cheap (RowsInMemory)
 	pending  int  // records applied since the last commit
-	notify   chan struct{}
+	// catchingUp: CatchUp runs; only its commits may write a batch as Fresh.
+	catchingUp bool
+	// waitMu guards what readers waiting for a commit look at, apart from mu, which is
+	// held while records are applied (rows loaded from the store included).
+	waitMu sync.Mutex
+	notify chan struct{}
+	done   map[string]uint64 // committed positions, as of the last announce
 
 	// MaxPending is how many records Handle applies before it commits.
 	MaxPending int
@@ -38,7 +44,7 @@ func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) 
 	if len(names) == 0 {
 		names = Names()
 	}
-	e := &Engine{w: w, notify: make(chan struct{}), MaxPending: 1000}
+	e := &Engine{w: w, notify: make(chan struct{}), done: map[string]uint64{}, MaxPending: 1000}
 	_, e.inMemory = w.(RowsInMemory)
 	for _, n := range names {
 		if !Known(n) {
@@ -49,6 +55,7 @@ func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) 
 			return nil, fmt.Errorf("checkpoint of %s: %w", n, err)
 		}
 		e.projs = append(e.projs, newProj(n, pos))
+		e.done[n] = pos
 	}
 	return e, nil
 }
@@ -149,9 +156,21 @@ func (e *Engine) FlushEvery(ctx, stop context.Context, interval time.Duration, o
 
 // Changed is closed at the next commit.
 func (e *Engine) Changed() <-chan struct{} {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
 	return e.notify
+}
+
+// announce tells readers the committed positions and wakes those waiting; the caller
+// holds mu.
+func (e *Engine) announce() {
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	for _, p := range e.projs {
+		e.done[p.name] = p.committed
+	}
+	close(e.notify)
+	e.notify = make(chan struct{})
 }
 
 // Position is the lowest position the engine's projections have applied: where the
@@ -168,6 +187,15 @@ func (e *Engine) position() uint64 {
 		low = min(low, p.pos)
 	}
 	return low
+}
+
+// committedOf is what projection name has committed; ok is false when the engine does
+// not project it.
+func (e *Engine) committedOf(name string) (uint64, bool) {
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	pos, ok := e.done[name]
+	return pos, ok
 }
 
 // Progress is what one projection has applied and committed.

@@ -85,7 +85,6 @@ func (e *Engine) replace(name string, swap func() (uint64, error)) (uint64, erro
 			p.pos, p.committed, p.complete = pos, pos, false
 		}
 	}
-	close(e.notify)
-	e.notify = make(chan struct{})
+	e.announce()
 	return pos, nil
 }

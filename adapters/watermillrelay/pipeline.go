@@ -29,6 +29,14 @@ const FlushInterval = 20 * time.Millisecond
 // RetryDelay is how long the relay waits before subscribing again after a failure.
 const RetryDelay = time.Second
 
+// FollowAhead is how many records, at most, the consumer applies at once: when a message
+// says the store holds more after its record (MetaHeadPosition past it; the consumer is
+// behind the relay), it reads up to this many from the event store and applies them with
+// the message's record in one step (projections.Engine.FollowBatch: one row load per
+// projection for all of them). The messages of the records read that way arrive later
+// and are acknowledged as duplicates without decoding.
+const FollowAhead = 512
+
 // Run is the read side's live path until ctx ends: it subscribes the engine to the bus
 // first (GoChannel drops what nobody listens to yet), then relays the event store from
 // the engine's position, committing every FlushInterval (a failed commit is logged and
@@ -50,8 +58,9 @@ func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *p
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		consumeAll(ctx, msgs, logger, func(ctx context.Context, rec application.Record, prev uint64) error {
-			return engine.Follow(ctx, events, rec, prev)
+		applied := func(pos uint64) bool { return pos <= engine.Position() }
+		consumeAll(ctx, msgs, logger, applied, func(ctx context.Context, rec application.Record, m *message.Message) error {
+			return followAhead(ctx, events, engine, rec, PrevPosition(m), HeadPosition(m))
 		})
 	}()
 	go func() {
@@ -85,7 +94,24 @@ func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *p
 	return <-errs
 }
 
-func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, uint64) error) {
+// followAhead applies rec (prev: the position before it) and, when head says the store
+// holds more after it, up to FollowAhead records read from the store with it: one batch.
+// The message is acknowledged only once this returns nil, so only after its record is
+// applied; a failed read ahead leaves the record alone to apply.
+func followAhead(ctx context.Context, events application.EventStore, engine *projections.Engine, rec application.Record, prev, head uint64) error {
+	recs := []application.Record{rec}
+	if head > rec.Position && rec.Position > engine.Position() {
+		if more, err := events.ReadAll(ctx, rec.Position, FollowAhead-1); err == nil {
+			recs = append(recs, more...)
+		}
+	}
+	return engine.FollowBatch(ctx, events, recs, prev)
+}
+
+// consumeAll hands every message to consumeOne, in order, until ctx ends or the channel
+// closes. skip, if not nil, reports a position already applied: such a message is
+// acknowledged without being decoded.
+func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, skip func(uint64) bool, handle func(context.Context, application.Record, *message.Message) error) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -93,6 +119,10 @@ func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.
 		case m, ok := <-msgs:
 			if !ok {
 				return
+			}
+			if pos, ok := position(m); ok && skip != nil && skip(pos) {
+				m.Ack()
+				continue
 			}
 			consumeOne(ctx, m, logger, handle)
 		}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -36,7 +37,15 @@ const (
 	// MetaPrevPosition is the position of the record before this one in the store's
 	// global order (or where the relay started): consumers detect a gap with it.
 	MetaPrevPosition = "prev_position"
+	// MetaHeadPosition is the highest position the relay had read from the store when it
+	// published this message (at least the record's own): when it is past the record,
+	// the store holds more, and a consumer behind may read them from the store at once.
+	MetaHeadPosition = "head_position"
 )
+
+// RelayAhead is how many records the relay reads from the store's subscription ahead of
+// what the bus has taken.
+const RelayAhead = 1024
 
 // NewGoChannel returns the in-process bus. Publishing waits for the subscriber's ack:
 // without that GoChannel hands each message to a goroutine of its own, and order (which
@@ -74,6 +83,18 @@ func PrevPosition(m *message.Message) uint64 {
 	return p
 }
 
+// HeadPosition reads MetaHeadPosition (0 when absent).
+func HeadPosition(m *message.Message) uint64 {
+	p, _ := strconv.ParseUint(m.Metadata.Get(MetaHeadPosition), 10, 64)
+	return p
+}
+
+// position reads MetaPosition; ok is false when absent or malformed.
+func position(m *message.Message) (uint64, bool) {
+	p, err := strconv.ParseUint(m.Metadata.Get(MetaPosition), 10, 64)
+	return p, err == nil
+}
+
 // Decode turns a message back into its record, checking it against its metadata.
 func Decode(m *message.Message) (application.Record, error) {
 	var rec application.Record
@@ -105,30 +126,61 @@ func New(store application.EventStore, bus *Bus, logger *slog.Logger, onRead fun
 }
 
 // Run publishes every record after `after`, stored ones first and then live ones, until
-// ctx ends (it then returns nil).
+// ctx ends (it then returns nil). The store's subscription runs up to RelayAhead records
+// ahead of the bus, so each message can tell (MetaHeadPosition) how far the store is
+// known to go.
 func (r *Relay) Run(ctx context.Context, after uint64) error {
 	r.log.Info("relay started", "after", after, "topic", r.topic)
+	sub, stop := context.WithCancel(ctx)
+	defer stop()
+	queue := make(chan application.Record, RelayAhead)
+	var head atomic.Uint64
+	head.Store(after)
+	subErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		subErr <- r.store.Subscribe(sub, after, func(ctx context.Context, rec application.Record) error {
+			if r.onRead != nil {
+				r.onRead(rec)
+			}
+			head.Store(rec.Position)
+			select {
+			case queue <- rec:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
 	prev := after
-	err := r.store.Subscribe(ctx, after, func(ctx context.Context, rec application.Record) error {
-		if r.onRead != nil {
-			r.onRead(rec)
-		}
-		m, err := Encode(rec)
-		if err != nil {
-			return err
-		}
-		m.Metadata.Set(MetaPrevPosition, strconv.FormatUint(prev, 10))
-		m.SetContext(ctx)
-		if err := r.pub.Publish(r.topic, m); err != nil {
-			return err
+	var err error
+	for rec := range queue {
+		if err = r.publish(ctx, rec, prev, head.Load()); err != nil {
+			stop()
+			for range queue { // until the subscription has returned
+			}
+			break
 		}
 		prev = rec.Position
-		return nil
-	})
+	}
+	if serr := <-subErr; err == nil {
+		err = serr
+	}
 	if ctx.Err() != nil {
 		return nil
 	}
 	return fmt.Errorf("relay: %w", err)
+}
+
+func (r *Relay) publish(ctx context.Context, rec application.Record, prev, head uint64) error {
+	m, err := Encode(rec)
+	if err != nil {
+		return err
+	}
+	m.Metadata.Set(MetaPrevPosition, strconv.FormatUint(prev, 10))
+	m.Metadata.Set(MetaHeadPosition, strconv.FormatUint(max(head, rec.Position), 10))
+	m.SetContext(ctx)
+	return r.pub.Publish(r.topic, m)
 }
 
 // Consume hands every record arriving on the bus to handle, in order, until ctx ends.
@@ -140,14 +192,14 @@ func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(con
 	if err != nil {
 		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
 	}
-	consumeAll(ctx, msgs, logger, func(ctx context.Context, rec application.Record, _ uint64) error { return handle(ctx, rec) })
+	consumeAll(ctx, msgs, logger, nil, func(ctx context.Context, rec application.Record, _ *message.Message) error { return handle(ctx, rec) })
 	return nil
 }
 
 // consumeOne handles a message until it succeeds (or ctx ends), then acks it. It retries
 // in place rather than nacking: JetStream would deliver the following messages before a
 // nacked one, and projections need global order.
-func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, uint64) error) {
+func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, *message.Message) error) {
 	defer m.Ack()
 	rec, err := Decode(m)
 	if err != nil {
@@ -155,7 +207,7 @@ func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, ha
 		return
 	}
 	for delay := 100 * time.Millisecond; ; delay = min(2*delay, 5*time.Second) {
-		err := handle(ctx, rec, PrevPosition(m))
+		err := handle(ctx, rec, m)
 		if err == nil || ctx.Err() != nil {
 			return
 		}

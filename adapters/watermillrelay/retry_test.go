@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,6 +53,18 @@ func TestRelayRestartsAfterAFailure(t *testing.T) {
 	flaky := &flakyStore{EventStore: w.Events}
 	done := make(chan error, 1)
 	go func() { done <- watermillrelay.Run(ctx, flaky, bus, engine, nil, slog.Default()) }()
+	// The consumer may read the stored records ahead from the store before the broken
+	// subscription restarts (RetryDelay): wait for the restart, then write more, which
+	// only the new subscription can announce.
+	for deadline := time.Now().Add(10 * time.Second); flaky.calls.Load() < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the subscription never failed and restarted")
+		}
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	for range 50 {
+		w.RandomCommand(t, rng)
+	}
 	head := uint64(len(w.All(t)))
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		if pos, _ := store.Checkpoint(ctx, projections.Queues); pos == head {
@@ -64,9 +77,6 @@ func TestRelayRestartsAfterAFailure(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
-	}
-	if flaky.calls.Load() < 2 {
-		t.Fatal("the subscription never failed")
 	}
 	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w)
 	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {

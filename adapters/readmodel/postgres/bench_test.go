@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"syscall"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
@@ -52,4 +54,49 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+var (
+	liveOnce  sync.Once
+	liveWorld *readmodeltest.World
+)
+
+// BenchmarkLivePath measures the live path into PostgreSQL: every stored event through
+// the relay, the GoChannel bus and the engine into fresh tables, until the last one is
+// committed (the history is stored before the relay starts: the rate at which the live
+// path works off a backlog). Schema setup is not timed.
+func BenchmarkLivePath(b *testing.B) {
+	liveOnce.Do(func() { liveWorld = readmodeltest.Random(b, esmemory.New(), 99, 2000, 30_000) })
+	head := uint64(len(liveWorld.All(b)))
+	logger := slog.New(slog.DiscardHandler)
+	events := 0
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		store, _ := newStore(b)
+		ctx, cancel := context.WithCancel(context.Background())
+		engine, err := projections.NewEngine(ctx, store)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bus := watermillrelay.NewGoChannel(logger)
+		done := make(chan error, 1)
+		b.StartTimer()
+		go func() { done <- watermillrelay.Run(ctx, liveWorld.Events, bus, engine, nil, logger) }()
+		for {
+			pos, _ := store.Checkpoint(ctx, projections.Agents)
+			if pos == head {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		b.StopTimer()
+		cancel()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		_ = bus.Close()
+		events += int(head)
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
 }

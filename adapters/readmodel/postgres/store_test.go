@@ -2,7 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 
@@ -33,5 +37,52 @@ func TestMigrateTwice(t *testing.T) {
 	}
 	if _, err := s.Checkpoint(context.Background(), projections.Queues); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCommitIsAtomic: a live commit is one pipelined round trip; when a statement in it
+// fails (here the last batch's timeline, a text PostgreSQL refuses), nothing of it is
+// written: neither the rows of the batches before nor any checkpoint.
+func TestCommitIsAtomic(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newStore(t)
+	w := readmodeltest.Random(t, esmemory.New(), 16, 5, 40)
+	e, err := projections.NewEngine(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Apply(ctx, w.All(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := readmodeltest.Dump(t, s, w)
+	var batches []projections.Batch
+	for _, n := range []string{projections.Queues, projections.Portal} {
+		b, err := s.Load(ctx, n, []uuid.UUID{w.Tickets[0].Ticket.ID})
+		if err != nil || len(b.Tickets) != 1 {
+			t.Fatalf("load %s: %+v %v", n, b, err)
+		}
+		b.Projection, b.Position = n, 1_000_000
+		b.Tickets[0].Version += 10
+		b.Tickets[0].Subject = "changed"
+		batches = append(batches, b)
+	}
+	batches[1].Timeline = []projections.PortalEntry{{TicketID: w.Tickets[0].Ticket.ID, Version: 99,
+		At: readmodeltest.Epoch, Kind: "reply", Text: "nul \x00 byte"}}
+	var pgErr *pgconn.PgError // refused by the server, after the statements before it ran
+	if err := s.Commit(ctx, batches); !errors.As(err, &pgErr) {
+		t.Fatalf("a commit with a text PostgreSQL refuses: %v", err)
+	}
+	if after := readmodeltest.Dump(t, s, w); after != before {
+		t.Fatal("a failed commit wrote part of its batches")
+	}
+	batches[1].Timeline[0].Text = "no nul byte"
+	if err := s.Commit(ctx, batches); err != nil {
+		t.Fatal(err)
+	}
+	if pos, err := s.Checkpoint(ctx, projections.Portal); err != nil || pos != 1_000_000 {
+		t.Fatalf("after the commit the portal checkpoint is %d (%v)", pos, err)
 	}
 }

@@ -18,19 +18,63 @@ import (
 )
 
 // Commit implements projections.Writer: every batch's rows and checkpoint in one
-// transaction, so a redelivery after a crash finds rows and checkpoint agreeing.
+// transaction, so a redelivery after a crash finds rows and checkpoint agreeing. A live
+// commit (no Fresh batch) is one round trip: its statements are pipelined (pgx.Batch) in
+// the implicit transaction of one Sync, with the checkpoints in one statement; a rebuild's
+// first commit into fresh tables uses COPY in an explicit transaction.
 func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		for _, b := range batches {
-			if err := s.commit(ctx, tx, b); err != nil {
-				return fmt.Errorf("postgres read model: commit %s: %w", b.Projection, err)
-			}
+	for _, b := range batches {
+		if b.Fresh {
+			enc := stateJSON{}
+			return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+				for _, b := range batches {
+					if err := s.commitFresh(ctx, tx, b, enc); err != nil {
+						return fmt.Errorf("postgres read model: commit %s: %w", b.Projection, err)
+					}
+				}
+				return nil
+			})
 		}
+	}
+	var q pgx.Batch
+	names, positions := make([]string, 0, len(batches)), make([]int64, 0, len(batches))
+	enc := stateJSON{} // the queues and portal rows of a ticket hold the same snapshot
+	for _, b := range batches {
+		var err error
+		switch b.Projection {
+		case projections.Queues:
+			s.queueUpsert(&q, "rm_queue_tickets", "ticket_id", queueColumns(b.Tickets, enc))
+		case projections.Portal:
+			s.queueUpsert(&q, "rm_portal_tickets", "ticket_id", portalColumns(b.Tickets, enc))
+			s.queueTimeline(&q, b.Timeline)
+		case projections.KPI:
+			s.queueUpsert(&q, "rm_kpi_tickets", "ticket_id", kpiColumns(b.Facts))
+		case projections.Agents:
+			s.queueUpsert(&q, "rm_agents", "agent_id", agentColumns(b.Agents))
+		default:
+			err = fmt.Errorf("no projection is named %q", b.Projection)
+		}
+		if err != nil {
+			return fmt.Errorf("postgres read model: commit %s: %w", b.Projection, err)
+		}
+		names, positions = append(names, b.Projection), append(positions, int64(b.Position))
+	}
+	if len(names) == 0 {
 		return nil
-	})
+	}
+	q.Queue("INSERT INTO "+s.table("readmodel_checkpoints")+` AS c (projection, position, updated_at)
+		SELECT u.projection, u.position, now() FROM unnest($1::text[], $2::bigint[]) AS u(projection, position)
+		ON CONFLICT (projection) DO UPDATE
+		SET position = GREATEST(c.position, EXCLUDED.position), updated_at = now()`, names, positions)
+	if err := s.pool.SendBatch(ctx, &q).Close(); err != nil {
+		return fmt.Errorf("postgres read model: commit: %w", err)
+	}
+	return nil
 }
 
-func (s *Store) commit(ctx context.Context, tx pgx.Tx, b projections.Batch) error {
+// commitFresh writes a batch and its checkpoint inside tx, with COPY into tables a
+// Fresh batch's rows cannot exist in yet.
+func (s *Store) commitFresh(ctx context.Context, tx pgx.Tx, b projections.Batch, enc stateJSON) error {
 	var err error
 	write := s.upsert
 	if b.Fresh {
@@ -38,9 +82,9 @@ func (s *Store) commit(ctx context.Context, tx pgx.Tx, b projections.Batch) erro
 	}
 	switch b.Projection {
 	case projections.Queues:
-		err = write(ctx, tx, "rm_queue_tickets", "ticket_id", queueColumns(b.Tickets))
+		err = write(ctx, tx, "rm_queue_tickets", "ticket_id", queueColumns(b.Tickets, enc))
 	case projections.Portal:
-		err = write(ctx, tx, "rm_portal_tickets", "ticket_id", portalColumns(b.Tickets))
+		err = write(ctx, tx, "rm_portal_tickets", "ticket_id", portalColumns(b.Tickets, enc))
 		if err == nil && b.Fresh {
 			err = s.copyIn(ctx, tx, "rm_portal_timeline", "", timelineColumns(b.Timeline))
 		} else if err == nil {
@@ -85,6 +129,18 @@ func (s *Store) upsert(ctx context.Context, tx pgx.Tx, table, key string, c colu
 	if c.rows == 0 {
 		return nil
 	}
+	_, err := tx.Exec(ctx, s.upsertSQL(table, key, c), c.vals...)
+	return err
+}
+
+// queueUpsert adds upsert's statement to a pipelined batch.
+func (s *Store) queueUpsert(q *pgx.Batch, table, key string, c columns) {
+	if c.rows > 0 {
+		q.Queue(s.upsertSQL(table, key, c), c.vals...)
+	}
+}
+
+func (s *Store) upsertSQL(table, key string, c columns) string {
 	params, selects, sets := make([]string, len(c.names)), make([]string, len(c.names)), []string{}
 	for i, n := range c.names {
 		params[i] = fmt.Sprintf("$%d::%s[]", i+1, c.types[i])
@@ -98,11 +154,9 @@ func (s *Store) upsert(ctx context.Context, tx pgx.Tx, table, key string, c colu
 	}
 	// A row is replaced only by a newer version: several processes may project into the
 	// same tables (one relay each, over JetStream), and the slower must not set a row back.
-	q := fmt.Sprintf("INSERT INTO %s AS t (%s) SELECT %s FROM unnest(%s) AS u(%s) ON CONFLICT (%s) DO UPDATE SET %s WHERE t.version < EXCLUDED.version",
+	return fmt.Sprintf("INSERT INTO %s AS t (%s) SELECT %s FROM unnest(%s) AS u(%s) ON CONFLICT (%s) DO UPDATE SET %s WHERE t.version < EXCLUDED.version",
 		s.table(table), strings.Join(c.names, ", "), strings.Join(selects, ", "), strings.Join(params, ", "),
 		strings.Join(c.names, ", "), key, strings.Join(sets, ", "))
-	_, err := tx.Exec(ctx, q, c.vals...)
-	return err
 }
 
 // copyIn writes rows that cannot exist yet with COPY (binary): the fast path of a
@@ -150,15 +204,21 @@ func (s *Store) insertTimeline(ctx context.Context, tx pgx.Tx, es []projections.
 	if len(es) == 0 {
 		return nil
 	}
-	n := len(es)
-	ids, versions, ats, kinds, texts := make([]uuid.UUID, n), make([]int64, n), make([]time.Time, n), make([]string, n), make([]string, n)
-	for i, e := range es {
-		ids[i], versions[i], ats[i], kinds[i], texts[i] = e.TicketID, e.Version, e.At, e.Kind, e.Text
-	}
-	_, err := tx.Exec(ctx, "INSERT INTO "+s.table("rm_portal_timeline")+` (ticket_id, version, at, kind, text)
-		SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[])
-		ON CONFLICT (ticket_id, version) DO NOTHING`, ids, versions, ats, kinds, texts)
+	_, err := tx.Exec(ctx, s.timelineSQL(), timelineColumns(es).vals...)
 	return err
+}
+
+// queueTimeline adds insertTimeline's statement to a pipelined batch.
+func (s *Store) queueTimeline(q *pgx.Batch, es []projections.PortalEntry) {
+	if len(es) > 0 {
+		q.Queue(s.timelineSQL(), timelineColumns(es).vals...)
+	}
+}
+
+func (s *Store) timelineSQL() string {
+	return "INSERT INTO " + s.table("rm_portal_timeline") + ` (ticket_id, version, at, kind, text)
+		SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[])
+		ON CONFLICT (ticket_id, version) DO NOTHING`
 }
 
 // Nullable column values: the zero value is NULL.
@@ -174,7 +234,26 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-func queueColumns(ts []domain.TicketState) columns {
+// stateJSON encodes ticket snapshots once per commit: a snapshot at a stream version is
+// the same in every projection.
+type stateJSON map[stateKey]string
+
+type stateKey struct {
+	id      uuid.UUID
+	version int64
+}
+
+func (m stateJSON) of(t *domain.TicketState) string {
+	k := stateKey{t.ID, t.Version}
+	if j, ok := m[k]; ok {
+		return j
+	}
+	j := mustJSON(t)
+	m[k] = j
+	return j
+}
+
+func queueColumns(ts []domain.TicketState, enc stateJSON) columns {
 	n := len(ts)
 	id, num, ver, status, open := make([]uuid.UUID, n), make([]string, n), make([]int64, n), make([]string, n), make([]bool, n)
 	team, assignee, aname, prio, cat := make([]string, n), make([]pgtype.UUID, n), make([]pgtype.Text, n), make([]string, n), make([]pgtype.Text, n)
@@ -186,7 +265,7 @@ func queueColumns(ts []domain.TicketState) columns {
 		id[i], num[i], ver[i], status[i], open[i] = t.ID, t.Number, t.Version, string(t.Status), t.Status.Open()
 		team[i], assignee[i], aname[i], prio[i], cat[i] = t.Team, uuidOrNull(t.Assignee), textOrNull(t.AssigneeName), string(t.Priority), textOrNull(t.Category)
 		tier[i], ch[i], frDue[i], resDue[i], waiting[i] = string(t.Customer.Tier), string(t.Channel), tsz(t.SLA.FirstResponseDue), tsz(t.SLA.ResolutionDue), tsz(t.WaitingSince)
-		created[i], updated[i], state[i] = t.CreatedAt, t.UpdatedAt, mustJSON(t)
+		created[i], updated[i], state[i] = t.CreatedAt, t.UpdatedAt, enc.of(&ts[i])
 	}
 	c := columns{rows: n}
 	c.add("ticket_id", "uuid", "", id)
@@ -213,13 +292,13 @@ func queueColumns(ts []domain.TicketState) columns {
 	return c
 }
 
-func portalColumns(ts []domain.TicketState) columns {
+func portalColumns(ts []domain.TicketState, enc stateJSON) columns {
 	n := len(ts)
 	id, num, ver, status, subject := make([]uuid.UUID, n), make([]string, n), make([]int64, n), make([]string, n), make([]string, n)
 	aname, resDue, state := make([]pgtype.Text, n), make([]pgtype.Timestamptz, n), make([]string, n)
 	for i, t := range ts {
 		id[i], num[i], ver[i], status[i], subject[i] = t.ID, t.Number, t.Version, string(t.Status), t.Subject
-		aname[i], resDue[i], state[i] = textOrNull(t.AssigneeName), tsz(t.SLA.ResolutionDue), mustJSON(t)
+		aname[i], resDue[i], state[i] = textOrNull(t.AssigneeName), tsz(t.SLA.ResolutionDue), enc.of(&ts[i])
 	}
 	c := columns{rows: n}
 	c.add("ticket_id", "uuid", "", id)

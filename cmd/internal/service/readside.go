@@ -16,11 +16,16 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
+// EngineConns is the size of the PostgreSQL read-model engine's own connection pool: one
+// for its commits, one for the rows it loads while a commit runs.
+const EngineConns = 2
+
 // buildReadSide opens the read-model store, catches the projections up from their
 // checkpoints (from position 0 for the memory store: its full rebuild at every start),
 // and schedules the relay that keeps them current from the event store's subscription.
 func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logger) (*projections.Service, error) {
 	var store projections.Store = rmmemory.New()
+	var writer projections.Writer = store
 	if cfg.ReadModel != "" {
 		if err := rmpostgres.Migrate(ctx, cfg.ReadModel); err != nil {
 			return nil, fmt.Errorf("read-model migrations: %w", err)
@@ -33,8 +38,24 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 		if store, err = rmpostgres.New(ctx, pool); err != nil {
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
+		// The engine writes through connections of its own, so that reads crowding the
+		// readers' pool never hold up its loads and commits (and with them every read
+		// waiting for one).
+		wcfg, err := pgxpool.ParseConfig(cfg.ReadModel)
+		if err != nil {
+			return nil, fmt.Errorf("--readmodel: %w", err)
+		}
+		wcfg.MaxConns = EngineConns
+		wpool, err := pgxpool.NewWithConfig(ctx, wcfg)
+		if err != nil {
+			return nil, fmt.Errorf("--readmodel: %w", err)
+		}
+		s.closers = append(s.closers, func() error { wpool.Close(); return nil })
+		if writer, err = rmpostgres.New(ctx, wpool); err != nil {
+			return nil, fmt.Errorf("--readmodel: %w", err)
+		}
 	}
-	engine, err := projections.NewEngine(ctx, store)
+	engine, err := projections.NewEngine(ctx, writer)
 	if err != nil {
 		return nil, err
 	}
