@@ -36,7 +36,7 @@ type TicketResult struct {
 // ticketUpdate runs a decision on one existing ticket.
 func ticketUpdate(ctx context.Context, d Deps, id uuid.UUID, meta CommandMeta,
 	decide func(*domain.Ticket, time.Time) ([]domain.Event, error)) (TicketResult, error) {
-	out, err := update(ctx, d, TicketStream(id), meta, FoldTicket, decide)
+	out, err := update(ctx, d, TicketStream(id), meta, ticketFolder, decide)
 	if err != nil {
 		return TicketResult{}, err
 	}

@@ -54,7 +54,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 		return ReceivedTicket{}, err
 	}
 	code := h.d.Secrets.AccessCode(id)
-	out, err := update(ctx, h.d, TicketStream(id), meta, FoldTicket, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.d, TicketStream(id), meta, ticketFolder, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
 		if t.Exists() {
 			return nil, fmt.Errorf("%w: ticket %s exists", ErrConflict, id)
 		}

@@ -23,7 +23,7 @@ type outcome[A any] struct {
 // concurrent append wins and the caller gave no expected version, it decides once more
 // on the fresh state; a second loss is ErrConflict. With If-Match, a loss is ErrPrecondition.
 func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
-	fold func([]Record) (A, error), decide func(A, time.Time) ([]domain.Event, error)) (outcome[A], error) {
+	f folder[A], decide func(A, time.Time) ([]domain.Event, error)) (outcome[A], error) {
 	for attempt := 0; ; attempt++ {
 		recs, err := d.Store.ReadStream(ctx, stream)
 		if err != nil {
@@ -33,14 +33,14 @@ func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
 			if err != nil {
 				return outcome[A]{}, err
 			}
-			agg, err := fold(recs[:n])
+			agg, err := f.fold(recs[:n])
 			return outcome[A]{Agg: agg, Version: int64(n) - 1, Replayed: true}, err
 		}
 		version := int64(len(recs)) - 1
 		if meta.ExpectedVersion != nil && *meta.ExpectedVersion != version {
 			return outcome[A]{}, fmt.Errorf("%w: If-Match %d, current version %d", ErrPrecondition, *meta.ExpectedVersion, version)
 		}
-		agg, err := fold(recs)
+		agg, err := f.fold(recs)
 		if err != nil {
 			return outcome[A]{}, err
 		}
@@ -70,7 +70,9 @@ func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
 		if err != nil {
 			return outcome[A]{}, fmt.Errorf("append %s: %w", stream, err)
 		}
-		agg, err = fold(append(recs, appended...))
+		// decide does not change the aggregate, so the state after the append is the
+		// folded one with only the appended records applied on: no second full fold.
+		err = f.applyAll(agg, appended)
 		return outcome[A]{Agg: agg, Version: version + int64(len(appended)), Appended: appended}, err
 	}
 }
@@ -109,29 +111,66 @@ func encodeEvents(stream string, after int64, prevHash string, events []domain.E
 	return newRecords(stream, after, prevHash, types, data, meta, now)
 }
 
-// FoldTicket replays a ticket's records. A record that does not decode is a corrupt
-// store, not a client's mistake, so its error carries no error kind.
-func FoldTicket(recs []Record) (*domain.Ticket, error) {
-	t := domain.NewTicket()
-	for _, r := range recs {
-		e, err := domain.DecodeTicketEvent(r.Type, r.Data)
-		if err != nil {
-			return nil, fmt.Errorf("stored event %s v%d does not decode: %v", r.Stream, r.Version, err)
-		}
-		t.Apply(e, r.Meta.OccurredAt)
-	}
-	return t, nil
+// folder is how update folds one kind of stream: an aggregate before its first
+// event, and one stored record applied to it (decoding the record's data).
+type folder[A any] struct {
+	fresh func() A
+	apply func(A, Record) error
 }
 
-// FoldAgent replays an agent's records.
-func FoldAgent(recs []Record) (*domain.Agent, error) {
-	a := domain.NewAgent()
-	for _, r := range recs {
-		e, err := domain.DecodeAgentEvent(r.Type, r.Data)
-		if err != nil {
-			return nil, fmt.Errorf("stored event %s v%d does not decode: %v", r.Stream, r.Version, err)
-		}
-		a.Apply(e)
+// fold replays records into a fresh aggregate.
+func (f folder[A]) fold(recs []Record) (A, error) {
+	a := f.fresh()
+	if err := f.applyAll(a, recs); err != nil {
+		var zero A
+		return zero, err
 	}
 	return a, nil
 }
+
+// applyAll folds further records into the aggregate, in order.
+func (f folder[A]) applyAll(a A, recs []Record) error {
+	for _, r := range recs {
+		if err := f.apply(a, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ticketFolder folds ticket streams. A record that does not decode is a corrupt store,
+// not a client's mistake, so its error carries no error kind.
+var ticketFolder = folder[*domain.Ticket]{
+	fresh: domain.NewTicket,
+	apply: func(t *domain.Ticket, r Record) error {
+		e, err := domain.DecodeTicketEvent(r.Type, r.Data)
+		if err != nil {
+			return undecodable(r, err)
+		}
+		t.Apply(e, r.Meta.OccurredAt)
+		return nil
+	},
+}
+
+// agentFolder folds agent streams.
+var agentFolder = folder[*domain.Agent]{
+	fresh: domain.NewAgent,
+	apply: func(a *domain.Agent, r Record) error {
+		e, err := domain.DecodeAgentEvent(r.Type, r.Data)
+		if err != nil {
+			return undecodable(r, err)
+		}
+		a.Apply(e)
+		return nil
+	},
+}
+
+func undecodable(r Record, err error) error {
+	return fmt.Errorf("stored event %s v%d does not decode: %v", r.Stream, r.Version, err)
+}
+
+// FoldTicket replays a ticket's records.
+func FoldTicket(recs []Record) (*domain.Ticket, error) { return ticketFolder.fold(recs) }
+
+// FoldAgent replays an agent's records.
+func FoldAgent(recs []Record) (*domain.Agent, error) { return agentFolder.fold(recs) }
