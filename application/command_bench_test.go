@@ -17,7 +17,7 @@ import (
 )
 
 // BenchmarkCommand measures whole commands through the application layer (read the
-// stream, fold, decide, seal, append) on the in-memory store and on the embedded bolt
+// stream, or its tail after the cached state, fold, decide, seal, append) on the in-memory store and on the embedded bolt
 // store, which fsyncs every commit, with 1, 8 and 64 goroutines sending at once.
 //
 //	receive: a new ticket (two appends: the number reservation, then TicketReceived)
@@ -61,7 +61,8 @@ func newBenchCommands(b *testing.B, store application.EventStore) *application.C
 	if err != nil {
 		b.Fatal(err)
 	}
-	return application.NewCommands(application.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	// The stream cache ticketd has by default.
+	return application.NewCommands(application.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: 10000})
 }
 
 func benchReceive(ctx context.Context, c *application.Commands) (uuid.UUID, error) {

@@ -71,7 +71,7 @@ func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta Com
 	if err != nil || len(recs) == 0 {
 		return ReceivedTicket{}, false, err
 	}
-	n, found, err := findIdempotent(recs, meta)
+	n, found, err := findIdempotent(appendKeys(nil, 0, recs), meta)
 	if err != nil || !found {
 		return ReceivedTicket{}, false, err
 	}
