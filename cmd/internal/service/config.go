@@ -32,7 +32,7 @@ type Config struct {
 	NoReadSide bool
 }
 
-// DefaultStreamCache is the stream cache's size unless configured: about 10 MB of folded
+// DefaultStreamCache is the stream cache's size unless configured: about 12 MB of folded
 // tickets at most.
 const DefaultStreamCache = 10000
 
