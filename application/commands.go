@@ -21,8 +21,10 @@ type Commands struct {
 	IssueToken    IssueTokenHandler
 }
 
-// NewCommands builds every handler on the same dependencies.
+// NewCommands builds every handler on the same dependencies, and on one stream cache of
+// d.StreamCacheSize streams.
 func NewCommands(d Deps) *Commands {
+	d.cache = newStreamCache(d.StreamCacheSize)
 	return &Commands{
 		Receive: NewReceiveTicketHandler(d), Classify: NewClassifyTicketHandler(d),
 		Reprioritize: NewReprioritizeTicketHandler(d), Assign: NewAssignTicketHandler(d),

@@ -18,6 +18,12 @@ type Deps struct {
 	Secrets *Secrets
 	// Router picks an agent for {"auto":true}; nil means auto-assignment is unavailable.
 	Router AgentPicker
+	// StreamCacheSize is how many streams' folded states NewCommands keeps (an LRU shared by
+	// its handlers), so that a command reads and folds only the records after the cached
+	// version; 0 keeps none. See streamCache.
+	StreamCacheSize int
+
+	cache *streamCache // built by NewCommands from StreamCacheSize
 }
 
 // AgentPicker chooses the agent a ticket should go to (skills, load, presence). It returns
@@ -36,7 +42,7 @@ type TicketResult struct {
 // ticketUpdate runs a decision on one existing ticket.
 func ticketUpdate(ctx context.Context, d Deps, id uuid.UUID, meta CommandMeta,
 	decide func(*domain.Ticket, time.Time) ([]domain.Event, error)) (TicketResult, error) {
-	out, err := update(ctx, d, TicketStream(id), meta, FoldTicket, decide)
+	out, err := update(ctx, d, TicketStream(id), meta, ticketFolder, decide)
 	if err != nil {
 		return TicketResult{}, err
 	}

@@ -18,6 +18,10 @@ type EventStore interface {
 	Append(ctx context.Context, stream string, expectedVersion int64, records []Record) ([]Record, error)
 	// ReadStream returns a stream's records, oldest first; none (and no error) if it does not exist.
 	ReadStream(ctx context.Context, stream string) ([]Record, error)
+	// ReadStreamFrom returns a stream's records with Version >= from, oldest first: the
+	// tail a reader that already holds the records before `from` still needs. None (and
+	// no error) if there are none or the stream does not exist; from <= 0 reads it all.
+	ReadStreamFrom(ctx context.Context, stream string, from int64) ([]Record, error)
 	// ReadAll returns up to limit records with Position > after, in global order.
 	ReadAll(ctx context.Context, after uint64, limit int) ([]Record, error)
 	// Subscribe calls handle for every record with Position > after, in global order, first

@@ -61,7 +61,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 		return ReceivedTicket{}, err
 	}
 	code := h.d.Secrets.AccessCode(id)
-	out, err := update(ctx, h.d, TicketStream(id), meta, FoldTicket, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.d, TicketStream(id), meta, ticketFolder, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
 		if t.Exists() {
 			return nil, fmt.Errorf("%w: ticket %s exists", ErrConflict, id)
 		}
@@ -78,7 +78,7 @@ func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta Com
 	if err != nil || len(recs) == 0 {
 		return ReceivedTicket{}, false, err
 	}
-	n, found, err := findIdempotent(recs, meta)
+	n, found, err := findIdempotent(appendKeys(nil, 0, recs), meta)
 	if err != nil || !found {
 		return ReceivedTicket{}, false, err
 	}

@@ -32,7 +32,7 @@ func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta 
 	if meta.IdempotencyKey != "" {
 		id = derivedID("agent", meta.Actor, meta.IdempotencyKey)
 	}
-	out, err := update(ctx, h.d, AgentStream(id), meta, FoldAgent, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.d, AgentStream(id), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
 		if a.Exists() {
 			return nil, fmt.Errorf("%w: agent %s exists", ErrConflict, id)
 		}

@@ -23,7 +23,7 @@ func NewSetAgentPresenceHandler(d Deps) SetAgentPresenceHandler { return SetAgen
 
 // Handle records the change of presence.
 func (h SetAgentPresenceHandler) Handle(ctx context.Context, c SetAgentPresence, meta CommandMeta) (domain.AgentState, error) {
-	out, err := update(ctx, h.d, AgentStream(c.AgentID), meta, FoldAgent, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.d, AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
 		return a.SetPresence(c.Online)
 	})
 	if err != nil {

@@ -22,6 +22,7 @@ type Factory func(t *testing.T) application.EventStore
 // Run runs the whole contract against the stores the factory makes.
 func Run(t *testing.T, newStore Factory) {
 	t.Run("AppendAndReadStream", func(t *testing.T) { testAppendAndRead(t, newStore(t)) })
+	t.Run("ReadStreamFromVersion", func(t *testing.T) { testReadStreamFrom(t, newStore(t)) })
 	t.Run("ExpectedVersion", func(t *testing.T) { testExpectedVersion(t, newStore(t)) })
 	t.Run("AtomicBatch", func(t *testing.T) { testAtomicBatch(t, newStore(t)) })
 	t.Run("ReadAllOrderAndPaging", func(t *testing.T) { testReadAll(t, newStore(t)) })
@@ -108,6 +109,49 @@ func testAppendAndRead(t *testing.T, s application.EventStore) {
 		if got[i].Position == 0 {
 			t.Errorf("record %d has position 0; positions start at 1", i)
 		}
+	}
+}
+
+// testReadStreamFrom: ReadStreamFrom gives exactly the records ReadStream gives from that
+// version on, across appends and for a version past the end, and nothing of other streams.
+func testReadStreamFrom(t *testing.T, s application.EventStore) {
+	closeAtEnd(t, s)
+	ctx := ctxFor(t)
+	stream, other := NewStreamName(), NewStreamName()
+	if got, err := s.ReadStreamFrom(ctx, stream, 0); err != nil || len(got) != 0 {
+		t.Fatalf("missing stream from 0: got %d records, err %v; want none, nil", len(got), err)
+	}
+	if got, err := s.ReadStreamFrom(ctx, stream, 3); err != nil || len(got) != 0 {
+		t.Fatalf("missing stream from 3: got %d records, err %v; want none, nil", len(got), err)
+	}
+	first := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 3))
+	mustAppend(t, s, other, application.NoStream, MakeRecords(t, other, 0, "", 4))
+	more := mustAppend(t, s, stream, 2, MakeRecords(t, stream, 3, first[2].Hash, 2))
+	want := append(first, more...)
+	for _, from := range []int64{-1, 0, 1, 2, 3, 4, 5, 6, 1 << 40} {
+		got, err := s.ReadStreamFrom(ctx, stream, from)
+		if err != nil {
+			t.Fatalf("from %d: %v", from, err)
+		}
+		tail := want[min(max(from, 0), int64(len(want))):]
+		if len(got) != len(tail) {
+			t.Fatalf("from %d: %d records, want %d", from, len(got), len(tail))
+		}
+		for i, w := range tail {
+			g := got[i]
+			if g.ID != w.ID || g.Stream != stream || g.Version != w.Version || g.Position != w.Position || g.Hash != w.Hash || g.PrevHash != w.PrevHash {
+				t.Errorf("from %d, record %d: %s %s v%d pos %d, want %s %s v%d pos %d", from, i, g.ID, g.Stream, g.Version, g.Position, w.ID, stream, w.Version, w.Position)
+			}
+			if h, err := application.ComputeHash(g); err != nil || h != w.Hash {
+				t.Errorf("from %d, record %d does not verify (err %v)", from, i, err)
+			}
+		}
+	}
+	// A tail read sees what was appended after the reader's version.
+	latest := mustAppend(t, s, stream, 4, MakeRecords(t, stream, 5, more[1].Hash, 1))
+	got, err := s.ReadStreamFrom(ctx, stream, 5)
+	if err != nil || len(got) != 1 || got[0].ID != latest[0].ID {
+		t.Fatalf("from 5 after a further append: %d records (err %v), want the one appended", len(got), err)
 	}
 }
 

@@ -20,6 +20,13 @@ const subscribePage = 512
 
 // ReadStream implements application.EventStore: a prefix scan of the streams index.
 func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	return s.ReadStreamFrom(ctx, stream, 0)
+}
+
+// ReadStreamFrom implements application.EventStore: the same scan, from the index key of
+// version `from` (keys are the stream's prefix and the big-endian version, so they sort
+// by version).
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -30,7 +37,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Re
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		events := tx.Bucket(bucketEvents)
 		c := tx.Bucket(bucketStreams).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		for k, v := c.Seek(indexKey(prefix, max(from, 0))); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			if len(k) != len(prefix)+8 {
 				continue // a longer name sharing the bytes cannot occur, but never misread one
 			}

@@ -268,3 +268,28 @@ func TestServerWithoutStreamReadPositions(t *testing.T) {
 		t.Errorf("stream read without server positions says %d, want 0 (unknown)", read[0].Position)
 	}
 }
+
+// TestReadStreamFromPages: a read from a revision pages on from that revision (the
+// server's pages hold 512 events), so a tail longer than a page comes back whole.
+func TestReadStreamFromPages(t *testing.T) {
+	srv := esdbtest.Start(t)
+	s := open(t, srv.ConnectionString())
+	ctx := context.Background()
+	stream := eventstoretest.NewStreamName()
+	appended := appendN(t, s, stream, nil, 1030)
+	for _, from := range []int64{0, 5, 517, 1029, 1030} {
+		got, err := s.ReadStreamFrom(ctx, stream, from)
+		if err != nil {
+			t.Fatalf("from %d: %v", from, err)
+		}
+		want := appended[from:]
+		if len(got) != len(want) {
+			t.Fatalf("from %d: %d records, want %d", from, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID || got[i].Version != want[i].Version {
+				t.Fatalf("from %d, record %d: %s v%d, want %s v%d", from, i, got[i].ID, got[i].Version, want[i].ID, want[i].Version)
+			}
+		}
+	}
+}

@@ -17,9 +17,17 @@ const pageSize = 512
 // ReadStream implements application.EventStore. A stream that does not exist reads as
 // empty.
 func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	return s.ReadStreamFrom(ctx, stream, 0)
+}
+
+// ReadStreamFrom implements application.EventStore: a forwards read from revision `from`
+// (a stream's revisions are the records' versions), in pages of pageSize. A revision
+// past the end reads as empty, as does a stream that does not exist.
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
 	var out []application.Record
+	start := uint64(max(from, 0))
 	for {
-		page, err := s.readStream(ctx, stream, uint64(len(out)), pageSize)
+		page, err := s.readStream(ctx, stream, start+uint64(len(out)), pageSize)
 		if err != nil {
 			return nil, err
 		}
@@ -35,7 +43,7 @@ func (s *Store) readStream(ctx context.Context, stream string, from, count uint6
 	var out []application.Record
 	err := s.call(func(c *client.Client) error {
 		out = nil // a retried call starts over
-		rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.StreamRevision{Value: from}}, count)
+		rs, err := c.ReadStream(ctx, s.serverStream(stream), client.ReadStreamOptions{From: client.Revision(from)}, count)
 		if err != nil {
 			return err
 		}

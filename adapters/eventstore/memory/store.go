@@ -57,9 +57,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 
 // ReadStream implements application.EventStore.
 func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+	return s.ReadStreamFrom(ctx, stream, 0)
+}
+
+// ReadStreamFrom implements application.EventStore.
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	idx := s.streams[stream]
+	if from >= int64(len(idx)) {
+		return nil, nil
+	}
+	idx = idx[max(from, 0):]
 	out := make([]application.Record, len(idx))
 	for i, j := range idx {
 		out[i] = s.all[j]

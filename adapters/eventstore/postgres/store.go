@@ -133,7 +133,12 @@ const selectRecord = `SELECT position, stream, version, id, type, data, metadata
 
 // ReadStream implements application.EventStore.
 func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
-	rows, err := s.pool.Query(ctx, selectRecord+`WHERE stream = $1 ORDER BY version`, stream)
+	return s.ReadStreamFrom(ctx, stream, 0)
+}
+
+// ReadStreamFrom implements application.EventStore (on the (stream, version) unique index).
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
+	rows, err := s.pool.Query(ctx, selectRecord+`WHERE stream = $1 AND version >= $2 ORDER BY version`, stream, max(from, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -22,9 +23,40 @@ type Config struct {
 	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
 	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
 	Pprof      bool   // --pprof / TICKETS_PPROF=1: serve net/http/pprof under /debug/pprof/
-	Policies   PolicyConfig
+	// StreamCache is how many streams' folded states commands keep (--stream-cache /
+	// TICKETS_STREAM_CACHE; the flag's 0 turns it off). In a Config: 0 is the default,
+	// DefaultStreamCache; negative is none.
+	StreamCache int
+	Policies    PolicyConfig
 	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
 	NoReadSide bool
+}
+
+// DefaultStreamCache is the stream cache's size unless configured: about 12 MB of folded
+// tickets at most.
+const DefaultStreamCache = 10000
+
+func (c *Config) setStreamCache(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("stream cache: %q is not a number of streams (0 or more)", v)
+	}
+	c.StreamCache = n
+	if n == 0 {
+		c.StreamCache = -1
+	}
+	return nil
+}
+
+// streamCacheSize is the cache size the commands get.
+func (c Config) streamCacheSize() int {
+	switch {
+	case c.StreamCache == 0:
+		return DefaultStreamCache
+	case c.StreamCache < 0:
+		return 0
+	}
+	return c.StreamCache
 }
 
 // RegisterFlags declares the shared flags on fs, with defaults from the environment.
@@ -43,6 +75,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
 	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
+	fs.Func("stream-cache", fmt.Sprintf("how many `streams` commands keep folded, to read only their new events; 0 = none (default %d) [TICKETS_STREAM_CACHE]", DefaultStreamCache), c.setStreamCache)
 	c.Policies.registerFlags(fs, env)
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
 	c.SecretKey = getenv("TICKETS_SECRET_KEY")
@@ -54,6 +87,11 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.RegisterFlags(fs, getenv)
+	if v := getenv("TICKETS_STREAM_CACHE"); v != "" {
+		if err := c.setStreamCache(v); err != nil {
+			return c, nil, fmt.Errorf("TICKETS_STREAM_CACHE: %w", err)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}

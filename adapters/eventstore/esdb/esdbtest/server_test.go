@@ -172,6 +172,11 @@ func TestReads(t *testing.T) {
 	if len(mid) != 1 || mid[0].EventType != "B" {
 		t.Errorf("stream from revision 1, count 1: %+v", mid)
 	}
+	// Past the end of an existing stream: no events, and no error (the stream exists).
+	past := drain{t}.all(c.ReadStream(ctx, "s", client.ReadStreamOptions{From: client.Revision(3)}, 10))
+	if len(past) != 0 {
+		t.Errorf("stream from revision 3, past its end: %d events, want none", len(past))
+	}
 	rs, err := c.ReadStream(ctx, "missing", client.ReadStreamOptions{}, 10)
 	if err == nil {
 		defer rs.Close()

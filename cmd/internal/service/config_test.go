@@ -1,0 +1,45 @@
+package service
+
+import (
+	"io"
+	"testing"
+)
+
+func TestStreamCacheConfig(t *testing.T) {
+	cases := []struct {
+		env  string
+		args []string
+		want int
+		bad  bool
+	}{
+		{want: DefaultStreamCache},
+		{args: []string{"--stream-cache", "0"}, want: 0},
+		{args: []string{"--stream-cache=250"}, want: 250},
+		{env: "500", want: 500},
+		{env: "0", want: 0},
+		{env: "500", args: []string{"--stream-cache", "7"}, want: 7},
+		{args: []string{"--stream-cache", "-1"}, bad: true},
+		{env: "lots", bad: true},
+	}
+	for _, c := range cases {
+		getenv := func(name string) string {
+			if name == "TICKETS_STREAM_CACHE" {
+				return c.env
+			}
+			return ""
+		}
+		cfg, _, err := Parse("ticketd", c.args, getenv, io.Discard)
+		if c.bad {
+			if err == nil {
+				t.Errorf("env %q, args %q: accepted", c.env, c.args)
+			}
+			continue
+		}
+		if err != nil || cfg.streamCacheSize() != c.want {
+			t.Errorf("env %q, args %q: size %d (err %v), want %d", c.env, c.args, cfg.streamCacheSize(), err, c.want)
+		}
+	}
+	if (Config{}).streamCacheSize() != DefaultStreamCache {
+		t.Error("a Config without StreamCache does not get the default cache")
+	}
+}
