@@ -65,6 +65,7 @@ type Store struct {
 
 	commits, appends, events atomic.Uint64 // counted by the writer, for Stats
 	mapped                   mappedPages
+	prefetched               atomic.Bool // the file was read ahead once (read.go)
 
 	notifyMu sync.Mutex
 	changed  chan struct{} // closed and replaced after each commit, to wake subscribers
