@@ -73,9 +73,8 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 		// A scan from the start (a catch-up, a rebuild, verify, export) reads the whole
 		// file: have the kernel read it ahead in large requests, once per open. In the
 		// background: submitting the reads of a large file may block for a while.
-		path := s.db.Path()
 		go func() {
-			if err := prefetch(path); err != nil {
+			if err := prefetch(s.path); err != nil {
 				s.log.Debug("bolt event store: prefetch", "err", err)
 			}
 		}()

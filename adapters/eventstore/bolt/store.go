@@ -52,9 +52,10 @@ var ErrClosed = errors.New("bolt event store: closed")
 
 // Store is the embedded event store. It is safe for concurrent use.
 type Store struct {
-	db  *bbolt.DB
-	log *slog.Logger
-	cfg config
+	db   *bbolt.DB
+	path string // kept here: bbolt clears its own on Close, which readers may race
+	log  *slog.Logger
+	cfg  config
 
 	// reqs feeds the writer goroutine; closing guards sends against Close.
 	reqs    chan *appendReq
@@ -140,7 +141,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("bolt event store %s: %w", path, err)
 	}
 	s := &Store{
-		db: db, log: cfg.logger, cfg: cfg,
+		db: db, path: path, log: cfg.logger, cfg: cfg,
 		reqs: make(chan *appendReq, cfg.maxBatch), done: make(chan struct{}),
 		stopped: make(chan struct{}), changed: make(chan struct{}),
 	}
@@ -230,7 +231,7 @@ func (s *Store) Stats() Stats {
 }
 
 // Path returns the file the store lives in.
-func (s *Store) Path() string { return s.db.Path() }
+func (s *Store) Path() string { return s.path }
 
 // wake tells subscribers that new records are committed.
 func (s *Store) wake() {
