@@ -198,22 +198,7 @@ func TestJetStreamBatches(t *testing.T) {
 	recs := w.All(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store := memory.New()
-	first, err := projections.NewEngine(ctx, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Apply(ctx, recs[:len(recs)/3]); err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cw := readmodeltest.NewCountingWriter(store)
-	engine, err := projections.NewEngine(ctx, cw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, cw, engine := restartedEngine(t, ctx, recs)
 	bus, err := watermillrelay.NewJetStream(ctx, natsURL(), topic, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

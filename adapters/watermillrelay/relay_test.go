@@ -131,22 +131,7 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 	recs := w.All(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	store := memory.New()
-	first, err := projections.NewEngine(ctx, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Apply(ctx, recs[:len(recs)/3]); err != nil {
-		t.Fatal(err)
-	}
-	if err := first.Flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cw := readmodeltest.NewCountingWriter(store)
-	engine, err := projections.NewEngine(ctx, cw) // nothing cached: rows are loaded
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, cw, engine := restartedEngine(t, ctx, recs)
 	bus := watermillrelay.NewGoChannel(slog.New(slog.DiscardHandler))
 	defer bus.Close()
 	pub := &checkedPub{Publisher: bus.Pub, engine: engine}
@@ -191,4 +176,28 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
 		t.Fatal("the read model followed in runs differs from a rebuild")
 	}
+}
+
+// restartedEngine returns a memory store that a first engine filled with the first third
+// of recs, and a new engine over it (nothing cached: its rows are loaded) writing through
+// a counting writer whose loads the test can make fail.
+func restartedEngine(t *testing.T, ctx context.Context, recs []application.Record) (*memory.Store, *readmodeltest.CountingWriter, *projections.Engine) {
+	t.Helper()
+	store := memory.New()
+	first, err := projections.NewEngine(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Apply(ctx, recs[:len(recs)/3]); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cw := readmodeltest.NewCountingWriter(store)
+	engine, err := projections.NewEngine(ctx, cw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, cw, engine
 }
