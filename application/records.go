@@ -66,28 +66,3 @@ const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 // Truncate gives the time at the precision the engine keeps (milliseconds, UTC), so that
 // every store (PostgreSQL keeps microseconds) returns exactly what was hashed.
 func Truncate(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
-
-// Stream name prefixes. EventStoreDB's subscription filters on them.
-const (
-	TicketStreamPrefix = "ticket-"
-	AgentStreamPrefix  = "agent-"
-	TokenStreamPrefix  = "token-"
-	NumberStreamPrefix = "ticketnumber-"
-	// The policies' own streams: routing counters, webhook checkpoints, mail claims.
-	RoutingStreamPrefix      = "routing-"
-	WebhookStreamPrefix      = "webhook-"
-	NotificationStreamPrefix = "notifications-"
-)
-
-// StreamPrefixes lists every kind of stream the engine writes. A store shared with other
-// software (EventStoreDB's $all) keeps to these; verify and export see all of them.
-func StreamPrefixes() []string {
-	return []string{TicketStreamPrefix, AgentStreamPrefix, TokenStreamPrefix, NumberStreamPrefix,
-		RoutingStreamPrefix, WebhookStreamPrefix, NotificationStreamPrefix}
-}
-
-// TicketStream is the stream of one ticket.
-func TicketStream(id uuid.UUID) string { return TicketStreamPrefix + id.String() }
-
-// AgentStream is the stream of one agent.
-func AgentStream(id uuid.UUID) string { return AgentStreamPrefix + id.String() }

@@ -31,6 +31,8 @@ func Run(t *testing.T, newStore Factory) {
 	t.Run("SubscribeCatchUpThenLive", func(t *testing.T) { testSubscribe(t, newStore(t)) })
 	t.Run("ConcurrentAppendsSubscribersSeeAllInOrder", func(t *testing.T) { testConcurrentSubscribers(t, newStore(t)) })
 	t.Run("SubscribeStopsOnHandlerError", func(t *testing.T) { testSubscribeHandlerError(t, newStore(t)) })
+	t.Run("EveryStreamKindIsKept", func(t *testing.T) { testEveryKindIsKept(t, newStore(t)) })
+	t.Run("UnregisteredStreamRefused", func(t *testing.T) { testUnregisteredStreamRefused(t, newStore(t)) })
 }
 
 // NewStreamName returns a stream name of the ticket kind that no other test uses.

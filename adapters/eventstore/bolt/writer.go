@@ -61,6 +61,9 @@ func newAppendReq(ctx context.Context, stream string, expected int64, records []
 	if len(stream) == 0 || len(stream) > maxStreamName {
 		return nil, fmt.Errorf("bolt event store: stream name of %d bytes (1 to %d allowed): %w", len(stream), maxStreamName, domain.ErrInvalid)
 	}
+	if err := application.CheckStream(stream); err != nil {
+		return nil, fmt.Errorf("bolt event store: append: %w", err)
+	}
 	if expected < application.NoStream {
 		return nil, fmt.Errorf("bolt event store: expected version %d: %w", expected, domain.ErrInvalid)
 	}

@@ -54,8 +54,8 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 // checkBatch refuses records that do not continue the stream at expected, and streams
 // that ReadAll and Subscribe would never return.
 func checkBatch(stream string, expected int64, records []application.Record) error {
-	if !isAppStream(stream) {
-		return fmt.Errorf("esdb: stream %q has none of the engine's prefixes", stream)
+	if err := application.CheckStream(stream); err != nil {
+		return fmt.Errorf("esdb: append: %w", err)
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("esdb: append to %s: no records", stream)

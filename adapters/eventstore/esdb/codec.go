@@ -12,10 +12,10 @@ import (
 	"github.com/ticketengine/ticketengine/application"
 )
 
-// streamPrefixes are the application's stream kinds. Only streams with one of them are
-// the engine's: $all also holds system events ($…) and whatever else shares the
-// database, and both ReadAll and Subscribe skip those.
-var streamPrefixes = application.StreamPrefixes()
+// The application's registry of stream kinds (application/streams.go) says which streams
+// are the engine's: $all also holds system events ($…) and whatever else shares the
+// database, and both ReadAll and Subscribe skip those. Every store refuses to append to
+// a stream of no registered kind, so nothing the engine writes is skipped.
 
 // serverStream is the EventStoreDB name of an application stream: the same name, after
 // the namespace if one is set.
@@ -31,21 +31,17 @@ func (s *Store) appStream(name string) (string, bool) {
 	return rest, isAppStream(rest)
 }
 
-// isAppStream reports whether an application stream name has one of the known prefixes.
+// isAppStream reports whether an application stream name is of a registered kind.
 func isAppStream(stream string) bool {
-	for _, p := range streamPrefixes {
-		if strings.HasPrefix(stream, p) && len(stream) > len(p) {
-			return true
-		}
-	}
-	return false
+	_, ok := application.KindOf(stream)
+	return ok
 }
 
-// filterPrefixes are the server-side subscription filter: the known prefixes after the
-// namespace.
+// filterPrefixes are the server-side subscription filter: every registered prefix after
+// the namespace.
 func (s *Store) filterPrefixes() []string {
-	out := make([]string, len(streamPrefixes))
-	for i, p := range streamPrefixes {
+	out := application.StreamPrefixes()
+	for i, p := range out {
 		out[i] = s.namespace + p
 	}
 	return out

@@ -1,6 +1,6 @@
 // Package esdb is the EventStoreDB (KurrentDB) event store, through the official Go
 // client v4. One EventStoreDB stream per aggregate, named as the application names it
-// (ticket-<uuid>, agent-<uuid>, token-<hex>, ticketnumber-<n>); the record's id is the
+// (ticket-<uuid>, agent-<uuid>, …: the kinds of application/streams.go); the record's id is the
 // event id, its type the event type, its data the JSON data, and everything else of the
 // record (version, metadata, hashes) is the event's JSON metadata. A record's Position
 // is the event's commit position in $all.

@@ -31,6 +31,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := application.CheckStream(stream); err != nil {
+		return nil, fmt.Errorf("memory store: append: %w", err)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {

@@ -76,8 +76,12 @@ func (s *Store) enqueue(ctx context.Context, req *appendRequest) error {
 }
 
 // validate refuses, before any I/O, what the database would reject mid-group: a bad
-// version sequence, JSON that is not JSON, text PostgreSQL cannot store.
+// version sequence, JSON that is not JSON, text PostgreSQL cannot store; and a stream
+// of no registered kind.
 func validate(stream string, expected int64, records []application.Record) error {
+	if err := application.CheckStream(stream); err != nil {
+		return fmt.Errorf("postgres event store: append: %w", err)
+	}
 	if expected < application.NoStream {
 		return fmt.Errorf("postgres event store: append %s: expected version %d is not valid", stream, expected)
 	}
