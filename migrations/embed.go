@@ -1,6 +1,7 @@
 // Package migrations holds the PostgreSQL schema as goose SQL migrations, embedded so that
 // the binaries migrate without files on disk. Each set has its own directory and its own
 // goose version table, so that the sets can live in one database and move independently.
+// Up is the one runner both PostgreSQL adapters call with their set.
 package migrations
 
 import "embed"
