@@ -13,30 +13,14 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-func newCommands(t *testing.T) (*application.Commands, application.EventStore, *fakeClock) {
+func newCommands(t *testing.T) (*application.Commands, application.EventStore, *eventstoretest.Clock) {
 	t.Helper()
 	store := memory.New()
-	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clock := eventstoretest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	secrets, err := application.NewSecrets(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -79,7 +80,9 @@ func commandsOn(t *testing.T, store application.EventStore, clock application.Cl
 	return application.NewCommands(application.Deps{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: cacheSize})
 }
 
-func newClock() *fakeClock { return &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} }
+func newClock() *eventstoretest.Clock {
+	return eventstoretest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+}
 
 // storedTicket folds the ticket's stream as stored, and checks its hash chain.
 func storedTicket(t *testing.T, store application.EventStore, id uuid.UUID) domain.TicketState {

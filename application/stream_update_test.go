@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
 // ticketLife runs a ticket through every kind of command once and calls check with the
 // state each command answered with.
-func ticketLife(t *testing.T, c *application.Commands, clock *fakeClock, check func(step string, got domain.TicketState)) {
+func ticketLife(t *testing.T, c *application.Commands, clock *eventstoretest.Clock, check func(step string, got domain.TicketState)) {
 	t.Helper()
 	ctx := context.Background()
 	reg, err := c.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "Ann", Email: "ann@example.com", Capacity: 3, Skills: []string{"hw"}}, application.CommandMeta{Actor: "admin"})

@@ -5,33 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
-
-// fakeClock is the commands' clock, moved by the test.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // history is what a randomized run left in a store.
 type history struct {
@@ -50,7 +32,7 @@ func buildHistory(t testing.TB, store application.EventStore, seed uint64, ticke
 	t.Helper()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	clock := &fakeClock{now: historyStart}
+	clock := eventstoretest.NewClock(historyStart)
 	secrets, err := application.NewSecrets(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +58,7 @@ func buildHistory(t testing.TB, store application.EventStore, seed uint64, ticke
 			t.Fatal(err)
 		}
 		h.tickets, h.numbers = append(h.tickets, res.Ticket.ID), append(h.numbers, res.Ticket.Number)
-		clock.advance(time.Duration(rng.IntN(90)) * time.Second)
+		clock.Advance(time.Duration(rng.IntN(90)) * time.Second)
 	}
 	for range steps {
 		id := h.tickets[rng.IntN(len(h.tickets))]
@@ -87,9 +69,9 @@ func buildHistory(t testing.TB, store application.EventStore, seed uint64, ticke
 		switch rng.IntN(4) {
 		case 0: // same millisecond
 		case 1:
-			clock.advance(time.Duration(rng.IntN(1000)) * time.Millisecond)
+			clock.Advance(time.Duration(rng.IntN(1000)) * time.Millisecond)
 		default:
-			clock.advance(time.Duration(rng.IntN(4*3600)) * time.Second)
+			clock.Advance(time.Duration(rng.IntN(4*3600)) * time.Second)
 		}
 	}
 	h.end = clock.Now()
