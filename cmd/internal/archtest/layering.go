@@ -3,7 +3,7 @@
 //
 //   - domain imports only the standard library, github.com/google/uuid and domain/…;
 //   - application and projections import no adapter, no cmd package and no driver
-//     (Drivers), and application does not import projections;
+//     (drivers), and application does not import projections;
 //   - an adapter imports no other adapter: a package under adapters/ and its own
 //     subpackages are one adapter (adapters/eventstore/esdb and its esdbtest), so
 //     test-only helpers of another adapter (adapters/postgrestest, …) may be imported
@@ -35,8 +35,8 @@ type Violation struct {
 
 func (v Violation) String() string { return fmt.Sprintf("%s imports %s: %s", v.From, v.To, v.Rule) }
 
-// Drivers are the module paths of I/O libraries that only adapters and cmd may import.
-var Drivers = []string{
+// drivers are the module paths of I/O libraries that only adapters and cmd may import.
+var drivers = []string{
 	"github.com/jackc/pgx",                // PostgreSQL
 	"go.etcd.io/bbolt",                    // the embedded store
 	"github.com/EventStore/",              // EventStoreDB client
@@ -133,7 +133,7 @@ func adapterOf(rel string, packages map[string]bool, module string) string {
 }
 
 func isDriver(imp string) bool {
-	for _, d := range Drivers {
+	for _, d := range drivers {
 		if strings.HasPrefix(imp, d) {
 			return true
 		}
