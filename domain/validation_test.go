@@ -36,6 +36,10 @@ func TestInvalidFields(t *testing.T) {
 		{"escalate long reason", assigned, func(f *fixture) ([]domain.Event, error) {
 			return f.tk.Escalate(domain.EscalateTicket{Reason: long(2001)}, f.now, f.policy)
 		}, []string{"reason"}},
+		{"reply with NUL", assigned, func(f *fixture) ([]domain.Event, error) { return f.tk.Reply("hello\x00world", true) }, []string{"body"}},
+		{"escalate with invalid UTF-8", assigned, func(f *fixture) ([]domain.Event, error) {
+			return f.tk.Escalate(domain.EscalateTicket{Team: "\xff\xfe", Reason: "ok"}, f.now, f.policy)
+		}, []string{"team"}},
 		{"reply empty", assigned, func(f *fixture) ([]domain.Event, error) { return f.tk.Reply("  ", true) }, []string{"body"}},
 		{"reply too long", assigned, func(f *fixture) ([]domain.Event, error) { return f.tk.Reply(long(100_001), false) }, []string{"body"}},
 		{"wait without reason", assigned, func(f *fixture) ([]domain.Event, error) { return f.tk.Wait("") }, []string{"reason"}},

@@ -3,7 +3,8 @@ package domain
 import (
 	"net/mail"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/ticketengine/ticketengine/domain/text"
 )
 
 // Status is where a ticket stands in its life.
@@ -121,16 +122,21 @@ type Customer struct {
 const DefaultTeam = "support"
 
 // Field limits, counted in characters (runes), so Chinese text gets the same room as English.
+// They are the classes of the one text rule (domain/text), not a second rule.
 const (
-	maxShortText = 200
-	maxSubject   = 500
-	maxBody      = 100_000
-	maxReason    = 2_000
+	maxShortText = text.MaxShort
+	maxSubject   = text.MaxSubject
+	maxBody      = text.MaxBody
+	maxReason    = text.MaxReason
 )
 
+// textOK applies the edge rule (valid UTF-8, no control characters but tab and newline, at
+// most max characters) and asks for at least min characters that are not blank.
 func textOK(s string, min, max int) bool {
-	n := utf8.RuneCountInString(strings.TrimSpace(s))
-	return n >= min && utf8.RuneCountInString(s) <= max
+	if _, err := text.Normalize(s, max); err != nil {
+		return false
+	}
+	return text.Len(strings.TrimSpace(s)) >= min
 }
 
 func emailOK(s string) bool {
