@@ -154,8 +154,9 @@ func testTransientCommit(t *testing.T, newStore Factory, newEvents EventsFactory
 	}
 }
 
-// appendRaw appends a record as another version or an import might have written it.
-func appendRaw(t testing.TB, w *World, id uuid.UUID, typ string, data string) application.Record {
+// AppendRaw appends a record to ticket id's stream as another version or an import
+// might have written it, past the command handlers' checks.
+func (w *World) AppendRaw(t testing.TB, id uuid.UUID, typ string, data string) application.Record {
 	t.Helper()
 	ctx := context.Background()
 	stream := application.TicketStream(id)

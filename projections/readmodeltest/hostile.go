@@ -30,7 +30,7 @@ func testHostileEvents(t *testing.T, newStore Factory, newEvents EventsFactory) 
 			return w.Commands.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: body}, meta)
 		})
 	}
-	bad := appendRaw(t, w, id, domain.TypeCustomerReplied, `{"body":42}`)
+	bad := w.AppendRaw(t, id, domain.TypeCustomerReplied, `{"body":42}`)
 	after := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "after", "body").Ticket.ID
 	prev := e.Position()
 	recs, err := w.Events.ReadAll(ctx, prev, 100)
