@@ -25,8 +25,3 @@ var ErrUnauthorized = errors.New("unauthorized")
 
 // ErrForbidden: valid credentials, but the role may not do this (403).
 var ErrForbidden = errors.New("forbidden")
-
-// invalidField is a one-field validation error.
-func invalidField(field, message string) error {
-	return &domain.ValidationError{Fields: []domain.FieldError{{Field: field, Message: message}}}
-}

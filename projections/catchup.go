@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // CatchUpBatch is how many records CatchUp reads from the event store at once, and
@@ -23,7 +23,7 @@ const (
 // unless the writer holds its rows in memory (RowsInMemory): then a load costs nothing,
 // and keeping every row twice would double the memory a start needs. It returns how
 // many records it read.
-func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int, error) {
+func (e *Engine) CatchUp(ctx context.Context, store eventlog.EventStore) (int, error) {
 	e.mu.Lock()
 	keep := e.keep
 	e.keep, e.catchingUp = !e.inMemory, true
@@ -67,7 +67,7 @@ type fetched struct {
 
 // readAhead reads and decodes the store's records after `after` in batches until it
 // has no more (then it closes out), ctx ends, or a read fails (sent, then closed).
-func readAhead(ctx context.Context, store application.EventStore, after uint64, out chan<- fetched) {
+func readAhead(ctx context.Context, store eventlog.EventStore, after uint64, out chan<- fetched) {
 	defer close(out)
 	for {
 		recs, err := store.ReadAll(ctx, after, CatchUpBatch)

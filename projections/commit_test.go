@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -54,16 +54,16 @@ func (w *gateWriter) Commit(ctx context.Context, b []Batch) error {
 }
 
 // received is the first record of a new ticket's stream at position pos.
-func received(t *testing.T, pos uint64) application.Record {
+func received(t *testing.T, pos uint64) eventlog.Record {
 	id := uuid.New()
 	data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-1", Subject: "s",
 		Priority: domain.P3, Team: "support", Customer: domain.Customer{ID: "c", Tier: domain.TierStandard}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return application.Record{ID: uuid.New(), Stream: application.TicketStreamPrefix + id.String(),
+	return eventlog.Record{ID: uuid.New(), Stream: eventlog.TicketStreamPrefix + id.String(),
 		Version: 0, Position: pos, Type: domain.TypeTicketReceived, Data: data,
-		Meta: application.Metadata{OccurredAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
+		Meta: eventlog.Metadata{OccurredAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}}
 }
 
 func progressOf(e *Engine, name string) Progress {

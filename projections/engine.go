@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Engine applies records to a set of projections over one store. Each record is decoded
@@ -36,7 +37,7 @@ type Engine struct {
 
 	// events is the event store records are read again from when a commit fails with
 	// ErrUnstorable (isolate.go); set by CatchUp and FollowBatch.
-	events application.EventStore
+	events eventlog.EventStore
 
 	// MaxPending is how many records Handle applies before it commits.
 	MaxPending int
@@ -69,13 +70,13 @@ func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) 
 
 // Apply folds records, in global order, into every projection of the engine. Nothing is
 // written until Flush.
-func (e *Engine) Apply(ctx context.Context, recs []application.Record) error {
+func (e *Engine) Apply(ctx context.Context, recs []eventlog.Record) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.apply(ctx, recs)
 }
 
-func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
+func (e *Engine) apply(ctx context.Context, recs []eventlog.Record) error {
 	return e.applyDecoded(ctx, decodeAll(recs, e.position()))
 }
 
@@ -83,7 +84,7 @@ func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
 // has: redeliveries). A record that does not decode is kept with its error, for the
 // projections to skip and record. It reads nothing of the engine, so it may run outside
 // its lock.
-func decodeAll(recs []application.Record, low uint64) []decoded {
+func decodeAll(recs []eventlog.Record, low uint64) []decoded {
 	ds := make([]decoded, 0, len(recs))
 	for _, r := range recs {
 		if r.Position <= low {
@@ -118,9 +119,9 @@ func (e *Engine) applyDecoded(ctx context.Context, ds []decoded) error {
 }
 
 // Handle applies one record (from the relay) and commits once MaxPending records wait.
-func (e *Engine) Handle(ctx context.Context, rec application.Record) error {
+func (e *Engine) Handle(ctx context.Context, rec eventlog.Record) error {
 	e.mu.Lock()
-	err := e.apply(ctx, []application.Record{rec})
+	err := e.apply(ctx, []eventlog.Record{rec})
 	full := e.pending >= e.MaxPending
 	e.mu.Unlock()
 	if err != nil || !full {

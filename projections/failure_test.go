@@ -7,19 +7,19 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
 // recordsOnly is an event store that only reads back fixed records, in order, whatever
 // they hold (Append would refuse a gap).
 type recordsOnly struct {
-	application.EventStore
-	recs []application.Record
+	eventlog.EventStore
+	recs []eventlog.Record
 }
 
-func (s recordsOnly) ReadAll(_ context.Context, after uint64, limit int) ([]application.Record, error) {
-	var out []application.Record
+func (s recordsOnly) ReadAll(_ context.Context, after uint64, limit int) ([]eventlog.Record, error) {
+	var out []eventlog.Record
 	for _, r := range s.recs {
 		if r.Position > after && len(out) < limit {
 			out = append(out, r)
@@ -35,9 +35,9 @@ func (s recordsOnly) ReadAll(_ context.Context, after uint64, limit int) ([]appl
 func TestStoreOrderedGapIsSkipped(t *testing.T) {
 	ctx := context.Background()
 	id := uuid.New()
-	stream := application.TicketStream(id)
+	stream := eventlog.TicketStream(id)
 	received, _ := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-1", Customer: domain.Customer{Tier: domain.TierCore}})
-	es := recordsOnly{recs: []application.Record{
+	es := recordsOnly{recs: []eventlog.Record{
 		{ID: uuid.New(), Stream: stream, Version: 0, Position: 1, Type: domain.TypeTicketReceived, Data: received},
 		{ID: uuid.New(), Stream: stream, Version: 2, Position: 2, Type: domain.TypeTicketClosed, Data: []byte(`{}`)},
 		{ID: uuid.New(), Stream: stream, Version: 3, Position: 3, Type: domain.TypeTicketClosed, Data: []byte(`{}`)},

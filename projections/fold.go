@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -21,7 +21,7 @@ var ErrGap = errors.New("projection: stream version gap")
 
 // decoded is a record turned into a domain event once, for every projection to share.
 type decoded struct {
-	rec   application.Record
+	rec   eventlog.Record
 	id    uuid.UUID
 	agent bool
 	event domain.Event
@@ -46,18 +46,18 @@ func (d *decoded) ticketAfter(s *domain.TicketState) *domain.TicketState {
 
 // decode returns the record's aggregate and event; ok is false for streams no
 // projection reads (tokens, ticket numbers).
-func decode(rec application.Record) (decoded, bool, error) {
+func decode(rec eventlog.Record) (decoded, bool, error) {
 	d := decoded{rec: rec}
 	var err error
 	switch {
-	case strings.HasPrefix(rec.Stream, application.TicketStreamPrefix):
-		d.id, err = uuid.Parse(rec.Stream[len(application.TicketStreamPrefix):])
+	case strings.HasPrefix(rec.Stream, eventlog.TicketStreamPrefix):
+		d.id, err = uuid.Parse(rec.Stream[len(eventlog.TicketStreamPrefix):])
 		if err == nil {
 			d.event, err = domain.DecodeTicketEvent(rec.Type, rec.Data)
 		}
-	case strings.HasPrefix(rec.Stream, application.AgentStreamPrefix):
+	case strings.HasPrefix(rec.Stream, eventlog.AgentStreamPrefix):
 		d.agent = true
-		d.id, err = uuid.Parse(rec.Stream[len(application.AgentStreamPrefix):])
+		d.id, err = uuid.Parse(rec.Stream[len(eventlog.AgentStreamPrefix):])
 		if err == nil {
 			d.event, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
 		}
@@ -72,7 +72,7 @@ func decode(rec application.Record) (decoded, bool, error) {
 
 // next reports whether a record of stream version v follows a row at version have:
 // false for one already applied (a duplicate), ErrGap for one past the next.
-func next(have, v int64, rec application.Record) (bool, error) {
+func next(have, v int64, rec eventlog.Record) (bool, error) {
 	switch {
 	case v <= have:
 		return false, nil

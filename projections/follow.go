@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Follow applies a record that arrived over a bus, where prev is the position of the
@@ -14,8 +14,8 @@ import (
 // missing records are read from the event store first. So the bus only has to be
 // timely: order and completeness come from the store, and a record that arrives twice
 // or late changes nothing.
-func (e *Engine) Follow(ctx context.Context, es application.EventStore, rec application.Record, prev uint64) error {
-	return e.FollowBatch(ctx, es, []application.Record{rec}, prev)
+func (e *Engine) Follow(ctx context.Context, es eventlog.EventStore, rec eventlog.Record, prev uint64) error {
+	return e.FollowBatch(ctx, es, []eventlog.Record{rec}, prev)
 }
 
 // FollowBatch is Follow for a run of records that follow each other in the event store's
@@ -26,7 +26,7 @@ func (e *Engine) Follow(ctx context.Context, es application.EventStore, rec appl
 // event store first, and nothing is written until the next commit (MaxPending records
 // pending commit at once, as with Follow). When it fails, every record it applied stays
 // applied and the rest are not: calling it again with the same run is harmless.
-func (e *Engine) FollowBatch(ctx context.Context, es application.EventStore, recs []application.Record, prev uint64) error {
+func (e *Engine) FollowBatch(ctx context.Context, es eventlog.EventStore, recs []eventlog.Record, prev uint64) error {
 	e.mu.Lock()
 	e.events = es
 	err := e.follow(ctx, es, recs, prev)
@@ -38,7 +38,7 @@ func (e *Engine) FollowBatch(ctx context.Context, es application.EventStore, rec
 	return e.Flush(ctx) // outside mu: records keep being applied while it commits
 }
 
-func (e *Engine) follow(ctx context.Context, es application.EventStore, recs []application.Record, prev uint64) error {
+func (e *Engine) follow(ctx context.Context, es eventlog.EventStore, recs []eventlog.Record, prev uint64) error {
 	// Skip the run's head that every projection has: a redelivery.
 	for len(recs) > 0 && recs[0].Position <= e.position() {
 		prev, recs = recs[0].Position, recs[1:]

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // isolate handles a commit that failed with ErrUnstorable: each projection drops what
@@ -69,8 +69,8 @@ func (e *Engine) replay(ctx context.Context, p *proj, upto uint64) error {
 
 // skipOne commits rec as failed for p: its row moved to rec's version without rec's
 // change, or, when even that row cannot be stored, no row at all.
-func (e *Engine) skipOne(ctx context.Context, p *proj, rec application.Record, cause error) error {
-	err := e.commitPiece(ctx, p, []application.Record{rec}, cause)
+func (e *Engine) skipOne(ctx context.Context, p *proj, rec eventlog.Record, cause error) error {
+	err := e.commitPiece(ctx, p, []eventlog.Record{rec}, cause)
 	if err == nil || !Unstorable(err) {
 		return err
 	}
@@ -83,7 +83,7 @@ func (e *Engine) skipOne(ctx context.Context, p *proj, rec application.Record, c
 
 // commitPiece applies recs to p alone and commits; with skip set, the one record is
 // recorded as failed with that cause instead of applied.
-func (e *Engine) commitPiece(ctx context.Context, p *proj, recs []application.Record, skip error) error {
+func (e *Engine) commitPiece(ctx context.Context, p *proj, recs []eventlog.Record, skip error) error {
 	ds := decodeAll(recs, p.pos)
 	if err := p.fill(ctx, e.w, ds); err != nil {
 		p.rewind()

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -78,16 +78,16 @@ type PortalView struct {
 	Status               domain.Status         `json:"status"`
 	Subject              string                `json:"subject"`
 	AssigneeName         *string               `json:"assignee_name"`
-	ExpectedResolutionBy application.JSONTime  `json:"expected_resolution_by"`
+	ExpectedResolutionBy query.JSONTime        `json:"expected_resolution_by"`
 	Timeline             []PortalTimelineEntry `json:"timeline"`
 	Version              int64                 `json:"version"`
 }
 
 // PortalTimelineEntry is a timeline item as the customer sees it.
 type PortalTimelineEntry struct {
-	At   application.JSONTime `json:"at"`
-	Kind string               `json:"kind"`
-	Text string               `json:"text"`
+	At   query.JSONTime `json:"at"`
+	Kind string         `json:"kind"`
+	Text string         `json:"text"`
 }
 
 // NewPortalView shows a ticket to its customer at `now`. An escalated ticket shows as
@@ -103,10 +103,10 @@ func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) 
 		v.AssigneeName = &name
 	}
 	if _, res := s.Clocks(now); res.Running {
-		v.ExpectedResolutionBy = application.JSONTime(res.Due)
+		v.ExpectedResolutionBy = query.JSONTime(res.Due)
 	}
 	for _, e := range timeline {
-		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: application.JSONTime(e.At), Kind: e.Kind, Text: e.Text})
+		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: query.JSONTime(e.At), Kind: e.Kind, Text: e.Text})
 	}
 	return v
 }

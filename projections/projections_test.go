@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -64,10 +65,10 @@ func TestGapIsRefusedAndDuplicateIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := uuid.New()
-	stream := application.TicketStream(id)
+	stream := eventlog.TicketStream(id)
 	received, _ := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-1", Customer: domain.Customer{Tier: domain.TierCore}})
-	rec := func(pos uint64, v int64, typ string, data []byte) application.Record {
-		return application.Record{ID: uuid.New(), Stream: stream, Version: v, Position: pos, Type: typ, Data: data}
+	rec := func(pos uint64, v int64, typ string, data []byte) eventlog.Record {
+		return eventlog.Record{ID: uuid.New(), Stream: stream, Version: v, Position: pos, Type: typ, Data: data}
 	}
 	if err := e.Handle(ctx, rec(1, 0, domain.TypeTicketReceived, received)); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -95,7 +95,7 @@ func Page(sorted []domain.TicketState, offset, limit int) ([]domain.TicketState,
 
 // Queue is GET /queues over a store: one page of views, and the cursor of the next
 // ("" on the last page).
-func Queue(ctx context.Context, q Queries, f QueueFilter, now time.Time, limit int, cursor string) ([]application.TicketView, string, error) {
+func Queue(ctx context.Context, q Queries, f QueueFilter, now time.Time, limit int, cursor string) ([]query.TicketView, string, error) {
 	offset, err := decodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
@@ -105,9 +105,9 @@ func Queue(ctx context.Context, q Queries, f QueueFilter, now time.Time, limit i
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]application.TicketView, len(states))
+	out := make([]query.TicketView, len(states))
 	for i, s := range states {
-		out[i] = application.NewTicketView(s, now)
+		out[i] = query.NewTicketView(s, now)
 	}
 	next := ""
 	if more {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // RebuildStats says what a rebuild did.
@@ -23,7 +24,7 @@ type RebuildStats struct {
 // the store) and resumes live from the rebuilt position. live may be nil when no engine
 // runs in this process (ticketctl); an engine elsewhere then skips, by row version, what
 // the rebuild already holds. progress, if not nil, hears the events read so far.
-func Rebuild(ctx context.Context, es application.EventStore, store Store, live *Engine, name string, progress func(events int)) (RebuildStats, error) {
+func Rebuild(ctx context.Context, es eventlog.EventStore, store Store, live *Engine, name string, progress func(events int)) (RebuildStats, error) {
 	start := time.Now()
 	if !Known(name) {
 		return RebuildStats{}, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, name)

@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -19,7 +21,7 @@ const MaxWait = 2 * time.Second
 // read endpoints, read-your-writes waits, rebuilds and lag. Engine may be nil in a
 // process that serves reads while another process projects.
 type Service struct {
-	Events application.EventStore
+	Events eventlog.EventStore
 	Store  Store
 	Engine *Engine
 	Clock  application.Clock
@@ -28,7 +30,7 @@ type Service struct {
 
 // NewService returns the read side over a read-model store; engine is the one projecting
 // into it in this process (or nil).
-func NewService(events application.EventStore, store Store, engine *Engine, clock application.Clock) *Service {
+func NewService(events eventlog.EventStore, store Store, engine *Engine, clock application.Clock) *Service {
 	if clock == nil {
 		clock = application.SystemClock{}
 	}
@@ -36,7 +38,7 @@ func NewService(events application.EventStore, store Store, engine *Engine, cloc
 }
 
 // Queue is GET /queues: one page of open tickets in working order.
-func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor string) ([]application.TicketView, string, error) {
+func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor string) ([]query.TicketView, string, error) {
 	if err := s.settle(ctx, Queues); err != nil {
 		return nil, "", err
 	}
@@ -58,7 +60,7 @@ func (s *Service) KPI(ctx context.Context, from, to time.Time, groupBy string) (
 	return Report(facts, from, to, groupBy, s.Clock.Now())
 }
 
-// Portal is the customer's view of a ticket found by application.FindTicketByNumber. It
+// Portal is the customer's view of a ticket found by query.FindTicketByNumber. It
 // first lets the projection apply what was stored when the read came (settle), and with
 // minVersion ≥ 0 waits for that version of the ticket.
 func (s *Service) Portal(ctx context.Context, id uuid.UUID, minVersion int64) (PortalView, error) {
@@ -189,9 +191,9 @@ func (s *Service) positionOf(ctx context.Context, name string, id uuid.UUID, ver
 	if _, ok := s.localCommitted(name); !ok {
 		return 0, false, nil
 	}
-	stream := application.TicketStream(id)
+	stream := eventlog.TicketStream(id)
 	if name == Agents {
-		stream = application.AgentStream(id)
+		stream = eventlog.AgentStream(id)
 	}
 	recs, err := s.Events.ReadStream(ctx, stream)
 	if err != nil {

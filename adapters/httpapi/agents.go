@@ -8,6 +8,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -25,8 +27,8 @@ type presenceRequest struct {
 }
 
 type tokenRequest struct {
-	Role    application.Role `json:"role"`
-	Subject string           `json:"subject"`
+	Role    auth.Role `json:"role"`
+	Subject string    `json:"subject"`
 }
 
 func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
@@ -36,7 +38,7 @@ func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	res, err := s.Commands.RegisterAgent.Handle(r.Context(), application.RegisterAgent{
+	res, err := s.Commands.RegisterAgent.Handle(r.Context(), command.RegisterAgent{
 		Name: req.Name, Email: req.Email, Team: req.Team, Skills: req.Skills, Capacity: req.Capacity, Language: req.Language,
 	}, meta)
 	if err != nil {
@@ -55,7 +57,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	if p.Role == application.RoleAgent && p.Subject != id.String() {
+	if p.Role == auth.RoleAgent && p.Subject != id.String() {
 		s.writeProblem(w, r, fmt.Errorf("%w: an agent sets only its own presence", application.ErrForbidden))
 		return
 	}
@@ -68,7 +70,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	a, err := s.Commands.SetPresence.Handle(r.Context(), application.SetAgentPresence{AgentID: id, Online: *req.Online}, meta)
+	a, err := s.Commands.SetPresence.Handle(r.Context(), command.SetAgentPresence{AgentID: id, Online: *req.Online}, meta)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -83,7 +85,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	token, err := s.Commands.IssueToken.Handle(r.Context(), application.IssueToken{Role: req.Role, Subject: req.Subject}, meta)
+	token, err := s.Commands.IssueToken.Handle(r.Context(), command.IssueToken{Role: req.Role, Subject: req.Subject}, meta)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -7,23 +7,24 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 type principalKey struct{}
 
 // Role sets used by the routes.
 var (
-	commandRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAgent}
-	staffRoles    = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAgent, application.RoleAuditor, application.RoleAnalyst}
-	auditRoles    = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAuditor}
-	analystRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAnalyst}
-	managerRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor}
-	adminRoles    = []application.Role{application.RoleAdmin}
+	commandRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAgent}
+	staffRoles    = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAgent, auth.RoleAuditor, auth.RoleAnalyst}
+	auditRoles    = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAuditor}
+	analystRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAnalyst}
+	managerRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor}
+	adminRoles    = []auth.Role{auth.RoleAdmin}
 	presenceRoles = commandRoles
 )
 
 // authed wraps a handler that needs a bearer token of one of the roles.
-func (s *Server) authed(roles []application.Role, next http.HandlerFunc) http.Handler {
+func (s *Server) authed(roles []auth.Role, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -39,16 +40,16 @@ func (s *Server) authed(roles []application.Role, next http.HandlerFunc) http.Ha
 	})
 }
 
-func (s *Server) authenticate(r *http.Request) (application.Principal, error) {
+func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return application.Principal{}, application.ErrUnauthorized
+		return auth.Principal{}, application.ErrUnauthorized
 	}
 	return s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
-func hasRole(p application.Principal, roles []application.Role) bool {
+func hasRole(p auth.Principal, roles []auth.Role) bool {
 	for _, r := range roles {
 		if p.Role == r {
 			return true
@@ -58,7 +59,7 @@ func hasRole(p application.Principal, roles []application.Role) bool {
 }
 
 // principal returns the authenticated principal of the request.
-func principal(r *http.Request) application.Principal {
-	p, _ := r.Context().Value(principalKey{}).(application.Principal)
+func principal(r *http.Request) auth.Principal {
+	p, _ := r.Context().Value(principalKey{}).(auth.Principal)
 	return p
 }

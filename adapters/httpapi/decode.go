@@ -15,7 +15,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // maxBody is the largest request body accepted.
@@ -127,7 +129,7 @@ func jsonKind(t reflect.Type) string {
 func requestHash(r *http.Request, body []byte) string {
 	canon := []byte("{}")
 	if body != nil {
-		if c, err := application.CanonicalJSON(body); err == nil {
+		if c, err := eventlog.CanonicalJSON(body); err == nil {
 			canon = c
 		}
 	}
@@ -176,13 +178,13 @@ func parseIdempotencyKey(r *http.Request) (string, error) {
 
 // decodeCommand reads and strictly decodes a command's body into req and collects the
 // command's metadata for principal p: the preamble every command handler shares.
-func decodeCommand(w http.ResponseWriter, r *http.Request, p application.Principal, req any, allowEmpty bool) (application.CommandMeta, error) {
+func decodeCommand(w http.ResponseWriter, r *http.Request, p auth.Principal, req any, allowEmpty bool) (command.CommandMeta, error) {
 	body, err := readBody(w, r)
 	if err != nil {
-		return application.CommandMeta{}, err
+		return command.CommandMeta{}, err
 	}
 	if body, err = decodeStrict(body, req, allowEmpty); err != nil {
-		return application.CommandMeta{}, err
+		return command.CommandMeta{}, err
 	}
 	return commandMeta(r, p, body)
 }

@@ -8,7 +8,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/query"
 )
 
 type portalReplyRequest struct {
@@ -27,7 +29,7 @@ func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
 	if !s.PortalLimiter.Allow(addr) {
 		return uuid.Nil, fmt.Errorf("%w: too many failed look-ups from this address", errRateLimited)
 	}
-	id, err := application.FindTicketByNumber(r.Context(), s.Store, mux.Vars(r)["number"], r.URL.Query().Get("code"))
+	id, err := query.FindTicketByNumber(r.Context(), s.Store, mux.Vars(r)["number"], r.URL.Query().Get("code"))
 	if err != nil {
 		s.PortalLimiter.Failed(addr)
 		return uuid.Nil, err
@@ -36,7 +38,7 @@ func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
 }
 
 // portalCommand is the shared path of the customer's two commands.
-func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, application.CommandMeta) (application.TicketResult, error)) http.HandlerFunc {
+func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, command.CommandMeta) (command.TicketResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := s.portalTicket(r)
 		if err != nil {
@@ -44,7 +46,7 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, app
 			return
 		}
 		var req B
-		meta, err := decodeCommand(w, r, application.Principal{Role: application.PortalActor}, &req, false)
+		meta, err := decodeCommand(w, r, auth.Principal{Role: query.PortalActor}, &req, false)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return
@@ -59,13 +61,13 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, app
 }
 
 func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
-	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalReplyRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: b.Body}, m)
+	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalReplyRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: b.Body}, m)
 	})(w, r)
 }
 
 func (s *Server) portalRating(w http.ResponseWriter, r *http.Request) {
-	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalRatingRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Rate.Handle(ctx, application.RateTicket{TicketID: id, Score: b.Score, Comment: b.Comment}, m)
+	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalRatingRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: b.Score, Comment: b.Comment}, m)
 	})(w, r)
 }

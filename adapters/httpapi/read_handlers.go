@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -81,7 +81,7 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		limit, err = limitParam(r)
 	}
-	var items []application.TicketView
+	var items []query.TicketView
 	var next string
 	if err == nil {
 		items, next, err = s.ReadSide.Queue(r.Context(), f, limit, r.URL.Query().Get("cursor"))

@@ -18,7 +18,8 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -31,7 +32,7 @@ const adminToken = "admin-token-for-read-tests"
 type readEnv struct {
 	w      *readmodeltest.World
 	srv    *httptest.Server
-	tokens map[application.Role]string
+	tokens map[auth.Role]string
 }
 
 func newReadEnv(t *testing.T) *readEnv {
@@ -54,11 +55,11 @@ func newReadEnv(t *testing.T) *readEnv {
 		_ = bus.Close()
 	})
 	server := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
-		Auth: application.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
-	e := &readEnv{w: w, srv: httptest.NewServer(server), tokens: map[application.Role]string{application.RoleAdmin: adminToken}}
+		Auth: auth.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
+	e := &readEnv{w: w, srv: httptest.NewServer(server), tokens: map[auth.Role]string{auth.RoleAdmin: adminToken}}
 	t.Cleanup(e.srv.Close)
-	for _, role := range []application.Role{application.RoleAnalyst, application.RoleSupervisor, application.RoleAuditor} {
-		tok, err := w.Commands.IssueToken.Handle(ctx, application.IssueToken{Role: role, Subject: "t"}, application.CommandMeta{Actor: "admin"})
+	for _, role := range []auth.Role{auth.RoleAnalyst, auth.RoleSupervisor, auth.RoleAuditor} {
+		tok, err := w.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: role, Subject: "t"}, command.CommandMeta{Actor: "admin"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +69,7 @@ func newReadEnv(t *testing.T) *readEnv {
 }
 
 // do sends a request and returns the status, headers and body.
-func (e *readEnv) do(t *testing.T, method, path string, role application.Role, header ...string) (int, http.Header, string) {
+func (e *readEnv) do(t *testing.T, method, path string, role auth.Role, header ...string) (int, http.Header, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, nil)
 	if err != nil {
@@ -93,23 +94,23 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 	e := newReadEnv(t)
 	a := e.w.Agent(t, "Alice", "support")
 	tk := e.w.Receive(t, domain.TierVIP, domain.ChannelChat, "登录失败", "无法登录")
-	r, err := e.w.Commands.Assign.Handle(context.Background(), application.AssignTicket{TicketID: tk.Ticket.ID, AgentID: a.ID}, application.CommandMeta{Actor: "admin"})
+	r, err := e.w.Commands.Assign.Handle(context.Background(), command.AssignTicket{TicketID: tk.Ticket.ID, AgentID: a.ID}, command.CommandMeta{Actor: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The agent read waits for the projection to reach the agent's version; the queue
 	// then reflects the assignment too (same commit).
-	code, _, body := e.do(t, "GET", "/agents/"+a.ID.String()+"?min_version=1", application.RoleSupervisor)
+	code, _, body := e.do(t, "GET", "/agents/"+a.ID.String()+"?min_version=1", auth.RoleSupervisor)
 	var av projections.AgentView
 	if code != 200 || json.Unmarshal([]byte(body), &av) != nil || !av.Online {
 		t.Fatalf("agent: %d %s", code, body)
 	}
 	// A list read has no ticket to wait for: it waits for what was stored when it came.
-	if _, _, b := e.do(t, "GET", "/agents", application.RoleSupervisor); !strings.Contains(b, `"open_tickets":1`) {
+	if _, _, b := e.do(t, "GET", "/agents", auth.RoleSupervisor); !strings.Contains(b, `"open_tickets":1`) {
 		t.Fatalf("the agents list does not show the assignment just made: %s", b)
 	}
-	code, _, body = e.do(t, "GET", "/queues?assignee="+a.ID.String(), application.RoleAnalyst)
-	_, _, ticket := e.do(t, "GET", "/tickets/"+tk.Ticket.ID.String(), application.RoleSupervisor)
+	code, _, body = e.do(t, "GET", "/queues?assignee="+a.ID.String(), auth.RoleAnalyst)
+	_, _, ticket := e.do(t, "GET", "/tickets/"+tk.Ticket.ID.String(), auth.RoleSupervisor)
 	var page struct {
 		Items []json.RawMessage `json:"items"`
 		Next  *string           `json:"next"`
@@ -124,7 +125,7 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 		t.Errorf("version %d", r.Ticket.Version)
 	}
 	for path, want := range map[string]int{"/queues?priority=P9": 422, "/queues?breached=maybe": 422, "/queues?status=closed": 422, "/queues?limit=0": 422, "/agents/not-an-id": 404} {
-		if code, _, body := e.do(t, "GET", path, application.RoleAdmin); code != want {
+		if code, _, body := e.do(t, "GET", path, auth.RoleAdmin); code != want {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
@@ -132,10 +133,10 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 		t.Errorf("queue without a token: %d", code)
 	}
 	fresh := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "刚刚收到", "b")
-	if _, _, b := e.do(t, "GET", "/queues?status=received", application.RoleSupervisor); !strings.Contains(b, fresh.Ticket.ID.String()) {
+	if _, _, b := e.do(t, "GET", "/queues?status=received", auth.RoleSupervisor); !strings.Contains(b, fresh.Ticket.ID.String()) {
 		t.Errorf("the queue read right after a receipt lacks the ticket: %s", b)
 	}
-	code, _, body = e.do(t, "GET", "/agents", application.RoleAuditor)
+	code, _, body = e.do(t, "GET", "/agents", auth.RoleAuditor)
 	if code != 200 || !strings.Contains(body, `"items":[{"id":"`+a.ID.String()) {
 		t.Errorf("agents: %d %s", code, body)
 	}

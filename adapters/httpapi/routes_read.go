@@ -8,13 +8,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
 // ReadSide is what the projection-backed reads need: *projections.Service implements it.
 type ReadSide interface {
-	Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]application.TicketView, string, error)
+	Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error)
 	KPI(ctx context.Context, from, to time.Time, groupBy string) ([]projections.KPIRow, error)
 	Portal(ctx context.Context, id uuid.UUID, minVersion int64) (projections.PortalView, error)
 	Agents(ctx context.Context) ([]projections.AgentView, error)
@@ -31,7 +32,7 @@ func (s *Server) readRoutes(r *mux.Router) {
 	if s.ReadSide == nil {
 		return
 	}
-	read := func(path string, roles []application.Role, h http.HandlerFunc) {
+	read := func(path string, roles []auth.Role, h http.HandlerFunc) {
 		r.Handle(path, s.instrument(path, "", s.authed(roles, h))).Methods(http.MethodGet)
 	}
 	read("/queues", staffRoles, s.getQueue)

@@ -16,13 +16,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Options are the server's dependencies. Commands, Store, Auth and Registry are required.
 type Options struct {
-	Commands *application.Commands
-	Store    application.EventStore
-	Auth     *application.Authenticator
+	Commands *command.Commands
+	Store    eventlog.EventStore
+	Auth     *auth.Authenticator
 	Clock    application.Clock
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
@@ -79,20 +82,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // commandMeta collects what every command carries from the request.
-func commandMeta(r *http.Request, p application.Principal, body []byte) (application.CommandMeta, error) {
+func commandMeta(r *http.Request, p auth.Principal, body []byte) (command.CommandMeta, error) {
 	key, err := parseIdempotencyKey(r)
 	if err != nil {
-		return application.CommandMeta{}, err
+		return command.CommandMeta{}, err
 	}
 	ifMatch, err := parseIfMatch(r)
 	if err != nil {
-		return application.CommandMeta{}, err
+		return command.CommandMeta{}, err
 	}
 	corr := r.Header.Get("X-Correlation-ID") // checked by checkHeaders
 	if corr == "" {
 		corr = r.Header.Get("X-Request-ID")
 	}
-	meta := application.CommandMeta{
+	meta := command.CommandMeta{
 		Actor: p.Actor(), CorrelationID: corr, CausationID: r.Header.Get("X-Request-ID"),
 		IdempotencyKey: key, ExpectedVersion: ifMatch,
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -26,7 +28,7 @@ func (s *Server) receiveTicket(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	res, err := s.Commands.Receive.Handle(r.Context(), application.ReceiveTicket{Channel: req.Channel, Customer: req.Customer, Subject: req.Subject, Body: req.Body}, meta)
+	res, err := s.Commands.Receive.Handle(r.Context(), command.ReceiveTicket{Channel: req.Channel, Customer: req.Customer, Subject: req.Subject, Body: req.Body}, meta)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -56,7 +58,7 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	t, err := application.GetTicket(r.Context(), s.Store, id, asOf)
+	t, err := query.GetTicket(r.Context(), s.Store, id, asOf)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -66,25 +68,25 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 		now = asOf
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(t.Version, 10)))
-	writeJSON(w, http.StatusOK, application.NewTicketView(t, now))
+	writeJSON(w, http.StatusOK, query.NewTicketView(t, now))
 }
 
 // EventView is one event as GET /tickets/{id}/events shows it.
 type EventView struct {
-	Position       uint64               `json:"position"`
-	Version        int64                `json:"version"`
-	ID             string               `json:"id"`
-	Type           string               `json:"type"`
-	OccurredAt     application.JSONTime `json:"occurred_at"`
-	Actor          string               `json:"actor"`
-	Rule           string               `json:"rule,omitempty"`
-	Data           any                  `json:"data"`
-	CorrelationID  string               `json:"correlation_id"`
-	CausationID    string               `json:"causation_id"`
-	IdempotencyKey string               `json:"idempotency_key,omitempty"`
-	RequestHash    string               `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
-	Hash           string               `json:"hash"`
-	PrevHash       string               `json:"prev_hash"`
+	Position       uint64         `json:"position"`
+	Version        int64          `json:"version"`
+	ID             string         `json:"id"`
+	Type           string         `json:"type"`
+	OccurredAt     query.JSONTime `json:"occurred_at"`
+	Actor          string         `json:"actor"`
+	Rule           string         `json:"rule,omitempty"`
+	Data           any            `json:"data"`
+	CorrelationID  string         `json:"correlation_id"`
+	CausationID    string         `json:"causation_id"`
+	IdempotencyKey string         `json:"idempotency_key,omitempty"`
+	RequestHash    string         `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
+	Hash           string         `json:"hash"`
+	PrevHash       string         `json:"prev_hash"`
 }
 
 func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +95,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	recs, err := application.TicketEvents(r.Context(), s.Store, id)
+	recs, err := query.TicketEvents(r.Context(), s.Store, id)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -102,7 +104,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	for i, rec := range recs {
 		out[i] = EventView{
 			Position: rec.Position, Version: rec.Version, ID: rec.ID.String(), Type: rec.Type,
-			OccurredAt: application.JSONTime(rec.Meta.OccurredAt), Actor: rec.Meta.Actor, Rule: rec.Meta.Rule,
+			OccurredAt: query.JSONTime(rec.Meta.OccurredAt), Actor: rec.Meta.Actor, Rule: rec.Meta.Rule,
 			Data: rawJSON(rec.Data), CorrelationID: rec.Meta.CorrelationID, CausationID: rec.Meta.CausationID,
 			IdempotencyKey: rec.Meta.IdempotencyKey, RequestHash: rec.Meta.RequestHash, Hash: rec.Hash, PrevHash: rec.PrevHash,
 		}

@@ -9,7 +9,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -48,7 +49,7 @@ type (
 
 // ticketCommand runs the shared part of every command on an existing ticket: parse the
 // id, read and decode the body, collect the metadata, run, and answer with the ticket.
-func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, uuid.UUID, B, application.CommandMeta) (application.TicketResult, error)) http.HandlerFunc {
+func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, uuid.UUID, B, command.CommandMeta) (command.TicketResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r)
 		if err != nil {
@@ -81,22 +82,22 @@ func pathID(r *http.Request) (uuid.UUID, error) {
 
 func (s *Server) writeTicket(w http.ResponseWriter, status int, t domain.TicketState) {
 	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(t.Version, 10)))
-	writeJSON(w, status, application.NewTicketView(t, s.Clock.Now()))
+	writeJSON(w, status, query.NewTicketView(t, s.Clock.Now()))
 }
 
 func (s *Server) classifyTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b classifyRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: b.Category, Priority: b.Priority, Team: b.Team}}, m)
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b classifyRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: b.Category, Priority: b.Priority, Team: b.Team}}, m)
 	})(w, r)
 }
 
 func (s *Server) assignTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b assignRequest, m application.CommandMeta) (application.TicketResult, error) {
-		c := application.AssignTicket{TicketID: id, Auto: b.Auto}
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b assignRequest, m command.CommandMeta) (command.TicketResult, error) {
+		c := command.AssignTicket{TicketID: id, Auto: b.Auto}
 		if b.AgentID != nil {
 			agent, err := uuid.Parse(*b.AgentID)
 			if err != nil || agent == uuid.Nil {
-				return application.TicketResult{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "agent_id", Message: "must be an agent's id"}}}
+				return command.TicketResult{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "agent_id", Message: "must be an agent's id"}}}
 			}
 			c.AgentID = agent
 		}
@@ -105,38 +106,38 @@ func (s *Server) assignTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) escalateTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b escalateRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: b.Team, Reason: b.Reason}}, m)
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b escalateRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: b.Team, Reason: b.Reason}}, m)
 	})(w, r)
 }
 
 func (s *Server) replyToTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b replyRequest, m application.CommandMeta) (application.TicketResult, error) {
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b replyRequest, m command.CommandMeta) (command.TicketResult, error) {
 		public := b.Public == nil || *b.Public // a reply is public unless marked as a note
-		return s.Commands.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
+		return s.Commands.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
 	})(w, r)
 }
 
 func (s *Server) waitOnCustomer(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b reasonRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: b.Reason}, m)
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b reasonRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: b.Reason}, m)
 	})(w, r)
 }
 
 func (s *Server) resolveTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b resolveRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: b.Resolution}, m)
+	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b resolveRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: b.Resolution}, m)
 	})(w, r)
 }
 
 func (s *Server) reopenTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, b reasonRequest, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Reopen.Handle(ctx, application.ReopenTicket{TicketID: id, Reason: b.Reason}, m)
+	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, b reasonRequest, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Reopen.Handle(ctx, command.ReopenTicket{TicketID: id, Reason: b.Reason}, m)
 	})(w, r)
 }
 
 func (s *Server) closeTicket(w http.ResponseWriter, r *http.Request) {
-	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, _ struct{}, m application.CommandMeta) (application.TicketResult, error) {
-		return s.Commands.Close.Handle(ctx, application.CloseTicket{TicketID: id}, m)
+	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, _ struct{}, m command.CommandMeta) (command.TicketResult, error) {
+		return s.Commands.Close.Handle(ctx, command.CloseTicket{TicketID: id}, m)
 	})(w, r)
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -43,7 +43,7 @@ const FollowAhead = 512
 // retried). When ctx ends it commits what was applied, so a shutdown stops at a
 // checkpoint, and returns nil; it returns an error only when that last commit fails. A
 // failed relay subscription is logged and started again after RetryDelay.
-func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
+func Run(ctx context.Context, events eventlog.EventStore, bus *Bus, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -59,7 +59,7 @@ func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *p
 	go func() {
 		defer wg.Done()
 		applied := func(pos uint64) bool { return pos <= engine.Position() }
-		consumeAll(ctx, msgs, logger, applied, func(ctx context.Context, rec application.Record, m *message.Message) error {
+		consumeAll(ctx, msgs, logger, applied, func(ctx context.Context, rec eventlog.Record, m *message.Message) error {
 			return followAhead(ctx, events, engine, rec, PrevPosition(m), HeadPosition(m))
 		})
 	}()
@@ -72,9 +72,9 @@ func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *p
 			errs <- fmt.Errorf("read models: final commit: %w", err)
 		}
 	}()
-	var onRead func(application.Record)
+	var onRead func(eventlog.Record)
 	if svc != nil {
-		onRead = func(r application.Record) { svc.ObserveHead(r.Position) }
+		onRead = func(r eventlog.Record) { svc.ObserveHead(r.Position) }
 	}
 	relay := New(events, bus, logger, onRead)
 	for ctx.Err() == nil {
@@ -98,8 +98,8 @@ func Run(ctx context.Context, events application.EventStore, bus *Bus, engine *p
 // holds more after it, up to FollowAhead records read from the store with it: one batch.
 // The message is acknowledged only once this returns nil, so only after its record is
 // applied; a failed read ahead leaves the record alone to apply.
-func followAhead(ctx context.Context, events application.EventStore, engine *projections.Engine, rec application.Record, prev, head uint64) error {
-	recs := []application.Record{rec}
+func followAhead(ctx context.Context, events eventlog.EventStore, engine *projections.Engine, rec eventlog.Record, prev, head uint64) error {
+	recs := []eventlog.Record{rec}
 	if head > rec.Position && rec.Position > engine.Position() {
 		if more, err := events.ReadAll(ctx, rec.Position, FollowAhead-1); err == nil {
 			recs = append(recs, more...)
@@ -111,7 +111,7 @@ func followAhead(ctx context.Context, events application.EventStore, engine *pro
 // consumeAll hands every message to consumeOne, in order, until ctx ends or the channel
 // closes. skip, if not nil, reports a position already applied: such a message is
 // acknowledged without being decoded.
-func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, skip func(uint64) bool, handle func(context.Context, application.Record, *message.Message) error) {
+func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, skip func(uint64) bool, handle func(context.Context, eventlog.Record, *message.Message) error) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -19,7 +19,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Topic is where every record is published (also the JetStream stream's name, which
@@ -62,7 +62,7 @@ func wmLogger(logger *slog.Logger) watermill.LoggerAdapter {
 
 // Encode turns a record into a message: the UUID is the event id, the payload the whole
 // record as JSON, and the metadata what a consumer filters or traces on.
-func Encode(rec application.Record) (*message.Message, error) {
+func Encode(rec eventlog.Record) (*message.Message, error) {
 	payload, err := json.Marshal(rec)
 	if err != nil {
 		return nil, fmt.Errorf("encode record %d: %w", rec.Position, err)
@@ -72,7 +72,7 @@ func Encode(rec application.Record) (*message.Message, error) {
 	m.Metadata.Set(MetaStream, rec.Stream)
 	m.Metadata.Set(MetaVersion, strconv.FormatInt(rec.Version, 10))
 	m.Metadata.Set(MetaPosition, strconv.FormatUint(rec.Position, 10))
-	m.Metadata.Set(MetaOccurredAt, rec.Meta.OccurredAt.UTC().Format(application.TimeFormat))
+	m.Metadata.Set(MetaOccurredAt, rec.Meta.OccurredAt.UTC().Format(eventlog.TimeFormat))
 	m.Metadata.Set(MetaCorrelationID, rec.Meta.CorrelationID)
 	return m, nil
 }
@@ -96,8 +96,8 @@ func position(m *message.Message) (uint64, bool) {
 }
 
 // Decode turns a message back into its record, checking it against its metadata.
-func Decode(m *message.Message) (application.Record, error) {
-	var rec application.Record
+func Decode(m *message.Message) (eventlog.Record, error) {
+	var rec eventlog.Record
 	if err := json.Unmarshal(m.Payload, &rec); err != nil {
 		return rec, fmt.Errorf("decode message %s: %w", m.UUID, err)
 	}
@@ -109,16 +109,16 @@ func Decode(m *message.Message) (application.Record, error) {
 
 // Relay publishes the event store's records into Watermill.
 type Relay struct {
-	store  application.EventStore
+	store  eventlog.EventStore
 	pub    message.Publisher
 	topic  string
 	log    *slog.Logger
-	onRead func(application.Record)
+	onRead func(eventlog.Record)
 }
 
 // New returns a relay from store to the bus. onRead, if not nil, sees every record read
 // (the read side counts its lag against the highest position).
-func New(store application.EventStore, bus *Bus, logger *slog.Logger, onRead func(application.Record)) *Relay {
+func New(store eventlog.EventStore, bus *Bus, logger *slog.Logger, onRead func(eventlog.Record)) *Relay {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -133,13 +133,13 @@ func (r *Relay) Run(ctx context.Context, after uint64) error {
 	r.log.Info("relay started", "after", after, "topic", r.topic)
 	sub, stop := context.WithCancel(ctx)
 	defer stop()
-	queue := make(chan application.Record, RelayAhead)
+	queue := make(chan eventlog.Record, RelayAhead)
 	var head atomic.Uint64
 	head.Store(after)
 	subErr := make(chan error, 1)
 	go func() {
 		defer close(queue)
-		subErr <- r.store.Subscribe(sub, after, func(ctx context.Context, rec application.Record) error {
+		subErr <- r.store.Subscribe(sub, after, func(ctx context.Context, rec eventlog.Record) error {
 			if r.onRead != nil {
 				r.onRead(rec)
 			}
@@ -172,7 +172,7 @@ func (r *Relay) Run(ctx context.Context, after uint64) error {
 	return fmt.Errorf("relay: %w", err)
 }
 
-func (r *Relay) publish(ctx context.Context, rec application.Record, prev, head uint64) error {
+func (r *Relay) publish(ctx context.Context, rec eventlog.Record, prev, head uint64) error {
 	m, err := Encode(rec)
 	if err != nil {
 		return err
@@ -184,7 +184,7 @@ func (r *Relay) publish(ctx context.Context, rec application.Record, prev, head 
 }
 
 // Consume hands every record arriving on the bus to handle, in order, until ctx ends.
-func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(context.Context, application.Record) error) error {
+func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(context.Context, eventlog.Record) error) error {
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -192,14 +192,14 @@ func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(con
 	if err != nil {
 		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
 	}
-	consumeAll(ctx, msgs, logger, nil, func(ctx context.Context, rec application.Record, _ *message.Message) error { return handle(ctx, rec) })
+	consumeAll(ctx, msgs, logger, nil, func(ctx context.Context, rec eventlog.Record, _ *message.Message) error { return handle(ctx, rec) })
 	return nil
 }
 
 // consumeOne handles a message until it succeeds (or ctx ends), then acks it. It retries
 // in place rather than nacking: JetStream would deliver the following messages before a
 // nacked one, and projections need global order.
-func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, application.Record, *message.Message) error) {
+func consumeOne(ctx context.Context, m *message.Message, logger *slog.Logger, handle func(context.Context, eventlog.Record, *message.Message) error) {
 	defer m.Ack()
 	rec, err := Decode(m)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
@@ -28,7 +28,7 @@ func TestEncodeDecode(t *testing.T) {
 			t.Fatal(err)
 		}
 		if m.UUID != rec.ID.String() || m.Metadata.Get("type") != rec.Type || m.Metadata.Get("stream") != rec.Stream ||
-			m.Metadata.Get("position") == "" || m.Metadata.Get("version") == "" || m.Metadata.Get("occurred_at") != rec.Meta.OccurredAt.Format(application.TimeFormat) {
+			m.Metadata.Get("position") == "" || m.Metadata.Get("version") == "" || m.Metadata.Get("occurred_at") != rec.Meta.OccurredAt.Format(eventlog.TimeFormat) {
 			t.Fatalf("message %s metadata %v for record %+v", m.UUID, m.Metadata, rec)
 		}
 		back, err := watermillrelay.Decode(m)
@@ -181,7 +181,7 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 // restartedEngine returns a memory store that a first engine filled with the first third
 // of recs, and a new engine over it (nothing cached: its rows are loaded) writing through
 // a counting writer whose loads the test can make fail.
-func restartedEngine(t *testing.T, ctx context.Context, recs []application.Record) (*memory.Store, *readmodeltest.CountingWriter, *projections.Engine) {
+func restartedEngine(t *testing.T, ctx context.Context, recs []eventlog.Record) (*memory.Store, *readmodeltest.CountingWriter, *projections.Engine) {
 	t.Helper()
 	store := memory.New()
 	first, err := projections.NewEngine(ctx, store)

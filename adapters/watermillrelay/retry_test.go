@@ -13,23 +13,23 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
 
 // flakyStore fails its first subscription after a few records, as a dropped connection does.
 type flakyStore struct {
-	application.EventStore
+	eventlog.EventStore
 	calls atomic.Int32
 }
 
-func (f *flakyStore) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+func (f *flakyStore) Subscribe(ctx context.Context, after uint64, handle func(context.Context, eventlog.Record) error) error {
 	if f.calls.Add(1) > 1 {
 		return f.EventStore.Subscribe(ctx, after, handle)
 	}
 	n := 0
-	err := f.EventStore.Subscribe(ctx, after, func(ctx context.Context, r application.Record) error {
+	err := f.EventStore.Subscribe(ctx, after, func(ctx context.Context, r eventlog.Record) error {
 		if n++; n > 25 {
 			return errors.New("connection reset")
 		}

@@ -13,6 +13,9 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/adapters/webhook"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -62,17 +65,17 @@ func (rc *receiver) snapshot() ([]policy.WebhookPayload, map[string]int, int) {
 	return append([]policy.WebhookPayload(nil), rc.accepted...), att, rc.bad
 }
 
-func receiveTickets(t *testing.T, c *application.Commands, n int) {
+func receiveTickets(t *testing.T, c *command.Commands, n int) {
 	t.Helper()
 	for range n {
-		if _, err := c.Receive.Handle(context.Background(), application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "webhook",
-			Customer: domain.Customer{Name: "A", Email: "a@example.com", Tier: domain.TierCore}}, application.CommandMeta{Actor: "admin"}); err != nil {
+		if _, err := c.Receive.Handle(context.Background(), command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "webhook",
+			Customer: domain.Customer{Name: "A", Email: "a@example.com", Tier: domain.TierCore}}, command.CommandMeta{Actor: "admin"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
-func startRelay(t *testing.T, store application.EventStore, url string) func() {
+func startRelay(t *testing.T, store eventlog.EventStore, url string) func() {
 	sender, err := webhook.New(secret)
 	if err != nil {
 		t.Fatal(err)
@@ -103,8 +106,8 @@ func waitAccepted(t *testing.T, rc *receiver, n int) []policy.WebhookPayload {
 
 func TestSignedAtLeastOnceDeliveryWithRetryAndCheckpoint(t *testing.T) {
 	store := memory.New()
-	secrets, _ := application.NewSecrets(make([]byte, 32))
-	cmds := application.NewCommands(application.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	secrets, _ := auth.NewSecrets(make([]byte, 32))
+	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	rc := &receiver{attempts: map[string]int{}, failNext: 3}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()

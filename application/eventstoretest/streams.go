@@ -6,20 +6,21 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// testEveryKindIsKept: a stream of every registered kind (application/streams.go) is
+// testEveryKindIsKept: a stream of every registered kind (application/eventlog/streams.go) is
 // appended, read back whole, and delivered by a subscription. A kind added to the
 // registry is covered here without a new test; a store whose filters keep a list of
 // their own (EventStoreDB's subscription did) fails.
-func testEveryKindIsKept(t *testing.T, s application.EventStore) {
+func testEveryKindIsKept(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
-	kinds := application.StreamKinds()
-	var want []application.Record
+	kinds := eventlog.StreamKinds()
+	var want []eventlog.Record
 	for _, k := range kinds {
 		stream := k.Stream(k.ID.Example())
-		want = append(want, mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 1))...)
+		want = append(want, mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 1))...)
 	}
 	all, err := s.ReadAll(ctx, 0, 1000)
 	if err != nil {
@@ -46,9 +47,9 @@ func testEveryKindIsKept(t *testing.T, s application.EventStore) {
 }
 
 // testUnregisteredStreamRefused: an append to a stream of no registered kind, or with an
-// id not of its kind's form, is refused with application.ErrStreamName and writes
+// id not of its kind's form, is refused with eventlog.ErrStreamName and writes
 // nothing, instead of being stored where a filtered reader would never see it.
-func testUnregisteredStreamRefused(t *testing.T, s application.EventStore) {
+func testUnregisteredStreamRefused(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	for _, stream := range []string{
@@ -58,8 +59,8 @@ func testUnregisteredStreamRefused(t *testing.T, s application.EventStore) {
 		"ticket-not-a-uuid",  // the kind's id form is a UUID
 		"notifications-Mail", // a word, lower case
 	} {
-		_, err := s.Append(ctx, stream, application.NoStream, MakeRecords(t, stream, 0, "", 1))
-		if !errors.Is(err, application.ErrStreamName) || !errors.Is(err, application.ErrInvalid) {
+		_, err := s.Append(ctx, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 1))
+		if !errors.Is(err, eventlog.ErrStreamName) || !errors.Is(err, application.ErrInvalid) {
 			t.Errorf("append to %q: %v, want ErrStreamName (an ErrInvalid)", stream, err)
 		}
 	}

@@ -1,4 +1,4 @@
-// Package eventstoretest is the executable contract of application.EventStore: every
+// Package eventstoretest is the executable contract of eventlog.EventStore: every
 // adapter's tests call Run with a factory for fresh, empty stores.
 package eventstoretest
 
@@ -13,11 +13,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Factory returns a fresh, empty store, and is called once per sub-test. The suite closes it.
-type Factory func(t *testing.T) application.EventStore
+type Factory func(t *testing.T) eventlog.EventStore
 
 // Run runs the whole contract against the stores the factory makes.
 func Run(t *testing.T, newStore Factory) {
@@ -36,26 +36,26 @@ func Run(t *testing.T, newStore Factory) {
 }
 
 // NewStreamName returns a stream name of the ticket kind that no other test uses.
-func NewStreamName() string { return application.TicketStream(uuid.New()) }
+func NewStreamName() string { return eventlog.TicketStream(uuid.New()) }
 
 // MakeRecords builds n sealed records continuing a stream from version `from` (0 for a
 // new stream) after the record with hash prevHash.
-func MakeRecords(t testing.TB, stream string, from int64, prevHash string, n int) []application.Record {
+func MakeRecords(t testing.TB, stream string, from int64, prevHash string, n int) []eventlog.Record {
 	t.Helper()
 	base := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	out := make([]application.Record, n)
+	out := make([]eventlog.Record, n)
 	for i := range out {
 		v := from + int64(i)
 		data, _ := json.Marshal(map[string]any{"n": v, "text": "工单 <b>&</b> ticket", "nested": map[string]any{"z": 1, "a": []int{3, 2, 1}}})
-		out[i] = application.Record{
+		out[i] = eventlog.Record{
 			ID: uuid.New(), Stream: stream, Version: v, Type: "TicketReplied", Data: data,
-			Meta: application.Metadata{
+			Meta: eventlog.Metadata{
 				Actor: "agent:test", CorrelationID: uuid.NewString(), CausationID: uuid.NewString(),
 				IdempotencyKey: fmt.Sprintf("key-%d", v), RequestHash: "abc", OccurredAt: base.Add(time.Duration(v) * 1500 * time.Microsecond).Truncate(time.Millisecond),
 			},
 		}
 	}
-	if err := application.Seal(prevHash, out); err != nil {
+	if err := eventlog.Seal(prevHash, out); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -67,7 +67,7 @@ func ctxFor(t *testing.T) context.Context {
 	return ctx
 }
 
-func closeAtEnd(t *testing.T, s application.EventStore) {
+func closeAtEnd(t *testing.T, s eventlog.EventStore) {
 	t.Cleanup(func() {
 		if err := s.Close(); err != nil {
 			t.Errorf("close: %v", err)
@@ -75,7 +75,7 @@ func closeAtEnd(t *testing.T, s application.EventStore) {
 	})
 }
 
-func mustAppend(t *testing.T, s application.EventStore, stream string, expected int64, recs []application.Record) []application.Record {
+func mustAppend(t *testing.T, s eventlog.EventStore, stream string, expected int64, recs []eventlog.Record) []eventlog.Record {
 	t.Helper()
 	out, err := s.Append(ctxFor(t), stream, expected, recs)
 	if err != nil {
@@ -84,14 +84,14 @@ func mustAppend(t *testing.T, s application.EventStore, stream string, expected 
 	return out
 }
 
-func testAppendAndRead(t *testing.T, s application.EventStore) {
+func testAppendAndRead(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
 	if got, err := s.ReadStream(ctx, stream); err != nil || len(got) != 0 {
 		t.Fatalf("missing stream: got %d records, err %v; want none, nil", len(got), err)
 	}
-	first := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 2))
+	first := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 2))
 	more := mustAppend(t, s, stream, 1, MakeRecords(t, stream, 2, first[1].Hash, 3))
 	got, err := s.ReadStream(ctx, stream)
 	if err != nil {
@@ -116,7 +116,7 @@ func testAppendAndRead(t *testing.T, s application.EventStore) {
 
 // testReadStreamFrom: ReadStreamFrom gives exactly the records ReadStream gives from that
 // version on, across appends and for a version past the end, and nothing of other streams.
-func testReadStreamFrom(t *testing.T, s application.EventStore) {
+func testReadStreamFrom(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream, other := NewStreamName(), NewStreamName()
@@ -126,8 +126,8 @@ func testReadStreamFrom(t *testing.T, s application.EventStore) {
 	if got, err := s.ReadStreamFrom(ctx, stream, 3); err != nil || len(got) != 0 {
 		t.Fatalf("missing stream from 3: got %d records, err %v; want none, nil", len(got), err)
 	}
-	first := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 3))
-	mustAppend(t, s, other, application.NoStream, MakeRecords(t, other, 0, "", 4))
+	first := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 3))
+	mustAppend(t, s, other, eventlog.NoStream, MakeRecords(t, other, 0, "", 4))
 	more := mustAppend(t, s, stream, 2, MakeRecords(t, stream, 3, first[2].Hash, 2))
 	want := append(first, more...)
 	for _, from := range []int64{-1, 0, 1, 2, 3, 4, 5, 6, 1 << 40} {
@@ -144,7 +144,7 @@ func testReadStreamFrom(t *testing.T, s application.EventStore) {
 			if g.ID != w.ID || g.Stream != stream || g.Version != w.Version || g.Position != w.Position || g.Hash != w.Hash || g.PrevHash != w.PrevHash {
 				t.Errorf("from %d, record %d: %s %s v%d pos %d, want %s %s v%d pos %d", from, i, g.ID, g.Stream, g.Version, g.Position, w.ID, stream, w.Version, w.Position)
 			}
-			if h, err := application.ComputeHash(g); err != nil || h != w.Hash {
+			if h, err := eventlog.ComputeHash(g); err != nil || h != w.Hash {
 				t.Errorf("from %d, record %d does not verify (err %v)", from, i, err)
 			}
 		}
@@ -157,28 +157,28 @@ func testReadStreamFrom(t *testing.T, s application.EventStore) {
 	}
 }
 
-func testExpectedVersion(t *testing.T, s application.EventStore) {
+func testExpectedVersion(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
-	recs := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 2))
+	recs := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 2))
 	cases := []struct {
 		name     string
 		expected int64
 		from     int64
 	}{
-		{"NoStreamOnExisting", application.NoStream, 0},
+		{"NoStreamOnExisting", eventlog.NoStream, 0},
 		{"Behind", 0, 1},
 		{"Ahead", 5, 6},
 	}
 	for _, c := range cases {
 		_, err := s.Append(ctx, stream, c.expected, MakeRecords(t, stream, c.from, recs[1].Hash, 1))
-		if !errors.Is(err, application.ErrWrongExpectedVersion) {
+		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			t.Errorf("%s: got %v, want ErrWrongExpectedVersion", c.name, err)
 		}
 	}
 	other := NewStreamName()
-	if _, err := s.Append(ctx, other, 0, MakeRecords(t, other, 1, "", 1)); !errors.Is(err, application.ErrWrongExpectedVersion) {
+	if _, err := s.Append(ctx, other, 0, MakeRecords(t, other, 1, "", 1)); !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 		t.Errorf("expected 0 on a missing stream: got %v, want ErrWrongExpectedVersion", err)
 	}
 	if got, _ := s.ReadStream(ctx, stream); len(got) != 2 {
@@ -189,11 +189,11 @@ func testExpectedVersion(t *testing.T, s application.EventStore) {
 	}
 }
 
-func testAtomicBatch(t *testing.T, s application.EventStore) {
+func testAtomicBatch(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
-	mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 3))
+	mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 3))
 	// A batch that conflicts writes none of its records.
 	if _, err := s.Append(ctx, stream, 1, MakeRecords(t, stream, 2, "", 4)); err == nil {
 		t.Fatal("conflicting batch was accepted")
@@ -207,15 +207,15 @@ func testAtomicBatch(t *testing.T, s application.EventStore) {
 	}
 }
 
-func testReadAll(t *testing.T, s application.EventStore) {
+func testReadAll(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	a, b := NewStreamName(), NewStreamName()
-	var want []application.Record
-	want = append(want, mustAppend(t, s, a, application.NoStream, MakeRecords(t, a, 0, "", 2))...)
-	want = append(want, mustAppend(t, s, b, application.NoStream, MakeRecords(t, b, 0, "", 3))...)
+	var want []eventlog.Record
+	want = append(want, mustAppend(t, s, a, eventlog.NoStream, MakeRecords(t, a, 0, "", 2))...)
+	want = append(want, mustAppend(t, s, b, eventlog.NoStream, MakeRecords(t, b, 0, "", 3))...)
 	want = append(want, mustAppend(t, s, a, 1, MakeRecords(t, a, 2, want[1].Hash, 2))...)
-	var got []application.Record
+	var got []eventlog.Record
 	var after uint64
 	for {
 		page, err := s.ReadAll(ctx, after, 2)
@@ -244,12 +244,12 @@ func testReadAll(t *testing.T, s application.EventStore) {
 	}
 }
 
-func testRoundTrip(t *testing.T, s application.EventStore) {
+func testRoundTrip(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
 	in := MakeRecords(t, stream, 0, "", 2)
-	mustAppend(t, s, stream, application.NoStream, in)
+	mustAppend(t, s, stream, eventlog.NoStream, in)
 	out, err := s.ReadStream(ctx, stream)
 	if err != nil {
 		t.Fatal(err)
@@ -259,27 +259,27 @@ func testRoundTrip(t *testing.T, s application.EventStore) {
 		if g.Type != w.Type || g.Stream != w.Stream || g.Hash != w.Hash || g.PrevHash != w.PrevHash || g.Meta != w.Meta && !metaEqual(g.Meta, w.Meta) {
 			t.Errorf("record %d changed in the store:\n got %+v\nwant %+v", i, g, w)
 		}
-		gd, _ := application.CanonicalJSON(g.Data)
-		wd, _ := application.CanonicalJSON(w.Data)
+		gd, _ := eventlog.CanonicalJSON(g.Data)
+		wd, _ := eventlog.CanonicalJSON(w.Data)
 		if string(gd) != string(wd) {
 			t.Errorf("record %d data: got %s, want %s", i, gd, wd)
 		}
-		if h, err := application.ComputeHash(g); err != nil || h != w.Hash {
+		if h, err := eventlog.ComputeHash(g); err != nil || h != w.Hash {
 			t.Errorf("record %d no longer verifies after the round trip (err %v)", i, err)
 		}
 	}
 }
 
-func metaEqual(a, b application.Metadata) bool {
+func metaEqual(a, b eventlog.Metadata) bool {
 	return a.Actor == b.Actor && a.CorrelationID == b.CorrelationID && a.CausationID == b.CausationID &&
 		a.IdempotencyKey == b.IdempotencyKey && a.RequestHash == b.RequestHash && a.Rule == b.Rule && a.OccurredAt.Equal(b.OccurredAt)
 }
 
-func testRacingWriters(t *testing.T, s application.EventStore) {
+func testRacingWriters(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
-	head := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 1))
+	head := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 1))
 	const writers = 8
 	var wins, conflicts int
 	var mu sync.Mutex
@@ -294,7 +294,7 @@ func testRacingWriters(t *testing.T, s application.EventStore) {
 			switch {
 			case err == nil:
 				wins++
-			case errors.Is(err, application.ErrWrongExpectedVersion):
+			case errors.Is(err, eventlog.ErrWrongExpectedVersion):
 				conflicts++
 			default:
 				t.Errorf("racing append: %v", err)
@@ -307,16 +307,16 @@ func testRacingWriters(t *testing.T, s application.EventStore) {
 	}
 }
 
-func testSubscribe(t *testing.T, s application.EventStore) {
+func testSubscribe(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx, cancel := context.WithCancel(ctxFor(t))
 	defer cancel()
 	stream := NewStreamName()
-	first := mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 3))
-	got := make(chan application.Record, 100)
+	first := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 3))
+	got := make(chan eventlog.Record, 100)
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Subscribe(ctx, first[0].Position, func(_ context.Context, r application.Record) error {
+		done <- s.Subscribe(ctx, first[0].Position, func(_ context.Context, r eventlog.Record) error {
 			got <- r
 			return nil
 		})
@@ -335,7 +335,7 @@ func testSubscribe(t *testing.T, s application.EventStore) {
 	}
 }
 
-func expectIDs(t *testing.T, got <-chan application.Record, want []application.Record) {
+func expectIDs(t *testing.T, got <-chan eventlog.Record, want []eventlog.Record) {
 	t.Helper()
 	for _, w := range want {
 		select {
@@ -351,7 +351,7 @@ func expectIDs(t *testing.T, got <-chan application.Record, want []application.R
 
 // testConcurrentSubscribers: writers on many streams; a subscriber started before and one
 // started halfway see every record exactly once, in the same order as read-all.
-func testConcurrentSubscribers(t *testing.T, s application.EventStore) {
+func testConcurrentSubscribers(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx, cancel := context.WithCancel(ctxFor(t))
 	defer cancel()
@@ -359,14 +359,14 @@ func testConcurrentSubscribers(t *testing.T, s application.EventStore) {
 	total := writers * perWriter
 	early := collect(ctx, s, total)
 	var wg sync.WaitGroup
-	var late <-chan []application.Record
+	var late <-chan []eventlog.Record
 	var lateOnce sync.Once
 	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			stream := NewStreamName()
-			prev, version := "", application.NoStream
+			prev, version := "", eventlog.NoStream
 			for i := range perWriter {
 				recs := MakeRecords(t, stream, version+1, prev, 1)
 				if _, err := s.Append(ctx, stream, version, recs); err != nil {
@@ -388,7 +388,7 @@ func testConcurrentSubscribers(t *testing.T, s application.EventStore) {
 	if len(all) != total {
 		t.Fatalf("read-all has %d records, want %d", len(all), total)
 	}
-	for name, ch := range map[string]<-chan []application.Record{"early": early, "late": late} {
+	for name, ch := range map[string]<-chan []eventlog.Record{"early": early, "late": late} {
 		select {
 		case seen := <-ch:
 			if len(seen) != total {
@@ -408,12 +408,12 @@ func testConcurrentSubscribers(t *testing.T, s application.EventStore) {
 // collect subscribes from the start and sends the first n records it sees; a record seen
 // twice makes the result longer than n only if it comes before the n-th, which the caller catches
 // by comparing with read-all.
-func collect(ctx context.Context, s application.EventStore, n int) <-chan []application.Record {
-	out := make(chan []application.Record, 1)
-	var seen []application.Record
+func collect(ctx context.Context, s eventlog.EventStore, n int) <-chan []eventlog.Record {
+	out := make(chan []eventlog.Record, 1)
+	var seen []eventlog.Record
 	errDone := errors.New("done")
 	go func() {
-		_ = s.Subscribe(ctx, 0, func(_ context.Context, r application.Record) error {
+		_ = s.Subscribe(ctx, 0, func(_ context.Context, r eventlog.Record) error {
 			seen = append(seen, r)
 			if len(seen) == n {
 				out <- seen
@@ -425,14 +425,14 @@ func collect(ctx context.Context, s application.EventStore, n int) <-chan []appl
 	return out
 }
 
-func testSubscribeHandlerError(t *testing.T, s application.EventStore) {
+func testSubscribeHandlerError(t *testing.T, s eventlog.EventStore) {
 	closeAtEnd(t, s)
 	ctx := ctxFor(t)
 	stream := NewStreamName()
-	mustAppend(t, s, stream, application.NoStream, MakeRecords(t, stream, 0, "", 3))
+	mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 3))
 	boom := errors.New("boom")
 	calls := 0
-	err := s.Subscribe(ctx, 0, func(context.Context, application.Record) error {
+	err := s.Subscribe(ctx, 0, func(context.Context, eventlog.Record) error {
 		calls++
 		if calls == 2 {
 			return boom

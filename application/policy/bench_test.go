@@ -10,7 +10,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -28,7 +32,7 @@ func BenchmarkRuleClassifyAndRoute(b *testing.B) {
 	ids := make([]uuid.UUID, 0, b.N)
 	b.ResetTimer()
 	for range b.N {
-		res, err := n.cmds.Receive.Handle(context.Background(), application.ReceiveTicket{Channel: domain.ChannelEmail, Subject: "refund 退款",
+		res, err := n.cmds.Receive.Handle(context.Background(), command.ReceiveTicket{Channel: domain.ChannelEmail, Subject: "refund 退款",
 			Customer: domain.Customer{Name: "c", Email: "c@example.com", Tier: domain.TierStandard}}, staff)
 		if err != nil {
 			b.Fatal(err)
@@ -37,7 +41,7 @@ func BenchmarkRuleClassifyAndRoute(b *testing.B) {
 	}
 	for _, id := range ids {
 		for {
-			s, err := application.GetTicket(context.Background(), store, id, time.Time{})
+			s, err := query.GetTicket(context.Background(), store, id, time.Time{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -60,7 +64,7 @@ func BenchmarkPick(b *testing.B) {
 		agentB(b, n.cmds, fmt.Sprintf("a%d", i), 1000)
 	}
 	for range 5000 {
-		if _, err := n.cmds.Receive.Handle(context.Background(), application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "s",
+		if _, err := n.cmds.Receive.Handle(context.Background(), command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "s",
 			Customer: domain.Customer{Name: "c", Email: "c@example.com", Tier: domain.TierCore}}, staff); err != nil {
 			b.Fatal(err)
 		}
@@ -76,12 +80,12 @@ func BenchmarkPick(b *testing.B) {
 	}
 }
 
-func agentB(b *testing.B, c *application.Commands, name string, capacity int) {
-	res, err := c.RegisterAgent.Handle(context.Background(), application.RegisterAgent{Name: name, Email: name + "@example.com", Skills: []string{"billing"}, Capacity: capacity}, staff)
+func agentB(b *testing.B, c *command.Commands, name string, capacity int) {
+	res, err := c.RegisterAgent.Handle(context.Background(), command.RegisterAgent{Name: name, Email: name + "@example.com", Skills: []string{"billing"}, Capacity: capacity}, staff)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := c.SetPresence.Handle(context.Background(), application.SetAgentPresence{AgentID: res.Agent.ID, Online: true}, staff); err != nil {
+	if _, err := c.SetPresence.Handle(context.Background(), command.SetAgentPresence{AgentID: res.Agent.ID, Online: true}, staff); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -91,23 +95,23 @@ func agentB(b *testing.B, c *application.Commands, name string, capacity int) {
 // and the catch-up time per ticket (ns/op is per catch-up of the whole store).
 func BenchmarkCatchUpMemory(b *testing.B) {
 	store := newStore()
-	secrets, _ := application.NewSecrets(make([]byte, 32))
-	cmds := application.NewCommands(application.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	secrets, _ := auth.NewSecrets(make([]byte, 32))
+	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	ctx := context.Background()
 	const tickets, open = 20000, 10000
 	for i := range tickets {
-		res, err := cmds.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "a subject of some length 主题",
+		res, err := cmds.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "a subject of some length 主题",
 			Body: "a body of some length", Customer: domain.Customer{Name: "客户", Email: "c@example.com", Tier: domain.TierCore}}, staff)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if i >= open {
-			if _, err := cmds.Resolve.Handle(ctx, application.ResolveTicket{TicketID: res.Ticket.ID, Resolution: "ok"}, staff); err != nil {
+			if _, err := cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: res.Ticket.ID, Resolution: "ok"}, staff); err != nil {
 				// received tickets cannot be resolved directly: escalate first
-				if _, err := cmds.Escalate.Handle(ctx, application.EscalateTicket{TicketID: res.Ticket.ID, EscalateTicket: domain.EscalateTicket{Reason: "x"}}, staff); err != nil {
+				if _, err := cmds.Escalate.Handle(ctx, command.EscalateTicket{TicketID: res.Ticket.ID, EscalateTicket: domain.EscalateTicket{Reason: "x"}}, staff); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := cmds.Resolve.Handle(ctx, application.ResolveTicket{TicketID: res.Ticket.ID, Resolution: "ok"}, staff); err != nil {
+				if _, err := cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: res.Ticket.ID, Resolution: "ok"}, staff); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -135,7 +139,7 @@ func BenchmarkCatchUpMemory(b *testing.B) {
 	}
 }
 
-func lastPosition(b *testing.B, store application.EventStore) int64 {
+func lastPosition(b *testing.B, store eventlog.EventStore) int64 {
 	var last uint64
 	for {
 		recs, err := store.ReadAll(context.Background(), last, 10000)

@@ -13,12 +13,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
 // Options configure an Engine.
 type Options struct {
-	Store  application.EventStore
+	Store  eventlog.EventStore
 	Clock  application.Clock
 	Policy domain.SLAPolicy
 	Rules  Rules
@@ -37,7 +39,7 @@ type Options struct {
 // then (once caught up with the store) lets the monitor, the rules, the router and the
 // notifier react. It acts only through application commands, as the system actor.
 type Engine struct {
-	store   application.EventStore
+	store   eventlog.EventStore
 	clock   application.Clock
 	policy  domain.SLAPolicy
 	rules   Rules
@@ -50,7 +52,7 @@ type Engine struct {
 	log         *slog.Logger
 	retry       time.Duration
 
-	cmds   *application.Commands
+	cmds   *command.Commands
 	mu     sync.Mutex // guards v
 	v      *view
 	pickMu sync.Mutex // serialises routing decisions in this process
@@ -74,11 +76,11 @@ func New(o Options) *Engine {
 		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
 }
 
-// Router is the engine's application.AgentPicker, for Deps.Router.
+// Router is the engine's command.AgentPicker, for Deps.Router.
 func (e *Engine) Router() *Router { return &Router{e} }
 
 // SetCommands gives the engine the handlers it acts through (built with its Router).
-func (e *Engine) SetCommands(c *application.Commands) { e.cmds = c }
+func (e *Engine) SetCommands(c *command.Commands) { e.cmds = c }
 
 // Ready is closed once the engine has caught up with the store.
 func (e *Engine) Ready() <-chan struct{} { return e.ready }
@@ -152,7 +154,7 @@ func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
 // fold applies one record to the view, reschedules its ticket's timers and passes on the
 // notice it calls for. History and live records alike: whether a record was notified is
 // the notifier's durable progress, not whether this process saw it live.
-func (e *Engine) fold(ctx context.Context, r application.Record) (uuid.UUID, error) {
+func (e *Engine) fold(ctx context.Context, r eventlog.Record) (uuid.UUID, error) {
 	if err := e.wake(ctx, r); err != nil {
 		return uuid.Nil, err
 	}
@@ -175,11 +177,11 @@ func (e *Engine) fold(ctx context.Context, r application.Record) (uuid.UUID, err
 
 // wake reloads a dormant (resolved) ticket from its stream when it is reopened: the view
 // dropped its state on resolution, and the reopening needs it.
-func (e *Engine) wake(ctx context.Context, r application.Record) error {
+func (e *Engine) wake(ctx context.Context, r eventlog.Record) error {
 	if r.Type != domain.TypeTicketReopened {
 		return nil
 	}
-	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, application.TicketStreamPrefix))
+	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, eventlog.TicketStreamPrefix))
 	if err != nil {
 		return nil
 	}
@@ -205,7 +207,7 @@ func (e *Engine) wake(ctx context.Context, r application.Record) error {
 }
 
 // notifiable: after the notifier's progress, and, on a first start, fresh.
-func (e *Engine) notifiable(r application.Record) bool {
+func (e *Engine) notifiable(r eventlog.Record) bool {
 	if r.Position <= e.notifyAfter {
 		return false
 	}
@@ -217,7 +219,7 @@ func (e *Engine) notifiable(r application.Record) bool {
 const FreshFor = 10 * time.Minute
 
 // handle folds one live record, then reacts to it.
-func (e *Engine) handle(ctx context.Context, r application.Record) error {
+func (e *Engine) handle(ctx context.Context, r eventlog.Record) error {
 	id, err := e.fold(ctx, r)
 	if err != nil {
 		return err
@@ -277,7 +279,7 @@ func (e *Engine) fire(ctx context.Context, k timerKey) {
 	if !ok {
 		return
 	}
-	res, err := e.cmds.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: k.ticket, Clock: k.clock}, meta)
+	res, err := e.cmds.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: k.ticket, Clock: k.clock}, meta)
 	e.stats.countSLA(res.Appended)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		e.log.Warn("SLA check failed; will retry", slog.String("ticket", k.ticket.String()), slog.String("clock", k.clock), slog.Any("err", err))
@@ -306,13 +308,13 @@ func laterOf(a, b time.Time) time.Time {
 }
 
 // systemMeta is the metadata of a system command caused by the ticket's latest event.
-func (e *Engine) systemMeta(id uuid.UUID, rule string) (application.CommandMeta, bool) {
+func (e *Engine) systemMeta(id uuid.UUID, rule string) (command.CommandMeta, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	tv := e.v.tickets[id]
 	if tv == nil || tv.t.State().Version < 0 {
-		return application.CommandMeta{}, false
+		return command.CommandMeta{}, false
 	}
-	return application.CommandMeta{Actor: application.SystemActor, Rule: rule,
+	return command.CommandMeta{Actor: command.SystemActor, Rule: rule,
 		CausationID: tv.last.ID.String(), CorrelationID: tv.last.Meta.CorrelationID}, true
 }

@@ -12,6 +12,9 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -27,12 +30,12 @@ func fastPolicy() domain.SLAPolicy {
 // node is one running engine with its own command handlers, as one ticketd process has.
 type node struct {
 	engine *policy.Engine
-	cmds   *application.Commands
+	cmds   *command.Commands
 	stop   context.CancelFunc
 	done   chan error
 }
 
-func startNode(t *testing.T, store application.EventStore, o policy.Options) *node {
+func startNode(t *testing.T, store eventlog.EventStore, o policy.Options) *node {
 	t.Helper()
 	o.Store = store
 	if testing.Verbose() {
@@ -53,11 +56,11 @@ func startNode(t *testing.T, store application.EventStore, o policy.Options) *no
 		}
 	}
 	e := policy.New(o)
-	secrets, err := application.NewSecrets(make([]byte, 32))
+	secrets, err := auth.NewSecrets(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := application.NewCommands(application.Deps{Store: store, Clock: application.SystemClock{}, Policy: o.Policy, Secrets: secrets, Router: e.Router()})
+	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: o.Policy, Secrets: secrets, Router: e.Router()})
 	e.SetCommands(cmds)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{engine: e, cmds: cmds, stop: cancel, done: make(chan error, 1)}
@@ -76,11 +79,11 @@ func (n *node) halt() {
 	n.stop = nil
 }
 
-var staff = application.CommandMeta{Actor: "admin"}
+var staff = command.CommandMeta{Actor: "admin"}
 
-func receive(t *testing.T, c *application.Commands, tier domain.Tier, subject string) uuid.UUID {
+func receive(t *testing.T, c *command.Commands, tier domain.Tier, subject string) uuid.UUID {
 	t.Helper()
-	res, err := c.Receive.Handle(context.Background(), application.ReceiveTicket{
+	res, err := c.Receive.Handle(context.Background(), command.ReceiveTicket{
 		Channel: domain.ChannelEmail, Subject: subject, Body: "body",
 		Customer: domain.Customer{Name: "Li Lei", Email: "li@example.com", Tier: tier},
 	}, staff)
@@ -90,17 +93,17 @@ func receive(t *testing.T, c *application.Commands, tier domain.Tier, subject st
 	return res.Ticket.ID
 }
 
-func classify(t *testing.T, c *application.Commands, id uuid.UUID, category string, prio domain.Priority, team string) {
+func classify(t *testing.T, c *command.Commands, id uuid.UUID, category string, prio domain.Priority, team string) {
 	t.Helper()
-	if _, err := c.Classify.Handle(context.Background(), application.ClassifyTicket{TicketID: id,
+	if _, err := c.Classify.Handle(context.Background(), command.ClassifyTicket{TicketID: id,
 		ClassifyTicket: domain.ClassifyTicket{Category: category, Priority: prio, Team: team}}, staff); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func events(t *testing.T, store application.EventStore, id uuid.UUID) []application.Record {
+func events(t *testing.T, store eventlog.EventStore, id uuid.UUID) []eventlog.Record {
 	t.Helper()
-	recs, err := store.ReadStream(context.Background(), application.TicketStream(id))
+	recs, err := store.ReadStream(context.Background(), eventlog.TicketStream(id))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +111,7 @@ func events(t *testing.T, store application.EventStore, id uuid.UUID) []applicat
 }
 
 // count counts the ticket's events of a type whose data has the given field values.
-func count(t *testing.T, store application.EventStore, id uuid.UUID, typ string, fields map[string]string) int {
+func count(t *testing.T, store eventlog.EventStore, id uuid.UUID, typ string, fields map[string]string) int {
 	n := 0
 	for _, r := range events(t, store, id) {
 		if r.Type != typ {
@@ -141,4 +144,4 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	}
 }
 
-func newStore() application.EventStore { return memory.New() }
+func newStore() eventlog.EventStore { return memory.New() }

@@ -7,12 +7,14 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-func breachEvents(t *testing.T, store application.EventStore, id uuid.UUID) (breaches, escalations int) {
+func breachEvents(t *testing.T, store eventlog.EventStore, id uuid.UUID) (breaches, escalations int) {
 	return count(t, store, id, domain.TypeSLABreached, map[string]string{"clock": domain.ClockFirstResponse}),
 		count(t, store, id, domain.TypeTicketEscalated, map[string]string{"reason": domain.SLABreachReason, "team": "escalations"})
 }
@@ -33,12 +35,12 @@ func TestVIPTicketWithoutReplyIsEscalatedOnceBySystem(t *testing.T) {
 	}
 	for _, r := range events(t, store, id) {
 		if r.Type == domain.TypeTicketEscalated || r.Type == domain.TypeSLABreached || r.Type == domain.TypeSLAWarningIssued {
-			if r.Meta.Actor != application.SystemActor || r.Meta.Rule != policy.RuleSLAMonitor || r.Meta.CausationID == "" {
+			if r.Meta.Actor != command.SystemActor || r.Meta.Rule != policy.RuleSLAMonitor || r.Meta.CausationID == "" {
 				t.Fatalf("%s has meta %+v", r.Type, r.Meta)
 			}
 		}
 	}
-	got, err := application.GetTicket(context.Background(), store, id, time.Time{})
+	got, err := query.GetTicket(context.Background(), store, id, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +85,7 @@ func TestTwoMonitorsOnOneStoreRecordEachBreachOnce(t *testing.T) {
 		id := receive(t, a.cmds, domain.TierVIP, "ticket")
 		classify(t, a.cmds, id, "outage", domain.P1, "")
 		if i%2 == 0 { // half of them answered in time: their first response never breaches
-			if _, err := a.cmds.Reply.Handle(context.Background(), application.ReplyToTicket{TicketID: id, Body: "on it", Public: true}, staff); err != nil {
+			if _, err := a.cmds.Reply.Handle(context.Background(), command.ReplyToTicket{TicketID: id, Body: "on it", Public: true}, staff); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -116,20 +118,20 @@ func TestWaitingTicketDoesNotBreachAndItsDueMoves(t *testing.T) {
 	ctx := context.Background()
 	id := receive(t, n.cmds, domain.TierVIP, "waiting")
 	classify(t, n.cmds, id, "billing", domain.P1, "")
-	agent, err := n.cmds.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
+	agent, err := n.cmds.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
 	must(t, func() error {
-		_, err := n.cmds.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "looking", Public: true}, staff)
+		_, err := n.cmds.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "looking", Public: true}, staff)
 		return err
 	})
 	must(t, func() error {
-		_, err := n.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: agent.Agent.ID}, staff)
+		_, err := n.cmds.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: agent.Agent.ID}, staff)
 		return err
 	})
-	before, _ := application.GetTicket(ctx, store, id, time.Time{})
-	waited, err := n.cmds.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "need logs"}, staff)
+	before, _ := query.GetTicket(ctx, store, id, time.Time{})
+	waited, err := n.cmds.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "need logs"}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +139,7 @@ func TestWaitingTicketDoesNotBreachAndItsDueMoves(t *testing.T) {
 	if got := count(t, store, id, domain.TypeSLABreached, nil); got != 0 {
 		t.Fatalf("%d breaches while waiting", got)
 	}
-	resumed, err := n.cmds.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "here"}, application.CommandMeta{Actor: "customer"})
+	resumed, err := n.cmds.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "here"}, command.CommandMeta{Actor: "customer"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,23 +173,23 @@ func TestReopenedTicketIsWatchedAgain(t *testing.T) {
 	id := receive(t, n.cmds, domain.TierVIP, "reopen me")
 	classify(t, n.cmds, id, "billing", domain.P1, "")
 	must(t, func() error {
-		_, err := n.cmds.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "fixed?", Public: true}, staff)
+		_, err := n.cmds.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "fixed?", Public: true}, staff)
 		return err
 	})
-	agent, err := n.cmds.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
+	agent, err := n.cmds.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
 	must(t, func() error {
-		_, err := n.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: agent.Agent.ID}, staff)
+		_, err := n.cmds.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: agent.Agent.ID}, staff)
 		return err
 	})
 	must(t, func() error {
-		_, err := n.cmds.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "done"}, staff)
+		_, err := n.cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "done"}, staff)
 		return err
 	})
 	settle()
-	reopened, err := n.cmds.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "still broken"}, application.CommandMeta{Actor: "customer"})
+	reopened, err := n.cmds.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: "customer"})
 	if err != nil || reopened.Ticket.Status != domain.StatusAssigned {
 		t.Fatalf("reopen: %v %v", err, reopened.Ticket.Status)
 	}

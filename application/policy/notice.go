@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -13,7 +13,7 @@ import (
 // address and word the message: the ticket as it stands after the event, its assignee,
 // and (for an SLA warning on an unassigned ticket) the agents of its team.
 type Notice struct {
-	Record   application.Record
+	Record   eventlog.Record
 	Ticket   domain.TicketState
 	Assignee *domain.AgentState
 	Team     []domain.AgentState
@@ -37,7 +37,7 @@ func noticed(eventType string) bool {
 }
 
 // noticeLocked builds the notice for a live ticket record, if it calls for one.
-func (e *Engine) noticeLocked(r application.Record, id uuid.UUID) (Notice, bool) {
+func (e *Engine) noticeLocked(r eventlog.Record, id uuid.UUID) (Notice, bool) {
 	if id == uuid.Nil || !noticed(r.Type) {
 		return Notice{}, false
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -31,10 +32,10 @@ type Mailer interface {
 type NotifierOptions struct {
 	Mailer Mailer
 	// Store keeps the notifier's claims (see NotificationStream); required.
-	Store     application.EventStore
+	Store     eventlog.EventStore
 	Clock     application.Clock
 	PortalURL string // base of the portal link, e.g. https://support.example.com/portal
-	// AccessCode gives a ticket's portal access code, for the link (application.Secrets).
+	// AccessCode gives a ticket's portal access code, for the link (auth.Secrets).
 	AccessCode func(uuid.UUID) string
 	Queue      int // bounded queue length; default 1024
 	Attempts   int // sends per mail before it is dropped; default 5
@@ -164,7 +165,7 @@ func (n *Notifier) mails(x Notice) []Mail {
 			to = []domain.AgentState{*x.Assignee}
 		}
 		for _, a := range to {
-			if m, ok := agentMail(a, s, x.Record.Type, w.Clock, w.Due.UTC().Format(application.TimeFormat)); ok {
+			if m, ok := agentMail(a, s, x.Record.Type, w.Clock, w.Due.UTC().Format(eventlog.TimeFormat)); ok {
 				out = append(out, m)
 			}
 		}

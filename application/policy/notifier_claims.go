@@ -9,6 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Mail progress is durable and shared through the event store: before the mails of a
@@ -20,7 +22,7 @@ import (
 // between the claim and the send loses that one mail: at most once, by design, since a
 // customer mailed twice is worse than a rare missing notification.
 const (
-	NotificationStream      = application.NotificationStreamPrefix + "mail"
+	NotificationStream      = eventlog.NotificationStreamPrefix + "mail"
 	TypeNotificationClaimed = "NotificationClaimed"
 )
 
@@ -31,7 +33,7 @@ type NotificationClaimed struct {
 }
 
 type claims struct {
-	store   application.EventStore
+	store   eventlog.EventStore
 	clock   application.Clock
 	version int64
 	hash    string
@@ -44,7 +46,7 @@ func (c *claims) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("notification claims: %w", err)
 	}
-	c.version, c.hash, c.last = application.NoStream, "", 0
+	c.version, c.hash, c.last = eventlog.NoStream, "", 0
 	if n := len(recs); n > 0 {
 		var e NotificationClaimed
 		if err := json.Unmarshal(recs[n-1].Data, &e); err != nil {
@@ -62,10 +64,10 @@ func (c *claims) claim(ctx context.Context, position uint64, event uuid.UUID) (b
 			return false, nil
 		}
 		data, _ := json.Marshal(NotificationClaimed{Position: position, EventID: event})
-		recs := []application.Record{{ID: uuid.New(), Stream: NotificationStream, Version: c.version + 1, Type: TypeNotificationClaimed,
-			Data: data, Meta: application.Metadata{Actor: application.SystemActor, Rule: "notify", CausationID: event.String(),
-				OccurredAt: application.Truncate(c.clock.Now())}}}
-		if err := application.Seal(c.hash, recs); err != nil {
+		recs := []eventlog.Record{{ID: uuid.New(), Stream: NotificationStream, Version: c.version + 1, Type: TypeNotificationClaimed,
+			Data: data, Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "notify", CausationID: event.String(),
+				OccurredAt: eventlog.Truncate(c.clock.Now())}}}
+		if err := eventlog.Seal(c.hash, recs); err != nil {
 			return false, err
 		}
 		out, err := c.store.Append(ctx, NotificationStream, c.version, recs)
@@ -73,7 +75,7 @@ func (c *claims) claim(ctx context.Context, position uint64, event uuid.UUID) (b
 			c.version, c.hash, c.last = out[0].Version, out[0].Hash, position
 			return true, nil
 		}
-		if !errors.Is(err, application.ErrWrongExpectedVersion) {
+		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			return false, fmt.Errorf("notification claims: %w", err)
 		}
 		if err := c.load(ctx); err != nil {

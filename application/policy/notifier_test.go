@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -39,7 +39,7 @@ func (o *outbox) count(to, subjectHas string) int {
 	return n
 }
 
-func notifier(store application.EventStore, box *outbox) *policy.Notifier {
+func notifier(store eventlog.EventStore, box *outbox) *policy.Notifier {
 	return policy.NewNotifier(policy.NotifierOptions{Mailer: box, Store: store, PortalURL: "https://p.example/portal",
 		AccessCode: func(uuid.UUID) string { return "code" }})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -35,8 +36,8 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 	changed := false
 	rule, matched := e.rules.Match(s.Channel, s.Customer.Tier, s.Subject, body)
 	if matched && !ruled && s.Status == domain.StatusReceived {
-		res, err := e.command(ctx, id, s.Version, rule.Name, "rule-classify", func(meta application.CommandMeta) (application.TicketResult, error) {
-			return e.cmds.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
+		res, err := e.command(ctx, id, s.Version, rule.Name, "rule-classify", func(meta command.CommandMeta) (command.TicketResult, error) {
+			return e.cmds.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
 				Category: rule.Category, Priority: rule.Priority, Team: rule.Team}}, meta)
 		})
 		if err != nil {
@@ -47,8 +48,8 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 	tierRuleDue := !tiered && e.rules.Raises(s.Customer.Tier) && s.Priority != domain.P1 &&
 		(s.Status == domain.StatusReceived || (ruled && s.Status == domain.StatusClassified))
 	if tierRuleDue {
-		res, err := e.command(ctx, id, s.Version, RuleTierPrefix+string(s.Customer.Tier), "rule-tier", func(meta application.CommandMeta) (application.TicketResult, error) {
-			return e.cmds.Reprioritize.Handle(ctx, application.ReprioritizeTicket{TicketID: id, Priority: s.Priority.Raised()}, meta)
+		res, err := e.command(ctx, id, s.Version, RuleTierPrefix+string(s.Customer.Tier), "rule-tier", func(meta command.CommandMeta) (command.TicketResult, error) {
+			return e.cmds.Reprioritize.Handle(ctx, command.ReprioritizeTicket{TicketID: id, Priority: s.Priority.Raised()}, meta)
 		})
 		changed = changed || (err == nil && len(res.Appended) > 0)
 	}
@@ -59,10 +60,10 @@ func (e *Engine) applyRules(ctx context.Context, id uuid.UUID) bool {
 // and the ticket, only at the version the rule saw (a person's change in between wins),
 // and logs a failure other than that.
 func (e *Engine) command(ctx context.Context, id uuid.UUID, version int64, rule, kind string,
-	run func(application.CommandMeta) (application.TicketResult, error)) (application.TicketResult, error) {
+	run func(command.CommandMeta) (command.TicketResult, error)) (command.TicketResult, error) {
 	meta, ok := e.systemMeta(id, rule)
 	if !ok {
-		return application.TicketResult{}, application.ErrNotFound
+		return command.TicketResult{}, application.ErrNotFound
 	}
 	meta.IdempotencyKey = kind + ":" + id.String()
 	meta.RequestHash = kind + ":" + rule
@@ -114,14 +115,14 @@ func (e *Engine) route(ctx context.Context, id uuid.UUID) bool {
 	meta.ExpectedVersion = &version
 	meta.IdempotencyKey = fmt.Sprintf("auto-route:%s:%d", id, version)
 	meta.RequestHash = meta.IdempotencyKey
-	res, err := e.cmds.Assign.Handle(ctx, application.AssignTicket{TicketID: id, Auto: true}, meta)
+	res, err := e.cmds.Assign.Handle(ctx, command.AssignTicket{TicketID: id, Auto: true}, meta)
 	switch {
 	case err == nil:
 		if len(res.Appended) > 0 {
 			e.stats.assigned.Add(1)
 		}
 		return true
-	case errors.Is(err, application.ErrNoAgentAvailable), errors.Is(err, application.ErrPrecondition), errors.Is(err, context.Canceled):
+	case errors.Is(err, command.ErrNoAgentAvailable), errors.Is(err, application.ErrPrecondition), errors.Is(err, context.Canceled):
 		// no room after all, or the ticket moved on: a later event brings it back
 		e.log.Debug("auto-route deferred", slog.String("ticket", id.String()), slog.Any("err", err))
 	default:

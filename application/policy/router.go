@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -23,7 +25,7 @@ import (
 // agent from the moment of the append until it is assigned to someone (then it weighs on
 // its assignee) or leaves the open statuses.
 const (
-	RoutingStreamPrefix = application.RoutingStreamPrefix
+	RoutingStreamPrefix = eventlog.RoutingStreamPrefix
 	TypeTicketRouted    = "TicketRouted"
 )
 
@@ -40,12 +42,12 @@ type TicketRouted struct {
 	Load          int       `json:"load"`
 }
 
-// Router implements application.AgentPicker over the engine's view.
+// Router implements command.AgentPicker over the engine's view.
 type Router struct {
 	e *Engine
 }
 
-var _ application.AgentPicker = (*Router)(nil)
+var _ command.AgentPicker = (*Router)(nil)
 
 // Pick chooses, among online agents of the ticket's team having the skill of its
 // category and load under capacity, the least loaded, then the one idle longest. It
@@ -66,7 +68,7 @@ func (r *Router) Pick(ctx context.Context, t domain.TicketState) (domain.AgentSt
 		if err == nil {
 			return agent, nil
 		}
-		if !errors.Is(err, application.ErrWrongExpectedVersion) {
+		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			return domain.AgentState{}, err
 		}
 		if err := r.refresh(ctx, agent.ID); err != nil {
@@ -152,10 +154,10 @@ func (r *Router) confirm(ctx context.Context, t domain.TicketState, agent domain
 	if err != nil {
 		return err
 	}
-	rec := application.Record{ID: uuid.New(), Stream: stream, Version: version + 1, Type: TypeTicketRouted, Data: data,
-		Meta: application.Metadata{Actor: application.SystemActor, Rule: RuleAutoRoute, OccurredAt: application.Truncate(r.e.clock.Now())}}
-	recs := []application.Record{rec}
-	if err := application.Seal(prev, recs); err != nil {
+	rec := eventlog.Record{ID: uuid.New(), Stream: stream, Version: version + 1, Type: TypeTicketRouted, Data: data,
+		Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: RuleAutoRoute, OccurredAt: eventlog.Truncate(r.e.clock.Now())}}
+	recs := []eventlog.Record{rec}
+	if err := eventlog.Seal(prev, recs); err != nil {
 		return err
 	}
 	appended, err := r.e.store.Append(ctx, stream, version, recs)
@@ -185,7 +187,7 @@ func (r *Router) prevHash(ctx context.Context, stream string, version int64) (st
 		return "", err
 	}
 	if int64(len(recs)) <= version {
-		return "", fmt.Errorf("%w: %s is shorter than version %d", application.ErrWrongExpectedVersion, stream, version)
+		return "", fmt.Errorf("%w: %s is shorter than version %d", eventlog.ErrWrongExpectedVersion, stream, version)
 	}
 	return recs[version].Hash, nil
 }
@@ -205,7 +207,7 @@ func (r *Router) refresh(ctx context.Context, agent uuid.UUID) error {
 }
 
 // applyRouted folds a TicketRouted record (once per version).
-func (v *view) applyRouted(r application.Record) uuid.UUID {
+func (v *view) applyRouted(r eventlog.Record) uuid.UUID {
 	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, RoutingStreamPrefix))
 	if err != nil || r.Type != TypeTicketRouted {
 		return uuid.Nil

@@ -10,15 +10,17 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-func agent(t *testing.T, c *application.Commands, name, team string, capacity int, online bool, skills ...string) uuid.UUID {
+func agent(t *testing.T, c *command.Commands, name, team string, capacity int, online bool, skills ...string) uuid.UUID {
 	t.Helper()
 	ctx := context.Background()
-	res, err := c.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: name, Email: name + "@example.com", Team: team, Skills: skills, Capacity: capacity}, staff)
+	res, err := c.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: name, Email: name + "@example.com", Team: team, Skills: skills, Capacity: capacity}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,27 +30,27 @@ func agent(t *testing.T, c *application.Commands, name, team string, capacity in
 	return res.Agent.ID
 }
 
-func setOnline(t *testing.T, c *application.Commands, id uuid.UUID, online bool) {
+func setOnline(t *testing.T, c *command.Commands, id uuid.UUID, online bool) {
 	t.Helper()
-	if _, err := c.SetPresence.Handle(context.Background(), application.SetAgentPresence{AgentID: id, Online: online}, staff); err != nil {
+	if _, err := c.SetPresence.Handle(context.Background(), command.SetAgentPresence{AgentID: id, Online: online}, staff); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func ticketState(t *testing.T, store application.EventStore, id uuid.UUID) domain.TicketState {
+func ticketState(t *testing.T, store eventlog.EventStore, id uuid.UUID) domain.TicketState {
 	t.Helper()
-	s, err := application.GetTicket(context.Background(), store, id, time.Time{})
+	s, err := query.GetTicket(context.Background(), store, id, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func assigneeOf(t *testing.T, store application.EventStore, id uuid.UUID) uuid.UUID {
+func assigneeOf(t *testing.T, store eventlog.EventStore, id uuid.UUID) uuid.UUID {
 	return ticketState(t, store, id).Assignee
 }
 
-func waitAssigned(t *testing.T, store application.EventStore, id uuid.UUID) uuid.UUID {
+func waitAssigned(t *testing.T, store eventlog.EventStore, id uuid.UUID) uuid.UUID {
 	t.Helper()
 	eventually(t, 5*time.Second, "assignment of "+id.String(), func() bool { return assigneeOf(t, store, id) != uuid.Nil })
 	return assigneeOf(t, store, id)
@@ -87,7 +89,7 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 	if got := ticketState(t, store, fourth); got.Assignee != uuid.Nil || got.Status != domain.StatusClassified {
 		t.Fatalf("fourth: %s / %v; want it waiting in the queue", got.Status, got.Assignee)
 	}
-	if _, err := c.Assign.Handle(context.Background(), application.AssignTicket{TicketID: fourth, Auto: true}, staff); !errors.Is(err, application.ErrNoAgentAvailable) {
+	if _, err := c.Assign.Handle(context.Background(), command.AssignTicket{TicketID: fourth, Auto: true}, staff); !errors.Is(err, command.ErrNoAgentAvailable) {
 		t.Fatalf(`{"auto":true} with everyone full: %v`, err)
 	}
 	setOnline(t, c, dan, true) // an agent comes online: the waiting ticket goes to them
@@ -105,14 +107,14 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 	if a2 == bob {
 		bobs = second
 	}
-	if _, err := c.Resolve.Handle(context.Background(), application.ResolveTicket{TicketID: bobs, Resolution: "done"}, staff); err != nil {
+	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: bobs, Resolution: "done"}, staff); err != nil {
 		t.Fatal(err)
 	}
 	if got := waitAssigned(t, store, fifth); got != bob {
 		t.Fatalf("fifth went to %v, want bob", got)
 	}
 	for _, r := range events(t, store, fifth) {
-		if r.Type == domain.TypeTicketAssigned && (r.Meta.Actor != application.SystemActor || r.Meta.Rule != policy.RuleAutoRoute || r.Meta.CausationID == "") {
+		if r.Type == domain.TypeTicketAssigned && (r.Meta.Actor != command.SystemActor || r.Meta.Rule != policy.RuleAutoRoute || r.Meta.CausationID == "") {
 			t.Fatalf("assignment meta %+v", r.Meta)
 		}
 	}
@@ -129,7 +131,7 @@ func TestRoutingPrefersTheAgentIdleLongest(t *testing.T) {
 	if got := waitAssigned(t, store, warm); got != ann {
 		t.Fatalf("warm-up went to %v", got)
 	}
-	if _, err := c.Resolve.Handle(context.Background(), application.ResolveTicket{TicketID: warm, Resolution: "ok"}, staff); err != nil {
+	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: warm, Resolution: "ok"}, staff); err != nil {
 		t.Fatal(err)
 	}
 	setOnline(t, c, bob, true)
@@ -152,7 +154,7 @@ func TestEscalatedTicketsRouteWithinTheEscalationTeam(t *testing.T) {
 	if got := waitAssigned(t, store, id); got != ann {
 		t.Fatalf("went to %v, want ann", got)
 	}
-	if _, err := c.Escalate.Handle(context.Background(), application.EscalateTicket{TicketID: id,
+	if _, err := c.Escalate.Handle(context.Background(), command.EscalateTicket{TicketID: id,
 		EscalateTicket: domain.EscalateTicket{Reason: "angry"}}, staff); err != nil {
 		t.Fatal(err)
 	}
@@ -185,13 +187,13 @@ func TestRoutingNeverExceedsCapacityUnderConcurrency(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := []*application.Commands{a.cmds, b.cmds}[i%2]
-			if _, err := c.Classify.Handle(context.Background(), application.ClassifyTicket{TicketID: id,
+			c := []*command.Commands{a.cmds, b.cmds}[i%2]
+			if _, err := c.Classify.Handle(context.Background(), command.ClassifyTicket{TicketID: id,
 				ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P3}}, staff); err != nil {
 				t.Error(err)
 			}
 			if i%3 == 0 { // a client asks too, racing the routers
-				_, _ = c.Assign.Handle(context.Background(), application.AssignTicket{TicketID: id, Auto: true}, staff)
+				_, _ = c.Assign.Handle(context.Background(), command.AssignTicket{TicketID: id, Auto: true}, staff)
 			}
 		}()
 	}

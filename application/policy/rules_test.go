@@ -7,7 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -22,9 +23,9 @@ func testRules() policy.Rules {
 	}
 }
 
-func receiveOn(t *testing.T, c *application.Commands, ch domain.Channel, tier domain.Tier, subject, body string) uuid.UUID {
+func receiveOn(t *testing.T, c *command.Commands, ch domain.Channel, tier domain.Tier, subject, body string) uuid.UUID {
 	t.Helper()
-	res, err := c.Receive.Handle(context.Background(), application.ReceiveTicket{Channel: ch, Subject: subject, Body: body,
+	res, err := c.Receive.Handle(context.Background(), command.ReceiveTicket{Channel: ch, Subject: subject, Body: body,
 		Customer: domain.Customer{Name: "客户", Email: "c@example.com", Tier: tier}}, staff)
 	if err != nil {
 		t.Fatal(err)
@@ -33,12 +34,12 @@ func receiveOn(t *testing.T, c *application.Commands, ch domain.Channel, tier do
 }
 
 // systemEvent finds the ticket's event of a type recorded by the system, or fails.
-func systemEvent(t *testing.T, store application.EventStore, id uuid.UUID, typ string) application.Record {
+func systemEvent(t *testing.T, store eventlog.EventStore, id uuid.UUID, typ string) eventlog.Record {
 	t.Helper()
-	var found application.Record
+	var found eventlog.Record
 	eventually(t, 5*time.Second, typ+" by system", func() bool {
 		for _, r := range events(t, store, id) {
-			if r.Type == typ && r.Meta.Actor == application.SystemActor {
+			if r.Type == typ && r.Meta.Actor == command.SystemActor {
 				found = r
 				return true
 			}

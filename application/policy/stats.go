@@ -3,7 +3,7 @@ package policy
 import (
 	"sync/atomic"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -30,7 +30,7 @@ func (e *Engine) Stats() Stats {
 }
 
 // countSLA counts what a CheckSLA appended.
-func (c *counters) countSLA(appended []application.Record) {
+func (c *counters) countSLA(appended []eventlog.Record) {
 	c.checks.Add(1)
 	for _, r := range appended {
 		switch r.Type {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -35,7 +35,7 @@ type view struct {
 type ticketView struct {
 	t    *domain.Ticket
 	body string // TicketReceived's body, for keyword rules
-	last application.Record
+	last eventlog.Record
 	// manual: a person classified it, so rules no longer apply. ruled and tiered: the
 	// classification rule and the tier rule have been recorded.
 	manual, ruled, tiered bool
@@ -80,14 +80,14 @@ func (v *view) agent(id uuid.UUID) *agentView {
 // apply folds one record. It reports the ticket the record concerned (uuid.Nil if none),
 // so the engine knows which ticket to reconcile. A record that does not decode is skipped:
 // the command side never writes one, and a policy must not stop the engine over it.
-func (v *view) apply(r application.Record) uuid.UUID {
+func (v *view) apply(r eventlog.Record) uuid.UUID {
 	if r.Position > v.position {
 		v.position = r.Position
 	}
 	switch {
-	case strings.HasPrefix(r.Stream, application.TicketStreamPrefix):
+	case strings.HasPrefix(r.Stream, eventlog.TicketStreamPrefix):
 		return v.applyTicket(r)
-	case strings.HasPrefix(r.Stream, application.AgentStreamPrefix):
+	case strings.HasPrefix(r.Stream, eventlog.AgentStreamPrefix):
 		v.applyAgent(r)
 	case strings.HasPrefix(r.Stream, RoutingStreamPrefix):
 		return v.applyRouted(r)
@@ -95,8 +95,8 @@ func (v *view) apply(r application.Record) uuid.UUID {
 	return uuid.Nil
 }
 
-func (v *view) applyTicket(r application.Record) uuid.UUID {
-	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, application.TicketStreamPrefix))
+func (v *view) applyTicket(r eventlog.Record) uuid.UUID {
+	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, eventlog.TicketStreamPrefix))
 	if err != nil {
 		return uuid.Nil
 	}
@@ -145,8 +145,8 @@ func (v *view) applyTicket(r application.Record) uuid.UUID {
 	return id
 }
 
-func (v *view) applyAgent(r application.Record) {
-	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, application.AgentStreamPrefix))
+func (v *view) applyAgent(r eventlog.Record) {
+	id, err := uuid.Parse(strings.TrimPrefix(r.Stream, eventlog.AgentStreamPrefix))
 	if err != nil {
 		return
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // WebhookSender posts one event to one URL, signed (adapters/webhook). An error means
@@ -30,7 +32,7 @@ type WebhookSender interface {
 // them, and they are hash-chained like everything else. They are written at most about
 // once a second while events flow, so the stream stays small.
 const (
-	WebhookStreamPrefix      = application.WebhookStreamPrefix
+	WebhookStreamPrefix      = eventlog.WebhookStreamPrefix
 	TypeWebhookCheckpointed  = "WebhookCheckpointed"
 	defaultCheckpointEvery   = time.Second
 	defaultWebhookMinBackoff = 500 * time.Millisecond
@@ -56,7 +58,7 @@ func WebhookName(url string) string {
 // X-Tickets-Event-ID). It runs off its own subscription, so a slow or down endpoint holds
 // up only its own relay, never commands or other consumers.
 type WebhookRelay struct {
-	Store      application.EventStore
+	Store      eventlog.EventStore
 	Sender     WebhookSender
 	URL        string
 	MinBackoff time.Duration
@@ -95,7 +97,7 @@ func (w *WebhookRelay) Run(ctx context.Context) error {
 		return err
 	}
 	last := after
-	err = w.Store.Subscribe(ctx, after, func(ctx context.Context, r application.Record) error {
+	err = w.Store.Subscribe(ctx, after, func(ctx context.Context, r eventlog.Record) error {
 		if !relayed(r.Stream) {
 			return nil // (checkpoints of its own and of other relays among them: no ping-pong)
 		}
@@ -139,13 +141,13 @@ func (w *WebhookRelay) defaults() {
 
 // relayed: domain events only, not the engine's own bookkeeping or secrets.
 func relayed(stream string) bool {
-	return strings.HasPrefix(stream, application.TicketStreamPrefix) || strings.HasPrefix(stream, application.AgentStreamPrefix)
+	return strings.HasPrefix(stream, eventlog.TicketStreamPrefix) || strings.HasPrefix(stream, eventlog.AgentStreamPrefix)
 }
 
 // deliver posts one event until it is accepted, backing off exponentially.
-func (w *WebhookRelay) deliver(ctx context.Context, r application.Record) error {
+func (w *WebhookRelay) deliver(ctx context.Context, r eventlog.Record) error {
 	body, err := json.Marshal(WebhookPayload{ID: r.ID, Stream: r.Stream, Type: r.Type, Version: r.Version, Position: r.Position,
-		OccurredAt: r.Meta.OccurredAt.UTC().Format(application.TimeFormat), Actor: r.Meta.Actor, Rule: r.Meta.Rule,
+		OccurredAt: r.Meta.OccurredAt.UTC().Format(eventlog.TimeFormat), Actor: r.Meta.Actor, Rule: r.Meta.Rule,
 		CorrelationID: r.Meta.CorrelationID, CausationID: r.Meta.CausationID, Data: r.Data})
 	if err != nil {
 		return err
@@ -173,7 +175,7 @@ func (w *WebhookRelay) load(ctx context.Context) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("webhook checkpoint: %w", err)
 	}
-	w.version, w.hash, w.saved = application.NoStream, "", 0
+	w.version, w.hash, w.saved = eventlog.NoStream, "", 0
 	if n := len(recs); n > 0 {
 		var c WebhookCheckpointed
 		if err := json.Unmarshal(recs[n-1].Data, &c); err != nil {
@@ -190,9 +192,9 @@ func (w *WebhookRelay) load(ctx context.Context) (uint64, error) {
 func (w *WebhookRelay) save(ctx context.Context, position uint64) error {
 	for range 3 {
 		data, _ := json.Marshal(WebhookCheckpointed{URL: WebhookName(w.URL), Position: position})
-		rec := []application.Record{{ID: uuid.New(), Stream: w.stream, Version: w.version + 1, Type: TypeWebhookCheckpointed, Data: data,
-			Meta: application.Metadata{Actor: application.SystemActor, Rule: "webhook", OccurredAt: application.Truncate(w.Clock.Now())}}}
-		if err := application.Seal(w.hash, rec); err != nil {
+		rec := []eventlog.Record{{ID: uuid.New(), Stream: w.stream, Version: w.version + 1, Type: TypeWebhookCheckpointed, Data: data,
+			Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "webhook", OccurredAt: eventlog.Truncate(w.Clock.Now())}}}
+		if err := eventlog.Seal(w.hash, rec); err != nil {
 			return err
 		}
 		out, err := w.Store.Append(ctx, w.stream, w.version, rec)
@@ -200,7 +202,7 @@ func (w *WebhookRelay) save(ctx context.Context, position uint64) error {
 			w.version, w.hash, w.saved, w.savedAt = out[0].Version, out[0].Hash, position, w.Clock.Now()
 			return nil
 		}
-		if !errors.Is(err, application.ErrWrongExpectedVersion) {
+		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			return fmt.Errorf("webhook checkpoint: %w", err)
 		}
 		if _, err := w.load(ctx); err != nil {

@@ -17,12 +17,12 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // The verify benchmarks run on a store of benchEvents() events (1,000,000 unless
 // TICKETCTL_BENCH_EVENTS says otherwise): tickets of ten events each, with data of the
-// size real replies have, sealed directly with application.Seal and appended a whole
+// size real replies have, sealed directly with eventlog.Seal and appended a whole
 // stream per call from several goroutines, so building the store takes seconds, not
 // the hours a million commands would.
 
@@ -38,7 +38,7 @@ func benchEvents() int {
 var (
 	benchDirOnce sync.Once
 	benchDir     string
-	benchStores  = map[string]application.EventStore{}
+	benchStores  = map[string]eventlog.EventStore{}
 	benchMu      sync.Mutex
 )
 
@@ -54,13 +54,13 @@ func TestMain(m *testing.M) {
 }
 
 // benchStore returns the store of that kind, filled once per process.
-func benchStore(b *testing.B, kind string) application.EventStore {
+func benchStore(b *testing.B, kind string) eventlog.EventStore {
 	benchMu.Lock()
 	defer benchMu.Unlock()
 	if s, ok := benchStores[kind]; ok {
 		return s
 	}
-	var s application.EventStore = memory.New()
+	var s eventlog.EventStore = memory.New()
 	if kind == "bolt" {
 		benchDirOnce.Do(func() {
 			var err error
@@ -83,7 +83,7 @@ func benchStore(b *testing.B, kind string) application.EventStore {
 
 // fillStore appends n events in streams of ten, one append per stream, from as many
 // goroutines as the store can use (bbolt groups concurrent appends into one commit).
-func fillStore(b *testing.B, s application.EventStore, n int) {
+func fillStore(b *testing.B, s eventlog.EventStore, n int) {
 	streams := (n + eventsPerStream - 1) / eventsPerStream
 	work := make(chan int, 1024)
 	var wg sync.WaitGroup
@@ -95,7 +95,7 @@ func fillStore(b *testing.B, s application.EventStore, n int) {
 			for i := range work {
 				size := min(eventsPerStream, n-i*eventsPerStream)
 				recs := benchStream(i, size)
-				if _, err := s.Append(context.Background(), recs[0].Stream, application.NoStream, recs); err != nil {
+				if _, err := s.Append(context.Background(), recs[0].Stream, eventlog.NoStream, recs); err != nil {
 					select {
 					case errs <- err:
 					default:
@@ -120,24 +120,24 @@ func fillStore(b *testing.B, s application.EventStore, n int) {
 var benchT0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
 // benchStream is a sealed ticket stream of size replies, about 450 bytes of data each.
-func benchStream(i, size int) []application.Record {
+func benchStream(i, size int) []eventlog.Record {
 	id := uuid.NewSHA1(uuid.NameSpaceOID, []byte(strconv.Itoa(i)))
-	stream := application.TicketStream(id)
-	recs := make([]application.Record, size)
+	stream := eventlog.TicketStream(id)
+	recs := make([]eventlog.Record, size)
 	for v := range recs {
 		data, _ := json.Marshal(map[string]any{
 			"body":   fmt.Sprintf("Hello, thanks for your patience. We replaced the toner of printer %d and ran a test page; 打印机已经修好了。 Please tell us if it happens again (reply %d).", i, v),
 			"public": v%2 == 0, "agent_id": id.String(),
 		})
-		recs[v] = application.Record{
+		recs[v] = eventlog.Record{
 			ID: uuid.New(), Stream: stream, Version: int64(v), Type: "TicketReplied", Data: data,
-			Meta: application.Metadata{
+			Meta: eventlog.Metadata{
 				Actor: "agent:" + id.String(), CorrelationID: uuid.NewString(), CausationID: uuid.NewString(),
 				OccurredAt: benchT0.Add(time.Duration(i)*time.Second + time.Duration(v)*time.Minute),
 			},
 		}
 	}
-	if err := application.Seal("", recs); err != nil {
+	if err := eventlog.Seal("", recs); err != nil {
 		panic(err)
 	}
 	return recs
@@ -183,7 +183,7 @@ func BenchmarkVerifyStreams(b *testing.B) {
 func BenchmarkComputeHash(b *testing.B) {
 	r := benchStream(1, 1)[0]
 	for b.Loop() {
-		if _, err := application.ComputeHash(r); err != nil {
+		if _, err := eventlog.ComputeHash(r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -195,7 +195,7 @@ func BenchmarkReadAll(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		if err := readAllPages(context.Background(), s, func(p []application.Record) error { n += len(p); return nil }); err != nil || n != benchEvents() {
+		if err := readAllPages(context.Background(), s, func(p []eventlog.Record) error { n += len(p); return nil }); err != nil || n != benchEvents() {
 			b.Fatal(n, err)
 		}
 	}
@@ -207,7 +207,7 @@ func BenchmarkReadAll(b *testing.B) {
 func BenchmarkImport(b *testing.B) {
 	const streams, each = 1000, 20
 	src := memory.New()
-	all := make([][]application.Record, streams)
+	all := make([][]eventlog.Record, streams)
 	for i := range all {
 		all[i] = benchStream(i, each)
 	}
@@ -226,7 +226,7 @@ func BenchmarkImport(b *testing.B) {
 		b.Run("store="+kind, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				var dst application.EventStore = memory.New()
+				var dst eventlog.EventStore = memory.New()
 				if kind == "bolt" {
 					bs, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
 					if err != nil {

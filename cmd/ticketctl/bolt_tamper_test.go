@@ -13,7 +13,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // These tests change the bbolt file behind the store's back, as someone with access to
@@ -25,7 +25,7 @@ import (
 type boltFixture struct {
 	path string
 	hist history
-	recs []application.Record // every record, in global order
+	recs []eventlog.Record // every record, in global order
 }
 
 func newBoltFixture(t *testing.T) boltFixture {
@@ -58,8 +58,8 @@ func (f boltFixture) copyTo(t *testing.T) string {
 }
 
 // streamRecords returns the fixture's records of one stream.
-func (f boltFixture) streamRecords(stream string) []application.Record {
-	var out []application.Record
+func (f boltFixture) streamRecords(stream string) []eventlog.Record {
+	var out []eventlog.Record
 	for _, r := range f.recs {
 		if r.Stream == stream {
 			out = append(out, r)
@@ -69,10 +69,10 @@ func (f boltFixture) streamRecords(stream string) []application.Record {
 }
 
 // longStream returns a ticket stream with at least n events.
-func (f boltFixture) longStream(t *testing.T, n int) []application.Record {
+func (f boltFixture) longStream(t *testing.T, n int) []eventlog.Record {
 	t.Helper()
 	for _, id := range f.hist.tickets {
-		if recs := f.streamRecords(application.TicketStream(id)); len(recs) >= n {
+		if recs := f.streamRecords(eventlog.TicketStream(id)); len(recs) >= n {
 			return recs
 		}
 	}
@@ -80,7 +80,7 @@ func (f boltFixture) longStream(t *testing.T, n int) []application.Record {
 	return nil
 }
 
-func openBolt(t *testing.T, path string) application.EventStore {
+func openBolt(t *testing.T, path string) eventlog.EventStore {
 	t.Helper()
 	s, err := bolt.Open(context.Background(), path)
 	if err != nil {
@@ -113,7 +113,7 @@ func indexKey(stream string, version int64) []byte {
 }
 
 // deleteRecord removes a record and its index entry, as a careful intruder would.
-func deleteRecord(events, streams *bbolt.Bucket, r application.Record) error {
+func deleteRecord(events, streams *bbolt.Bucket, r eventlog.Record) error {
 	if err := events.Delete(posKey(r.Position)); err != nil {
 		return err
 	}
@@ -122,11 +122,11 @@ func deleteRecord(events, streams *bbolt.Bucket, r application.Record) error {
 
 func verifyBolt(t *testing.T, path string, args ...string) cliResult {
 	t.Helper()
-	return runCLI(t, func() application.EventStore { return openBolt(t, path) }, "", append([]string{"verify"}, args...)...)
+	return runCLI(t, func() eventlog.EventStore { return openBolt(t, path) }, "", append([]string{"verify"}, args...)...)
 }
 
 // wantFinding fails unless verify exited 1 and named the record with the problem.
-func wantFinding(t *testing.T, res cliResult, r application.Record, problem string) {
+func wantFinding(t *testing.T, res cliResult, r eventlog.Record, problem string) {
 	t.Helper()
 	if res.code != exitFailed {
 		t.Fatalf("verify exited %d, want %d; stdout:\n%s\nstderr:\n%s", res.code, exitFailed, res.stdout, res.stderr)
@@ -161,7 +161,7 @@ func TestVerifyBoltAlteredData(t *testing.T) {
 	})
 	wantFinding(t, verifyBolt(t, path), victim, "altered")
 	// --ticket checks that ticket's stream alone, and finds the same.
-	wantFinding(t, verifyBolt(t, path, "--ticket", strings.TrimPrefix(victim.Stream, application.TicketStreamPrefix)), victim, "altered")
+	wantFinding(t, verifyBolt(t, path, "--ticket", strings.TrimPrefix(victim.Stream, eventlog.TicketStreamPrefix)), victim, "altered")
 }
 
 func TestVerifyBoltDeletedEvent(t *testing.T) {
@@ -229,7 +229,7 @@ func TestVerifyStreamsCatchesIndexTampering(t *testing.T) {
 		return streams.Delete(indexKey(recs[0].Stream, recs[len(recs)-1].Version))
 	})
 	swapped := f.copyTo(t)
-	var other application.Record
+	var other eventlog.Record
 	for _, r := range f.recs {
 		if r.Stream != recs[0].Stream {
 			other = r

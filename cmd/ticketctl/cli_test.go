@@ -10,7 +10,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
 
@@ -22,12 +22,12 @@ type cliResult struct {
 
 // runCLI runs ticketctl with args against the store open returns (a fresh handle each
 // time, as a real invocation opens and closes the store).
-func runCLI(t *testing.T, open func() application.EventStore, stdin string, args ...string) cliResult {
+func runCLI(t *testing.T, open func() eventlog.EventStore, stdin string, args ...string) cliResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	c := &cli{
 		stdin: bytes.NewBufferString(stdin), stdout: &out, stderr: &errOut,
-		open: func(context.Context, service.Config) (application.EventStore, error) { return open(), nil },
+		open: func(context.Context, service.Config) (eventlog.EventStore, error) { return open(), nil },
 	}
 	// The store is given: point the default --eventstore away from the embedded check.
 	code := c.main(context.Background(), args, func(name string) string {
@@ -41,12 +41,12 @@ func runCLI(t *testing.T, open func() application.EventStore, stdin string, args
 
 // keepOpen wraps a store whose Close the CLI must not reach (a memory store would lose
 // its events), for tests that run several commands on one store.
-type keepOpen struct{ application.EventStore }
+type keepOpen struct{ eventlog.EventStore }
 
 func (keepOpen) Close() error { return nil }
 
 func TestCLIUsage(t *testing.T) {
-	none := func() application.EventStore { t.Fatal("usage errors must not open the store"); return nil }
+	none := func() eventlog.EventStore { t.Fatal("usage errors must not open the store"); return nil }
 	for _, args := range [][]string{{}, {"frobnicate"}, {"replay"}, {"replay", "--as-of", "soon", "x"}, {"verify", "extra"}, {"tokens"}, {"--eventstore", "mysql://x", "verify"}} {
 		if res := runCLI(t, none, "", args...); res.code != exitUsage {
 			t.Fatalf("%v: exit %d, want %d", args, res.code, exitUsage)
@@ -59,7 +59,7 @@ func TestCLIUsage(t *testing.T) {
 func TestCLIReplayAndVerify(t *testing.T) {
 	store := memory.New()
 	h := buildHistory(t, store, 4, 5, 80)
-	open := func() application.EventStore { return keepOpen{store} }
+	open := func() eventlog.EventStore { return keepOpen{store} }
 	byID := runCLI(t, open, "", "replay", "--json", h.tickets[0].String())
 	byNumber := runCLI(t, open, "", "replay", "--json", h.numbers[0])
 	if byID.code != exitOK || byID.stdout == "" || byID.stdout != byNumber.stdout {

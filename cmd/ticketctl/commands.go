@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 func runReplay(ctx context.Context, c *cli, args []string) error {
@@ -27,7 +27,7 @@ func runReplay(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withStore(ctx, func(store application.EventStore) error {
+	return c.withStore(ctx, func(store eventlog.EventStore) error {
 		id, err := resolveTicket(ctx, store, fs.Arg(0))
 		if err != nil {
 			return err
@@ -66,7 +66,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 		opt.Expect = kept
 		fmt.Fprintf(c.stderr, "comparing with %d kept heads, digest sha256 %s\n", len(kept), digest)
 	}
-	return c.withStore(ctx, func(store application.EventStore) error {
+	return c.withStore(ctx, func(store eventlog.EventStore) error {
 		if *ticket != "" {
 			id, err := resolveTicket(ctx, store, *ticket)
 			if err != nil {
@@ -149,7 +149,7 @@ func runExport(ctx context.Context, c *cli, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("export takes no arguments")
 	}
-	return c.withStore(ctx, func(store application.EventStore) error {
+	return c.withStore(ctx, func(store eventlog.EventStore) error {
 		if *ticket != "" {
 			if f.Ticket, err = resolveTicket(ctx, store, *ticket); err != nil {
 				return err
@@ -205,7 +205,7 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer cleanup()
-	return c.withNewStore(ctx, func(store application.EventStore) error {
+	return c.withNewStore(ctx, func(store eventlog.EventStore) error {
 		prog := c.newProgress("import")
 		n, err := importEvents(ctx, store, src, prog)
 		prog.finish()

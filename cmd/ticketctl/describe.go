@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 )
 
 // summarize shows an event's data on one line: top-level fields in name order, long
@@ -37,7 +38,7 @@ func summarizeValue(raw json.RawMessage) string {
 	if json.Unmarshal(raw, &s) == nil {
 		return fmt.Sprintf("%q", cut(s, 60))
 	}
-	compact, err := application.CanonicalJSON(raw)
+	compact, err := eventlog.CanonicalJSON(raw)
 	if err != nil {
 		return cut(string(raw), 80)
 	}
@@ -53,7 +54,7 @@ func cut(s string, n int) string {
 }
 
 // describeState shows the ticket as it stood, on one line.
-func describeState(v application.TicketView) string {
+func describeState(v query.TicketView) string {
 	parts := []string{string(v.Status), "priority " + string(v.Priority), "team " + v.Team}
 	if v.Category != nil {
 		parts = append(parts, "category "+*v.Category)
@@ -74,11 +75,11 @@ func describeState(v application.TicketView) string {
 	return fmt.Sprintf("%s (version %d)", strings.Join(parts, " · "), v.Version)
 }
 
-func showTime(t application.JSONTime) string {
+func showTime(t query.JSONTime) string {
 	if time.Time(t).IsZero() {
 		return "—"
 	}
-	return time.Time(t).UTC().Format(application.TimeFormat)
+	return time.Time(t).UTC().Format(eventlog.TimeFormat)
 }
 
 func breached(b bool) string {

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 )
 
 // TestHumanReplayEscapesDirectionControls: a stored U+202E (in an actor, a body, a team) is
@@ -15,9 +16,9 @@ import (
 func TestHumanReplayEscapesDirectionControls(t *testing.T) {
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
-	r := &application.Record{Version: 1, Type: "TicketReplied", Data: []byte(`{"body":"fine\u202eenif","customer":{"name":"A\u2066B"}}`),
-		Meta: application.Metadata{Actor: "agent:\u202eevil", OccurredAt: time.Unix(0, 0)}}
-	view := application.TicketView{Team: "sup\u202eport"}
+	r := &eventlog.Record{Version: 1, Type: "TicketReplied", Data: []byte(`{"body":"fine\u202eenif","customer":{"name":"A\u2066B"}}`),
+		Meta: eventlog.Metadata{Actor: "agent:\u202eevil", OccurredAt: time.Unix(0, 0)}}
+	view := query.TicketView{Team: "sup\u202eport"}
 	if err := writeStep(w, false, r, nil, view); err != nil {
 		t.Fatal(err)
 	}

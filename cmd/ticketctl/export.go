@@ -10,7 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 )
 
 // pageSize is how many records one ReadAll asks for: large enough that per-call costs
@@ -25,21 +26,21 @@ type exportFilter struct {
 	Ticket   uuid.UUID
 }
 
-func (f exportFilter) keep(r application.Record) bool {
-	at := application.Truncate(r.Meta.OccurredAt)
-	if !f.From.IsZero() && at.Before(application.Truncate(f.From)) {
+func (f exportFilter) keep(r eventlog.Record) bool {
+	at := eventlog.Truncate(r.Meta.OccurredAt)
+	if !f.From.IsZero() && at.Before(eventlog.Truncate(f.From)) {
 		return false
 	}
-	return f.To.IsZero() || at.Before(application.Truncate(f.To))
+	return f.To.IsZero() || at.Before(eventlog.Truncate(f.To))
 }
 
 // exportEvents writes the selected events as canonical JSON lines in global order and
 // returns how many it wrote.
-func exportEvents(ctx context.Context, store application.EventStore, f exportFilter, out io.Writer, prog *progress) (int, error) {
+func exportEvents(ctx context.Context, store eventlog.EventStore, f exportFilter, out io.Writer, prog *progress) (int, error) {
 	w := bufio.NewWriterSize(out, 1<<20)
 	var buf bytes.Buffer
 	written := 0
-	emit := func(page []application.Record) error {
+	emit := func(page []eventlog.Record) error {
 		prog.add(len(page))
 		for _, r := range page {
 			if !f.keep(r) {
@@ -58,8 +59,8 @@ func exportEvents(ctx context.Context, store application.EventStore, f exportFil
 	}
 	var err error
 	if f.Ticket != uuid.Nil {
-		var recs []application.Record
-		if recs, err = application.TicketEvents(ctx, store, f.Ticket); err == nil {
+		var recs []eventlog.Record
+		if recs, err = query.TicketEvents(ctx, store, f.Ticket); err == nil {
 			err = emit(recs)
 		}
 	} else {
@@ -72,7 +73,7 @@ func exportEvents(ctx context.Context, store application.EventStore, f exportFil
 }
 
 // readAllPages hands every record of the store to fn, page by page, in global order.
-func readAllPages(ctx context.Context, store application.EventStore, fn func([]application.Record) error) error {
+func readAllPages(ctx context.Context, store eventlog.EventStore, fn func([]eventlog.Record) error) error {
 	var after uint64
 	for {
 		page, err := store.ReadAll(ctx, after, pageSize)

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-func exportAll(t *testing.T, store application.EventStore, f exportFilter) string {
+func exportAll(t *testing.T, store eventlog.EventStore, f exportFilter) string {
 	t.Helper()
 	var out bytes.Buffer
 	if _, err := exportEvents(context.Background(), store, f, &out, newProgress("", nil, 0)); err != nil {
@@ -22,7 +22,7 @@ func exportAll(t *testing.T, store application.EventStore, f exportFilter) strin
 	return out.String()
 }
 
-func importAll(t *testing.T, store application.EventStore, file string) (int, error) {
+func importAll(t *testing.T, store eventlog.EventStore, file string) (int, error) {
 	t.Helper()
 	return importEvents(context.Background(), store, strings.NewReader(file), newProgress("", nil, 0))
 }
@@ -59,7 +59,7 @@ func TestExportImportRoundTripMemoryBolt(t *testing.T) {
 }
 
 // sameHistory compares two stores record by record, in global order, ignoring positions.
-func sameHistory(t *testing.T, a, b application.EventStore) {
+func sameHistory(t *testing.T, a, b eventlog.EventStore) {
 	t.Helper()
 	ra, _ := a.ReadAll(context.Background(), 0, 1<<20)
 	rb, _ := b.ReadAll(context.Background(), 0, 1<<20)
@@ -68,8 +68,8 @@ func sameHistory(t *testing.T, a, b application.EventStore) {
 	}
 	for i := range ra {
 		x, y := ra[i], rb[i]
-		dx, _ := application.CanonicalJSON(x.Data)
-		dy, _ := application.CanonicalJSON(y.Data)
+		dx, _ := eventlog.CanonicalJSON(x.Data)
+		dy, _ := eventlog.CanonicalJSON(y.Data)
 		if x.ID != y.ID || x.Stream != y.Stream || x.Version != y.Version || x.Type != y.Type || x.Hash != y.Hash ||
 			x.PrevHash != y.PrevHash || !bytes.Equal(dx, dy) || !x.Meta.OccurredAt.Equal(y.Meta.OccurredAt) ||
 			x.Meta.Actor != y.Meta.Actor || x.Meta.CorrelationID != y.Meta.CorrelationID || x.Meta.IdempotencyKey != y.Meta.IdempotencyKey {
@@ -161,7 +161,7 @@ func TestExportFilters(t *testing.T) {
 	one := exportAll(t, src, exportFilter{Ticket: id})
 	want := ""
 	for _, l := range strings.SplitAfter(all, "\n") {
-		if streamOf(l) == application.TicketStream(id) {
+		if streamOf(l) == eventlog.TicketStream(id) {
 			want += l
 		}
 	}
@@ -176,7 +176,7 @@ func TestCLIExportImport(t *testing.T) {
 	src := memory.New()
 	buildHistory(t, src, 2, 3, 40)
 	file := filepath.Join(t.TempDir(), "history.jsonl")
-	res := runCLI(t, func() application.EventStore { return keepOpen{src} }, "", "export", "--out", file)
+	res := runCLI(t, func() eventlog.EventStore { return keepOpen{src} }, "", "export", "--out", file)
 	if res.code != exitOK || res.stdout != "" {
 		t.Fatalf("export: %d %s", res.code, res.stderr)
 	}
@@ -185,19 +185,19 @@ func TestCLIExportImport(t *testing.T) {
 		t.Fatalf("the file is not the export: %v", err)
 	}
 	dst := memory.New()
-	res = runCLI(t, func() application.EventStore { return keepOpen{dst} }, string(content), "import")
+	res = runCLI(t, func() eventlog.EventStore { return keepOpen{dst} }, string(content), "import")
 	if res.code != exitOK || !strings.Contains(res.stderr, "events imported") {
 		t.Fatalf("import from stdin: %d %s", res.code, res.stderr)
 	}
-	res = runCLI(t, func() application.EventStore { return keepOpen{dst} }, "", "import", "--in", file)
+	res = runCLI(t, func() eventlog.EventStore { return keepOpen{dst} }, "", "import", "--in", file)
 	if res.code != exitFailed || !strings.Contains(res.stderr, "not empty") {
 		t.Fatalf("second import: %d %s", res.code, res.stderr)
 	}
-	res = runCLI(t, func() application.EventStore { return keepOpen{dst} }, "", "export")
+	res = runCLI(t, func() eventlog.EventStore { return keepOpen{dst} }, "", "export")
 	if res.stdout != string(content) {
 		t.Fatal("export of the imported store differs")
 	}
-	if res := runCLI(t, func() application.EventStore { return keepOpen{dst} }, "", "export", "--from", "yesterday"); res.code != exitUsage {
+	if res := runCLI(t, func() eventlog.EventStore { return keepOpen{dst} }, "", "export", "--from", "yesterday"); res.code != exitUsage {
 		t.Fatalf("bad time: exit %d", res.code)
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // keepHeads runs verify --heads on the store file and keeps the listing in a file.
@@ -117,7 +117,7 @@ func TestHeadsCatchRewrittenStream(t *testing.T) {
 		}
 		return nil
 	})
-	forged := make([]application.Record, len(recs))
+	forged := make([]eventlog.Record, len(recs))
 	for i, r := range recs {
 		r.Position = 0
 		if i == 0 {
@@ -128,11 +128,11 @@ func TestHeadsCatchRewrittenStream(t *testing.T) {
 		}
 		forged[i] = r
 	}
-	if err := application.Seal("", forged); err != nil {
+	if err := eventlog.Seal("", forged); err != nil {
 		t.Fatal(err)
 	}
 	s := openBolt(t, path)
-	if _, err := s.Append(context.Background(), recs[0].Stream, application.NoStream, forged); err != nil {
+	if _, err := s.Append(context.Background(), recs[0].Stream, eventlog.NoStream, forged); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // maxImportBatch caps the records of one append: a long run of one stream is split so
@@ -21,7 +21,7 @@ const maxImportBatch = 1000
 // order, which is the global order; consecutive records of one stream go in one append
 // at the version the stream has reached, so the store's own version check holds as well.
 // It returns how many records it imported.
-func importEvents(ctx context.Context, store application.EventStore, in io.ReadSeeker, prog *progress) (int, error) {
+func importEvents(ctx context.Context, store eventlog.EventStore, in io.ReadSeeker, prog *progress) (int, error) {
 	if page, err := store.ReadAll(ctx, 0, 1); err != nil {
 		return 0, err
 	} else if len(page) > 0 {
@@ -34,7 +34,7 @@ func importEvents(ctx context.Context, store application.EventStore, in io.ReadS
 	if _, err := in.Seek(0, io.SeekStart); err != nil {
 		return 0, err
 	}
-	var batch []application.Record
+	var batch []eventlog.Record
 	imported := 0
 	flush := func() error {
 		if len(batch) == 0 {
@@ -49,8 +49,8 @@ func importEvents(ctx context.Context, store application.EventStore, in io.ReadS
 		batch = nil // the store may still hold the slice it was given
 		return nil
 	}
-	again := application.NewChainVerifier() // what is appended is exactly what was checked
-	err = eachLine(ctx, in, func(line int, r application.Record) error {
+	again := eventlog.NewChainVerifier() // what is appended is exactly what was checked
+	err = eachLine(ctx, in, func(line int, r eventlog.Record) error {
 		if again.Add(r); len(again.Problems) > 0 {
 			return fmt.Errorf("line %d changed since it was checked: %s", line, again.Problems[0])
 		}
@@ -79,9 +79,9 @@ func countMismatch(checked, imported int, err error) error {
 // Every stream must start at version 0: an export filtered by time or cut short cannot
 // be imported, as its chains do not start at the beginning.
 func checkImportFile(ctx context.Context, in io.Reader) (int, error) {
-	v := application.NewChainVerifier()
+	v := eventlog.NewChainVerifier()
 	n := 0
-	err := eachLine(ctx, in, func(line int, r application.Record) error {
+	err := eachLine(ctx, in, func(line int, r eventlog.Record) error {
 		v.Add(r)
 		if len(v.Problems) > 0 {
 			return fmt.Errorf("line %d: %s; nothing was imported", line, v.Problems[0])
@@ -93,7 +93,7 @@ func checkImportFile(ctx context.Context, in io.Reader) (int, error) {
 }
 
 // eachLine decodes the file line by line (no length limit: a record may be large).
-func eachLine(ctx context.Context, in io.Reader, fn func(line int, r application.Record) error) error {
+func eachLine(ctx context.Context, in io.Reader, fn func(line int, r eventlog.Record) error) error {
 	br := bufio.NewReaderSize(in, 1<<20)
 	for line := 1; ; line++ {
 		raw, err := br.ReadBytes('\n')

@@ -8,12 +8,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // exportLine is one event as export writes it and import reads it. The fields, and
 // metadata's, are declared in alphabetical order, so encoding/json writes the keys sorted;
-// with data canonicalised (application.CanonicalJSON), times in UTC milliseconds and no
+// with data canonicalised (eventlog.CanonicalJSON), times in UTC milliseconds and no
 // HTML escaping, every line is canonical JSON: the same history gives the same bytes from
 // every store. It is the hash chain's payload plus the hash.
 //
@@ -42,8 +42,8 @@ type exportMeta struct {
 }
 
 // encodeLine appends r's canonical line, with its newline, to buf.
-func encodeLine(buf *bytes.Buffer, r application.Record) error {
-	data, err := application.CanonicalJSON(r.Data)
+func encodeLine(buf *bytes.Buffer, r eventlog.Record) error {
+	data, err := eventlog.CanonicalJSON(r.Data)
 	if err != nil {
 		return fmt.Errorf("%s v%d: data: %w", r.Stream, r.Version, err)
 	}
@@ -53,7 +53,7 @@ func encodeLine(buf *bytes.Buffer, r application.Record) error {
 		Metadata: exportMeta{
 			Actor: m.Actor, CausationID: m.CausationID, CorrelationID: m.CorrelationID,
 			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
-			OccurredAt: application.Truncate(m.OccurredAt).Format(application.TimeFormat),
+			OccurredAt: eventlog.Truncate(m.OccurredAt).Format(eventlog.TimeFormat),
 		},
 	}
 	enc := json.NewEncoder(buf)
@@ -63,32 +63,32 @@ func encodeLine(buf *bytes.Buffer, r application.Record) error {
 
 // decodeLine reads one line back into a record (without position). Unknown fields are
 // refused: a file that says more than the format does was not written by export.
-func decodeLine(raw []byte) (application.Record, error) {
+func decodeLine(raw []byte) (eventlog.Record, error) {
 	var l exportLine
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&l); err != nil {
-		return application.Record{}, err
+		return eventlog.Record{}, err
 	}
 	if dec.More() {
-		return application.Record{}, fmt.Errorf("more than one JSON value on the line")
+		return eventlog.Record{}, fmt.Errorf("more than one JSON value on the line")
 	}
 	at, err := time.Parse(time.RFC3339Nano, l.Metadata.OccurredAt)
 	if err != nil {
-		return application.Record{}, fmt.Errorf("metadata.occurred_at: %w", err)
+		return eventlog.Record{}, fmt.Errorf("metadata.occurred_at: %w", err)
 	}
-	data, err := application.CanonicalJSON(l.Data)
+	data, err := eventlog.CanonicalJSON(l.Data)
 	if err != nil {
-		return application.Record{}, fmt.Errorf("data: %w", err)
+		return eventlog.Record{}, fmt.Errorf("data: %w", err)
 	}
 	m := l.Metadata
-	return application.Record{
+	return eventlog.Record{
 		ID: l.ID, Stream: l.Stream, Version: l.Version, Type: l.Type, Data: data,
 		PrevHash: l.PrevHash, Hash: l.Hash,
-		Meta: application.Metadata{
+		Meta: eventlog.Metadata{
 			Actor: m.Actor, CorrelationID: m.CorrelationID, CausationID: m.CausationID,
 			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
-			OccurredAt: application.Truncate(at),
+			OccurredAt: eventlog.Truncate(at),
 		},
 	}, nil
 }

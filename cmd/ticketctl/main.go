@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
 
@@ -48,15 +48,15 @@ type cli struct {
 	stdout   io.Writer
 	stderr   io.Writer
 	progress time.Duration
-	open     func(ctx context.Context, cfg service.Config) (application.EventStore, error)
+	open     func(ctx context.Context, cfg service.Config) (eventlog.EventStore, error)
 }
 
-type command struct {
+type subcommand struct {
 	summary string
 	run     func(ctx context.Context, c *cli, args []string) error
 }
 
-var commands = map[string]command{
+var commands = map[string]subcommand{
 	"replay":  {"replay [--json] [--as-of TIME] TICKET   each event of a ticket and the ticket after it", runReplay},
 	"verify":  {"verify [--ticket ID] [--heads] [--expect-heads FILE]   check every hash chain and the global order", runVerify},
 	"export":  {"export [--from TIME] [--to TIME] [--ticket ID] [--out FILE]   all events as canonical JSON lines", runExport},
@@ -153,16 +153,16 @@ func parse(fs *flag.FlagSet, args []string) error {
 // withStore opens the configured store for fn and closes it after. Reading commands
 // (replay, verify, export) refuse a data directory without an embedded store: opening it
 // would create an empty one, and a verify of the wrong directory would "pass".
-func (c *cli) withStore(ctx context.Context, fn func(application.EventStore) error) error {
+func (c *cli) withStore(ctx context.Context, fn func(eventlog.EventStore) error) error {
 	return c.openStore(ctx, true, fn)
 }
 
 // withNewStore is withStore for import, which may create the embedded store.
-func (c *cli) withNewStore(ctx context.Context, fn func(application.EventStore) error) error {
+func (c *cli) withNewStore(ctx context.Context, fn func(eventlog.EventStore) error) error {
 	return c.openStore(ctx, false, fn)
 }
 
-func (c *cli) openStore(ctx context.Context, mustExist bool, fn func(application.EventStore) error) error {
+func (c *cli) openStore(ctx context.Context, mustExist bool, fn func(eventlog.EventStore) error) error {
 	if mustExist && c.cfg.EventStore == "" {
 		path := filepath.Join(c.cfg.Data, bolt.FileName)
 		if _, err := os.Stat(path); err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // PostgreSQL tests share one server with other packages: each gets a schema of its own
@@ -73,7 +73,7 @@ func pgSchema(t *testing.T) (string, *pgx.Conn) {
 // runMigrations is what `ticketctl migrate` does for --eventstore postgres://….
 func runMigrations(ctx context.Context, dsn string) error { return postgres.Migrate(ctx, dsn) }
 
-func openPG(t *testing.T, dsn string) application.EventStore {
+func openPG(t *testing.T, dsn string) eventlog.EventStore {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
@@ -83,7 +83,7 @@ func openPG(t *testing.T, dsn string) application.EventStore {
 }
 
 // pgFixture is a PostgreSQL store holding a randomized history.
-func pgFixture(t *testing.T) (dsn string, conn *pgx.Conn, recs []application.Record, h history) {
+func pgFixture(t *testing.T) (dsn string, conn *pgx.Conn, recs []eventlog.Record, h history) {
 	t.Helper()
 	dsn, conn = pgSchema(t)
 	s := openPG(t, dsn)
@@ -106,15 +106,15 @@ func pgExec(t *testing.T, conn *pgx.Conn, sql string, args ...any) {
 
 func verifyPG(t *testing.T, dsn string, args ...string) cliResult {
 	t.Helper()
-	return runCLI(t, func() application.EventStore { return openPG(t, dsn) }, "", append([]string{"verify"}, args...)...)
+	return runCLI(t, func() eventlog.EventStore { return openPG(t, dsn) }, "", append([]string{"verify"}, args...)...)
 }
 
-func ticketStreamOf(t *testing.T, recs []application.Record, h history, n int) []application.Record {
+func ticketStreamOf(t *testing.T, recs []eventlog.Record, h history, n int) []eventlog.Record {
 	t.Helper()
 	for _, id := range h.tickets {
-		var out []application.Record
+		var out []eventlog.Record
 		for _, r := range recs {
-			if r.Stream == application.TicketStream(id) {
+			if r.Stream == eventlog.TicketStream(id) {
 				out = append(out, r)
 			}
 		}
@@ -142,7 +142,7 @@ func TestVerifyPostgres(t *testing.T) {
 	}
 
 	// Two events of one stream swapped in the global order, then swapped back.
-	swap := func(a, b application.Record) {
+	swap := func(a, b eventlog.Record) {
 		pgExec(t, conn, `UPDATE events SET position = -1 WHERE position = $1`, int64(a.Position))
 		pgExec(t, conn, `UPDATE events SET position = $1 WHERE position = $2`, int64(a.Position), int64(b.Position))
 		pgExec(t, conn, `UPDATE events SET position = $1 WHERE position = -1`, int64(b.Position))

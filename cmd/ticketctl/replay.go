@@ -12,23 +12,27 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/domain/text"
 )
 
 // resolveTicket takes a ticket id, or a ticket number as customers see it (TK-7Q2M9X,
 // in any case), which the ticketnumber-<N> stream maps to the id.
-func resolveTicket(ctx context.Context, store application.EventStore, ref string) (uuid.UUID, error) {
+func resolveTicket(ctx context.Context, store eventlog.EventStore, ref string) (uuid.UUID, error) {
 	if id, err := uuid.Parse(ref); err == nil {
 		return id, nil
 	}
-	stream := application.NumberStreamPrefix + "TK-" + application.NormalizeTicketNumber(ref)
+	stream := eventlog.NumberStreamPrefix + "TK-" + auth.NormalizeTicketNumber(ref)
 	recs, err := store.ReadStream(ctx, stream)
 	if err != nil {
 		return uuid.Nil, err
 	}
-	var res application.NumberReservation
-	if len(recs) == 0 || recs[0].Type != application.TypeTicketNumberReserved {
+	var res command.NumberReservation
+	if len(recs) == 0 || recs[0].Type != command.TypeTicketNumberReserved {
 		return uuid.Nil, fmt.Errorf("%q is neither a ticket id nor a known ticket number: %w", ref, application.ErrNotFound)
 	}
 	if err := json.Unmarshal(recs[0].Data, &res); err != nil || res.TicketID == uuid.Nil {
@@ -40,23 +44,23 @@ func resolveTicket(ctx context.Context, store application.EventStore, ref string
 // replayStep is one line of `replay --json`: the event as GET /tickets/{id}/events shows
 // it, and the ticket as GET /tickets/{id} would have shown it right after.
 type replayStep struct {
-	Event  *httpapi.EventView     `json:"event,omitempty"`
-	AsOf   *application.JSONTime  `json:"as_of,omitempty"`
-	Ticket application.TicketView `json:"ticket"`
+	Event  *httpapi.EventView `json:"event,omitempty"`
+	AsOf   *query.JSONTime    `json:"as_of,omitempty"`
+	Ticket query.TicketView   `json:"ticket"`
 }
 
 // replayTicket folds the ticket's events one by one and writes each with the state after
-// it. With a non-zero asOf it keeps only the events application.RecordsAsOf keeps (the
+// it. With a non-zero asOf it keeps only the events query.RecordsAsOf keeps (the
 // rule of GET /tickets/{id}?as_of=) and ends with the ticket as of that moment, which is
 // exactly that endpoint's answer.
-func replayTicket(ctx context.Context, store application.EventStore, id uuid.UUID, asOf time.Time, asJSON bool, out io.Writer) error {
-	recs, err := application.TicketEvents(ctx, store, id)
+func replayTicket(ctx context.Context, store eventlog.EventStore, id uuid.UUID, asOf time.Time, asJSON bool, out io.Writer) error {
+	recs, err := query.TicketEvents(ctx, store, id)
 	if err != nil {
 		return fmt.Errorf("ticket %s: %w", id, err)
 	}
 	if !asOf.IsZero() {
-		if recs = application.RecordsAsOf(recs, asOf); len(recs) == 0 {
-			return fmt.Errorf("ticket %s did not exist yet at %s: %w", id, asOf.UTC().Format(application.TimeFormat), application.ErrNotFound)
+		if recs = query.RecordsAsOf(recs, asOf); len(recs) == 0 {
+			return fmt.Errorf("ticket %s did not exist yet at %s: %w", id, asOf.UTC().Format(eventlog.TimeFormat), application.ErrNotFound)
 		}
 	}
 	w := bufio.NewWriter(out)
@@ -67,29 +71,29 @@ func replayTicket(ctx context.Context, store application.EventStore, id uuid.UUI
 			return fmt.Errorf("stored event %s v%d does not decode: %v", r.Stream, r.Version, err)
 		}
 		t.Apply(e, r.Meta.OccurredAt)
-		view := application.NewTicketView(t.State(), r.Meta.OccurredAt)
+		view := query.NewTicketView(t.State(), r.Meta.OccurredAt)
 		if err := writeStep(w, asJSON, &r, nil, view); err != nil {
 			return err
 		}
 	}
 	if !asOf.IsZero() {
-		at := application.JSONTime(application.Truncate(asOf))
-		if err := writeStep(w, asJSON, nil, &at, application.NewTicketView(t.State(), asOf)); err != nil {
+		at := query.JSONTime(eventlog.Truncate(asOf))
+		if err := writeStep(w, asJSON, nil, &at, query.NewTicketView(t.State(), asOf)); err != nil {
 			return err
 		}
 	}
 	return w.Flush()
 }
 
-func writeStep(w *bufio.Writer, asJSON bool, r *application.Record, asOf *application.JSONTime, view application.TicketView) error {
+func writeStep(w *bufio.Writer, asJSON bool, r *eventlog.Record, asOf *query.JSONTime, view query.TicketView) error {
 	if !asJSON {
 		// Names, teams and bodies are shown with their direction controls escaped, so a
 		// stored U+202E cannot reverse the rest of a line on the reader's terminal.
 		if r != nil {
-			fmt.Fprintf(w, "v%-3d %s  %-28s %-22s %s\n", r.Version, r.Meta.OccurredAt.UTC().Format(application.TimeFormat),
+			fmt.Fprintf(w, "v%-3d %s  %-28s %-22s %s\n", r.Version, r.Meta.OccurredAt.UTC().Format(eventlog.TimeFormat),
 				text.EscapeDirection(r.Meta.Actor), r.Type, text.EscapeDirection(summarize(r.Data)))
 		} else {
-			fmt.Fprintf(w, "as of %s:\n", time.Time(*asOf).Format(application.TimeFormat))
+			fmt.Fprintf(w, "as of %s:\n", time.Time(*asOf).Format(eventlog.TimeFormat))
 		}
 		_, err := fmt.Fprintf(w, "     → %s\n", text.EscapeDirection(describeState(view)))
 		return err
@@ -105,14 +109,14 @@ func writeStep(w *bufio.Writer, asJSON bool, r *application.Record, asOf *applic
 
 // eventView shows the data canonicalised, so that a replay reads the same from every
 // store (an imported store keeps the canonical form; the original may not).
-func eventView(r application.Record) *httpapi.EventView {
-	data, err := application.CanonicalJSON(r.Data)
+func eventView(r eventlog.Record) *httpapi.EventView {
+	data, err := eventlog.CanonicalJSON(r.Data)
 	if err != nil {
 		data, _ = json.Marshal(string(r.Data)) // not JSON: shown as a string; verify names it
 	}
 	return &httpapi.EventView{
 		Position: r.Position, Version: r.Version, ID: r.ID.String(), Type: r.Type,
-		OccurredAt: application.JSONTime(r.Meta.OccurredAt), Actor: r.Meta.Actor, Rule: r.Meta.Rule,
+		OccurredAt: query.JSONTime(r.Meta.OccurredAt), Actor: r.Meta.Actor, Rule: r.Meta.Rule,
 		Data: json.RawMessage(data), CorrelationID: r.Meta.CorrelationID, CausationID: r.Meta.CausationID,
 		IdempotencyKey: r.Meta.IdempotencyKey, Hash: r.Hash, PrevHash: r.PrevHash,
 	}

@@ -19,6 +19,9 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 const adminToken = "adm_test_token_0123456789abcdef"
@@ -36,17 +39,17 @@ func TestReplayAsOfAgreesWithGetTicket(t *testing.T) {
 	})
 }
 
-func testAsOf(t *testing.T, store application.EventStore, seed uint64) {
+func testAsOf(t *testing.T, store eventlog.EventStore, seed uint64) {
 	ctx := context.Background()
 	h := buildHistory(t, store, seed, 12, 400)
 	api := httpapi.New(httpapi.Options{
-		Commands: application.NewCommands(application.Deps{Store: store}), Store: store,
-		Auth: application.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
+		Commands: command.NewCommands(command.Deps{Store: store}), Store: store,
+		Auth: auth.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
 	})
 	rng := rand.New(rand.NewPCG(seed, 2))
 	checked := 0
 	for _, id := range h.tickets {
-		recs, err := store.ReadStream(ctx, application.TicketStream(id))
+		recs, err := store.ReadStream(ctx, eventlog.TicketStream(id))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +72,7 @@ func testAsOf(t *testing.T, store application.EventStore, seed uint64) {
 	}
 }
 
-func compareAsOf(t *testing.T, api http.Handler, store application.EventStore, id uuid.UUID, at time.Time) {
+func compareAsOf(t *testing.T, api http.Handler, store eventlog.EventStore, id uuid.UUID, at time.Time) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "/tickets/"+id.String()+"?as_of="+at.UTC().Format(time.RFC3339Nano), nil)
 	req.Header.Set("Authorization", "Bearer "+adminToken)
@@ -94,7 +97,7 @@ func compareAsOf(t *testing.T, api http.Handler, store application.EventStore, i
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
 		t.Fatal(err)
 	}
-	if last.AsOf != application.Truncate(at).Format(application.TimeFormat) {
+	if last.AsOf != eventlog.Truncate(at).Format(eventlog.TimeFormat) {
 		t.Fatalf("as_of line says %s, want %s", last.AsOf, at)
 	}
 	if got, want := string(last.Ticket), strings.TrimSpace(rec.Body.String()); got != want {
@@ -112,7 +115,7 @@ func compareAsOf(t *testing.T, api http.Handler, store application.EventStore, i
 			t.Fatal(err)
 		}
 		when, _ := time.Parse(time.RFC3339Nano, step.Event.OccurredAt)
-		if step.Event.Version != int64(i) || when.After(application.Truncate(at)) {
+		if step.Event.Version != int64(i) || when.After(eventlog.Truncate(at)) {
 			t.Fatalf("line %d: version %d at %s, as of %s", i, step.Event.Version, when, at)
 		}
 	}
@@ -135,7 +138,7 @@ func TestReplayTextByNumber(t *testing.T) {
 	if err := replayTicket(ctx, store, id, time.Time{}, false, &out); err != nil {
 		t.Fatal(err)
 	}
-	recs, _ := store.ReadStream(ctx, application.TicketStream(id))
+	recs, _ := store.ReadStream(ctx, eventlog.TicketStream(id))
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2*len(recs) {
 		t.Fatalf("%d lines for %d events:\n%s", len(lines), len(recs), out.String())

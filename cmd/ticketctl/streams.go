@@ -7,7 +7,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // checkStreams is verify --streams: it reads every verified stream on its own, as the
@@ -17,7 +17,7 @@ import (
 // while users saw another history. The records' contents were hashed in the global pass,
 // so here it suffices that each stream read alone is a chain of the right names and
 // versions ending in the verified head.
-func checkStreams(ctx context.Context, store application.EventStore, heads map[string]head, workers int) ([]finding, error) {
+func checkStreams(ctx context.Context, store eventlog.EventStore, heads map[string]head, workers int) ([]finding, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -66,13 +66,13 @@ func checkStreams(ctx context.Context, store application.EventStore, heads map[s
 }
 
 // checkStream compares one stream read alone with its verified head.
-func checkStream(ctx context.Context, store application.EventStore, stream string, h head) (*finding, error) {
+func checkStream(ctx context.Context, store eventlog.EventStore, stream string, h head) (*finding, error) {
 	recs, err := store.ReadStream(ctx, stream)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", stream, err)
 	}
-	bad := func(r application.Record, problem string) *finding {
-		return &finding{Position: r.Position, ChainProblem: application.ChainProblem{
+	bad := func(r eventlog.Record, problem string) *finding {
+		return &finding{Position: r.Position, ChainProblem: eventlog.ChainProblem{
 			Stream: stream, Version: r.Version, EventID: r.ID.String(), Problem: "read alone, " + problem,
 		}}
 	}
@@ -90,7 +90,7 @@ func checkStream(ctx context.Context, store application.EventStore, stream strin
 	}
 	n := int64(len(recs)) - 1
 	if n != h.Version || prev != h.Hash {
-		f := finding{ChainProblem: application.ChainProblem{Stream: stream, Version: n,
+		f := finding{ChainProblem: eventlog.ChainProblem{Stream: stream, Version: n,
 			Problem: fmt.Sprintf("read alone, the stream ends at version %d, while the global read ends it at %d (hash %s): the store's per-stream read differs from its global log", n, h.Version, short(h.Hash))}}
 		if len(recs) > 0 {
 			f.EventID, f.Position = recs[n].ID.String(), recs[n].Position

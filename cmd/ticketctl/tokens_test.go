@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 // TestTokensCreate: the printed token authenticates as the role and subject asked for,
@@ -19,12 +19,12 @@ func TestTokensCreate(t *testing.T) {
 	token := strings.TrimSpace(res.stdout)
 	store := openBolt(t, data+"/events.db")
 	defer store.Close()
-	p, err := application.NewAuthenticator(store, "some-other-admin-token").Authenticate(context.Background(), token)
-	if err != nil || p.Role != application.RoleAuditor || p.Subject != "alice" {
+	p, err := auth.NewAuthenticator(store, "some-other-admin-token").Authenticate(context.Background(), token)
+	if err != nil || p.Role != auth.RoleAuditor || p.Subject != "alice" {
 		t.Fatalf("token authenticates as %+v, %v", p, err)
 	}
 	recs, _ := store.ReadAll(context.Background(), 0, 10)
-	if len(recs) != 1 || recs[0].Type != application.TypeTokenIssued || recs[0].Meta.Actor != "admin:ticketctl" {
+	if len(recs) != 1 || recs[0].Type != auth.TypeTokenIssued || recs[0].Meta.Actor != "admin:ticketctl" {
 		t.Fatalf("records: %+v", recs)
 	}
 	store.Close()

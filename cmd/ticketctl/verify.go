@@ -12,10 +12,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Verify reads the store once in global order and checks, for every stream, versions,
-// prev_hash and hash (application.ChainVerifier), and across the store that positions
+// prev_hash and hash (eventlog.ChainVerifier), and across the store that positions
 // strictly increase. Hashing is nearly all the cost, so streams are split into shards by
 // a hash of their name, one worker per shard: each worker sees its streams' records in
 // global order, which is all a chain needs, while the reader goes on reading.
@@ -30,7 +31,7 @@ type head struct {
 // whole stream, such as a stream gone since the heads were kept).
 type finding struct {
 	Position uint64 `json:"position,omitempty"`
-	application.ChainProblem
+	eventlog.ChainProblem
 }
 
 func (f finding) String() string {
@@ -59,7 +60,7 @@ type verifyReport struct {
 func (r verifyReport) OK() bool { return len(r.Problems) == 0 }
 
 // verifyStore verifies the whole store, or one ticket, and compares with kept heads.
-func verifyStore(ctx context.Context, store application.EventStore, opt verifyOptions, prog *progress) (verifyReport, error) {
+func verifyStore(ctx context.Context, store eventlog.EventStore, opt verifyOptions, prog *progress) (verifyReport, error) {
 	if opt.Ticket != uuid.Nil {
 		return verifyTicket(ctx, store, opt, prog)
 	}
@@ -68,10 +69,10 @@ func verifyStore(ctx context.Context, store application.EventStore, opt verifyOp
 		workers = runtime.GOMAXPROCS(0)
 	}
 	shards := make([]*shard, workers)
-	inputs := make([]chan []application.Record, workers)
+	inputs := make([]chan []eventlog.Record, workers)
 	var wg sync.WaitGroup
 	for i := range shards {
-		shards[i], inputs[i] = newShard(opt.Expect), make(chan []application.Record, 4)
+		shards[i], inputs[i] = newShard(opt.Expect), make(chan []eventlog.Record, 4)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -82,8 +83,8 @@ func verifyStore(ctx context.Context, store application.EventStore, opt verifyOp
 		}()
 	}
 	var order orderCheck
-	err := readAllPages(ctx, store, func(page []application.Record) error {
-		split := make([][]application.Record, workers)
+	err := readAllPages(ctx, store, func(page []eventlog.Record) error {
+		split := make([][]eventlog.Record, workers)
 		for _, r := range page {
 			order.add(r)
 			i := shardOf(r.Stream, workers)
@@ -107,8 +108,8 @@ func verifyStore(ctx context.Context, store application.EventStore, opt verifyOp
 }
 
 // verifyTicket verifies one ticket's stream, read on its own.
-func verifyTicket(ctx context.Context, store application.EventStore, opt verifyOptions, prog *progress) (verifyReport, error) {
-	stream := application.TicketStream(opt.Ticket)
+func verifyTicket(ctx context.Context, store eventlog.EventStore, opt verifyOptions, prog *progress) (verifyReport, error) {
+	stream := eventlog.TicketStream(opt.Ticket)
 	recs, err := store.ReadStream(ctx, stream)
 	if err != nil {
 		return verifyReport{}, err
@@ -147,10 +148,10 @@ type orderCheck struct {
 	problems []finding
 }
 
-func (o *orderCheck) add(r application.Record) {
+func (o *orderCheck) add(r eventlog.Record) {
 	o.events++
 	if r.Position <= o.last {
-		o.problems = append(o.problems, finding{Position: r.Position, ChainProblem: application.ChainProblem{
+		o.problems = append(o.problems, finding{Position: r.Position, ChainProblem: eventlog.ChainProblem{
 			Stream: r.Stream, Version: r.Version, EventID: r.ID.String(),
 			Problem: fmt.Sprintf("position %d follows position %d: the global order is broken", r.Position, o.last),
 		}})
@@ -160,17 +161,17 @@ func (o *orderCheck) add(r application.Record) {
 
 // shard verifies the chains of its streams and compares them with the kept heads.
 type shard struct {
-	chains   *application.ChainVerifier
+	chains   *eventlog.ChainVerifier
 	expect   map[string]head
 	seen     map[string]int64 // highest version read of each kept stream
 	problems []finding
 }
 
 func newShard(expect map[string]head) *shard {
-	return &shard{chains: application.NewChainVerifier(), expect: expect, seen: map[string]int64{}}
+	return &shard{chains: eventlog.NewChainVerifier(), expect: expect, seen: map[string]int64{}}
 }
 
-func (s *shard) addAll(recs []application.Record) {
+func (s *shard) addAll(recs []eventlog.Record) {
 	for _, r := range recs {
 		before := len(s.chains.Problems)
 		s.chains.Add(r)
@@ -185,7 +186,7 @@ func (s *shard) addAll(recs []application.Record) {
 
 // compareKept checks a record against the head kept for its stream: the record at the
 // kept version must still carry the kept hash, or the stream was rewritten.
-func (s *shard) compareKept(r application.Record) {
+func (s *shard) compareKept(r eventlog.Record) {
 	kept, ok := s.expect[r.Stream]
 	if !ok {
 		return
@@ -194,7 +195,7 @@ func (s *shard) compareKept(r application.Record) {
 		s.seen[r.Stream] = r.Version
 	}
 	if r.Version == kept.Version && r.Hash != kept.Hash {
-		s.problems = append(s.problems, finding{Position: r.Position, ChainProblem: application.ChainProblem{
+		s.problems = append(s.problems, finding{Position: r.Position, ChainProblem: eventlog.ChainProblem{
 			Stream: r.Stream, Version: r.Version, EventID: r.ID.String(),
 			Problem: fmt.Sprintf("hash %s where the kept heads have %s: the stream was rewritten", short(r.Hash), short(kept.Hash)),
 		}})
@@ -232,7 +233,7 @@ func mergeShards(shards []*shard, order orderCheck, expect map[string]head, only
 		default:
 			continue
 		}
-		gone = append(gone, finding{ChainProblem: application.ChainProblem{Stream: stream, Version: kept.Version, Problem: problem}})
+		gone = append(gone, finding{ChainProblem: eventlog.ChainProblem{Stream: stream, Version: kept.Version, Problem: problem}})
 	}
 	sort.Slice(gone, func(i, j int) bool { return gone[i].Stream < gone[j].Stream })
 	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Position < rep.Problems[j].Position })

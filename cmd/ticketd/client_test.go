@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // api is a minimal client of the HTTP API for the process tests: one bearer token,
@@ -112,14 +112,14 @@ type eventJSON struct {
 // record rebuilds the stored record the hash covers. The API does not show request_hash,
 // which the hash covers when the command had an Idempotency-Key, so only events of
 // commands without one can be verified from this view; the tests send none.
-func (e eventJSON) record(stream string) (application.Record, error) {
+func (e eventJSON) record(stream string) (eventlog.Record, error) {
 	id, err := uuid.Parse(e.ID)
 	if err != nil {
-		return application.Record{}, err
+		return eventlog.Record{}, err
 	}
-	return application.Record{
+	return eventlog.Record{
 		ID: id, Stream: stream, Version: e.Version, Position: e.Position, Type: e.Type, Data: e.Data,
-		Meta: application.Metadata{
+		Meta: eventlog.Metadata{
 			Actor: e.Actor, CorrelationID: e.CorrelationID, CausationID: e.CausationID,
 			IdempotencyKey: e.IdempotencyKey, Rule: e.Rule, OccurredAt: e.OccurredAt,
 		},

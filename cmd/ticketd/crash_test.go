@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -177,7 +177,7 @@ func retryCut(t *testing.T, agent, admin api, cut []command) []ack {
 // verifyChain runs the events of one stream, as the API shows them, through the verifier.
 func verifyChain(t *testing.T, stream string, events []eventJSON) {
 	t.Helper()
-	v := application.NewChainVerifier()
+	v := eventlog.NewChainVerifier()
 	for _, e := range events {
 		r, err := e.record(stream)
 		if err != nil {
@@ -222,7 +222,7 @@ func verifyStore(t *testing.T, cfg service.Config, acks []ack, agentID string) i
 		t.Fatal(err)
 	}
 	defer store.Close()
-	verifier := application.NewChainVerifier()
+	verifier := eventlog.NewChainVerifier()
 	stored := map[string]string{}
 	var after uint64
 	for {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -61,7 +61,7 @@ func (c *CountingWriter) SetFail(name string) {
 // halfway projects the first half of the world's history into store, commits, and
 // returns a new engine over w from that checkpoint: an engine with nothing cached, as
 // after a restart, so every later record of an existing ticket needs its rows loaded.
-func halfway(t *testing.T, store projections.Store, w projections.Writer, recs []application.Record) *projections.Engine {
+func halfway(t *testing.T, store projections.Store, w projections.Writer, recs []eventlog.Record) *projections.Engine {
 	ctx := context.Background()
 	e := mustEngine(t, store)
 	check(t, e.Apply(ctx, recs[:len(recs)/2]))

@@ -8,7 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -56,14 +57,14 @@ func open(t testing.TB, store projections.Store, id uuid.UUID) bool {
 // poisonWorld: a ticket whose subject the store refuses (every projection of tickets
 // fails at its receipt), one with a customer reply it refuses (the portal's timeline
 // fails) followed by a reply it takes, and a ticket after them.
-func poisonWorld(t *testing.T, events application.EventStore) (w *World, replied, last uuid.UUID) {
+func poisonWorld(t *testing.T, events eventlog.EventStore) (w *World, replied, last uuid.UUID) {
 	w = NewWorld(t, events)
 	w.Receive(t, domain.TierCore, domain.ChannelWeb, "first", "body")
 	w.Receive(t, domain.TierCore, domain.ChannelWeb, "subject "+Marker, "body")
 	replied = w.Receive(t, domain.TierVIP, domain.ChannelEmail, "replied", "body").Ticket.ID
 	for _, body := range []string{"a reply " + Marker, "a later reply"} {
-		do(t, func() (application.TicketResult, error) {
-			return w.Commands.CustomerReply.Handle(context.Background(), application.CustomerReply{TicketID: replied, Body: body}, meta)
+		do(t, func() (command.TicketResult, error) {
+			return w.Commands.CustomerReply.Handle(context.Background(), command.CustomerReply{TicketID: replied, Body: body}, meta)
 		})
 	}
 	last = w.Receive(t, domain.TierStandard, domain.ChannelChat, "last", "body").Ticket.ID
@@ -124,7 +125,7 @@ func testPoisonedRow(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	}
 	fs, err := store.Failures(ctx, projections.Portal)
 	check(t, err)
-	if fs[1].Stream != application.TicketStream(replied) || fs[1].Type != domain.TypeCustomerReplied || fs[1].Position == 0 {
+	if fs[1].Stream != eventlog.TicketStream(replied) || fs[1].Type != domain.TypeCustomerReplied || fs[1].Position == 0 {
 		t.Fatalf("the portal's failures: %+v", fs)
 	}
 }
@@ -156,15 +157,15 @@ func testTransientCommit(t *testing.T, newStore Factory, newEvents EventsFactory
 
 // AppendRaw appends a record to ticket id's stream as another version or an import
 // might have written it, past the command handlers' checks.
-func (w *World) AppendRaw(t testing.TB, id uuid.UUID, typ string, data string) application.Record {
+func (w *World) AppendRaw(t testing.TB, id uuid.UUID, typ string, data string) eventlog.Record {
 	t.Helper()
 	ctx := context.Background()
-	stream := application.TicketStream(id)
+	stream := eventlog.TicketStream(id)
 	have, err := w.Events.ReadStream(ctx, stream)
 	check(t, err)
 	v := int64(len(have))
-	recs, err := w.Events.Append(ctx, stream, v-1, []application.Record{{ID: uuid.New(), Stream: stream, Version: v,
-		Type: typ, Data: []byte(data), Meta: application.Metadata{Actor: "import", OccurredAt: w.Clock.Now()}}})
+	recs, err := w.Events.Append(ctx, stream, v-1, []eventlog.Record{{ID: uuid.New(), Stream: stream, Version: v,
+		Type: typ, Data: []byte(data), Meta: eventlog.Metadata{Actor: "import", OccurredAt: w.Clock.Now()}}})
 	check(t, err)
 	w.Clock.Advance(time.Minute)
 	return recs[0]

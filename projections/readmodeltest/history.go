@@ -14,8 +14,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -27,10 +30,10 @@ func NewClock(t time.Time) *Clock { return eventstoretest.NewClock(t) }
 
 // World is an event store with the command handlers that write to it.
 type World struct {
-	Events   application.EventStore
+	Events   eventlog.EventStore
 	Clock    *Clock
-	Commands *application.Commands
-	Tickets  []application.ReceivedTicket
+	Commands *command.Commands
+	Tickets  []command.ReceivedTicket
 	Agents   []domain.AgentState
 }
 
@@ -38,31 +41,31 @@ type World struct {
 var Epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // NewWorld returns an empty world at Epoch.
-func NewWorld(t testing.TB, events application.EventStore) *World {
-	secrets, err := application.NewSecrets([]byte("readmodeltest-key-0123456789abcdef"))
+func NewWorld(t testing.TB, events eventlog.EventStore) *World {
+	secrets, err := auth.NewSecrets([]byte("readmodeltest-key-0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	w := &World{Events: events, Clock: NewClock(Epoch)}
-	w.Commands = application.NewCommands(application.Deps{
+	w.Commands = command.NewCommands(command.Deps{
 		Store: w.Events, Clock: w.Clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets,
 	})
 	return w
 }
 
-var meta = application.CommandMeta{Actor: "admin"}
+var meta = command.CommandMeta{Actor: "admin"}
 
 // Agent registers an agent and takes it online.
 func (w *World) Agent(t testing.TB, name, team string) domain.AgentState {
 	ctx := context.Background()
-	a, err := w.Commands.RegisterAgent.Handle(ctx, application.RegisterAgent{
+	a, err := w.Commands.RegisterAgent.Handle(ctx, command.RegisterAgent{
 		Name: name, Email: fmt.Sprintf("agent%d@example.com", len(w.Agents)), Team: team,
 		Skills: []string{"billing"}, Capacity: 10,
 	}, meta)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Commands.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: a.Agent.ID, Online: true}, meta); err != nil {
+	if _, err := w.Commands.SetPresence.Handle(ctx, command.SetAgentPresence{AgentID: a.Agent.ID, Online: true}, meta); err != nil {
 		t.Fatal(err)
 	}
 	w.Agents = append(w.Agents, a.Agent)
@@ -70,9 +73,9 @@ func (w *World) Agent(t testing.TB, name, team string) domain.AgentState {
 }
 
 // Receive opens a ticket for a customer.
-func (w *World) Receive(t testing.TB, tier domain.Tier, channel domain.Channel, subject, body string) application.ReceivedTicket {
+func (w *World) Receive(t testing.TB, tier domain.Tier, channel domain.Channel, subject, body string) command.ReceivedTicket {
 	n := len(w.Tickets)
-	r, err := w.Commands.Receive.Handle(context.Background(), application.ReceiveTicket{
+	r, err := w.Commands.Receive.Handle(context.Background(), command.ReceiveTicket{
 		Channel: channel, Subject: subject, Body: body,
 		Customer: domain.Customer{ID: fmt.Sprintf("c%d", n), Name: fmt.Sprintf("客户 %d", n), Email: fmt.Sprintf("customer%d@example.com", n), Tier: tier},
 	}, meta)
@@ -86,7 +89,7 @@ func (w *World) Receive(t testing.TB, tier domain.Tier, channel domain.Channel, 
 // Random writes a randomized history: agents, tickets and `commands` commands of every
 // kind on random tickets, with the clock moving on between them. Commands the domain
 // refuses (a transition not allowed now) are part of life and are skipped.
-func Random(t testing.TB, events application.EventStore, seed uint64, tickets, commands int) *World {
+func Random(t testing.TB, events eventlog.EventStore, seed uint64, tickets, commands int) *World {
 	w := NewWorld(t, events)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	teams := []string{"support", "billing", "tech"}
@@ -121,33 +124,33 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	var err error
 	switch rng.IntN(16) {
 	case 0:
-		_, err = c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
+		_, err = c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
 			Category: []string{"billing", "login", "bug"}[rng.IntN(3)], Priority: prios[rng.IntN(4)], Team: teams[rng.IntN(len(teams))]}}, meta)
 	case 1:
-		_, err = c.Reprioritize.Handle(ctx, application.ReprioritizeTicket{TicketID: id, Priority: prios[rng.IntN(4)]}, meta)
+		_, err = c.Reprioritize.Handle(ctx, command.ReprioritizeTicket{TicketID: id, Priority: prios[rng.IntN(4)]}, meta)
 	case 2, 3:
-		_, err = c.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: agent.ID}, meta)
+		_, err = c.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: agent.ID}, meta)
 	case 4:
-		_, err = c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: teams[rng.IntN(len(teams))], Reason: "needs a specialist"}}, meta)
+		_, err = c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: teams[rng.IntN(len(teams))], Reason: "needs a specialist"}}, meta)
 	case 5, 6:
-		_, err = c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "we are on it", Public: rng.IntN(3) > 0}, meta)
+		_, err = c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "we are on it", Public: rng.IntN(3) > 0}, meta)
 	case 7:
-		_, err = c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "logs please"}, meta)
+		_, err = c.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "logs please"}, meta)
 	case 8, 9:
-		_, err = c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "fixed"}, meta)
+		_, err = c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "fixed"}, meta)
 	case 10:
-		_, err = c.Reopen.Handle(ctx, application.ReopenTicket{TicketID: id, Reason: "not fixed"}, meta)
+		_, err = c.Reopen.Handle(ctx, command.ReopenTicket{TicketID: id, Reason: "not fixed"}, meta)
 	case 11:
-		_, err = c.Close.Handle(ctx, application.CloseTicket{TicketID: id}, meta)
+		_, err = c.Close.Handle(ctx, command.CloseTicket{TicketID: id}, meta)
 	case 12:
-		_, err = c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "any news?"}, application.CommandMeta{Actor: application.PortalActor})
+		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: query.PortalActor})
 	case 13:
-		_, err = c.Rate.Handle(ctx, application.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, application.CommandMeta{Actor: application.PortalActor})
+		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: query.PortalActor})
 	case 14:
 		clock := []string{domain.ClockFirstResponse, domain.ClockResolution}[rng.IntN(2)]
-		_, err = c.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: id, Clock: clock}, application.CommandMeta{Actor: application.SystemActor})
+		_, err = c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: clock}, command.CommandMeta{Actor: command.SystemActor})
 	case 15:
-		_, err = c.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: agent.ID, Online: rng.IntN(2) == 0}, meta)
+		_, err = c.SetPresence.Handle(ctx, command.SetAgentPresence{AgentID: agent.ID, Online: rng.IntN(2) == 0}, meta)
 	}
 	if err != nil && !errors.Is(err, domain.ErrInvalidTransition) {
 		t.Fatalf("command: %v", err)
@@ -155,8 +158,8 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 }
 
 // All returns every record of the world's event store, in global order.
-func (w *World) All(t testing.TB) []application.Record {
-	var out []application.Record
+func (w *World) All(t testing.TB) []eventlog.Record {
+	var out []eventlog.Record
 	for {
 		recs, err := w.Events.ReadAll(context.Background(), uint64(len(out)), 10_000)
 		if err != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -26,8 +26,8 @@ func testHostileEvents(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	_, err := e.CatchUp(ctx, w.Events)
 	check(t, err)
 	for _, body := range []string{"hello\x00world", "bad \xff\xfe bytes"} {
-		do(t, func() (application.TicketResult, error) {
-			return w.Commands.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: body}, meta)
+		do(t, func() (command.TicketResult, error) {
+			return w.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: body}, meta)
 		})
 	}
 	bad := w.AppendRaw(t, id, domain.TypeCustomerReplied, `{"body":42}`)

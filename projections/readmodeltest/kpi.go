@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -17,7 +19,7 @@ import (
 func (w *World) at(offset time.Duration) { w.Clock.Set(Epoch.Add(offset)) }
 
 // do runs a command that must succeed.
-func do(t testing.TB, fn func() (application.TicketResult, error)) {
+func do(t testing.TB, fn func() (command.TicketResult, error)) {
 	t.Helper()
 	if _, err := fn(); err != nil {
 		t.Fatal(err)
@@ -38,81 +40,81 @@ func do(t testing.TB, fn func() (application.TicketResult, error)) {
 //	T6 core     api   4h : outside the window [T0, T0+3h)
 //
 // The report runs at T0+5h with to = T0+3h.
-func scriptedKPIWorld(t *testing.T, events application.EventStore) (*World, [2]domain.AgentState) {
+func scriptedKPIWorld(t *testing.T, events eventlog.EventStore) (*World, [2]domain.AgentState) {
 	ctx := context.Background()
 	w := NewWorld(t, events)
 	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "billing")
 	c := w.Commands
-	m, cm := meta, application.CommandMeta{Actor: application.PortalActor}
+	m, cm := meta, command.CommandMeta{Actor: query.PortalActor}
 	recv := func(off time.Duration, tier domain.Tier, ch domain.Channel) uuid.UUID {
 		w.at(off)
 		return w.Receive(t, tier, ch, "subject", "body").Ticket.ID
 	}
-	step := func(off time.Duration, f func() (application.TicketResult, error)) {
+	step := func(off time.Duration, f func() (command.TicketResult, error)) {
 		w.at(off)
 		do(t, f)
 	}
 	t1 := recv(0, domain.TierStandard, domain.ChannelEmail)
-	step(0, func() (application.TicketResult, error) {
-		return c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: t1, ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P3}}, m)
+	step(0, func() (command.TicketResult, error) {
+		return c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: t1, ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P3}}, m)
 	})
 	t2 := recv(5*time.Minute, domain.TierVIP, domain.ChannelWeb)
 	t3 := recv(10*time.Minute, domain.TierCore, domain.ChannelChat)
 	recv(15*time.Minute, domain.TierStandard, domain.ChannelPhone)
 	t5 := recv(20*time.Minute, domain.TierVIP, domain.ChannelEmail)
-	step(10*time.Minute, func() (application.TicketResult, error) {
-		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t1, AgentID: a.ID}, m)
+	step(10*time.Minute, func() (command.TicketResult, error) {
+		return c.Assign.Handle(ctx, command.AssignTicket{TicketID: t1, AgentID: a.ID}, m)
 	})
-	step(15*time.Minute, func() (application.TicketResult, error) {
-		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t2, AgentID: b.ID}, m)
+	step(15*time.Minute, func() (command.TicketResult, error) {
+		return c.Assign.Handle(ctx, command.AssignTicket{TicketID: t2, AgentID: b.ID}, m)
 	})
-	step(20*time.Minute, func() (application.TicketResult, error) {
-		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t1, Body: "hello", Public: true}, m)
+	step(20*time.Minute, func() (command.TicketResult, error) {
+		return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: t1, Body: "hello", Public: true}, m)
 	})
-	step(20*time.Minute, func() (application.TicketResult, error) {
-		return c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: t2, Reason: "logs"}, m)
+	step(20*time.Minute, func() (command.TicketResult, error) {
+		return c.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: t2, Reason: "logs"}, m)
 	})
-	step(20*time.Minute, func() (application.TicketResult, error) {
-		return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "hard"}}, m)
+	step(20*time.Minute, func() (command.TicketResult, error) {
+		return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "hard"}}, m)
 	})
-	step(25*time.Minute, func() (application.TicketResult, error) {
-		return c.Assign.Handle(ctx, application.AssignTicket{TicketID: t5, AgentID: a.ID}, m)
+	step(25*time.Minute, func() (command.TicketResult, error) {
+		return c.Assign.Handle(ctx, command.AssignTicket{TicketID: t5, AgentID: a.ID}, m)
 	})
-	step(50*time.Minute, func() (application.TicketResult, error) {
-		return c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: t2, Body: "here"}, cm)
+	step(50*time.Minute, func() (command.TicketResult, error) {
+		return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: t2, Body: "here"}, cm)
 	})
-	step(time.Hour, func() (application.TicketResult, error) {
-		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t1, Resolution: "done"}, m)
+	step(time.Hour, func() (command.TicketResult, error) {
+		return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: t1, Resolution: "done"}, m)
 	})
-	step(time.Hour, func() (application.TicketResult, error) {
-		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t1, Score: 5}, cm)
+	step(time.Hour, func() (command.TicketResult, error) {
+		return c.Rate.Handle(ctx, command.RateTicket{TicketID: t1, Score: 5}, cm)
 	})
-	step(70*time.Minute, func() (application.TicketResult, error) {
-		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t2, Body: "try this", Public: true}, m)
+	step(70*time.Minute, func() (command.TicketResult, error) {
+		return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: t2, Body: "try this", Public: true}, m)
 	})
-	step(70*time.Minute, func() (application.TicketResult, error) {
-		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t3, Resolution: "done"}, m)
+	step(70*time.Minute, func() (command.TicketResult, error) {
+		return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: t3, Resolution: "done"}, m)
 	})
-	step(80*time.Minute, func() (application.TicketResult, error) {
-		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: t2, Body: "and this", Public: true}, m)
+	step(80*time.Minute, func() (command.TicketResult, error) {
+		return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: t2, Body: "and this", Public: true}, m)
 	})
-	step(125*time.Minute, func() (application.TicketResult, error) {
-		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t2, Resolution: "done"}, m)
+	step(125*time.Minute, func() (command.TicketResult, error) {
+		return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: t2, Resolution: "done"}, m)
 	})
-	step(125*time.Minute, func() (application.TicketResult, error) {
-		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t2, Score: 3}, cm)
+	step(125*time.Minute, func() (command.TicketResult, error) {
+		return c.Rate.Handle(ctx, command.RateTicket{TicketID: t2, Score: 3}, cm)
 	})
-	step(130*time.Minute, func() (application.TicketResult, error) {
-		return c.Reopen.Handle(ctx, application.ReopenTicket{TicketID: t3, Reason: "again"}, m)
+	step(130*time.Minute, func() (command.TicketResult, error) {
+		return c.Reopen.Handle(ctx, command.ReopenTicket{TicketID: t3, Reason: "again"}, m)
 	})
-	step(140*time.Minute, func() (application.TicketResult, error) {
-		return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "again"}}, m)
+	step(140*time.Minute, func() (command.TicketResult, error) {
+		return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: t3, EscalateTicket: domain.EscalateTicket{Team: "tech", Reason: "again"}}, m)
 	})
-	step(190*time.Minute, func() (application.TicketResult, error) {
-		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: t3, Resolution: "done again"}, m)
+	step(190*time.Minute, func() (command.TicketResult, error) {
+		return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: t3, Resolution: "done again"}, m)
 	})
-	step(190*time.Minute, func() (application.TicketResult, error) {
-		return c.Rate.Handle(ctx, application.RateTicket{TicketID: t3, Score: 4}, cm)
+	step(190*time.Minute, func() (command.TicketResult, error) {
+		return c.Rate.Handle(ctx, command.RateTicket{TicketID: t3, Score: 4}, cm)
 	})
 	recv(4*time.Hour, domain.TierCore, domain.ChannelAPI)
 	w.at(5 * time.Hour)

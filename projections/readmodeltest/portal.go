@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -21,27 +23,27 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	mine := w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")
 	other := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "OTHER-CUSTOMER-SUBJECT", "OTHER-CUSTOMER-BODY")
 	id := mine.Ticket.ID
-	steps := []func() (application.TicketResult, error){
-		func() (application.TicketResult, error) {
-			return c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: "hardware", Priority: domain.P1, Team: "TEAMSECRET-desk"}}, meta)
+	steps := []func() (command.TicketResult, error){
+		func() (command.TicketResult, error) {
+			return c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: "hardware", Priority: domain.P1, Team: "TEAMSECRET-desk"}}, meta)
 		},
-		func() (application.TicketResult, error) {
-			return c.Assign.Handle(ctx, application.AssignTicket{TicketID: id, AgentID: a.ID}, meta)
+		func() (command.TicketResult, error) {
+			return c.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: a.ID}, meta)
 		},
-		func() (application.TicketResult, error) {
-			return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "INTERNAL-NOTE-SECRET customer seems angry", Public: false}, meta)
+		func() (command.TicketResult, error) {
+			return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "INTERNAL-NOTE-SECRET customer seems angry", Public: false}, meta)
 		},
-		func() (application.TicketResult, error) {
-			return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: "请重启打印机", Public: true}, meta)
+		func() (command.TicketResult, error) {
+			return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "请重启打印机", Public: true}, meta)
 		},
-		func() (application.TicketResult, error) {
-			return c.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "WAIT-REASON-SECRET"}, meta)
+		func() (command.TicketResult, error) {
+			return c.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "WAIT-REASON-SECRET"}, meta)
 		},
-		func() (application.TicketResult, error) {
-			return c.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "still broken"}, application.CommandMeta{Actor: application.PortalActor})
+		func() (command.TicketResult, error) {
+			return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: query.PortalActor})
 		},
-		func() (application.TicketResult, error) {
-			return c.Escalate.Handle(ctx, application.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
+		func() (command.TicketResult, error) {
+			return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
 		},
 	}
 	for _, s := range steps {
@@ -49,14 +51,14 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 		do(t, s)
 	}
 	w.Clock.Advance(10 * time.Hour) // past every due time: a breach is recorded
-	do(t, func() (application.TicketResult, error) {
-		return c.CheckSLA.Handle(ctx, application.CheckSLA{TicketID: id, Clock: domain.ClockResolution}, application.CommandMeta{Actor: application.SystemActor})
+	do(t, func() (command.TicketResult, error) {
+		return c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: domain.ClockResolution}, command.CommandMeta{Actor: command.SystemActor})
 	})
 	store := newStore(t)
 	FeedLive(t, store, w.All(t), 3)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
 
-	found, err := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, mine.AccessCode)
+	found, err := query.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, mine.AccessCode)
 	check(t, err)
 	view, err := svc.Portal(ctx, found, -1)
 	check(t, err)
@@ -79,18 +81,18 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	if got := strings.Join(kinds, ","); got != "received,assigned,reply,waiting,customer_reply" {
 		t.Errorf("timeline kinds %s", got)
 	}
-	if view.ExpectedResolutionBy == (application.JSONTime{}) {
+	if view.ExpectedResolutionBy == (query.JSONTime{}) {
 		t.Error("an open ticket shows no expected resolution")
 	}
 
 	// A wrong code and an unknown number are the same answer.
-	_, errWrong := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, other.AccessCode)
-	_, errUnknown := application.FindTicketByNumber(ctx, w.Events, "TK-ZZZZZZ", mine.AccessCode)
+	_, errWrong := query.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, other.AccessCode)
+	_, errUnknown := query.FindTicketByNumber(ctx, w.Events, "TK-ZZZZZZ", mine.AccessCode)
 	if !errors.Is(errWrong, application.ErrNotFound) || !errors.Is(errUnknown, application.ErrNotFound) || errWrong.Error() != errUnknown.Error() {
 		t.Errorf("wrong code %v, unknown number %v", errWrong, errUnknown)
 	}
 	// The other customer's code opens only the other ticket.
-	otherID, err := application.FindTicketByNumber(ctx, w.Events, other.Ticket.Number, other.AccessCode)
+	otherID, err := query.FindTicketByNumber(ctx, w.Events, other.Ticket.Number, other.AccessCode)
 	check(t, err)
 	ov, err := svc.Portal(ctx, otherID, -1)
 	check(t, err)

@@ -8,7 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -16,7 +18,7 @@ import (
 // queueWorld: q1 standard P2 billing (first response due 4h00m), q2 vip P2 billing answered
 // in time (next due: resolution at 4h01m), q3 core P1 assigned to A (breached), q4
 // standard P4 login team billing, q5 resolved (not queued), q6 vip P3 (breached).
-func queueWorld(t *testing.T, events application.EventStore) (*World, []uuid.UUID, [2]domain.AgentState) {
+func queueWorld(t *testing.T, events eventlog.EventStore) (*World, []uuid.UUID, [2]domain.AgentState) {
 	ctx := context.Background()
 	w := NewWorld(t, events)
 	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "support")
@@ -27,18 +29,18 @@ func queueWorld(t *testing.T, events application.EventStore) (*World, []uuid.UUI
 		w.at(time.Duration(i) * time.Minute)
 		ids[i] = w.Receive(t, tier, domain.ChannelWeb, "s", "b").Ticket.ID
 	}
-	classify := func(i int, cat string, p domain.Priority, team string) func() (application.TicketResult, error) {
-		return func() (application.TicketResult, error) {
-			return c.Classify.Handle(ctx, application.ClassifyTicket{TicketID: ids[i], ClassifyTicket: domain.ClassifyTicket{Category: cat, Priority: p, Team: team}}, meta)
+	classify := func(i int, cat string, p domain.Priority, team string) func() (command.TicketResult, error) {
+		return func() (command.TicketResult, error) {
+			return c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: ids[i], ClassifyTicket: domain.ClassifyTicket{Category: cat, Priority: p, Team: team}}, meta)
 		}
 	}
-	assign := func(i int, ag domain.AgentState) func() (application.TicketResult, error) {
-		return func() (application.TicketResult, error) {
-			return c.Assign.Handle(ctx, application.AssignTicket{TicketID: ids[i], AgentID: ag.ID}, meta)
+	assign := func(i int, ag domain.AgentState) func() (command.TicketResult, error) {
+		return func() (command.TicketResult, error) {
+			return c.Assign.Handle(ctx, command.AssignTicket{TicketID: ids[i], AgentID: ag.ID}, meta)
 		}
 	}
 	w.at(6 * time.Minute)
-	for _, f := range []func() (application.TicketResult, error){
+	for _, f := range []func() (command.TicketResult, error){
 		classify(0, "billing", domain.P2, ""), classify(1, "billing", domain.P2, ""),
 		classify(2, "outage", domain.P1, ""), classify(3, "login", domain.P4, "billing"),
 		assign(2, a), assign(4, b),
@@ -46,11 +48,11 @@ func queueWorld(t *testing.T, events application.EventStore) (*World, []uuid.UUI
 		do(t, f)
 	}
 	w.at(10 * time.Minute)
-	do(t, func() (application.TicketResult, error) {
-		return c.Reply.Handle(ctx, application.ReplyToTicket{TicketID: ids[1], Body: "hi", Public: true}, meta)
+	do(t, func() (command.TicketResult, error) {
+		return c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: ids[1], Body: "hi", Public: true}, meta)
 	})
-	do(t, func() (application.TicketResult, error) {
-		return c.Resolve.Handle(ctx, application.ResolveTicket{TicketID: ids[4], Resolution: "ok"}, meta)
+	do(t, func() (command.TicketResult, error) {
+		return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: ids[4], Resolution: "ok"}, meta)
 	})
 	w.at(2 * time.Hour)
 	return w, ids, [2]domain.AgentState{a, b}
@@ -89,10 +91,10 @@ func testQueues(t *testing.T, newStore Factory, newEvents EventsFactory) {
 			continue
 		}
 		for k, i := range tc.want {
-			st, err := application.GetTicket(ctx, w.Events, ids[i], time.Time{})
+			st, err := query.GetTicket(ctx, w.Events, ids[i], time.Time{})
 			check(t, err)
 			got, _ := json.Marshal(items[k])
-			exp, _ := json.Marshal(application.NewTicketView(st, w.Clock.Now()))
+			exp, _ := json.Marshal(query.NewTicketView(st, w.Clock.Now()))
 			if string(got) != string(exp) {
 				t.Errorf("%s: item %d is\n%s\nwant ticket q%d\n%s", tc.name, k, got, i+1, exp)
 			}
@@ -134,9 +136,9 @@ func testAgents(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		t.Fatalf("agents %+v", agents)
 	}
 	// Bob takes two tickets; a read with min_version waits for the projection.
-	var last application.TicketResult
+	var last command.TicketResult
 	for _, i := range []int{0, 3} {
-		r, err := w.Commands.Assign.Handle(ctx, application.AssignTicket{TicketID: ids[i], AgentID: ag[1].ID}, meta)
+		r, err := w.Commands.Assign.Handle(ctx, command.AssignTicket{TicketID: ids[i], AgentID: ag[1].ID}, meta)
 		check(t, err)
 		last = r
 	}

@@ -10,7 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -19,7 +20,7 @@ type Factory func(t *testing.T) projections.Store
 
 // EventsFactory returns a new, empty event store for the suite's histories (the
 // adapters' tests pass the in-memory one).
-type EventsFactory func() application.EventStore
+type EventsFactory func() eventlog.EventStore
 
 // Run runs the whole suite against a store.
 func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
@@ -45,12 +46,12 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 // has: every tenth record twice, now and then a window of earlier records again, commits
 // at random moments, and restarts from the stored checkpoints followed by a redelivery
 // of what came before them.
-func FeedLive(t *testing.T, store projections.Store, recs []application.Record, seed uint64) {
+func FeedLive(t *testing.T, store projections.Store, recs []eventlog.Record, seed uint64) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, 7))
 	e := mustEngine(t, store)
 	e.MaxPending = 1 + rng.IntN(40)
-	handle := func(r application.Record) {
+	handle := func(r eventlog.Record) {
 		if err := e.Handle(ctx, r); err != nil {
 			t.Fatalf("handle %d: %v", r.Position, err)
 		}
@@ -173,7 +174,7 @@ func assertAgreesWithWriteSide(t *testing.T, store projections.Store, w *World) 
 		t.Fatalf("%d KPI facts for %d tickets", len(facts), len(w.Tickets))
 	}
 	for _, f := range facts {
-		want, err := application.GetTicket(ctx, w.Events, f.State.ID, time.Time{})
+		want, err := query.GetTicket(ctx, w.Events, f.State.ID, time.Time{})
 		check(t, err)
 		if f.State.AccessCodeHash != "" {
 			t.Fatalf("ticket %s: the read model keeps the access code's hash", f.State.ID)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -39,11 +39,11 @@ func testWaitsWithoutPolling(t *testing.T, newStore Factory, newEvents EventsFac
 	last := recs[len(recs)-1]
 	var id uuid.UUID
 	for i := len(recs) - 1; i >= 0 && id == uuid.Nil; i-- {
-		if r := recs[i]; len(r.Stream) > len(application.TicketStreamPrefix) && r.Stream[:len(application.TicketStreamPrefix)] == application.TicketStreamPrefix {
-			id = uuid.MustParse(r.Stream[len(application.TicketStreamPrefix):])
+		if r := recs[i]; len(r.Stream) > len(eventlog.TicketStreamPrefix) && r.Stream[:len(eventlog.TicketStreamPrefix)] == eventlog.TicketStreamPrefix {
+			id = uuid.MustParse(r.Stream[len(eventlog.TicketStreamPrefix):])
 		}
 	}
-	ticket, err := w.Events.ReadStream(ctx, application.TicketStream(id))
+	ticket, err := w.Events.ReadStream(ctx, eventlog.TicketStream(id))
 	check(t, err)
 	version := ticket[len(ticket)-1].Version
 	store := &countingQueries{Store: newStore(t)}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -25,19 +25,19 @@ func TestConflictInABatchFailsAlone(t *testing.T) {
 		name     string
 		stream   string
 		expected int64
-		records  []application.Record
+		records  []eventlog.Record
 		conflict bool
 	}{
-		{"x new", x, application.NoStream, xFirst, false},
-		{"x new again (sees the first in the same batch)", x, application.NoStream, eventstoretest.MakeRecords(t, x, 0, "", 1), true},
+		{"x new", x, eventlog.NoStream, xFirst, false},
+		{"x new again (sees the first in the same batch)", x, eventlog.NoStream, eventstoretest.MakeRecords(t, x, 0, "", 1), true},
 		{"x continues the first of the batch", x, 1, eventstoretest.MakeRecords(t, x, 2, xFirst[1].Hash, 1), false},
-		{"y new", y, application.NoStream, eventstoretest.MakeRecords(t, y, 0, "", 3), false},
+		{"y new", y, eventlog.NoStream, eventstoretest.MakeRecords(t, y, 0, "", 3), false},
 		{"z expected 3 but missing", z, 3, eventstoretest.MakeRecords(t, z, 4, "", 1), true},
 		{"x at a stale version", x, 1, eventstoretest.MakeRecords(t, x, 2, xFirst[1].Hash, 1), true},
-		{"z new", z, application.NoStream, eventstoretest.MakeRecords(t, z, 0, "", 1), false},
+		{"z new", z, eventlog.NoStream, eventstoretest.MakeRecords(t, z, 0, "", 1), false},
 	}
 	type outcome struct {
-		records []application.Record
+		records []eventlog.Record
 		err     error
 	}
 	results := make([]chan outcome, len(appends))
@@ -59,7 +59,7 @@ func TestConflictInABatchFailsAlone(t *testing.T) {
 	for i, a := range appends {
 		o := <-results[i]
 		if a.conflict {
-			if !errors.Is(o.err, application.ErrWrongExpectedVersion) {
+			if !errors.Is(o.err, eventlog.ErrWrongExpectedVersion) {
 				t.Errorf("%s: %v, want a wrong expected version", a.name, o.err)
 			}
 			continue
@@ -98,14 +98,14 @@ func TestCancelledAppendInABatchWritesNothing(t *testing.T) {
 	a, b := eventstoretest.NewStreamName(), eventstoretest.NewStreamName()
 	first := make(chan error, 1)
 	go func() {
-		_, err := s.Append(context.Background(), a, application.NoStream, eventstoretest.MakeRecords(t, a, 0, "", 1))
+		_, err := s.Append(context.Background(), a, eventlog.NoStream, eventstoretest.MakeRecords(t, a, 0, "", 1))
 		first <- err
 	}()
 	<-taken
 	cctx, cancel := context.WithCancel(context.Background())
 	second := make(chan error, 1)
 	go func() {
-		_, err := s.Append(cctx, b, application.NoStream, eventstoretest.MakeRecords(t, b, 0, "", 1))
+		_, err := s.Append(cctx, b, eventlog.NoStream, eventstoretest.MakeRecords(t, b, 0, "", 1))
 		second <- err
 	}()
 	waitFor(t, func() bool { return len(s.reqs) == 1 })

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -22,7 +22,7 @@ func BenchmarkAppend(b *testing.B) {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
 			s := openStore(b, filepath.Join(b.TempDir(), "events.db"))
 			defer s.Close()
-			recs := make([][]application.Record, b.N)
+			recs := make([][]eventlog.Record, b.N)
 			for i := range recs {
 				stream := eventstoretest.NewStreamName()
 				recs[i] = eventstoretest.MakeRecords(b, stream, 0, "", 1)
@@ -36,7 +36,7 @@ func BenchmarkAppend(b *testing.B) {
 					defer wg.Done()
 					for i := next.Add(1) - 1; i < int64(b.N); i = next.Add(1) - 1 {
 						r := recs[i]
-						if _, err := s.Append(context.Background(), r[0].Stream, application.NoStream, r); err != nil {
+						if _, err := s.Append(context.Background(), r[0].Stream, eventlog.NoStream, r); err != nil {
 							b.Error(err)
 							return
 						}
@@ -58,7 +58,7 @@ func reportAppend(b *testing.B, st bolt.Stats) {
 	}
 }
 
-// BenchmarkCodec compares the store's binary encoding with the JSON of application.Record
+// BenchmarkCodec compares the store's binary encoding with the JSON of eventlog.Record
 // (encode and decode one record, as an append and a read do).
 func BenchmarkCodec(b *testing.B) {
 	r := eventstoretest.MakeRecords(b, eventstoretest.NewStreamName(), 0, "", 1)[0]
@@ -80,7 +80,7 @@ func BenchmarkCodec(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var dec application.Record
+			var dec eventlog.Record
 			if err := json.Unmarshal(enc, &dec); err != nil || dec.Hash != r.Hash {
 				b.Fatal("round trip changed the record", err)
 			}

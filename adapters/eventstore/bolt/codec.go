@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // The record encoding: a compact binary form, 40% smaller than the JSON of
-// application.Record and eight times faster to encode and decode (BenchmarkCodec,
+// eventlog.Record and eight times faster to encode and decode (BenchmarkCodec,
 // figures in docs/PERFORMANCE.md). Every field is
 // kept byte for byte, so a record reads back exactly as appended and its hash verifies:
 //
@@ -35,7 +35,7 @@ const (
 	maxRecordSize = 64 << 20
 )
 
-func encodeRecord(r *application.Record) ([]byte, error) {
+func encodeRecord(r *eventlog.Record) ([]byte, error) {
 	at, err := r.Meta.OccurredAt.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("occurred_at: %w", err)
@@ -72,9 +72,9 @@ func appendBytes(buf, b []byte) []byte {
 }
 
 // decodeRecord copies everything out of buf, which bbolt owns only for the transaction.
-func decodeRecord(pos uint64, buf []byte) (application.Record, error) {
+func decodeRecord(pos uint64, buf []byte) (eventlog.Record, error) {
 	d := decoder{buf: buf}
-	r := application.Record{Position: pos}
+	r := eventlog.Record{Position: pos}
 	if v := d.byte(); v != codecVersion && d.err == nil {
 		return r, fmt.Errorf("record %d: unknown encoding %d", pos, v)
 	}

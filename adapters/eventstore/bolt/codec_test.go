@@ -8,21 +8,21 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 func TestCodecRoundTripsEveryField(t *testing.T) {
 	shanghai := time.FixedZone("CST", 8*3600)
-	cases := map[string]application.Record{
+	cases := map[string]eventlog.Record{
 		"full": {
 			ID: uuid.New(), Stream: "ticket-工单", Version: 1 << 40, Type: "TicketReplied",
 			Data: []byte(` { "body" : "您好 <b>&</b>", "n": 1.50 } `),
-			Meta: application.Metadata{Actor: "agent:1", CorrelationID: "c", CausationID: "d", IdempotencyKey: "k",
+			Meta: eventlog.Metadata{Actor: "agent:1", CorrelationID: "c", CausationID: "d", IdempotencyKey: "k",
 				RequestHash: "r", Rule: "vip", OccurredAt: time.Date(2026, 11, 23, 17, 0, 0, 123456789, shanghai)},
 			PrevHash: "p", Hash: "h",
 		},
 		"empty":        {Stream: "s"},
-		"zero version": {ID: uuid.New(), Stream: "agent-x", Data: []byte("null"), Meta: application.Metadata{OccurredAt: time.Unix(0, 0).UTC()}},
+		"zero version": {ID: uuid.New(), Stream: "agent-x", Data: []byte("null"), Meta: eventlog.Metadata{OccurredAt: time.Unix(0, 0).UTC()}},
 		"large data":   {Stream: "s", Data: bytes.Repeat([]byte("x"), 1<<20)},
 	}
 	for name, want := range cases {
@@ -47,8 +47,8 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 }
 
 func TestCodecRefusesDamagedRecords(t *testing.T) {
-	r := application.Record{ID: uuid.New(), Stream: "ticket-1", Type: "T", Data: []byte(`{"a":1}`),
-		Meta: application.Metadata{Actor: "a", OccurredAt: time.Now()}, Hash: "h"}
+	r := eventlog.Record{ID: uuid.New(), Stream: "ticket-1", Type: "T", Data: []byte(`{"a":1}`),
+		Meta: eventlog.Metadata{Actor: "a", OccurredAt: time.Now()}, Hash: "h"}
 	enc, err := encodeRecord(&r)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +69,7 @@ func TestCodecRefusesDamagedRecords(t *testing.T) {
 }
 
 func FuzzDecodeNeverPanics(f *testing.F) {
-	r := application.Record{ID: uuid.New(), Stream: "s", Data: []byte(`{}`), Meta: application.Metadata{OccurredAt: time.Now()}}
+	r := eventlog.Record{ID: uuid.New(), Stream: "s", Data: []byte(`{}`), Meta: eventlog.Metadata{OccurredAt: time.Now()}}
 	enc, _ := encodeRecord(&r)
 	f.Add(enc)
 	f.Fuzz(func(t *testing.T, b []byte) {

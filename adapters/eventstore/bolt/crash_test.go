@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -117,7 +117,7 @@ func crashChild(t *testing.T, path string) {
 	wg.Wait()
 }
 
-func appendForever(t *testing.T, s application.EventStore, g int, ack func([]string)) {
+func appendForever(t *testing.T, s eventlog.EventStore, g int, ack func([]string)) {
 	type head struct {
 		version int64
 		hash    string
@@ -126,7 +126,7 @@ func appendForever(t *testing.T, s application.EventStore, g int, ack func([]str
 	heads := make([]head, 3)
 	for i := range streams {
 		streams[i] = eventstoretest.NewStreamName()
-		heads[i] = head{application.NoStream, ""}
+		heads[i] = head{eventlog.NoStream, ""}
 	}
 	for n := 0; ; n++ {
 		i := n % len(streams)

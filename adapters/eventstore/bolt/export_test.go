@@ -3,11 +3,11 @@ package bolt
 import (
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // CodecRoundTrip encodes and decodes r, for the codec benchmark and tests outside the package.
-func CodecRoundTrip(r application.Record) (int, application.Record) {
+func CodecRoundTrip(r eventlog.Record) (int, eventlog.Record) {
 	enc, err := encodeRecord(&r)
 	if err != nil {
 		panic(err)

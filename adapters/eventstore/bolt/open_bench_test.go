@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // BenchmarkOpenLarge measures start-up on a store of a million events (100,000 streams of
@@ -35,8 +35,8 @@ func BenchmarkOpenLarge(b *testing.B) {
 			if err != nil || len(page) != 100 || page[99].Position != streams*perStream {
 				b.Fatalf("last page after open: %d records, err %v", len(page), err)
 			}
-			stream := application.TicketStream(uuid.New())
-			if _, err := s.Append(ctx, stream, application.NoStream, plainRecords(stream, 1)); err != nil {
+			stream := eventlog.TicketStream(uuid.New())
+			if _, err := s.Append(ctx, stream, eventlog.NoStream, plainRecords(stream, 1)); err != nil {
 				b.Fatal(err)
 			}
 			if err := s.Close(); err != nil {
@@ -58,8 +58,8 @@ func buildLarge(b *testing.B, path string, streams, perStream int) {
 		go func() {
 			defer wg.Done()
 			for range work {
-				stream := application.TicketStream(uuid.New())
-				if _, err := s.Append(context.Background(), stream, application.NoStream, plainRecords(stream, perStream)); err != nil {
+				stream := eventlog.TicketStream(uuid.New())
+				if _, err := s.Append(context.Background(), stream, eventlog.NoStream, plainRecords(stream, perStream)); err != nil {
 					b.Error(err)
 					return
 				}
@@ -73,14 +73,14 @@ func buildLarge(b *testing.B, path string, streams, perStream int) {
 	wg.Wait()
 }
 
-func plainRecords(stream string, n int) []application.Record {
-	out := make([]application.Record, n)
+func plainRecords(stream string, n int) []eventlog.Record {
+	out := make([]eventlog.Record, n)
 	at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	for i := range out {
-		out[i] = application.Record{
+		out[i] = eventlog.Record{
 			ID: uuid.New(), Stream: stream, Version: int64(i), Type: "TicketReplied",
 			Data: []byte(`{"body":"您好，我们已收到您的请求 thanks for waiting","public":true}`),
-			Meta: application.Metadata{Actor: "agent:bench", CorrelationID: uuid.NewString(), OccurredAt: at},
+			Meta: eventlog.Metadata{Actor: "agent:bench", CorrelationID: uuid.NewString(), OccurredAt: at},
 			Hash: "0000000000000000000000000000000000000000000000000000000000000000",
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 	bberrors "go.etcd.io/bbolt/errors"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // subscribePage is how many records a subscription reads per transaction. Handlers run
@@ -18,19 +18,19 @@ import (
 // the file's memory map, and a handler that appends would then wait on itself.
 const subscribePage = 512
 
-// ReadStream implements application.EventStore: a prefix scan of the streams index.
-func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+// ReadStream implements eventlog.EventStore: a prefix scan of the streams index.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error) {
 	return s.ReadStreamFrom(ctx, stream, 0)
 }
 
-// ReadStreamFrom implements application.EventStore: the same scan, from the index key of
+// ReadStreamFrom implements eventlog.EventStore: the same scan, from the index key of
 // version `from` (keys are the stream's prefix and the big-endian version, so they sort
 // by version).
-func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]eventlog.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var out []application.Record
+	var out []eventlog.Record
 	prefix := streamPrefix(stream)
 	read := 0
 	defer func() { s.touched(read) }()
@@ -61,8 +61,8 @@ func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) (
 	return out, nil
 }
 
-// ReadAll implements application.EventStore.
-func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+// ReadAll implements eventlog.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventlog.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 			}
 		}()
 	}
-	var out []application.Record
+	var out []eventlog.Record
 	read := 0
 	defer func() { s.touched(read) }()
 	err := s.db.View(func(tx *bbolt.Tx) error {
@@ -100,11 +100,11 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 	return out, nil
 }
 
-// Subscribe implements application.EventStore. It reads pages after the last position
+// Subscribe implements eventlog.EventStore. It reads pages after the last position
 // handled; when a read finds nothing it waits for the next commit's broadcast, taken
 // before the read so that a commit between the read and the wait is not missed. Each
 // commit holds contiguous positions and commits are serial, so a page never has gaps.
-func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, eventlog.Record) error) error {
 	for {
 		wake := s.waitChan()
 		page, err := s.ReadAll(ctx, after, subscribePage)

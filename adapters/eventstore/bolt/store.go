@@ -30,7 +30,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 var (
@@ -72,7 +72,7 @@ type Store struct {
 	changed  chan struct{} // closed and replaced after each commit, to wake subscribers
 }
 
-var _ application.EventStore = (*Store)(nil)
+var _ eventlog.EventStore = (*Store)(nil)
 
 // Option tunes Open.
 type Option func(*config)

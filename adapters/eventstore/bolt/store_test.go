@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore {
 		return openStore(t, filepath.Join(t.TempDir(), bolt.FileName))
 	})
 }
@@ -37,12 +37,12 @@ func ctx(t *testing.T) context.Context {
 }
 
 // appendStreams appends n streams of `each` records and returns them with positions.
-func appendStreams(t *testing.T, s application.EventStore, n, each int) []application.Record {
+func appendStreams(t *testing.T, s eventlog.EventStore, n, each int) []eventlog.Record {
 	t.Helper()
-	var all []application.Record
+	var all []eventlog.Record
 	for range n {
 		stream := eventstoretest.NewStreamName()
-		out, err := s.Append(ctx(t), stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", each))
+		out, err := s.Append(ctx(t), stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", each))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func appendStreams(t *testing.T, s application.EventStore, n, each int) []applic
 }
 
 // sameRecords fails unless got holds exactly want's records (ids, positions, hashes), in order.
-func sameRecords(t *testing.T, what string, got, want []application.Record) {
+func sameRecords(t *testing.T, what string, got, want []eventlog.Record) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d records, want %d", what, len(got), len(want))
@@ -97,10 +97,10 @@ func TestReopenFindsEverything(t *testing.T) {
 }
 
 // verify checks every stream's hash chain over read-all and returns the records.
-func verify(t *testing.T, s application.EventStore) []application.Record {
+func verify(t *testing.T, s eventlog.EventStore) []eventlog.Record {
 	t.Helper()
-	v := application.NewChainVerifier()
-	var all []application.Record
+	v := eventlog.NewChainVerifier()
+	var all []eventlog.Record
 	for after := uint64(0); ; {
 		page, err := s.ReadAll(context.Background(), after, 1000)
 		if err != nil {
@@ -158,7 +158,7 @@ func TestInvalidAppendsWriteNothing(t *testing.T) {
 	wrongVersion := eventstoretest.MakeRecords(t, stream, 1, "", 1)
 	cases := map[string]struct {
 		stream  string
-		records []application.Record
+		records []eventlog.Record
 	}{
 		"record of another stream": {eventstoretest.NewStreamName(), good},
 		"version gap":              {stream, wrongVersion},
@@ -166,7 +166,7 @@ func TestInvalidAppendsWriteNothing(t *testing.T) {
 		"stream name too long":     {string(make([]byte, 2000)), nil},
 	}
 	for name, c := range cases {
-		if _, err := s.Append(ctx(t), c.stream, application.NoStream, c.records); !errors.Is(err, domain.ErrInvalid) {
+		if _, err := s.Append(ctx(t), c.stream, eventlog.NoStream, c.records); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("%s: %v, want ErrInvalid", name, err)
 		}
 	}
@@ -180,7 +180,7 @@ func TestClosedStore(t *testing.T) {
 	s := openStore(t, path)
 	subErr := make(chan error, 1)
 	go func() {
-		subErr <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
+		subErr <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
 	}()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -189,7 +189,7 @@ func TestClosedStore(t *testing.T) {
 		t.Errorf("subscription after close: %v, want ErrClosed", err)
 	}
 	stream := eventstoretest.NewStreamName()
-	if _, err := s.Append(ctx(t), stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)); !errors.Is(err, bolt.ErrClosed) {
+	if _, err := s.Append(ctx(t), stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)); !errors.Is(err, bolt.ErrClosed) {
 		t.Errorf("append after close: %v, want ErrClosed", err)
 	}
 	if _, err := s.ReadAll(ctx(t), 0, 10); !errors.Is(err, bolt.ErrClosed) {
@@ -234,7 +234,7 @@ func TestHandlerMayAppend(t *testing.T) {
 	const reactions = 300
 	var seen int
 	done := errors.New("done")
-	err := s.Subscribe(c, 0, func(hc context.Context, r application.Record) error {
+	err := s.Subscribe(c, 0, func(hc context.Context, r eventlog.Record) error {
 		seen++
 		if seen > reactions {
 			return done

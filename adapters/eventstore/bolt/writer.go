@@ -7,7 +7,7 @@ import (
 
 	bbolt "go.etcd.io/bbolt"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -30,22 +30,22 @@ type appendReq struct {
 	stream   string
 	prefix   []byte // streamPrefix(stream)
 	expected int64
-	records  []application.Record
+	records  []eventlog.Record
 	encoded  [][]byte
 	result   chan appendResult // buffered, written once
 }
 
 type appendResult struct {
-	records []application.Record
+	records []eventlog.Record
 	err     error
 }
 
-// Append implements application.EventStore. It returns once the records are committed
+// Append implements eventlog.EventStore. It returns once the records are committed
 // and fsynced, or with the reason they were not; a request whose ctx ends before the
 // writer reaches it is dropped, and once the writer has taken it the outcome is awaited,
 // so a nil error always means durable, and an error means nothing was written, except a
 // failed commit (an I/O error), whose outcome is unknown, as with any database.
-func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []eventlog.Record) ([]eventlog.Record, error) {
 	req, err := newAppendReq(ctx, stream, expected, records)
 	if err != nil {
 		return nil, err
@@ -57,18 +57,18 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 	return res.records, res.err
 }
 
-func newAppendReq(ctx context.Context, stream string, expected int64, records []application.Record) (*appendReq, error) {
+func newAppendReq(ctx context.Context, stream string, expected int64, records []eventlog.Record) (*appendReq, error) {
 	if len(stream) == 0 || len(stream) > maxStreamName {
 		return nil, fmt.Errorf("bolt event store: stream name of %d bytes (1 to %d allowed): %w", len(stream), maxStreamName, domain.ErrInvalid)
 	}
-	if err := application.CheckStream(stream); err != nil {
+	if err := eventlog.CheckStream(stream); err != nil {
 		return nil, fmt.Errorf("bolt event store: append: %w", err)
 	}
-	if expected < application.NoStream {
+	if expected < eventlog.NoStream {
 		return nil, fmt.Errorf("bolt event store: expected version %d: %w", expected, domain.ErrInvalid)
 	}
 	req := &appendReq{ctx: ctx, stream: stream, prefix: streamPrefix(stream), expected: expected,
-		records: make([]application.Record, len(records)), encoded: make([][]byte, len(records)),
+		records: make([]eventlog.Record, len(records)), encoded: make([][]byte, len(records)),
 		result: make(chan appendResult, 1)}
 	for i, r := range records {
 		if r.Stream != stream || r.Version != expected+1+int64(i) {
@@ -184,7 +184,7 @@ func apply(events, streams *bbolt.Bucket, req *appendReq, last uint64) (appendRe
 		return appendResult{err: err}, last, nil
 	}
 	if current := streamVersion(streams, req.prefix); current != req.expected {
-		return appendResult{err: &application.VersionConflictError{Stream: req.stream, Expected: req.expected, Actual: current}}, last, nil
+		return appendResult{err: &eventlog.VersionConflictError{Stream: req.stream, Expected: req.expected, Actual: current}}, last, nil
 	}
 	out := req.records
 	for i := range out {
@@ -212,7 +212,7 @@ func streamVersion(streams *bbolt.Bucket, prefix []byte) int64 {
 		k, _ = c.Prev()
 	}
 	if len(k) != len(prefix)+8 || !bytes.HasPrefix(k, prefix) {
-		return application.NoStream
+		return eventlog.NoStream
 	}
 	return int64(be.Uint64(k[len(prefix):]))
 }

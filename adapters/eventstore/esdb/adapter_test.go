@@ -13,7 +13,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -43,11 +43,11 @@ func TestRetryWithSameIDsIsIdempotent(t *testing.T) {
 		t.Run(map[int]string{1: "OneRecord", 3: "Batch"}[n], func(t *testing.T) {
 			stream := eventstoretest.NewStreamName()
 			recs := eventstoretest.MakeRecords(t, stream, 0, "", n)
-			first, err := s.Append(ctx, stream, application.NoStream, recs)
+			first, err := s.Append(ctx, stream, eventlog.NoStream, recs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := s.Append(ctx, stream, application.NoStream, recs)
+			again, err := s.Append(ctx, stream, eventlog.NoStream, recs)
 			if err != nil {
 				t.Fatalf("retry with the same ids: %v", err)
 			}
@@ -78,14 +78,14 @@ func TestVersionConflictSaysActualVersion(t *testing.T) {
 		expected, actual int64
 	}{
 		{stream, 0, 1},
-		{stream, application.NoStream, 1},
+		{stream, eventlog.NoStream, 1},
 		{stream, 4, 1},
-		{eventstoretest.NewStreamName(), 0, application.NoStream},
+		{eventstoretest.NewStreamName(), 0, eventlog.NoStream},
 	}
 	for _, c := range cases {
 		_, err := s.Append(ctx, c.stream, c.expected, eventstoretest.MakeRecords(t, c.stream, c.expected+1, recs[1].Hash, 1))
-		var conflict *application.VersionConflictError
-		if !errors.As(err, &conflict) || !errors.Is(err, application.ErrWrongExpectedVersion) {
+		var conflict *eventlog.VersionConflictError
+		if !errors.As(err, &conflict) || !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			t.Fatalf("expected %d: got %v, want a VersionConflictError", c.expected, err)
 		}
 		if conflict.Expected != c.expected || conflict.Actual != c.actual || conflict.Stream != c.stream {
@@ -164,7 +164,7 @@ func TestForeignAndSystemEventsAreSkipped(t *testing.T) {
 	sub := subscribe(t, s, 0)
 	sub.expect(t, mine)
 	sub.expectNothing(t)
-	if _, err := s.Append(ctx, "orders-2", application.NoStream, eventstoretest.MakeRecords(t, "orders-2", 0, "", 1)); err == nil {
+	if _, err := s.Append(ctx, "orders-2", eventlog.NoStream, eventstoretest.MakeRecords(t, "orders-2", 0, "", 1)); err == nil {
 		t.Error("append to a stream without the engine's prefixes was accepted")
 	}
 }
@@ -218,7 +218,7 @@ func TestCloseEndsSubscriptions(t *testing.T) {
 	s := open(t, srv.ConnectionString())
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
+		done <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
 	}()
 	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
 	if err := s.Close(); err != nil {

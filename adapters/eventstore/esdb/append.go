@@ -9,15 +9,15 @@ import (
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// Append implements application.EventStore. The expected version becomes the expected
+// Append implements eventlog.EventStore. The expected version becomes the expected
 // revision (NoStream, or the revision of the stream's last event), so the server
 // refuses a stale write atomically. A retry with the same event ids at the same
 // expected version is acknowledged by the server without writing twice, and returns
 // the records as first stored.
-func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []eventlog.Record) ([]eventlog.Record, error) {
 	if err := checkBatch(stream, expected, records); err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 		events[i] = ev
 	}
 	var revision client.ExpectedRevision = client.StreamRevision{Value: uint64(expected)}
-	if expected == application.NoStream {
+	if expected == eventlog.NoStream {
 		revision = client.NoStream{}
 	}
 	var res *client.WriteResult
@@ -41,7 +41,7 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 	if err != nil {
 		return nil, appendError(stream, expected, err)
 	}
-	out := append([]application.Record(nil), records...)
+	out := append([]eventlog.Record(nil), records...)
 	// One event: the write result's commit position is the event's own. Several: the
 	// result names one position for the batch, so read the events back for theirs.
 	if len(out) == 1 && res.CommitPosition > 0 {
@@ -53,14 +53,14 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 
 // checkBatch refuses records that do not continue the stream at expected, and streams
 // that ReadAll and Subscribe would never return.
-func checkBatch(stream string, expected int64, records []application.Record) error {
-	if err := application.CheckStream(stream); err != nil {
+func checkBatch(stream string, expected int64, records []eventlog.Record) error {
+	if err := eventlog.CheckStream(stream); err != nil {
 		return fmt.Errorf("esdb: append: %w", err)
 	}
 	if len(records) == 0 {
 		return fmt.Errorf("esdb: append to %s: no records", stream)
 	}
-	if expected < application.NoStream {
+	if expected < eventlog.NoStream {
 		return fmt.Errorf("esdb: append to %s: expected version %d", stream, expected)
 	}
 	for i, r := range records {
@@ -75,7 +75,7 @@ func checkBatch(stream string, expected int64, records []application.Record) err
 // and checks that they are the records sent. A server that reports no positions on
 // stream reads is asked $all instead, from the batch's first position (firstPrepare, from
 // the write result): one write is contiguous in the log.
-func (s *Store) readBack(ctx context.Context, stream string, expected int64, out []application.Record, firstPrepare uint64) ([]application.Record, error) {
+func (s *Store) readBack(ctx context.Context, stream string, expected int64, out []eventlog.Record, firstPrepare uint64) ([]eventlog.Record, error) {
 	stored, err := s.readStream(ctx, stream, uint64(expected+1), uint64(len(out)))
 	if err != nil {
 		return nil, fmt.Errorf("esdb: read back %s after append: %w", stream, err)
@@ -97,7 +97,7 @@ func (s *Store) readBack(ctx context.Context, stream string, expected int64, out
 
 // readBackAll finds the positions of a batch just written by reading $all from its first
 // event.
-func (s *Store) readBackAll(ctx context.Context, stream string, out []application.Record, firstPrepare uint64) ([]application.Record, error) {
+func (s *Store) readBackAll(ctx context.Context, stream string, out []eventlog.Record, firstPrepare uint64) ([]eventlog.Record, error) {
 	if firstPrepare == 0 {
 		return nil, fmt.Errorf("esdb: append to %s: the server reported no positions", stream)
 	}
@@ -132,7 +132,7 @@ func (s *Store) readBackAll(ctx context.Context, stream string, out []applicatio
 func appendError(stream string, expected int64, err error) error {
 	var e *client.Error
 	if errors.As(err, &e) && e.Code() == client.ErrorCodeWrongExpectedVersion {
-		return &application.VersionConflictError{Stream: stream, Expected: expected, Actual: actualVersion(e)}
+		return &eventlog.VersionConflictError{Stream: stream, Expected: expected, Actual: actualVersion(e)}
 	}
 	return fmt.Errorf("esdb: append to %s: %w", stream, err)
 }
@@ -149,7 +149,7 @@ func actualVersion(e *client.Error) int64 {
 	}
 	got, _, _ = strings.Cut(got, "'")
 	if got == "no_stream" {
-		return application.NoStream
+		return eventlog.NoStream
 	}
 	v, err := strconv.ParseInt(got, 10, 64)
 	if err != nil {

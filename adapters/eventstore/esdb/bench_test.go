@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -28,7 +28,7 @@ func benchAppend(b *testing.B, batch int) {
 	stream := eventstoretest.NewStreamName()
 	recs := eventstoretest.MakeRecords(b, stream, 0, "", b.N*batch)
 	b.ResetTimer()
-	expected := application.NoStream
+	expected := eventlog.NoStream
 	for i := range b.N {
 		if _, err := s.Append(ctx, stream, expected, recs[i*batch:(i+1)*batch]); err != nil {
 			b.Fatal(err)
@@ -48,7 +48,7 @@ func BenchmarkAppendParallel(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		stream := eventstoretest.NewStreamName()
-		prev, expected := "", application.NoStream
+		prev, expected := "", eventlog.NoStream
 		for pb.Next() {
 			recs := eventstoretest.MakeRecords(b, stream, expected+1, prev, 1)
 			if _, err := s.Append(ctx, stream, expected, recs); err != nil {
@@ -79,7 +79,7 @@ func BenchmarkSubscribeCatchUp(b *testing.B) {
 	b.ResetTimer()
 	seen := 0
 	errDone := errors.New("all delivered")
-	err := s.Subscribe(ctx, 0, func(context.Context, application.Record) error {
+	err := s.Subscribe(ctx, 0, func(context.Context, eventlog.Record) error {
 		seen++
 		if seen == b.N {
 			return errDone

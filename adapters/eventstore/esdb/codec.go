@@ -9,10 +9,10 @@ import (
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// The application's registry of stream kinds (application/streams.go) says which streams
+// The application's registry of stream kinds (application/eventlog/streams.go) says which streams
 // are the engine's: $all also holds system events ($…) and whatever else shares the
 // database, and both ReadAll and Subscribe skip those. Every store refuses to append to
 // a stream of no registered kind, so nothing the engine writes is skipped.
@@ -33,14 +33,14 @@ func (s *Store) appStream(name string) (string, bool) {
 
 // isAppStream reports whether an application stream name is of a registered kind.
 func isAppStream(stream string) bool {
-	_, ok := application.KindOf(stream)
+	_, ok := eventlog.KindOf(stream)
 	return ok
 }
 
 // filterPrefixes are the server-side subscription filter: every registered prefix after
 // the namespace.
 func (s *Store) filterPrefixes() []string {
-	out := application.StreamPrefixes()
+	out := eventlog.StreamPrefixes()
 	for i, p := range out {
 		out[i] = s.namespace + p
 	}
@@ -51,17 +51,17 @@ func (s *Store) filterPrefixes() []string {
 // already the event's id, stream, type or data. The id is kept too, so that a record
 // whose event id was changed (by a copy tool, say) is detected.
 type envelope struct {
-	ID       uuid.UUID            `json:"id"`
-	Version  int64                `json:"version"`
-	Meta     application.Metadata `json:"metadata"`
-	PrevHash string               `json:"prev_hash"`
-	Hash     string               `json:"hash"`
+	ID       uuid.UUID         `json:"id"`
+	Version  int64             `json:"version"`
+	Meta     eventlog.Metadata `json:"metadata"`
+	PrevHash string            `json:"prev_hash"`
+	Hash     string            `json:"hash"`
 }
 
 // toEventData turns a record into what the client appends: the record's id as the event
 // id (the application derives it from the idempotency key, so the server's duplicate
 // detection holds too), its type, and its data as JSON.
-func toEventData(r application.Record) (client.EventData, error) {
+func toEventData(r eventlog.Record) (client.EventData, error) {
 	meta, err := json.Marshal(envelope{ID: r.ID, Version: r.Version, Meta: r.Meta, PrevHash: r.PrevHash, Hash: r.Hash})
 	if err != nil {
 		return client.EventData{}, fmt.Errorf("esdb: encode metadata of %s v%d: %w", r.Stream, r.Version, err)
@@ -79,13 +79,13 @@ const unknownPosition = ^uint64(0)
 // fromRecorded turns a recorded event of an application stream back into a record. The
 // stream version is the server's event number and the position the commit position in
 // $all, or 0 when the server did not say.
-func fromRecorded(stream string, ev *client.RecordedEvent) (application.Record, error) {
+func fromRecorded(stream string, ev *client.RecordedEvent) (eventlog.Record, error) {
 	var env envelope
 	if err := json.Unmarshal(ev.UserMetadata, &env); err != nil {
-		return application.Record{}, fmt.Errorf("esdb: event %s in %s: metadata is not the engine's: %w", ev.EventID, ev.StreamID, err)
+		return eventlog.Record{}, fmt.Errorf("esdb: event %s in %s: metadata is not the engine's: %w", ev.EventID, ev.StreamID, err)
 	}
 	if env.ID != ev.EventID {
-		return application.Record{}, fmt.Errorf("esdb: event %s in %s: metadata names event %s", ev.EventID, ev.StreamID, env.ID)
+		return eventlog.Record{}, fmt.Errorf("esdb: event %s in %s: metadata names event %s", ev.EventID, ev.StreamID, env.ID)
 	}
 	position := ev.Position.Commit
 	if position == unknownPosition {
@@ -95,7 +95,7 @@ func fromRecorded(stream string, ev *client.RecordedEvent) (application.Record, 
 	if len(ev.Data) > 0 {
 		data = json.RawMessage(ev.Data)
 	}
-	return application.Record{
+	return eventlog.Record{
 		ID: ev.EventID, Stream: stream, Version: int64(ev.EventNumber), Position: position,
 		Type: ev.EventType, Data: data, Meta: env.Meta, PrevHash: env.PrevHash, Hash: env.Hash,
 	}, nil

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -26,7 +26,7 @@ func TestConcurrentCallsDuringOutage(t *testing.T) {
 	s := open(t, srv.ConnectionString()+"&maxDiscoverAttempts=2&discoveryInterval=50")
 	const writers = 4
 	streams := make([]string, writers)
-	heads := make([][]application.Record, writers)
+	heads := make([][]eventlog.Record, writers)
 	for i := range streams {
 		streams[i] = eventstoretest.NewStreamName()
 		heads[i] = appendN(t, s, streams[i], nil, 1)

@@ -1,6 +1,6 @@
 // Package esdb is the EventStoreDB (KurrentDB) event store, through the official Go
 // client v4. One EventStoreDB stream per aggregate, named as the application names it
-// (ticket-<uuid>, agent-<uuid>, …: the kinds of application/streams.go); the record's id is the
+// (ticket-<uuid>, agent-<uuid>, …: the kinds of application/eventlog/streams.go); the record's id is the
 // event id, its type the event type, its data the JSON data, and everything else of the
 // record (version, metadata, hashes) is the event's JSON metadata. A record's Position
 // is the event's commit position in $all.
@@ -17,10 +17,10 @@ import (
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// Store is an application.EventStore on EventStoreDB.
+// Store is an eventlog.EventStore on EventStoreDB.
 type Store struct {
 	config    *client.Configuration
 	log       *slog.Logger
@@ -31,7 +31,7 @@ type Store struct {
 	closed bool
 }
 
-var _ application.EventStore = (*Store)(nil)
+var _ eventlog.EventStore = (*Store)(nil)
 
 // ErrClosed is returned by every call on a closed Store, and ends its subscriptions.
 var ErrClosed = errors.New("esdb: store is closed")
@@ -169,7 +169,7 @@ func (s *Store) isClosed() bool {
 	return s.closed
 }
 
-// Close implements application.EventStore. Open subscriptions end with ErrClosed.
+// Close implements eventlog.EventStore. Open subscriptions end with ErrClosed.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

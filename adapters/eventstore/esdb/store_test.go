@@ -10,14 +10,14 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
 // TestConformance runs the event-store contract against the adapter talking to the
 // in-process protocol server, a fresh server per sub-test.
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore {
 		return open(t, esdbtest.Start(t).ConnectionString())
 	})
 }
@@ -25,7 +25,7 @@ func TestConformance(t *testing.T) {
 // TestConformanceWithNamespace runs the contract again with a stream namespace, the
 // way the real-server variant shares one database.
 func TestConformanceWithNamespace(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore {
 		return open(t, esdbtest.Start(t).ConnectionString(), esdb.WithNamespace(randomNamespace(t)))
 	})
 }
@@ -38,7 +38,7 @@ func TestConformanceRealServer(t *testing.T) {
 	if conn == "" {
 		t.Skip("TICKETS_TEST_ESDB is not set: no real EventStoreDB to test against")
 	}
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore {
 		return open(t, conn, esdb.WithNamespace(randomNamespace(t)))
 	})
 }

@@ -11,7 +11,7 @@ import (
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Backoff between resubscriptions after a dropped subscription.
@@ -27,14 +27,14 @@ type handlerError struct{ err error }
 func (e handlerError) Error() string { return e.err.Error() }
 func (e handlerError) Unwrap() error { return e.err }
 
-// Subscribe implements application.EventStore with a catch-up subscription to $all,
+// Subscribe implements eventlog.EventStore with a catch-up subscription to $all,
 // filtered on the engine's stream prefixes. The client's subscription starts at the end
 // unless told otherwise, so it always names its start: Start, or the last delivered
 // position (exclusive). When the server drops the subscription (restart, network,
 // leader change) it subscribes again from the last delivered position, with a growing
 // pause; a record at or before that position is never delivered twice, whatever the
 // server resends.
-func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, eventlog.Record) error) error {
 	last := after
 	backoff := minBackoff
 	for {
@@ -88,7 +88,7 @@ func (e decodeError) Error() string { return e.err.Error() }
 
 // subscribeOnce runs one subscription until it drops, the handler fails or ctx ends,
 // advancing *last past every record it delivers. It reports whether it delivered any.
-func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(context.Context, application.Record) error) (bool, error) {
+func (s *Store) subscribeOnce(ctx context.Context, last *uint64, handle func(context.Context, eventlog.Record) error) (bool, error) {
 	c, err := s.current()
 	if err != nil {
 		return false, err

@@ -11,22 +11,22 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
 // subscriber runs Subscribe in the background and hands over what it delivers.
 type subscriber struct {
-	got  chan application.Record
+	got  chan eventlog.Record
 	done chan error
 }
 
 func subscribe(t *testing.T, s *esdb.Store, after uint64) *subscriber {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	sub := &subscriber{got: make(chan application.Record, 100), done: make(chan error, 1)}
+	sub := &subscriber{got: make(chan eventlog.Record, 100), done: make(chan error, 1)}
 	go func() {
-		sub.done <- s.Subscribe(ctx, after, func(_ context.Context, r application.Record) error {
+		sub.done <- s.Subscribe(ctx, after, func(_ context.Context, r eventlog.Record) error {
 			sub.got <- r
 			return nil
 		})
@@ -46,7 +46,7 @@ func subscribe(t *testing.T, s *esdb.Store, after uint64) *subscriber {
 }
 
 // expect checks that the next deliveries are exactly want, in order.
-func (sub *subscriber) expect(t *testing.T, want []application.Record) {
+func (sub *subscriber) expect(t *testing.T, want []eventlog.Record) {
 	t.Helper()
 	for _, w := range want {
 		select {
@@ -81,9 +81,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func appendN(t *testing.T, s *esdb.Store, stream string, prev []application.Record, n int) []application.Record {
+func appendN(t *testing.T, s *esdb.Store, stream string, prev []eventlog.Record, n int) []eventlog.Record {
 	t.Helper()
-	expected, prevHash := application.NoStream, ""
+	expected, prevHash := eventlog.NoStream, ""
 	if len(prev) > 0 {
 		expected, prevHash = prev[len(prev)-1].Version, prev[len(prev)-1].Hash
 	}
@@ -146,7 +146,7 @@ func TestSubscribeSurvivesRepeatedDrops(t *testing.T) {
 	srv := esdbtest.Start(t)
 	s := open(t, srv.ConnectionString())
 	stream := eventstoretest.NewStreamName()
-	var all []application.Record
+	var all []eventlog.Record
 	all = append(all, appendN(t, s, stream, nil, 2)...)
 	sub := subscribe(t, s, 0)
 	sub.expect(t, all)
@@ -167,7 +167,7 @@ func TestSubscribeEndsWhenRefused(t *testing.T) {
 	s := open(t, srv.ConnectionString())
 	done := make(chan error, 1)
 	go func() {
-		done <- s.Subscribe(context.Background(), 0, func(context.Context, application.Record) error { return nil })
+		done <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
 	}()
 	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
 	srv.DropSubscriptions(status.Error(codes.PermissionDenied, "access denied"))

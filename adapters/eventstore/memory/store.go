@@ -1,5 +1,5 @@
 // Package memory is an event store held in memory: for tests and for trying the engine
-// out. It keeps the full contract of application.EventStore except durability.
+// out. It keeps the full contract of eventlog.EventStore except durability.
 package memory
 
 import (
@@ -7,31 +7,31 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Store is an in-memory event store.
 type Store struct {
 	mu      sync.RWMutex
-	all     []application.Record
+	all     []eventlog.Record
 	streams map[string][]int // indexes into all
 	changed chan struct{}    // closed and replaced on every append, to wake subscribers
 	closed  bool
 }
 
-var _ application.EventStore = (*Store)(nil)
+var _ eventlog.EventStore = (*Store)(nil)
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{streams: map[string][]int{}, changed: make(chan struct{})}
 }
 
-// Append implements application.EventStore.
-func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+// Append implements eventlog.EventStore.
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []eventlog.Record) ([]eventlog.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := application.CheckStream(stream); err != nil {
+	if err := eventlog.CheckStream(stream); err != nil {
 		return nil, fmt.Errorf("memory store: append: %w", err)
 	}
 	s.mu.Lock()
@@ -41,9 +41,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 	}
 	current := int64(len(s.streams[stream])) - 1
 	if current != expected {
-		return nil, &application.VersionConflictError{Stream: stream, Expected: expected, Actual: current}
+		return nil, &eventlog.VersionConflictError{Stream: stream, Expected: expected, Actual: current}
 	}
-	out := make([]application.Record, len(records))
+	out := make([]eventlog.Record, len(records))
 	for i, r := range records {
 		if r.Stream != stream || r.Version != expected+1+int64(i) {
 			return nil, fmt.Errorf("memory store: record %d has stream %q version %d, want %q version %d", i, r.Stream, r.Version, stream, expected+1+int64(i))
@@ -58,13 +58,13 @@ func (s *Store) Append(ctx context.Context, stream string, expected int64, recor
 	return out, nil
 }
 
-// ReadStream implements application.EventStore.
-func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+// ReadStream implements eventlog.EventStore.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error) {
 	return s.ReadStreamFrom(ctx, stream, 0)
 }
 
-// ReadStreamFrom implements application.EventStore.
-func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
+// ReadStreamFrom implements eventlog.EventStore.
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]eventlog.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	idx := s.streams[stream]
@@ -72,26 +72,26 @@ func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) (
 		return nil, nil
 	}
 	idx = idx[max(from, 0):]
-	out := make([]application.Record, len(idx))
+	out := make([]eventlog.Record, len(idx))
 	for i, j := range idx {
 		out[i] = s.all[j]
 	}
 	return out, nil
 }
 
-// ReadAll implements application.EventStore.
-func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+// ReadAll implements eventlog.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventlog.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if after >= uint64(len(s.all)) || limit <= 0 {
 		return nil, nil
 	}
 	end := min(uint64(len(s.all)), after+uint64(limit))
-	return append([]application.Record(nil), s.all[after:end]...), nil
+	return append([]eventlog.Record(nil), s.all[after:end]...), nil
 }
 
-// Subscribe implements application.EventStore.
-func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+// Subscribe implements eventlog.EventStore.
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, eventlog.Record) error) error {
 	for {
 		s.mu.RLock()
 		wake := s.changed
@@ -117,7 +117,7 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context
 	}
 }
 
-// Close implements application.EventStore.
+// Close implements eventlog.EventStore.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -4,10 +4,10 @@ import (
 	"testing"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore { return memory.New() })
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore { return memory.New() })
 }

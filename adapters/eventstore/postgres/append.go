@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Appends go through one appender goroutine that commits them in groups: while one group's
@@ -26,12 +26,12 @@ type appendRequest struct {
 	ctx      context.Context
 	stream   string
 	expected int64
-	records  []application.Record
+	records  []eventlog.Record
 	done     chan appendResult // buffered: the appender never blocks on a caller that left
 }
 
 type appendResult struct {
-	records []application.Record
+	records []eventlog.Record
 	err     error
 }
 
@@ -41,8 +41,8 @@ const (
 	maxGroupEvents   = 4096
 )
 
-// Append implements application.EventStore.
-func (s *Store) Append(ctx context.Context, stream string, expected int64, records []application.Record) ([]application.Record, error) {
+// Append implements eventlog.EventStore.
+func (s *Store) Append(ctx context.Context, stream string, expected int64, records []eventlog.Record) ([]eventlog.Record, error) {
 	if err := validate(stream, expected, records); err != nil {
 		return nil, err
 	}
@@ -78,11 +78,11 @@ func (s *Store) enqueue(ctx context.Context, req *appendRequest) error {
 // validate refuses, before any I/O, what the database would reject mid-group: a bad
 // version sequence, JSON that is not JSON, text PostgreSQL cannot store; and a stream
 // of no registered kind.
-func validate(stream string, expected int64, records []application.Record) error {
-	if err := application.CheckStream(stream); err != nil {
+func validate(stream string, expected int64, records []eventlog.Record) error {
+	if err := eventlog.CheckStream(stream); err != nil {
 		return fmt.Errorf("postgres event store: append: %w", err)
 	}
-	if expected < application.NoStream {
+	if expected < eventlog.NoStream {
 		return fmt.Errorf("postgres event store: append %s: expected version %d is not valid", stream, expected)
 	}
 	for i, r := range records {

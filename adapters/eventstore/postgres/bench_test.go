@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -29,7 +29,7 @@ func benchmarkAppend(b *testing.B, writers int) {
 	s, _ := openClosing(b)
 	ctx := context.Background()
 	perWriter := (b.N + writers - 1) / writers
-	work := make([][]application.Record, writers)
+	work := make([][]eventlog.Record, writers)
 	for w := range work {
 		for done := 0; done < perWriter; done += eventsPerStream {
 			stream := eventstoretest.NewStreamName()
@@ -44,7 +44,7 @@ func benchmarkAppend(b *testing.B, writers int) {
 		go func() {
 			defer wg.Done()
 			for _, r := range work[w] {
-				if _, err := s.Append(ctx, r.Stream, r.Version-1, []application.Record{r}); err != nil {
+				if _, err := s.Append(ctx, r.Stream, r.Version-1, []eventlog.Record{r}); err != nil {
 					b.Error(err)
 					return
 				}

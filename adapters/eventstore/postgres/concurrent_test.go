@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -57,7 +57,7 @@ func TestHeavyConcurrentAppendsNeverSkip(t *testing.T) {
 	if len(all) != total {
 		t.Fatalf("read-all has %d records, want %d", len(all), total)
 	}
-	verifier := application.NewChainVerifier()
+	verifier := eventlog.NewChainVerifier()
 	for i, r := range all {
 		if r.Position != uint64(i+1) {
 			t.Fatalf("record %d has position %d: positions have a gap", i, r.Position)
@@ -88,7 +88,7 @@ func write(ctx context.Context, t testing.TB, s *Store, w, appends, streams int,
 	prev := make([]string, streams)
 	versions := make([]int64, streams)
 	for i := range names {
-		names[i], versions[i] = eventstoretest.NewStreamName(), application.NoStream
+		names[i], versions[i] = eventstoretest.NewStreamName(), eventlog.NoStream
 	}
 	for i := range appends {
 		k, n := i%streams, 1+(w+i)%3
@@ -107,7 +107,7 @@ func write(ctx context.Context, t testing.TB, s *Store, w, appends, streams int,
 // tracker collects what one reader sees, until its context ends.
 type tracker struct {
 	mu   sync.Mutex
-	seen []application.Record
+	seen []eventlog.Record
 	last atomic.Uint64 // the last position seen
 	stop context.CancelFunc
 	done chan struct{}
@@ -118,7 +118,7 @@ func newTracker(ctx context.Context) (*tracker, context.Context) {
 	return &tracker{stop: stop, done: make(chan struct{})}, ctx
 }
 
-func (k *tracker) add(r application.Record) {
+func (k *tracker) add(r eventlog.Record) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.seen = append(k.seen, r)
@@ -130,7 +130,7 @@ func follow(ctx context.Context, s *Store) *tracker {
 	k, ctx := newTracker(ctx)
 	go func() {
 		defer close(k.done)
-		_ = s.Subscribe(ctx, 0, func(_ context.Context, r application.Record) error {
+		_ = s.Subscribe(ctx, 0, func(_ context.Context, r eventlog.Record) error {
 			k.add(r)
 			return nil
 		})
@@ -164,7 +164,7 @@ func poll(ctx context.Context, s *Store) *tracker {
 
 // awaitAll waits until the reader has reached position last (or a generous bound passes),
 // lets a moment pass so that a repeated record would show, stops it and returns what it saw.
-func awaitAll(t *testing.T, k *tracker, last uint64) []application.Record {
+func awaitAll(t *testing.T, k *tracker, last uint64) []eventlog.Record {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for k.last.Load() < last && time.Now().Before(deadline) {

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -21,7 +21,7 @@ import (
 // These tests hand groups to commitGroup directly, so that what the appender would group
 // only by the luck of timing is grouped every time.
 
-func request(ctx context.Context, stream string, expected int64, records []application.Record) *appendRequest {
+func request(ctx context.Context, stream string, expected int64, records []eventlog.Record) *appendRequest {
 	return &appendRequest{ctx: ctx, stream: stream, expected: expected, records: records, done: make(chan appendResult, 1)}
 }
 
@@ -29,12 +29,12 @@ func TestGroupConflictFailsAlone(t *testing.T) {
 	s, _ := openClosing(t)
 	ctx := testCtx(t)
 	x, a, c := eventstoretest.NewStreamName(), eventstoretest.NewStreamName(), eventstoretest.NewStreamName()
-	xs := must(s.Append(ctx, x, application.NoStream, eventstoretest.MakeRecords(t, x, 0, "", 2)))(t)
+	xs := must(s.Append(ctx, x, eventlog.NoStream, eventstoretest.MakeRecords(t, x, 0, "", 2)))(t)
 	aRecs := eventstoretest.MakeRecords(t, a, 0, "", 2)
 	group := []*appendRequest{
-		request(ctx, a, application.NoStream, aRecs),
+		request(ctx, a, eventlog.NoStream, aRecs),
 		request(ctx, x, 0, eventstoretest.MakeRecords(t, x, 1, xs[0].Hash, 1)), // behind: refused
-		request(ctx, c, application.NoStream, eventstoretest.MakeRecords(t, c, 0, "", 1)),
+		request(ctx, c, eventlog.NoStream, eventstoretest.MakeRecords(t, c, 0, "", 1)),
 		request(ctx, a, 1, eventstoretest.MakeRecords(t, a, 2, aRecs[1].Hash, 1)), // continues the first request
 		request(ctx, x, 1, eventstoretest.MakeRecords(t, x, 2, xs[1].Hash, 1)),
 	}
@@ -45,7 +45,7 @@ func TestGroupConflictFailsAlone(t *testing.T) {
 	}
 	s.commitGroup(first)
 	s.commitGroup(next)
-	var conflict *application.VersionConflictError
+	var conflict *eventlog.VersionConflictError
 	if err := (<-group[1].done).err; !errors.As(err, &conflict) || conflict.Actual != 1 {
 		t.Errorf("request 1: got %v, want a version conflict with actual 1", err)
 	}
@@ -75,23 +75,23 @@ func TestGroupRefusedByServerRetriesEachAlone(t *testing.T) {
 	s, _ := openClosing(t)
 	ctx := testCtx(t)
 	old := eventstoretest.NewStreamName()
-	taken := must(s.Append(ctx, old, application.NoStream, eventstoretest.MakeRecords(t, old, 0, "", 1)))(t)[0].ID
+	taken := must(s.Append(ctx, old, eventlog.NoStream, eventstoretest.MakeRecords(t, old, 0, "", 1)))(t)[0].ID
 	a, f, g := eventstoretest.NewStreamName(), eventstoretest.NewStreamName(), eventstoretest.NewStreamName()
 	dup := eventstoretest.MakeRecords(t, f, 0, "", 2)
 	dup[1].ID = taken // the second record reuses a stored id: the whole group is refused
-	if err := application.Seal("", dup); err != nil {
+	if err := eventlog.Seal("", dup); err != nil {
 		t.Fatal(err)
 	}
 	group := []*appendRequest{
-		request(ctx, a, application.NoStream, eventstoretest.MakeRecords(t, a, 0, "", 2)),
-		request(ctx, f, application.NoStream, dup),
-		request(ctx, g, application.NoStream, eventstoretest.MakeRecords(t, g, 0, "", 1)),
+		request(ctx, a, eventlog.NoStream, eventstoretest.MakeRecords(t, a, 0, "", 2)),
+		request(ctx, f, eventlog.NoStream, dup),
+		request(ctx, g, eventlog.NoStream, eventstoretest.MakeRecords(t, g, 0, "", 1)),
 	}
 	s.commitGroup(group)
 	for i, r := range group {
 		res := <-r.done
 		switch {
-		case i == 1 && (!errors.Is(res.err, domain.ErrConflict) || errors.Is(res.err, application.ErrWrongExpectedVersion)):
+		case i == 1 && (!errors.Is(res.err, domain.ErrConflict) || errors.Is(res.err, eventlog.ErrWrongExpectedVersion)):
 			t.Errorf("duplicate id: got %v, want a conflict that is not a version conflict", res.err)
 		case i != 1 && res.err != nil:
 			t.Errorf("request %d failed with its group: %v", i, res.err)
@@ -124,7 +124,7 @@ func TestStaleHeadIsAConflict(t *testing.T) {
 	}
 	errc := make(chan error, 1)
 	go func() {
-		_, err := s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
+		_, err := s.Append(ctx, stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1))
 		errc <- err
 	}()
 	watcher := postgrestest.Connect(t) // not other: inside a transaction pg_stat_activity is read once and cached
@@ -133,7 +133,7 @@ func TestStaleHeadIsAConflict(t *testing.T) {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var conflict *application.VersionConflictError
+	var conflict *eventlog.VersionConflictError
 	if err := <-errc; !errors.As(err, &conflict) || conflict.Actual != 0 {
 		t.Errorf("got %v, want a version conflict with actual 0", err)
 	}
@@ -165,11 +165,11 @@ func waitForLockWait(t *testing.T, conn *pgx.Conn) {
 func TestDescribeMapsConstraints(t *testing.T) {
 	r := request(context.Background(), "ticket-x", 4, nil)
 	err := describe(r, &pgconn.PgError{Code: "23505", ConstraintName: "events_stream_version_key"})
-	if !errors.Is(err, application.ErrWrongExpectedVersion) {
+	if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 		t.Errorf("unique (stream, version): got %v, want ErrWrongExpectedVersion", err)
 	}
 	err = describe(r, &pgconn.PgError{Code: "23505", ConstraintName: "events_id_key"})
-	if !errors.Is(err, domain.ErrConflict) || errors.Is(err, application.ErrWrongExpectedVersion) {
+	if !errors.Is(err, domain.ErrConflict) || errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 		t.Errorf("unique id: got %v, want ErrConflict only", err)
 	}
 }
@@ -183,7 +183,7 @@ func TestRacingWritersAcrossStores(t *testing.T) {
 	defer s2.Close()
 	for round := range 20 {
 		stream := eventstoretest.NewStreamName()
-		head := must(s1.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)))(t)
+		head := must(s1.Append(ctx, stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)))(t)
 		var wg sync.WaitGroup
 		errs := make([]error, 8)
 		for i := range errs {
@@ -200,7 +200,7 @@ func TestRacingWritersAcrossStores(t *testing.T) {
 			switch {
 			case err == nil:
 				wins++
-			case !errors.Is(err, application.ErrWrongExpectedVersion):
+			case !errors.Is(err, eventlog.ErrWrongExpectedVersion):
 				t.Errorf("round %d: %v", round, err)
 			}
 		}
@@ -216,7 +216,7 @@ func TestClosedStoreRefusesAppends(t *testing.T) {
 		t.Fatal(err)
 	}
 	stream := eventstoretest.NewStreamName()
-	if _, err := s.Append(testCtx(t), stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)); err == nil {
+	if _, err := s.Append(testCtx(t), stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 1)); err == nil {
 		t.Error("append on a closed store succeeded")
 	}
 }
@@ -227,10 +227,10 @@ func TestAppendRefusesBadRecords(t *testing.T) {
 	stream := eventstoretest.NewStreamName()
 	bad := eventstoretest.MakeRecords(t, stream, 0, "", 1)
 	bad[0].Data = []byte(`{"a":`)
-	if _, err := s.Append(ctx, stream, application.NoStream, bad); err == nil {
+	if _, err := s.Append(ctx, stream, eventlog.NoStream, bad); err == nil {
 		t.Error("append of invalid JSON succeeded")
 	}
-	if _, err := s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 1, "", 1)); err == nil {
+	if _, err := s.Append(ctx, stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 1, "", 1)); err == nil {
 		t.Error("append with versions not following the expected version succeeded")
 	}
 	if got := must(s.ReadAll(ctx, 0, 10))(t); len(got) != 0 {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
@@ -22,22 +22,22 @@ func TestSubscribeFollowsOtherProcessAcrossReconnect(t *testing.T) {
 	defer cancel()
 	s2 := must(Open(ctx, dsn))(t)
 	defer s2.Close()
-	got := make(chan application.Record, 10)
+	got := make(chan eventlog.Record, 10)
 	go func() {
-		_ = s1.Subscribe(ctx, 0, func(_ context.Context, r application.Record) error {
+		_ = s1.Subscribe(ctx, 0, func(_ context.Context, r eventlog.Record) error {
 			got <- r
 			return nil
 		})
 	}()
 	stream := eventstoretest.NewStreamName()
 	prev := ""
-	appendOne := func(version int64) application.Record {
+	appendOne := func(version int64) eventlog.Record {
 		recs := eventstoretest.MakeRecords(t, stream, version+1, prev, 1)
 		out := must(s2.Append(ctx, stream, version, recs))(t)
 		prev = out[0].Hash
 		return out[0]
 	}
-	expect := func(want application.Record) {
+	expect := func(want eventlog.Record) {
 		t.Helper()
 		select {
 		case r := <-got:
@@ -48,7 +48,7 @@ func TestSubscribeFollowsOtherProcessAcrossReconnect(t *testing.T) {
 			t.Fatalf("%s@%d never arrived", want.ID, want.Position)
 		}
 	}
-	expect(appendOne(application.NoStream))
+	expect(appendOne(eventlog.NoStream))
 	pid := waitForListener(t, s1, 0)
 	admin := postgrestest.Connect(t)
 	defer admin.Close(ctx)

@@ -18,7 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Store is the PostgreSQL event store. It is safe for concurrent use.
@@ -40,7 +40,7 @@ type Store struct {
 	closing                  sync.Once
 }
 
-var _ application.EventStore = (*Store)(nil)
+var _ eventlog.EventStore = (*Store)(nil)
 
 // errClosed is what calls on a closed store return.
 var errClosed = errors.New("postgres event store: closed")
@@ -131,13 +131,13 @@ func (s *Store) Stats() Stats {
 
 const selectRecord = `SELECT position, stream, version, id, type, data, metadata, prev_hash, hash FROM events `
 
-// ReadStream implements application.EventStore.
-func (s *Store) ReadStream(ctx context.Context, stream string) ([]application.Record, error) {
+// ReadStream implements eventlog.EventStore.
+func (s *Store) ReadStream(ctx context.Context, stream string) ([]eventlog.Record, error) {
 	return s.ReadStreamFrom(ctx, stream, 0)
 }
 
-// ReadStreamFrom implements application.EventStore (on the (stream, version) unique index).
-func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]application.Record, error) {
+// ReadStreamFrom implements eventlog.EventStore (on the (stream, version) unique index).
+func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]eventlog.Record, error) {
 	rows, err := s.pool.Query(ctx, selectRecord+`WHERE stream = $1 AND version >= $2 ORDER BY version`, stream, max(from, 0))
 	if err != nil {
 		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
@@ -149,8 +149,8 @@ func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) (
 	return out, nil
 }
 
-// ReadAll implements application.EventStore.
-func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]application.Record, error) {
+// ReadAll implements eventlog.EventStore.
+func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventlog.Record, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -165,9 +165,9 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]applica
 	return out, nil
 }
 
-func collectRecords(rows pgx.Rows) ([]application.Record, error) {
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (application.Record, error) {
-		var r application.Record
+func collectRecords(rows pgx.Rows) ([]eventlog.Record, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (eventlog.Record, error) {
+		var r eventlog.Record
 		var position int64
 		var id uuid.UUID
 		var data, meta []byte

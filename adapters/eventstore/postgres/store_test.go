@@ -11,12 +11,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
 func TestConformance(t *testing.T) {
-	eventstoretest.Run(t, func(t *testing.T) application.EventStore {
+	eventstoretest.Run(t, func(t *testing.T) eventlog.EventStore {
 		s, _ := openFresh(t) // the suite closes it
 		return s
 	})
@@ -31,10 +31,10 @@ func TestDataKeptAsWritten(t *testing.T) {
 	recs := eventstoretest.MakeRecords(t, stream, 0, "", 2)
 	recs[0].Data = json.RawMessage(`{"z": 1,   "a" : ["工单", 2.50, 1e3]}`)
 	recs[1].Meta.CorrelationID = ""
-	if err := application.Seal("", recs); err != nil {
+	if err := eventlog.Seal("", recs); err != nil {
 		t.Fatal(err)
 	}
-	must(s.Append(ctx, stream, application.NoStream, recs))(t)
+	must(s.Append(ctx, stream, eventlog.NoStream, recs))(t)
 	got := must(s.ReadStream(ctx, stream))(t)
 	if string(got[0].Data) != string(recs[0].Data) {
 		t.Errorf("data came back as %s, want %s", got[0].Data, recs[0].Data)
@@ -61,7 +61,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 	}
 	s := must(Open(ctx, dsn))(t)
 	stream := eventstoretest.NewStreamName()
-	must(s.Append(ctx, stream, application.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 3)))(t)
+	must(s.Append(ctx, stream, eventlog.NoStream, eventstoretest.MakeRecords(t, stream, 0, "", 3)))(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // Subscriptions read pages with ReadAll until they are caught up, then wait to be woken
@@ -44,10 +44,10 @@ func (b *broadcast) fire() {
 	b.ch = make(chan struct{})
 }
 
-// Subscribe implements application.EventStore. Read errors that come from a lost
+// Subscribe implements eventlog.EventStore. Read errors that come from a lost
 // connection are retried (with back-off) rather than returned, since the pool reconnects;
 // an error the server reports (the schema is gone) ends the subscription.
-func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, application.Record) error) error {
+func (s *Store) Subscribe(ctx context.Context, after uint64, handle func(context.Context, eventlog.Record) error) error {
 	s.listen.Do(func() {
 		s.wg.Add(1)
 		go s.listener()

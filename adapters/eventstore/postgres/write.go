@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -101,10 +101,10 @@ func (s *Store) answer(group []*appendRequest, heads []int64, last *int64) {
 	}
 	for i, r := range group {
 		if heads[i] != r.expected {
-			r.done <- appendResult{err: &application.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: heads[i]}}
+			r.done <- appendResult{err: &eventlog.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: heads[i]}}
 			continue
 		}
-		out := make([]application.Record, len(r.records))
+		out := make([]eventlog.Record, len(r.records))
 		for j, rec := range r.records {
 			position++
 			rec.Position = position
@@ -178,7 +178,7 @@ func describe(r *appendRequest, err error) error {
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		switch pgErr.ConstraintName {
 		case "events_stream_version_key":
-			return &application.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: -2}
+			return &eventlog.VersionConflictError{Stream: r.stream, Expected: r.expected, Actual: -2}
 		case "events_id_key":
 			return fmt.Errorf("postgres event store: append %s: %w: %w", r.stream, domain.ErrConflict, errDuplicateID)
 		}

@@ -5,7 +5,7 @@ import (
 
 	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
@@ -13,5 +13,5 @@ import (
 func TestConformance(t *testing.T) {
 	readmodeltest.Run(t,
 		func(t *testing.T) projections.Store { return memory.New() },
-		func() application.EventStore { return esmemory.New() })
+		func() eventlog.EventStore { return esmemory.New() })
 }

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -20,7 +21,7 @@ func TestHostileTextIsSanitised(t *testing.T) {
 	s, pool := newStore(t)
 	w := readmodeltest.NewWorld(t, esmemory.New())
 	id := w.Receive(t, domain.TierCore, domain.ChannelWeb, "sub\x00ject", "body").Ticket.ID
-	if _, err := w.Commands.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: id, Body: "hello\x00world"}, application.CommandMeta{Actor: "c"}); err != nil {
+	if _, err := w.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "hello\x00world"}, command.CommandMeta{Actor: "c"}); err != nil {
 		t.Fatal(err)
 	}
 	e, err := projections.NewEngine(ctx, s)
@@ -41,7 +42,7 @@ func TestHostileTextIsSanitised(t *testing.T) {
 	if counts, err := s.FailureCounts(ctx); err != nil || len(counts) != 0 {
 		t.Fatalf("failures %v (%v)", counts, err)
 	}
-	recs, err := w.Events.ReadStream(ctx, application.TicketStream(id))
+	recs, err := w.Events.ReadStream(ctx, eventlog.TicketStream(id))
 	if err != nil || !strings.Contains(string(recs[1].Data), `hello\u0000world`) {
 		t.Fatalf("the event changed: %s (%v)", recs[1].Data, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 
 	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
 	"github.com/ticketengine/ticketengine/projections"
@@ -23,7 +23,7 @@ func TestConformance(t *testing.T) {
 	readmodeltest.Run(t, func(t *testing.T) projections.Store {
 		s, _ := newStore(t)
 		return s
-	}, func() application.EventStore { return esmemory.New() })
+	}, func() eventlog.EventStore { return esmemory.New() })
 }
 
 // TestMigrateTwice: migrating an up-to-date schema changes nothing.

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -371,9 +371,9 @@ func multirange(ps []projections.Period) string {
 	for i, p := range ps {
 		until := ""
 		if !p.Until.IsZero() {
-			until = p.Until.UTC().Format(application.TimeFormat)
+			until = p.Until.UTC().Format(eventlog.TimeFormat)
 		}
-		parts[i] = "[" + p.From.UTC().Format(application.TimeFormat) + "," + until + ")"
+		parts[i] = "[" + p.From.UTC().Format(eventlog.TimeFormat) + "," + until + ")"
 	}
 	return "{" + strings.Join(parts, ",") + "}"
 }

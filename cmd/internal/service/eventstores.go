@@ -11,12 +11,12 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // OpenEventStore opens the configured event store; for PostgreSQL it applies the
 // event-store migrations first (idempotent), so a fresh database just works.
-func OpenEventStore(ctx context.Context, cfg Config) (application.EventStore, error) {
+func OpenEventStore(ctx context.Context, cfg Config) (eventlog.EventStore, error) {
 	switch {
 	case cfg.EventStore == "memory:":
 		return memory.New(), nil

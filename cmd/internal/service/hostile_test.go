@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -18,9 +18,9 @@ func TestHostileRepliesOnPostgresReadModels(t *testing.T) {
 	dsn := freshPostgresSchema(t)
 	cfg := service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
 	cfg.Policies.Disabled = true
-	meta := application.CommandMeta{Actor: "admin"}
+	meta := command.CommandMeta{Actor: "admin"}
 	customer := domain.Customer{ID: "c-1", Name: "陈静", Email: "chen@example.com", Tier: domain.TierVIP}
-	var after application.ReceivedTicket
+	var after command.ReceivedTicket
 	run := func(steps func(ctx context.Context, svc *service.Service)) {
 		ctx, cancel := context.WithCancel(context.Background())
 		svc, err := service.Build(ctx, cfg, nil)
@@ -36,16 +36,16 @@ func TestHostileRepliesOnPostgresReadModels(t *testing.T) {
 		}
 	}
 	run(func(ctx context.Context, svc *service.Service) {
-		tk, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Customer: customer, Subject: "s", Body: "b"}, meta)
+		tk, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Customer: customer, Subject: "s", Body: "b"}, meta)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, body := range []string{"hello\x00world", "bad \xff\xfe bytes"} {
-			if _, err := svc.Commands.CustomerReply.Handle(ctx, application.CustomerReply{TicketID: tk.Ticket.ID, Body: body}, meta); err != nil {
+			if _, err := svc.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: tk.Ticket.ID, Body: body}, meta); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if after, err = svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelEmail, Customer: customer, Subject: "after", Body: "b"}, meta); err != nil {
+		if after, err = svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelEmail, Customer: customer, Subject: "after", Body: "b"}, meta); err != nil {
 			t.Fatal(err)
 		}
 		inQueue(ctx, t, svc, after)
@@ -74,7 +74,7 @@ func TestHostileRepliesOnPostgresReadModels(t *testing.T) {
 }
 
 // inQueue fails unless the ticket is in the queue (the read settles first).
-func inQueue(ctx context.Context, t *testing.T, svc *service.Service, tk application.ReceivedTicket) {
+func inQueue(ctx context.Context, t *testing.T, svc *service.Service, tk command.ReceivedTicket) {
 	t.Helper()
 	views, _, err := svc.ReadSide.Queue(ctx, projections.QueueFilter{}, 100, "")
 	if err != nil {

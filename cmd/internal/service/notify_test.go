@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/smtp/smtptest"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -40,16 +40,16 @@ func TestCustomerAndAgentMailsThroughARealSMTPServer(t *testing.T) {
 	svc, _ := runService(t, service.Config{EventStore: "memory:", Data: dir, SLAPolicy: policyFile, Policies: service.PolicyConfig{
 		Routing: true, SMTPURL: mail.URL(), SMTPFrom: "Help <help@example.com>", PortalURL: "https://help.example.com/portal/"}})
 	ctx := context.Background()
-	admin := application.CommandMeta{Actor: "admin"}
-	agent, err := svc.Commands.RegisterAgent.Handle(ctx, application.RegisterAgent{Name: "张伟", Email: "zhang@example.com",
+	admin := command.CommandMeta{Actor: "admin"}
+	agent, err := svc.Commands.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "张伟", Email: "zhang@example.com",
 		Skills: []string{"billing"}, Capacity: 3, Language: "zh"}, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Commands.SetPresence.Handle(ctx, application.SetAgentPresence{AgentID: agent.Agent.ID, Online: true}, admin); err != nil {
+	if _, err := svc.Commands.SetPresence.Handle(ctx, command.SetAgentPresence{AgentID: agent.Agent.ID, Online: true}, admin); err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelEmail, Subject: "发票抬头错误",
+	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelEmail, Subject: "发票抬头错误",
 		Customer: domain.Customer{Name: "王芳", Email: "wang@example.com", Tier: domain.TierVIP, Language: "zh"}}, admin)
 	if err != nil {
 		t.Fatal(err) // commands do not wait for the mail server
@@ -64,7 +64,7 @@ func TestCustomerAndAgentMailsThroughARealSMTPServer(t *testing.T) {
 		t.Fatalf("received mail:\n%s\n%s\nwant Chinese, the number, the status and %s", got.Subject, got.Body, link)
 	}
 
-	if _, err := svc.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id,
+	if _, err := svc.Commands.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id,
 		ClassifyTicket: domain.ClassifyTicket{Category: "billing", Priority: domain.P1}}, admin); err != nil {
 		t.Fatal(err)
 	}
@@ -78,21 +78,21 @@ func TestCustomerAndAgentMailsThroughARealSMTPServer(t *testing.T) {
 		t.Fatalf("warning mail: %s", warning.Body)
 	}
 
-	if _, err := svc.Commands.Wait.Handle(ctx, application.WaitOnCustomer{TicketID: id, Reason: "请提供订单号"}, admin); err != nil {
+	if _, err := svc.Commands.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "请提供订单号"}, admin); err != nil {
 		t.Fatal(err)
 	}
 	waiting := mailTo(t, mail, "wang@example.com", "需要您的回复")
 	if !strings.Contains(waiting.Body, "请提供订单号") || !strings.Contains(waiting.Body, "等待您的回复") {
 		t.Fatalf("waiting mail: %s", waiting.Body)
 	}
-	if _, err := svc.Commands.Resolve.Handle(ctx, application.ResolveTicket{TicketID: id, Resolution: "已重新开具发票"}, admin); err != nil {
+	if _, err := svc.Commands.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "已重新开具发票"}, admin); err != nil {
 		t.Fatal(err)
 	}
 	if resolved := mailTo(t, mail, "wang@example.com", "已解决"); !strings.Contains(resolved.Body, "已重新开具发票") {
 		t.Fatalf("resolved mail: %s", resolved.Body)
 	}
 
-	en, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "Login fails",
+	en, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "Login fails",
 		Customer: domain.Customer{Name: "Ann", Email: "ann@example.com", Tier: domain.TierCore}}, admin)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -52,16 +53,16 @@ func runService(t *testing.T, cfg service.Config) (svc *service.Service, stop fu
 	return svc, stop
 }
 
-func countTypes(t *testing.T, store application.EventStore, id uuid.UUID) map[string]int {
+func countTypes(t *testing.T, store eventlog.EventStore, id uuid.UUID) map[string]int {
 	t.Helper()
-	recs, err := store.ReadStream(context.Background(), application.TicketStream(id))
+	recs, err := store.ReadStream(context.Background(), eventlog.TicketStream(id))
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := map[string]int{}
 	for _, r := range recs {
 		n[r.Type]++
-		if r.Type == domain.TypeTicketEscalated && r.Meta.Actor != application.SystemActor {
+		if r.Type == domain.TypeTicketEscalated && r.Meta.Actor != command.SystemActor {
 			t.Fatalf("escalation by %q", r.Meta.Actor)
 		}
 	}
@@ -90,14 +91,14 @@ func TestServiceRestartBetweenWarningAndBreachEscalatesOnce(t *testing.T) {
 	cfg := service.Config{Data: filepath.Join(dir, "data"), SLAPolicy: policyFile}
 	svc, stop := runService(t, cfg)
 	ctx := context.Background()
-	admin := application.CommandMeta{Actor: "admin"}
-	res, err := svc.Commands.Receive.Handle(ctx, application.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "支付失败",
+	admin := command.CommandMeta{Actor: "admin"}
+	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "支付失败",
 		Customer: domain.Customer{Name: "王芳", Email: "wang@example.com", Tier: domain.TierVIP, Language: "zh"}}, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := res.Ticket.ID
-	if _, err := svc.Commands.Classify.Handle(ctx, application.ClassifyTicket{TicketID: id,
+	if _, err := svc.Commands.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id,
 		ClassifyTicket: domain.ClassifyTicket{Category: "payments", Priority: domain.P1}}, admin); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,9 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -22,9 +25,9 @@ import (
 // Service is the assembled engine.
 type Service struct {
 	Config   Config
-	Store    application.EventStore
-	Commands *application.Commands
-	Auth     *application.Authenticator
+	Store    eventlog.EventStore
+	Commands *command.Commands
+	Auth     *auth.Authenticator
 	Policy   domain.SLAPolicy
 	Registry *prometheus.Registry
 	HTTP     http.Handler
@@ -65,7 +68,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
-	secrets, err := application.NewSecrets(key)
+	secrets, err := auth.NewSecrets(key)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +81,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
-	deps := application.Deps{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
+	deps := command.Deps{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
 		StreamCacheSize: cfg.streamCacheSize()}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
@@ -87,11 +90,11 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		deps.Router = engine.Router()
 	}
-	s.Commands = application.NewCommands(deps)
+	s.Commands = command.NewCommands(deps)
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	s.Auth = application.NewAuthenticator(s.Store, s.AdminToken)
+	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)

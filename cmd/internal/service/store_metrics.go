@@ -6,16 +6,16 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // meteredStore times appends: the write path's only I/O that waits for the disk.
 type meteredStore struct {
-	application.EventStore
+	eventlog.EventStore
 	appends *prometheus.HistogramVec
 }
 
-func instrumentStore(s application.EventStore, reg *prometheus.Registry) application.EventStore {
+func instrumentStore(s eventlog.EventStore, reg *prometheus.Registry) eventlog.EventStore {
 	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "tickets_append_duration_seconds",
 		Help:    "Time to append to the event store (durable when it returns), by outcome.",
@@ -25,7 +25,7 @@ func instrumentStore(s application.EventStore, reg *prometheus.Registry) applica
 	return &meteredStore{EventStore: s, appends: h}
 }
 
-func (m *meteredStore) Append(ctx context.Context, stream string, expected int64, recs []application.Record) ([]application.Record, error) {
+func (m *meteredStore) Append(ctx context.Context, stream string, expected int64, recs []eventlog.Record) ([]eventlog.Record, error) {
 	start := time.Now()
 	out, err := m.EventStore.Append(ctx, stream, expected, recs)
 	outcome := "ok"

@@ -1,0 +1,115 @@
+package command
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+)
+
+// ReceiveTicket opens a ticket from a customer's request.
+type ReceiveTicket = domain.ReceiveTicket
+
+// ReceivedTicket is the answer to ReceiveTicket: the only place the access code is shown.
+type ReceivedTicket struct {
+	TicketResult
+	AccessCode string
+}
+
+// ReceiveTicketHandler handles ReceiveTicket.
+type ReceiveTicketHandler struct{ d Deps }
+
+// NewReceiveTicketHandler returns the handler.
+func NewReceiveTicketHandler(d Deps) ReceiveTicketHandler { return ReceiveTicketHandler{d} }
+
+// TypeTicketNumberReserved is the single event of a ticketnumber-<N> stream: appending it
+// with NoStream is what makes a number unique, on every event store.
+const TypeTicketNumberReserved = "TicketNumberReserved"
+
+// NumberReservation is the data of TicketNumberReserved.
+type NumberReservation struct {
+	TicketID uuid.UUID `json:"ticket_id"`
+}
+
+// Handle validates, reserves a unique number, and records TicketReceived. With an
+// idempotency key the ticket id is derived from it, so a repeat finds the first ticket.
+// Without one it is a UUIDv7, which starts with its creation time: the streams of
+// tickets made about the same time sort together in a store's index (bbolt's B+tree, a
+// PostgreSQL index), so the appends of a busy moment touch a few pages, not one random
+// page each.
+func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta CommandMeta) (ReceivedTicket, error) {
+	if err := c.Validate(); err != nil {
+		return ReceivedTicket{}, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return ReceivedTicket{}, fmt.Errorf("ticket id: %w", err)
+	}
+	if meta.IdempotencyKey != "" {
+		id = derivedID("ticket", meta.Actor, meta.IdempotencyKey)
+		if prior, found, err := h.replay(ctx, id, meta); err != nil || found {
+			return prior, err
+		}
+	}
+	number, err := h.reserveNumber(ctx, id, meta)
+	if err != nil {
+		return ReceivedTicket{}, err
+	}
+	code := h.d.Secrets.AccessCode(id)
+	out, err := update(ctx, h.d, eventlog.TicketStream(id), meta, ticketFolder, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+		if t.Exists() {
+			return nil, fmt.Errorf("%w: ticket %s exists", application.ErrConflict, id)
+		}
+		return domain.Receive(c, id, number, auth.HashSecret(code), now, h.d.Policy)
+	})
+	if err != nil {
+		return ReceivedTicket{}, err
+	}
+	return ReceivedTicket{TicketResult{Ticket: out.Agg.State(), Appended: out.Appended, Replayed: out.Replayed}, code}, nil
+}
+
+func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta CommandMeta) (ReceivedTicket, bool, error) {
+	recs, err := h.d.Store.ReadStream(ctx, eventlog.TicketStream(id))
+	if err != nil || len(recs) == 0 {
+		return ReceivedTicket{}, false, err
+	}
+	n, found, err := findIdempotent(appendKeys(nil, 0, recs), meta)
+	if err != nil || !found {
+		return ReceivedTicket{}, false, err
+	}
+	t, err := FoldTicket(recs[:n])
+	if err != nil {
+		return ReceivedTicket{}, false, err
+	}
+	return ReceivedTicket{TicketResult{Ticket: t.State(), Replayed: true}, h.d.Secrets.AccessCode(id)}, true, nil
+}
+
+// reserveNumber claims a fresh number; a collision (rare: 30 bits) draws another.
+func (h ReceiveTicketHandler) reserveNumber(ctx context.Context, id uuid.UUID, meta CommandMeta) (string, error) {
+	data, _ := json.Marshal(NumberReservation{TicketID: id})
+	for range 8 {
+		number := auth.NewTicketNumber()
+		stream := eventlog.NumberStreamPrefix + number
+		recs, err := newRecords(stream, eventlog.NoStream, "", []string{TypeTicketNumberReserved}, [][]byte{data}, CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}, h.d.Clock.Now())
+		if err != nil {
+			return "", err
+		}
+		_, err = h.d.Store.Append(ctx, stream, eventlog.NoStream, recs)
+		if err == nil {
+			return number, nil
+		}
+		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
+			return "", fmt.Errorf("reserve ticket number: %w", err)
+		}
+	}
+	return "", fmt.Errorf("reserve ticket number: eight collisions in a row")
+}

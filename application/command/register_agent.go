@@ -1,0 +1,53 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+)
+
+// RegisterAgent adds an agent and mints the agent's bearer token.
+type RegisterAgent = domain.RegisterAgent
+
+// RegisteredAgent is the answer: the token is shown only here.
+type RegisteredAgent struct {
+	Agent domain.AgentState
+	Token string
+}
+
+// RegisterAgentHandler handles RegisterAgent.
+type RegisterAgentHandler struct{ d Deps }
+
+// NewRegisterAgentHandler returns the handler.
+func NewRegisterAgentHandler(d Deps) RegisterAgentHandler { return RegisterAgentHandler{d} }
+
+// Handle records AgentRegistered, then issues the agent's token. The token's id is derived
+// from the agent's, so a retry after a crash between the two appends completes the pair.
+func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta CommandMeta) (RegisteredAgent, error) {
+	id := uuid.New()
+	if meta.IdempotencyKey != "" {
+		id = derivedID("agent", meta.Actor, meta.IdempotencyKey)
+	}
+	out, err := update(ctx, h.d, eventlog.AgentStream(id), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+		if a.Exists() {
+			return nil, fmt.Errorf("%w: agent %s exists", application.ErrConflict, id)
+		}
+		return domain.Register(c, id)
+	})
+	if err != nil {
+		return RegisteredAgent{}, err
+	}
+	token, err := NewIssueTokenHandler(h.d).issue(ctx, derivedID("agent-token", id.String()), auth.RoleAgent, id.String(), meta)
+	if err != nil {
+		return RegisteredAgent{}, err
+	}
+	return RegisteredAgent{Agent: out.Agg.State(), Token: token}, nil
+}

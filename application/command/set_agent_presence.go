@@ -1,0 +1,35 @@
+package command
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+
+	"github.com/ticketengine/ticketengine/application/eventlog"
+)
+
+// SetAgentPresence takes an agent online or offline for routing.
+type SetAgentPresence struct {
+	AgentID uuid.UUID
+	Online  bool
+}
+
+// SetAgentPresenceHandler handles SetAgentPresence.
+type SetAgentPresenceHandler struct{ d Deps }
+
+// NewSetAgentPresenceHandler returns the handler.
+func NewSetAgentPresenceHandler(d Deps) SetAgentPresenceHandler { return SetAgentPresenceHandler{d} }
+
+// Handle records the change of presence.
+func (h SetAgentPresenceHandler) Handle(ctx context.Context, c SetAgentPresence, meta CommandMeta) (domain.AgentState, error) {
+	out, err := update(ctx, h.d, eventlog.AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+		return a.SetPresence(c.Online)
+	})
+	if err != nil {
+		return domain.AgentState{}, err
+	}
+	return out.Agg.State(), nil
+}

@@ -1,0 +1,19 @@
+// Package application is the use-case layer between the domain and the adapters. Its
+// subpackages, by what a newcomer looks for:
+//
+//   - eventlog: the event log itself. Record and Metadata (the envelope every store keeps),
+//     the EventStore port, the wrong-expected-version error, the time format, the registry
+//     of stream kinds and stream names, canonical JSON and the hash chain with its verifier.
+//   - command: one handler per command (receive, assign, reply, …), each built on the
+//     narrow ports it uses; command metadata and idempotency; the read-fold-decide-append
+//     loop with its stream cache; the Commands set the adapters drive.
+//   - query: reads that fold a stream on demand (GetTicket, TicketEvents, RecordsAsOf),
+//     the portal's FindTicketByNumber, and TicketView, the ticket as staff see it.
+//   - auth: authentication and secrets: the Authenticator, principals and roles, the
+//     derivation of access codes and tokens, ticket numbers, HashSecret.
+//   - policy: the automatic behaviour (SLA monitor, router, rules, notifications, webhooks).
+//   - eventstoretest: the conformance suite every EventStore adapter runs.
+//
+// This package itself holds only what every layer above the domain shares: the error
+// kinds (errors.go) and the Clock port.
+package application
