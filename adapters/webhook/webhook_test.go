@@ -107,7 +107,7 @@ func waitAccepted(t *testing.T, rc *receiver, n int) []policy.WebhookPayload {
 func TestSignedAtLeastOnceDeliveryWithRetryAndCheckpoint(t *testing.T) {
 	store := memory.New()
 	secrets, _ := auth.NewSecrets(make([]byte, 32))
-	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	cmds := command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	rc := &receiver{attempts: map[string]int{}, failNext: 3}
 	srv := httptest.NewServer(rc)
 	defer srv.Close()

@@ -26,17 +26,24 @@ type AssignTicket struct {
 var ErrNoAgentAvailable = fmt.Errorf("%w: no agent can take the ticket now", application.ErrConflict)
 
 // AssignTicketHandler handles AssignTicket.
-type AssignTicketHandler struct{ d Deps }
+type AssignTicketHandler struct {
+	s      streams
+	router AgentPicker // nil: auto-assignment is unavailable
+}
 
-// NewAssignTicketHandler returns the handler.
-func NewAssignTicketHandler(d Deps) AssignTicketHandler { return AssignTicketHandler{d} }
+// NewAssignTicketHandler returns the handler on its ports; it panics when store or clock
+// is nil. The router may be nil: then {"auto":true} is refused, and assigning a named
+// agent still works.
+func NewAssignTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, router AgentPicker) AssignTicketHandler {
+	return AssignTicketHandler{s: newStreams("AssignTicketHandler", store, clock, cache), router: router}
+}
 
 // Handle checks the agent exists (or asks the router), then assigns.
 func (h AssignTicketHandler) Handle(ctx context.Context, c AssignTicket, meta CommandMeta) (TicketResult, error) {
 	if c.Auto == (c.AgentID != uuid.Nil) {
 		return TicketResult{}, invalidField("agent_id", "give either agent_id or auto:true")
 	}
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		agent, err := h.agentFor(ctx, t, c)
 		if err != nil {
 			return nil, err
@@ -50,16 +57,16 @@ func (h AssignTicketHandler) agentFor(ctx context.Context, t *domain.Ticket, c A
 		return domain.AgentState{}, application.ErrNotFound
 	}
 	if c.Auto {
-		if h.d.Router == nil {
+		if h.router == nil {
 			return domain.AgentState{}, fmt.Errorf("%w: auto-assignment is not enabled", application.ErrConflict)
 		}
-		a, err := h.d.Router.Pick(ctx, t.State())
+		a, err := h.router.Pick(ctx, t.State())
 		if errors.Is(err, application.ErrNotFound) {
 			return domain.AgentState{}, ErrNoAgentAvailable
 		}
 		return a, err
 	}
-	a, err := LoadAgent(ctx, h.d.Store, c.AgentID)
+	a, err := LoadAgent(ctx, h.s.store, c.AgentID)
 	if errors.Is(err, application.ErrNotFound) {
 		return domain.AgentState{}, invalidField("agent_id", "no agent has this id")
 	}

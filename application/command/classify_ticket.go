@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -16,15 +18,20 @@ type ClassifyTicket struct {
 }
 
 // ClassifyTicketHandler handles ClassifyTicket.
-type ClassifyTicketHandler struct{ d Deps }
+type ClassifyTicketHandler struct {
+	s      streams
+	policy domain.SLAPolicy
+}
 
-// NewClassifyTicketHandler returns the handler.
-func NewClassifyTicketHandler(d Deps) ClassifyTicketHandler { return ClassifyTicketHandler{d} }
+// NewClassifyTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewClassifyTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) ClassifyTicketHandler {
+	return ClassifyTicketHandler{s: newStreams("ClassifyTicketHandler", store, clock, cache), policy: policy}
+}
 
 // Handle classifies the ticket.
 func (h ClassifyTicketHandler) Handle(ctx context.Context, c ClassifyTicket, meta CommandMeta) (TicketResult, error) {
 	c.Rule = meta.Rule
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
-		return t.Classify(c.ClassifyTicket, h.d.Policy)
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+		return t.Classify(c.ClassifyTicket, h.policy)
 	})
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -15,14 +17,16 @@ type CloseTicket struct {
 }
 
 // CloseTicketHandler handles CloseTicket.
-type CloseTicketHandler struct{ d Deps }
+type CloseTicketHandler struct{ s streams }
 
-// NewCloseTicketHandler returns the handler.
-func NewCloseTicketHandler(d Deps) CloseTicketHandler { return CloseTicketHandler{d} }
+// NewCloseTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewCloseTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) CloseTicketHandler {
+	return CloseTicketHandler{newStreams("CloseTicketHandler", store, clock, cache)}
+}
 
 // Handle closes.
 func (h CloseTicketHandler) Handle(ctx context.Context, c CloseTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		return t.Close()
 	})
 }

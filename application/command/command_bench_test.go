@@ -65,7 +65,7 @@ func newBenchCommands(b *testing.B, store eventlog.EventStore) *command.Commands
 		b.Fatal(err)
 	}
 	// The stream cache ticketd has by default.
-	return command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: 10000})
+	return command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: 10000})
 }
 
 func benchReceive(ctx context.Context, c *command.Commands) (uuid.UUID, error) {

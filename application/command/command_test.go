@@ -29,7 +29,7 @@ func newCommands(t *testing.T) (*command.Commands, eventlog.EventStore, *eventst
 	if err != nil {
 		t.Fatal(err)
 	}
-	return command.NewCommands(command.Deps{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets}), store, clock
+	return command.NewCommands(command.Config{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets}), store, clock
 }
 
 var staff = command.CommandMeta{Actor: "agent:test"}

@@ -1,5 +1,12 @@
 package command
 
+import (
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
 // Commands bundles one handler per command, for the adapters that drive them (HTTP,
 // policies, the load generator's in-process mode).
 type Commands struct {
@@ -21,18 +28,42 @@ type Commands struct {
 	IssueToken    IssueTokenHandler
 }
 
-// NewCommands builds every handler on the same dependencies, and on one stream cache of
-// d.StreamCacheSize streams.
-func NewCommands(d Deps) *Commands {
-	d.cache = newStreamCache(d.StreamCacheSize)
+// Config is what NewCommands builds the set on. Store, Clock and Secrets are required;
+// the set's handlers share one stream cache.
+type Config struct {
+	Store   eventlog.EventStore
+	Clock   application.Clock
+	Policy  domain.SLAPolicy
+	Secrets *auth.Secrets
+	// Router picks an agent for {"auto":true}; nil means auto-assignment is unavailable.
+	Router AgentPicker
+	// StreamCacheSize is how many streams' folded states the set keeps (an LRU shared by
+	// its handlers), so that a command reads and folds only the records after the cached
+	// version; 0 keeps none. See StreamCache.
+	StreamCacheSize int
+}
+
+// NewCommands builds every handler on c's ports, each given only those it uses, and on
+// one stream cache of c.StreamCacheSize streams. It panics when Store, Clock or Secrets
+// is nil.
+func NewCommands(c Config) *Commands {
+	st, ck, cache, pol := c.Store, c.Clock, NewStreamCache(c.StreamCacheSize), c.Policy
 	return &Commands{
-		Receive: NewReceiveTicketHandler(d), Classify: NewClassifyTicketHandler(d),
-		Reprioritize: NewReprioritizeTicketHandler(d), Assign: NewAssignTicketHandler(d),
-		Escalate: NewEscalateTicketHandler(d), Reply: NewReplyToTicketHandler(d),
-		Wait: NewWaitOnCustomerHandler(d), Resolve: NewResolveTicketHandler(d),
-		Reopen: NewReopenTicketHandler(d), Close: NewCloseTicketHandler(d),
-		CustomerReply: NewCustomerReplyHandler(d), Rate: NewRateTicketHandler(d),
-		CheckSLA: NewCheckSLAHandler(d), RegisterAgent: NewRegisterAgentHandler(d),
-		SetPresence: NewSetAgentPresenceHandler(d), IssueToken: NewIssueTokenHandler(d),
+		Receive:       NewReceiveTicketHandler(st, ck, cache, pol, c.Secrets),
+		Classify:      NewClassifyTicketHandler(st, ck, cache, pol),
+		Reprioritize:  NewReprioritizeTicketHandler(st, ck, cache, pol),
+		Assign:        NewAssignTicketHandler(st, ck, cache, c.Router),
+		Escalate:      NewEscalateTicketHandler(st, ck, cache, pol),
+		Reply:         NewReplyToTicketHandler(st, ck, cache),
+		Wait:          NewWaitOnCustomerHandler(st, ck, cache),
+		Resolve:       NewResolveTicketHandler(st, ck, cache),
+		Reopen:        NewReopenTicketHandler(st, ck, cache, pol),
+		Close:         NewCloseTicketHandler(st, ck, cache),
+		CustomerReply: NewCustomerReplyHandler(st, ck, cache, pol),
+		Rate:          NewRateTicketHandler(st, ck, cache),
+		CheckSLA:      NewCheckSLAHandler(st, ck, cache, pol),
+		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
+		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
+		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
 	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -16,14 +18,19 @@ type CustomerReply struct {
 }
 
 // CustomerReplyHandler handles CustomerReply.
-type CustomerReplyHandler struct{ d Deps }
+type CustomerReplyHandler struct {
+	s      streams
+	policy domain.SLAPolicy
+}
 
-// NewCustomerReplyHandler returns the handler.
-func NewCustomerReplyHandler(d Deps) CustomerReplyHandler { return CustomerReplyHandler{d} }
+// NewCustomerReplyHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewCustomerReplyHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) CustomerReplyHandler {
+	return CustomerReplyHandler{s: newStreams("CustomerReplyHandler", store, clock, cache), policy: policy}
+}
 
 // Handle records the reply (resuming a waiting ticket, reopening a resolved one).
 func (h CustomerReplyHandler) Handle(ctx context.Context, c CustomerReply, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
-		return t.CustomerReply(c.Body, now, h.d.Policy)
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+		return t.CustomerReply(c.Body, now, h.policy)
 	})
 }

@@ -20,10 +20,17 @@ type IssueToken struct {
 }
 
 // IssueTokenHandler handles IssueToken.
-type IssueTokenHandler struct{ d Deps }
+type IssueTokenHandler struct {
+	store   eventlog.EventStore
+	clock   application.Clock
+	secrets *auth.Secrets
+}
 
-// NewIssueTokenHandler returns the handler.
-func NewIssueTokenHandler(d Deps) IssueTokenHandler { return IssueTokenHandler{d} }
+// NewIssueTokenHandler returns the handler on its ports; it panics when one is nil.
+func NewIssueTokenHandler(store eventlog.EventStore, clock application.Clock, secrets *auth.Secrets) IssueTokenHandler {
+	s := newStreams("IssueTokenHandler", store, clock, nil)
+	return IssueTokenHandler{store: s.store, clock: s.clock, secrets: mustSecrets("IssueTokenHandler", secrets)}
+}
 
 // Handle validates the role and issues the token.
 func (h IssueTokenHandler) Handle(ctx context.Context, c IssueToken, meta CommandMeta) (string, error) {
@@ -40,7 +47,7 @@ func (h IssueTokenHandler) Handle(ctx context.Context, c IssueToken, meta Comman
 		if err != nil {
 			return "", invalidField("subject", "an agent token's subject is the agent's id")
 		}
-		if _, err := LoadAgent(ctx, h.d.Store, id); err != nil {
+		if _, err := LoadAgent(ctx, h.store, id); err != nil {
 			if errors.Is(err, application.ErrNotFound) {
 				return "", invalidField("subject", "no agent has this id")
 			}
@@ -56,14 +63,14 @@ func (h IssueTokenHandler) Handle(ctx context.Context, c IssueToken, meta Comman
 
 // issue appends TokenIssued unless the same token was issued already (a retry).
 func (h IssueTokenHandler) issue(ctx context.Context, tokenID uuid.UUID, role auth.Role, subject string, meta CommandMeta) (string, error) {
-	token := h.d.Secrets.Token(tokenID)
+	token := h.secrets.Token(tokenID)
 	stream := eventlog.TokenStreamPrefix + auth.HashSecret(token)
 	data, _ := json.Marshal(auth.TokenIssued{TokenID: tokenID, Role: role, Subject: subject})
-	recs, err := newRecords(stream, eventlog.NoStream, "", []string{auth.TypeTokenIssued}, [][]byte{data}, meta, h.d.Clock.Now())
+	recs, err := newRecords(stream, eventlog.NoStream, "", []string{auth.TypeTokenIssued}, [][]byte{data}, meta, h.clock.Now())
 	if err != nil {
 		return "", err
 	}
-	if _, err := h.d.Store.Append(ctx, stream, eventlog.NoStream, recs); err != nil && !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
+	if _, err := h.store.Append(ctx, stream, eventlog.NoStream, recs); err != nil && !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 		return "", fmt.Errorf("issue token: %w", err)
 	}
 	return token, nil

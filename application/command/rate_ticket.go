@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -17,14 +19,16 @@ type RateTicket struct {
 }
 
 // RateTicketHandler handles RateTicket.
-type RateTicketHandler struct{ d Deps }
+type RateTicketHandler struct{ s streams }
 
-// NewRateTicketHandler returns the handler.
-func NewRateTicketHandler(d Deps) RateTicketHandler { return RateTicketHandler{d} }
+// NewRateTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewRateTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) RateTicketHandler {
+	return RateTicketHandler{newStreams("RateTicketHandler", store, clock, cache)}
+}
 
 // Handle records the rating, once per resolution.
 func (h RateTicketHandler) Handle(ctx context.Context, c RateTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		return t.Rate(c.Score, c.Comment)
 	})
 }

@@ -26,10 +26,21 @@ type ReceivedTicket struct {
 }
 
 // ReceiveTicketHandler handles ReceiveTicket.
-type ReceiveTicketHandler struct{ d Deps }
+type ReceiveTicketHandler struct {
+	s       streams
+	policy  domain.SLAPolicy
+	secrets *auth.Secrets
+}
 
-// NewReceiveTicketHandler returns the handler.
-func NewReceiveTicketHandler(d Deps) ReceiveTicketHandler { return ReceiveTicketHandler{d} }
+// NewReceiveTicketHandler returns the handler on its ports; it panics when one but the
+// cache is nil.
+func NewReceiveTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache,
+	policy domain.SLAPolicy, secrets *auth.Secrets) ReceiveTicketHandler {
+	return ReceiveTicketHandler{
+		s:      newStreams("ReceiveTicketHandler", store, clock, cache),
+		policy: policy, secrets: mustSecrets("ReceiveTicketHandler", secrets),
+	}
+}
 
 // TypeTicketNumberReserved is the single event of a ticketnumber-<N> stream: appending it
 // with NoStream is what makes a number unique, on every event store.
@@ -64,12 +75,12 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 	if err != nil {
 		return ReceivedTicket{}, err
 	}
-	code := h.d.Secrets.AccessCode(id)
-	out, err := update(ctx, h.d, eventlog.TicketStream(id), meta, ticketFolder, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+	code := h.secrets.AccessCode(id)
+	out, err := update(ctx, h.s, eventlog.TicketStream(id), meta, ticketFolder, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
 		if t.Exists() {
 			return nil, fmt.Errorf("%w: ticket %s exists", application.ErrConflict, id)
 		}
-		return domain.Receive(c, id, number, auth.HashSecret(code), now, h.d.Policy)
+		return domain.Receive(c, id, number, auth.HashSecret(code), now, h.policy)
 	})
 	if err != nil {
 		return ReceivedTicket{}, err
@@ -78,7 +89,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 }
 
 func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta CommandMeta) (ReceivedTicket, bool, error) {
-	recs, err := h.d.Store.ReadStream(ctx, eventlog.TicketStream(id))
+	recs, err := h.s.store.ReadStream(ctx, eventlog.TicketStream(id))
 	if err != nil || len(recs) == 0 {
 		return ReceivedTicket{}, false, err
 	}
@@ -90,7 +101,7 @@ func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta Com
 	if err != nil {
 		return ReceivedTicket{}, false, err
 	}
-	return ReceivedTicket{TicketResult{Ticket: t.State(), Replayed: true}, h.d.Secrets.AccessCode(id)}, true, nil
+	return ReceivedTicket{TicketResult{Ticket: t.State(), Replayed: true}, h.secrets.AccessCode(id)}, true, nil
 }
 
 // reserveNumber claims a fresh number; a collision (rare: 30 bits) draws another.
@@ -99,11 +110,11 @@ func (h ReceiveTicketHandler) reserveNumber(ctx context.Context, id uuid.UUID, m
 	for range 8 {
 		number := auth.NewTicketNumber()
 		stream := eventlog.NumberStreamPrefix + number
-		recs, err := newRecords(stream, eventlog.NoStream, "", []string{TypeTicketNumberReserved}, [][]byte{data}, CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}, h.d.Clock.Now())
+		recs, err := newRecords(stream, eventlog.NoStream, "", []string{TypeTicketNumberReserved}, [][]byte{data}, CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}, h.s.clock.Now())
 		if err != nil {
 			return "", err
 		}
-		_, err = h.d.Store.Append(ctx, stream, eventlog.NoStream, recs)
+		_, err = h.s.store.Append(ctx, stream, eventlog.NoStream, recs)
 		if err == nil {
 			return number, nil
 		}

@@ -24,10 +24,19 @@ type RegisteredAgent struct {
 }
 
 // RegisterAgentHandler handles RegisterAgent.
-type RegisterAgentHandler struct{ d Deps }
+type RegisterAgentHandler struct {
+	s      streams
+	tokens IssueTokenHandler
+}
 
-// NewRegisterAgentHandler returns the handler.
-func NewRegisterAgentHandler(d Deps) RegisterAgentHandler { return RegisterAgentHandler{d} }
+// NewRegisterAgentHandler returns the handler on its ports; it panics when one but the
+// cache is nil.
+func NewRegisterAgentHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, secrets *auth.Secrets) RegisterAgentHandler {
+	return RegisterAgentHandler{
+		s:      newStreams("RegisterAgentHandler", store, clock, cache),
+		tokens: NewIssueTokenHandler(store, clock, secrets),
+	}
+}
 
 // Handle records AgentRegistered, then issues the agent's token. The token's id is derived
 // from the agent's, so a retry after a crash between the two appends completes the pair.
@@ -36,7 +45,7 @@ func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta 
 	if meta.IdempotencyKey != "" {
 		id = derivedID("agent", meta.Actor, meta.IdempotencyKey)
 	}
-	out, err := update(ctx, h.d, eventlog.AgentStream(id), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.s, eventlog.AgentStream(id), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
 		if a.Exists() {
 			return nil, fmt.Errorf("%w: agent %s exists", application.ErrConflict, id)
 		}
@@ -45,7 +54,7 @@ func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta 
 	if err != nil {
 		return RegisteredAgent{}, err
 	}
-	token, err := NewIssueTokenHandler(h.d).issue(ctx, derivedID("agent-token", id.String()), auth.RoleAgent, id.String(), meta)
+	token, err := h.tokens.issue(ctx, derivedID("agent-token", id.String()), auth.RoleAgent, id.String(), meta)
 	if err != nil {
 		return RegisteredAgent{}, err
 	}

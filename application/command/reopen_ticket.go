@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -16,14 +18,19 @@ type ReopenTicket struct {
 }
 
 // ReopenTicketHandler handles ReopenTicket.
-type ReopenTicketHandler struct{ d Deps }
+type ReopenTicketHandler struct {
+	s      streams
+	policy domain.SLAPolicy
+}
 
-// NewReopenTicketHandler returns the handler.
-func NewReopenTicketHandler(d Deps) ReopenTicketHandler { return ReopenTicketHandler{d} }
+// NewReopenTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewReopenTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) ReopenTicketHandler {
+	return ReopenTicketHandler{s: newStreams("ReopenTicketHandler", store, clock, cache), policy: policy}
+}
 
 // Handle reopens.
 func (h ReopenTicketHandler) Handle(ctx context.Context, c ReopenTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
-		return t.Reopen(c.Reason, now, h.d.Policy)
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
+		return t.Reopen(c.Reason, now, h.policy)
 	})
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -17,14 +19,16 @@ type ReplyToTicket struct {
 }
 
 // ReplyToTicketHandler handles ReplyToTicket.
-type ReplyToTicketHandler struct{ d Deps }
+type ReplyToTicketHandler struct{ s streams }
 
-// NewReplyToTicketHandler returns the handler.
-func NewReplyToTicketHandler(d Deps) ReplyToTicketHandler { return ReplyToTicketHandler{d} }
+// NewReplyToTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewReplyToTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) ReplyToTicketHandler {
+	return ReplyToTicketHandler{newStreams("ReplyToTicketHandler", store, clock, cache)}
+}
 
 // Handle posts the reply.
 func (h ReplyToTicketHandler) Handle(ctx context.Context, c ReplyToTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		return t.Reply(c.Body, c.Public)
 	})
 }

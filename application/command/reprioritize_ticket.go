@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -16,16 +18,19 @@ type ReprioritizeTicket struct {
 }
 
 // ReprioritizeTicketHandler handles ReprioritizeTicket.
-type ReprioritizeTicketHandler struct{ d Deps }
+type ReprioritizeTicketHandler struct {
+	s      streams
+	policy domain.SLAPolicy
+}
 
-// NewReprioritizeTicketHandler returns the handler.
-func NewReprioritizeTicketHandler(d Deps) ReprioritizeTicketHandler {
-	return ReprioritizeTicketHandler{d}
+// NewReprioritizeTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewReprioritizeTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) ReprioritizeTicketHandler {
+	return ReprioritizeTicketHandler{s: newStreams("ReprioritizeTicketHandler", store, clock, cache), policy: policy}
 }
 
 // Handle changes the priority.
 func (h ReprioritizeTicketHandler) Handle(ctx context.Context, c ReprioritizeTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
-		return t.Reprioritize(c.Priority, meta.Rule, h.d.Policy)
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+		return t.Reprioritize(c.Priority, meta.Rule, h.policy)
 	})
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -16,14 +18,16 @@ type ResolveTicket struct {
 }
 
 // ResolveTicketHandler handles ResolveTicket.
-type ResolveTicketHandler struct{ d Deps }
+type ResolveTicketHandler struct{ s streams }
 
-// NewResolveTicketHandler returns the handler.
-func NewResolveTicketHandler(d Deps) ResolveTicketHandler { return ResolveTicketHandler{d} }
+// NewResolveTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewResolveTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) ResolveTicketHandler {
+	return ResolveTicketHandler{newStreams("ResolveTicketHandler", store, clock, cache)}
+}
 
 // Handle resolves.
 func (h ResolveTicketHandler) Handle(ctx context.Context, c ResolveTicket, meta CommandMeta) (TicketResult, error) {
-	return ticketUpdate(ctx, h.d, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
+	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		return t.Resolve(c.Resolution)
 	})
 }

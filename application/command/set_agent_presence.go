@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/domain"
 
+	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -18,14 +19,16 @@ type SetAgentPresence struct {
 }
 
 // SetAgentPresenceHandler handles SetAgentPresence.
-type SetAgentPresenceHandler struct{ d Deps }
+type SetAgentPresenceHandler struct{ s streams }
 
-// NewSetAgentPresenceHandler returns the handler.
-func NewSetAgentPresenceHandler(d Deps) SetAgentPresenceHandler { return SetAgentPresenceHandler{d} }
+// NewSetAgentPresenceHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewSetAgentPresenceHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) SetAgentPresenceHandler {
+	return SetAgentPresenceHandler{newStreams("SetAgentPresenceHandler", store, clock, cache)}
+}
 
 // Handle records the change of presence.
 func (h SetAgentPresenceHandler) Handle(ctx context.Context, c SetAgentPresence, meta CommandMeta) (domain.AgentState, error) {
-	out, err := update(ctx, h.d, eventlog.AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
+	out, err := update(ctx, h.s, eventlog.AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
 		return a.SetPresence(c.Online)
 	})
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// streamCache keeps, for the streams commands used last, the folded state at some version
+// StreamCache keeps, for the streams commands used last, the folded state at some version
 // together with what the next command on the stream needs besides it: the last record's
 // hash (the next prev_hash) and the idempotency keys of its records. A command then reads
 // only the records after that version (EventStore.ReadStreamFrom) and folds them on, instead
@@ -20,8 +20,8 @@ import (
 // that read. After a lost race the entry is dropped and the retry reads the whole stream.
 //
 // It is a least-recently-used map of at most max streams, safe for concurrent use. A nil
-// *streamCache is a disabled cache: it holds nothing.
-type streamCache struct {
+// *StreamCache is a disabled cache: it holds nothing.
+type StreamCache struct {
 	mu    sync.Mutex
 	max   int
 	order *list.List // of *cachedStream, the most recently used first
@@ -44,16 +44,16 @@ type idemKey struct {
 	n                       int64 // records in the stream once this one was appended
 }
 
-// newStreamCache returns a cache of at most size streams, or nil (disabled) for size <= 0.
-func newStreamCache(size int) *streamCache {
+// NewStreamCache returns a cache of at most size streams, or nil (disabled) for size <= 0.
+func NewStreamCache(size int) *StreamCache {
 	if size <= 0 {
 		return nil
 	}
-	return &streamCache{max: size, order: list.New(), byKey: make(map[string]*list.Element, min(size, 1<<16))}
+	return &StreamCache{max: size, order: list.New(), byKey: make(map[string]*list.Element, min(size, 1<<16))}
 }
 
 // get returns the stream's entry and marks it used.
-func (c *streamCache) get(stream string) (cachedStream, bool) {
+func (c *StreamCache) get(stream string) (cachedStream, bool) {
 	if c == nil {
 		return cachedStream{}, false
 	}
@@ -70,7 +70,7 @@ func (c *streamCache) get(stream string) (cachedStream, bool) {
 // put stores an entry, unless the cache already holds the stream at a later version
 // (a concurrent command got further; its entry is as true and more useful). It evicts
 // the least recently used stream when full.
-func (c *streamCache) put(e cachedStream) {
+func (c *StreamCache) put(e cachedStream) {
 	if c == nil {
 		return
 	}
@@ -92,7 +92,7 @@ func (c *streamCache) put(e cachedStream) {
 }
 
 // drop forgets a stream.
-func (c *streamCache) drop(stream string) {
+func (c *StreamCache) drop(stream string) {
 	if c == nil {
 		return
 	}
@@ -105,7 +105,7 @@ func (c *streamCache) drop(stream string) {
 }
 
 // len says how many streams the cache holds.
-func (c *streamCache) len() int {
+func (c *StreamCache) len() int {
 	if c == nil {
 		return 0
 	}

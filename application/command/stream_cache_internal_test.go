@@ -13,15 +13,15 @@ import (
 )
 
 func TestStreamCacheIsALeastRecentlyUsedMap(t *testing.T) {
-	if newStreamCache(0) != nil {
+	if NewStreamCache(0) != nil {
 		t.Fatal("size 0 must disable the cache")
 	}
-	var off *streamCache
+	var off *StreamCache
 	off.put(cachedStream{stream: "a"})
 	if _, ok := off.get("a"); ok || off.len() != 0 {
 		t.Fatal("a disabled cache held a stream")
 	}
-	c := newStreamCache(2)
+	c := NewStreamCache(2)
 	c.put(cachedStream{stream: "a", version: 3})
 	c.put(cachedStream{stream: "b", version: 1})
 	if _, ok := c.get("a"); !ok { // a is now the most recently used
@@ -54,11 +54,11 @@ func TestStreamCacheDropsAnEntryTheStoreContradicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets}
+	deps := Config{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets}
 	other := NewCommands(deps)
 	deps.StreamCacheSize = 10
 	c := NewCommands(deps)
-	cache := c.Reply.d.cache
+	cache := c.Reply.s.cache
 	ctx := context.Background()
 	meta := CommandMeta{Actor: "agent:test"}
 	rec, err := c.Receive.Handle(ctx, ReceiveTicket{Channel: domain.ChannelEmail, Subject: "x", Customer: domain.Customer{Name: "A", Email: "a@example.com", Tier: domain.TierCore}}, meta)

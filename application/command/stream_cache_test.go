@@ -80,7 +80,7 @@ func commandsOn(t *testing.T, store eventlog.EventStore, clock application.Clock
 	if err != nil {
 		t.Fatal(err)
 	}
-	return command.NewCommands(command.Deps{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: cacheSize})
+	return command.NewCommands(command.Config{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, StreamCacheSize: cacheSize})
 }
 
 func newClock() *eventstoretest.Clock {

@@ -27,14 +27,14 @@ type outcome[A any] struct {
 // concurrent append wins and the caller gave no expected version, it decides once more
 // on the fresh state; a second loss is ErrConflict. With If-Match, a loss is ErrPrecondition.
 //
-// With a stream cache (Deps.StreamCacheSize), "read the stream" is: take the folded state
+// With a stream cache (Config.StreamCacheSize), "read the stream" is: take the folded state
 // the cache holds, read only the records after its version, fold those on (see streamCache
 // for why that is always the state the whole stream folds to).
-func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
+func update[A any](ctx context.Context, s streams, stream string, meta CommandMeta,
 	f folder[A], decide func(A, time.Time) ([]domain.Event, error)) (outcome[A], error) {
 	for attempt := 0; ; attempt++ {
 		// The retry after a lost race reads the whole stream: it trusts no cached state.
-		v, err := readView(ctx, d, stream, f, attempt == 0)
+		v, err := readView(ctx, s, stream, f, attempt == 0)
 		if err != nil {
 			return outcome[A]{}, err
 		}
@@ -42,16 +42,16 @@ func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
 			if err != nil {
 				return outcome[A]{}, err
 			}
-			return replay(ctx, d, stream, f, v, n)
+			return replay(ctx, s, stream, f, v, n)
 		}
 		version := v.version
 		if meta.ExpectedVersion != nil && *meta.ExpectedVersion != version {
 			return outcome[A]{}, fmt.Errorf("%w: If-Match %d, current version %d", application.ErrPrecondition, *meta.ExpectedVersion, version)
 		}
-		if err := v.catchUp(d, stream, f); err != nil {
+		if err := v.catchUp(s, stream, f); err != nil {
 			return outcome[A]{}, err
 		}
-		now := eventlog.Truncate(d.Clock.Now())
+		now := eventlog.Truncate(s.clock.Now())
 		events, err := decide(v.agg, now)
 		if err != nil || len(events) == 0 {
 			return outcome[A]{Agg: v.agg, Version: version}, err
@@ -60,9 +60,9 @@ func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
 		if err != nil {
 			return outcome[A]{}, err
 		}
-		appended, err := d.Store.Append(ctx, stream, version, fresh)
+		appended, err := s.store.Append(ctx, stream, version, fresh)
 		if errors.Is(err, eventlog.ErrWrongExpectedVersion) {
-			d.cache.drop(stream)
+			s.cache.drop(stream)
 			if meta.ExpectedVersion != nil {
 				return outcome[A]{}, fmt.Errorf("%w: a concurrent change moved %s past version %d", application.ErrPrecondition, stream, version)
 			}
@@ -80,7 +80,7 @@ func update[A any](ctx context.Context, d Deps, stream string, meta CommandMeta,
 			return outcome[A]{}, err
 		}
 		v.advance(appended)
-		d.cache.put(v.entry(stream, f))
+		s.cache.put(v.entry(stream, f))
 		return outcome[A]{Agg: v.agg, Version: v.version, Appended: appended}, nil
 	}
 }
@@ -99,16 +99,16 @@ type streamView[A any] struct {
 
 // readView reads what the command needs of the stream: with useCache, only the records
 // after the cached version.
-func readView[A any](ctx context.Context, d Deps, stream string, f folder[A], useCache bool) (streamView[A], error) {
+func readView[A any](ctx context.Context, s streams, stream string, f folder[A], useCache bool) (streamView[A], error) {
 	v := streamView[A]{version: -1}
 	if useCache {
-		if e, ok := d.cache.get(stream); ok {
+		if e, ok := s.cache.get(stream); ok {
 			if agg, ok := f.restore(e.state); ok {
 				v = streamView[A]{agg: agg, version: e.version, hash: e.hash, keys: e.keys}
 			}
 		}
 	}
-	recs, err := d.Store.ReadStreamFrom(ctx, stream, v.version+1)
+	recs, err := s.store.ReadStreamFrom(ctx, stream, v.version+1)
 	if err != nil {
 		return v, fmt.Errorf("read %s: %w", stream, err)
 	}
@@ -117,8 +117,8 @@ func readView[A any](ctx context.Context, d Deps, stream string, f folder[A], us
 	} else if len(recs) > 0 && (recs[0].Version != v.version+1 || recs[0].PrevHash != v.hash) {
 		// Not the continuation of the stream the cache saw (a store that lost or rewrote
 		// history): trust nothing cached about it.
-		d.cache.drop(stream)
-		return readView(ctx, d, stream, f, false)
+		s.cache.drop(stream)
+		return readView(ctx, s, stream, f, false)
 	}
 	v.tail = recs
 	v.advance(recs)
@@ -136,12 +136,12 @@ func (v *streamView[A]) advance(recs []eventlog.Record) {
 }
 
 // catchUp folds the tail into the aggregate and caches the state read.
-func (v *streamView[A]) catchUp(d Deps, stream string, f folder[A]) error {
+func (v *streamView[A]) catchUp(s streams, stream string, f folder[A]) error {
 	if err := f.applyAll(v.agg, v.tail); err != nil {
 		return err
 	}
 	if len(v.tail) > 0 {
-		d.cache.put(v.entry(stream, f))
+		s.cache.put(v.entry(stream, f))
 	}
 	v.tail = nil
 	return nil
@@ -156,9 +156,9 @@ func (v *streamView[A]) entry(stream string, f folder[A]) cachedStream {
 // stream's first n records folded. When those are all the stream has, that is the state
 // now; else the stream is read whole (a stored record never changes, so its first n
 // records are the ones the keys were counted from).
-func replay[A any](ctx context.Context, d Deps, stream string, f folder[A], v streamView[A], n int64) (outcome[A], error) {
+func replay[A any](ctx context.Context, s streams, stream string, f folder[A], v streamView[A], n int64) (outcome[A], error) {
 	if n == v.version+1 {
-		if err := v.catchUp(d, stream, f); err != nil {
+		if err := v.catchUp(s, stream, f); err != nil {
 			return outcome[A]{}, err
 		}
 		return outcome[A]{Agg: v.agg, Version: v.version, Replayed: true}, nil
@@ -166,7 +166,7 @@ func replay[A any](ctx context.Context, d Deps, stream string, f folder[A], v st
 	recs := v.tail
 	if !v.whole {
 		var err error
-		if recs, err = d.Store.ReadStream(ctx, stream); err != nil {
+		if recs, err = s.store.ReadStream(ctx, stream); err != nil {
 			return outcome[A]{}, fmt.Errorf("read %s: %w", stream, err)
 		}
 		if int64(len(recs)) < n {

@@ -96,7 +96,7 @@ func agentB(b *testing.B, c *command.Commands, name string, capacity int) {
 func BenchmarkCatchUpMemory(b *testing.B) {
 	store := newStore()
 	secrets, _ := auth.NewSecrets(make([]byte, 32))
-	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	cmds := command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	ctx := context.Background()
 	const tickets, open = 20000, 10000
 	for i := range tickets {

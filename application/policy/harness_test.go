@@ -60,7 +60,7 @@ func startNode(t *testing.T, store eventlog.EventStore, o policy.Options) *node 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := command.NewCommands(command.Deps{Store: store, Clock: application.SystemClock{}, Policy: o.Policy, Secrets: secrets, Router: e.Router()})
+	cmds := command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: o.Policy, Secrets: secrets, Router: e.Router()})
 	e.SetCommands(cmds)
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &node{engine: e, cmds: cmds, stop: cancel, done: make(chan error, 1)}

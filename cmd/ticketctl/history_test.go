@@ -41,7 +41,7 @@ func buildHistory(t testing.TB, store eventlog.EventStore, seed uint64, tickets,
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmds := command.NewCommands(command.Deps{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
+	cmds := command.NewCommands(command.Config{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	meta := command.CommandMeta{Actor: "supervisor:test"}
 	var agents []uuid.UUID
 	for i := range 3 {

@@ -42,8 +42,12 @@ func TestReplayAsOfAgreesWithGetTicket(t *testing.T) {
 func testAsOf(t *testing.T, store eventlog.EventStore, seed uint64) {
 	ctx := context.Background()
 	h := buildHistory(t, store, seed, 12, 400)
+	secrets, err := auth.NewSecrets(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	api := httpapi.New(httpapi.Options{
-		Commands: command.NewCommands(command.Deps{Store: store}), Store: store,
+		Commands: command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Secrets: secrets}), Store: store,
 		Auth: auth.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
 	})
 	rng := rand.New(rand.NewPCG(seed, 2))

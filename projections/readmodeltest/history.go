@@ -47,7 +47,7 @@ func NewWorld(t testing.TB, events eventlog.EventStore) *World {
 		t.Fatal(err)
 	}
 	w := &World{Events: events, Clock: NewClock(Epoch)}
-	w.Commands = command.NewCommands(command.Deps{
+	w.Commands = command.NewCommands(command.Config{
 		Store: w.Events, Clock: w.Clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets,
 	})
 	return w

@@ -86,7 +86,7 @@ func (p PolicyConfig) validate() error {
 // the webhook relays on the command dependencies, and adds them to the background work.
 // The caller gives the engine's Router to the commands and then the commands to it. It
 // returns nil when policies are disabled in this process.
-func (s *Service) policies(deps command.Deps, pols policyfile.Policies) (*policy.Engine, error) {
+func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*policy.Engine, error) {
 	c := s.Config.Policies
 	if c.Disabled {
 		return nil, nil

@@ -81,7 +81,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
-	deps := command.Deps{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
+	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
 		StreamCacheSize: cfg.streamCacheSize()}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
