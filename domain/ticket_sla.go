@@ -79,7 +79,7 @@ func (t *Ticket) RecordSLABreach(clockName string, now time.Time, p SLAPolicy) [
 	}
 	events := []Event{SLABreached{Clock: clockName, Due: c.Due}}
 	if s.Status != StatusEscalated {
-		events = append(events, t.escalation(EscalateTicket{Reason: "sla_breach"}, now, p))
+		events = append(events, t.escalation(EscalateTicket{Reason: SLABreachReason}, now, p))
 	}
 	return events
 }

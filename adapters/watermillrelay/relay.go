@@ -1,7 +1,8 @@
 // Package watermillrelay carries the event store's records to the projections over
 // Watermill. The event store is the only source: the relay follows its catch-up
 // subscription from a checkpoint and publishes each record as one message (command
-// handlers never publish), and Consume turns messages back into records for a handler.
+// handlers never publish), and the pipeline turns messages back into records for the
+// projections.
 // In one process the bus is Watermill's GoChannel, in publish-until-acked mode, which
 // keeps the store's global order.
 package watermillrelay
@@ -181,19 +182,6 @@ func (r *Relay) publish(ctx context.Context, rec eventlog.Record, prev, head uin
 	m.Metadata.Set(MetaHeadPosition, strconv.FormatUint(max(head, rec.Position), 10))
 	m.SetContext(ctx)
 	return r.pub.Publish(r.topic, m)
-}
-
-// Consume hands every record arriving on the bus to handle, in order, until ctx ends.
-func Consume(ctx context.Context, bus *Bus, logger *slog.Logger, handle func(context.Context, eventlog.Record) error) error {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	msgs, err := bus.Sub.Subscribe(ctx, bus.Topic)
-	if err != nil {
-		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
-	}
-	consumeAll(ctx, msgs, logger, nil, func(ctx context.Context, rec eventlog.Record, _ *message.Message) error { return handle(ctx, rec) })
-	return nil
 }
 
 // consumeOne handles a message until it succeeds (or ctx ends), then acks it. It retries

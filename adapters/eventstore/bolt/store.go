@@ -79,7 +79,7 @@ type Option func(*config)
 
 type config struct {
 	lockTimeout time.Duration
-	maxBatch    int
+	maxBatch    int // how many appends share one transaction at most
 	logger      *slog.Logger
 	// releaseEvery and releaseAfter: when the mapped pages are released (mapped.go).
 	releaseEvery int64
@@ -90,19 +90,6 @@ type config struct {
 // WithLockTimeout sets how long Open waits for the file lock that another process holds
 // (default 2 s, or less if ctx ends sooner); bbolt would otherwise wait forever.
 func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.lockTimeout = d } }
-
-// WithMaxBatch caps how many appends share one transaction (default 1024), which bounds
-// a commit's memory and the latency of the appends in it.
-func WithMaxBatch(n int) Option {
-	return func(c *config) {
-		if n > 0 {
-			c.maxBatch = n
-		}
-	}
-}
-
-// WithLogger sets the logger (default slog.Default()).
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // Open opens or creates the store file at path (its directory must exist) and starts
 // the writer. It reads no environment and creates nothing but that file.
