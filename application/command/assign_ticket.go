@@ -8,10 +8,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // AssignTicket gives the ticket to an agent, or with Auto to the agent the router picks.

@@ -3,9 +3,8 @@ package command
 import (
 	"fmt"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // folder is how update folds one kind of stream: an aggregate before its first

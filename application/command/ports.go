@@ -6,11 +6,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // streams is what every handler needs to run a command on a stream (stream_update.go):

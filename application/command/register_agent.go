@@ -7,11 +7,10 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // RegisterAgent adds an agent and mints the agent's bearer token.

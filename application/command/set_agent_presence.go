@@ -6,10 +6,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // SetAgentPresence takes an agent online or offline for routing.

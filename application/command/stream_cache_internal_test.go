@@ -5,11 +5,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 func TestStreamCacheIsALeastRecentlyUsedMap(t *testing.T) {

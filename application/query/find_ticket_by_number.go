@@ -7,12 +7,11 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/domain"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // PortalActor is the actor of commands the customer issues from the portal.
