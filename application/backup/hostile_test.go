@@ -97,7 +97,7 @@ var hostileData = map[string]string{
 	"lone high surrogate": `{"body":"\ud800"}`, "lone low surrogate": `{"body":"x\udc00y"}`,
 	"surrogate pair": `{"body":"\ud83d\ude00"}`, "high then not low": `{"body":"\ud83d\u0041"}`,
 	"surrogate key": `{"\ud800":1,"\ud801":2}`, "escaped key": `{"\u00e9":1,"é2":2}`,
-	"large numbers": `{"a":123456789012345678901234567890,"b":1e400,"c":-0.0,"d":1E+2,"e":0.1000}`,
+	"large numbers":  `{"a":123456789012345678901234567890,"b":1e400,"c":-0.0,"d":1E+2,"e":0.1000}`,
 	"duplicate keys": `{"a":1,"a":2}`, "nesting": `{"z":[{"y":{"x":["\u2028",null,true,false]}}]}`,
 	"white space": " \t\n {\"b\" : 1 , \"a\" : [ 1 , 2 ] } \n", "null": "null", "empty": "",
 	"only space": "  \n", "trailing bracket": `{"a":1}]`, "escaped slash": `{"a":"\/\b\f"}`,
