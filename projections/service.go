@@ -60,7 +60,7 @@ func (s *Service) KPI(ctx context.Context, from, to time.Time, groupBy string) (
 	return Report(facts, from, to, groupBy, s.Clock.Now())
 }
 
-// Portal is the customer's view of a ticket found by query.FindTicketByNumber. It
+// Portal is the customer's view of a ticket found by auth.FindTicketByNumber. It
 // first lets the projection apply what was stored when the read came (settle), and with
 // minVersion ≥ 0 waits for that version of the ticket.
 func (s *Service) Portal(ctx context.Context, id uuid.UUID, minVersion int64) (PortalView, error) {

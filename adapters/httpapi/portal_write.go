@@ -10,7 +10,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
-	"github.com/ticketengine/ticketengine/application/query"
 )
 
 type portalReplyRequest struct {
@@ -29,7 +28,7 @@ func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
 	if !s.PortalLimiter.Allow(addr) {
 		return uuid.Nil, fmt.Errorf("%w: too many failed look-ups from this address", errRateLimited)
 	}
-	id, err := query.FindTicketByNumber(r.Context(), s.Store, mux.Vars(r)["number"], r.URL.Query().Get("code"))
+	id, err := s.Commands.FindByNumber.Find(r.Context(), mux.Vars(r)["number"], r.URL.Query().Get("code"))
 	if err != nil {
 		s.PortalLimiter.Failed(addr)
 		return uuid.Nil, err
@@ -46,7 +45,7 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, com
 			return
 		}
 		var req B
-		meta, err := decodeCommand(w, r, auth.Principal{Role: query.PortalActor}, &req, false)
+		meta, err := decodeCommand(w, r, auth.Principal{Role: auth.PortalActor}, &req, false)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

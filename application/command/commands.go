@@ -26,6 +26,8 @@ type Commands struct {
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
+	// FindByNumber is the portal's look-up, not a command: it writes nothing.
+	FindByNumber auth.FindTicketByNumberHandler
 }
 
 // Config is what NewCommands builds the set on. Store, Clock and Secrets are required;
@@ -65,5 +67,6 @@ func NewCommands(c Config) *Commands {
 		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
 		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
+		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
 	}
 }

@@ -41,15 +41,6 @@ func NewReceiveTicketHandler(store eventlog.EventStore, clock application.Clock,
 	}
 }
 
-// TypeTicketNumberReserved is the single event of a ticketnumber-<N> stream: appending it
-// with NoStream is what makes a number unique, on every event store.
-const TypeTicketNumberReserved = "TicketNumberReserved"
-
-// NumberReservation is the data of TicketNumberReserved.
-type NumberReservation struct {
-	TicketID uuid.UUID `json:"ticket_id"`
-}
-
 // Handle validates, reserves a unique number, and records TicketReceived. With an
 // idempotency key the ticket id is derived from it, so a repeat finds the first ticket.
 // Without one it is a UUIDv7, which starts with its creation time: the streams of
@@ -105,11 +96,11 @@ func (h ReceiveTicketHandler) replay(ctx context.Context, id uuid.UUID, meta Com
 
 // reserveNumber claims a fresh number; a collision (rare: 30 bits) draws another.
 func (h ReceiveTicketHandler) reserveNumber(ctx context.Context, id uuid.UUID, meta CommandMeta) (string, error) {
-	data, _ := json.Marshal(NumberReservation{TicketID: id})
+	data, _ := json.Marshal(auth.NumberReservation{TicketID: id})
 	for range 8 {
 		number := auth.NewTicketNumber()
 		stream := eventlog.NumberStreamPrefix + number
-		recs, err := newRecords(stream, eventlog.NoStream, "", []string{TypeTicketNumberReserved}, [][]byte{data}, CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}, h.s.clock.Now())
+		recs, err := newRecords(stream, eventlog.NoStream, "", []string{auth.TypeTicketNumberReserved}, [][]byte{data}, CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}, h.s.clock.Now())
 		if err != nil {
 			return "", err
 		}

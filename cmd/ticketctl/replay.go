@@ -13,7 +13,6 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
-	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -31,8 +30,8 @@ func resolveTicket(ctx context.Context, store eventlog.EventStore, ref string) (
 	if err != nil {
 		return uuid.Nil, err
 	}
-	var res command.NumberReservation
-	if len(recs) == 0 || recs[0].Type != command.TypeTicketNumberReserved {
+	var res auth.NumberReservation
+	if len(recs) == 0 || recs[0].Type != auth.TypeTicketNumberReserved {
 		return uuid.Nil, fmt.Errorf("%q is neither a ticket id nor a known ticket number: %w", ref, application.ErrNotFound)
 	}
 	if err := json.Unmarshal(recs[0].Data, &res); err != nil || res.TicketID == uuid.Nil {

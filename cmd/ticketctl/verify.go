@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -83,7 +84,7 @@ func verifyStore(ctx context.Context, store eventlog.EventStore, opt verifyOptio
 		}()
 	}
 	var order orderCheck
-	err := readAllPages(ctx, store, func(page []eventlog.Record) error {
+	err := backup.ReadAllPages(ctx, store, func(page []eventlog.Record) error {
 		split := make([][]eventlog.Record, workers)
 		for _, r := range page {
 			order.add(r)

@@ -18,7 +18,6 @@ import (
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
-	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -143,9 +142,9 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	case 11:
 		_, err = c.Close.Handle(ctx, command.CloseTicket{TicketID: id}, meta)
 	case 12:
-		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: query.PortalActor})
+		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: auth.PortalActor})
 	case 13:
-		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: query.PortalActor})
+		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: auth.PortalActor})
 	case 14:
 		clock := []string{domain.ClockFirstResponse, domain.ClockResolution}[rng.IntN(2)]
 		_, err = c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: clock}, command.CommandMeta{Actor: command.SystemActor})

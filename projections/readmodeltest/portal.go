@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -40,7 +41,7 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 			return c.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "WAIT-REASON-SECRET"}, meta)
 		},
 		func() (command.TicketResult, error) {
-			return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: query.PortalActor})
+			return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: auth.PortalActor})
 		},
 		func() (command.TicketResult, error) {
 			return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
@@ -58,7 +59,7 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	FeedLive(t, store, w.All(t), 3)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
 
-	found, err := query.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, mine.AccessCode)
+	found, err := w.Commands.FindByNumber.Find(ctx, mine.Ticket.Number, mine.AccessCode)
 	check(t, err)
 	view, err := svc.Portal(ctx, found, -1)
 	check(t, err)
@@ -86,13 +87,13 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	}
 
 	// A wrong code and an unknown number are the same answer.
-	_, errWrong := query.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, other.AccessCode)
-	_, errUnknown := query.FindTicketByNumber(ctx, w.Events, "TK-ZZZZZZ", mine.AccessCode)
+	_, errWrong := w.Commands.FindByNumber.Find(ctx, mine.Ticket.Number, other.AccessCode)
+	_, errUnknown := w.Commands.FindByNumber.Find(ctx, "TK-ZZZZZZ", mine.AccessCode)
 	if !errors.Is(errWrong, application.ErrNotFound) || !errors.Is(errUnknown, application.ErrNotFound) || errWrong.Error() != errUnknown.Error() {
 		t.Errorf("wrong code %v, unknown number %v", errWrong, errUnknown)
 	}
 	// The other customer's code opens only the other ticket.
-	otherID, err := query.FindTicketByNumber(ctx, w.Events, other.Ticket.Number, other.AccessCode)
+	otherID, err := w.Commands.FindByNumber.Find(ctx, other.Ticket.Number, other.AccessCode)
 	check(t, err)
 	ov, err := svc.Portal(ctx, otherID, -1)
 	check(t, err)
