@@ -8,9 +8,11 @@
 //     narrow ports it uses; command metadata and idempotency; the read-fold-decide-append
 //     loop with its stream cache; the Commands set the adapters drive.
 //   - query: reads that fold a stream on demand (GetTicket, TicketEvents, RecordsAsOf),
-//     the portal's FindTicketByNumber, and TicketView, the ticket as staff see it.
+//     and TicketView, the ticket as staff see it.
 //   - auth: authentication and secrets: the Authenticator, principals and roles, the
-//     derivation of access codes and tokens, ticket numbers, HashSecret.
+//     derivation of access codes and tokens, ticket numbers, HashSecret, and the
+//     portal's FindTicketByNumber (a customer's number and access code are a credential).
+//   - backup: export and import of the whole log as canonical JSON lines.
 //   - policy: the automatic behaviour (SLA monitor, router, rules, notifications, webhooks).
 //   - eventstoretest: the conformance suite every EventStore adapter runs.
 //

@@ -178,7 +178,7 @@ func TestStreamCacheAgents(t *testing.T) {
 	}
 }
 
-// Two processes (two Deps on one store, with and without a cache of their own): each
+// Two processes (two command sets on one store, with and without a cache of their own): each
 // command sees what the other appended since, and continues the hash chain from it.
 func TestStreamCacheSeesAnotherProcessesAppends(t *testing.T) {
 	for _, otherCache := range []int{100, 0} {

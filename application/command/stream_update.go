@@ -27,7 +27,7 @@ type outcome[A any] struct {
 // on the fresh state; a second loss is ErrConflict. With If-Match, a loss is ErrPrecondition.
 //
 // With a stream cache (Config.StreamCacheSize), "read the stream" is: take the folded state
-// the cache holds, read only the records after its version, fold those on (see streamCache
+// the cache holds, read only the records after its version, fold those on (see StreamCache
 // for why that is always the state the whole stream folds to).
 func update[A any](ctx context.Context, s streams, stream string, meta CommandMeta,
 	f folder[A], decide func(A, time.Time) ([]domain.Event, error)) (outcome[A], error) {

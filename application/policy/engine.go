@@ -76,7 +76,7 @@ func New(o Options) *Engine {
 		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
 }
 
-// Router is the engine's command.AgentPicker, for Deps.Router.
+// Router is the engine's command.AgentPicker, for command.Config.Router.
 func (e *Engine) Router() *Router { return &Router{e} }
 
 // SetCommands gives the engine the handlers it acts through (built with its Router).
