@@ -1,13 +1,12 @@
 package application
 
 import (
-	"errors"
-
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
-// The application reuses the domain's closed set of error kinds; these are aliases so
-// adapters need only import application.
+// The application reuses the domain's sentinels (kinds of domain/errs); these are aliases
+// so adapters need only import application.
 var (
 	ErrInvalid             = domain.ErrInvalid
 	ErrInvalidTransition   = domain.ErrInvalidTransition
@@ -18,13 +17,13 @@ var (
 )
 
 // ErrConfig: a configuration value is wrong; the process should not start.
-var ErrConfig = errors.New("configuration")
+var ErrConfig = errs.E(errs.Internal, "configuration")
 
 // ErrUnauthorized: no valid credentials (401).
-var ErrUnauthorized = errors.New("unauthorized")
+var ErrUnauthorized = errs.E(errs.Unauthorized, "unauthorized")
 
 // ErrForbidden: valid credentials, but the role may not do this (403).
-var ErrForbidden = errors.New("forbidden")
+var ErrForbidden = errs.E(errs.Forbidden, "forbidden")
 
 // invalidField is a one-field validation error.
 func invalidField(field, message string) error {
