@@ -1,6 +1,7 @@
 package application
 
 import (
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/domain/errs"
 )
@@ -19,11 +20,11 @@ var (
 // ErrConfig: a configuration value is wrong; the process should not start.
 var ErrConfig = errs.E(errs.Internal, "configuration")
 
-// ErrUnauthorized: no valid credentials (401).
-var ErrUnauthorized = errs.E(errs.Unauthorized, "unauthorized")
+// ErrUnauthorized: no valid credentials (401); the one of application/access.
+var ErrUnauthorized = access.ErrUnauthorized
 
-// ErrForbidden: valid credentials, but the role may not do this (403).
-var ErrForbidden = errs.E(errs.Forbidden, "forbidden")
+// ErrForbidden: valid credentials, but the role may not do this (403); the one of application/access.
+var ErrForbidden = access.ErrForbidden
 
 // invalidField is a one-field validation error.
 func invalidField(field, message string) error {

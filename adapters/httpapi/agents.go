@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -55,8 +56,8 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	if p.Role == application.RoleAgent && p.Subject != id.String() {
-		s.writeProblem(w, r, fmt.Errorf("%w: an agent sets only its own presence", application.ErrForbidden))
+	if err := access.AuthorizeOn(p, access.SetPresence, id.String()); err != nil {
+		s.writeProblem(w, r, fmt.Errorf("an agent sets only its own presence: %w", err))
 		return
 	}
 	var req presenceRequest

@@ -7,23 +7,14 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 )
 
 type principalKey struct{}
 
-// Role sets used by the routes.
-var (
-	commandRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAgent}
-	staffRoles    = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAgent, application.RoleAuditor, application.RoleAnalyst}
-	auditRoles    = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAuditor}
-	analystRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor, application.RoleAnalyst}
-	managerRoles  = []application.Role{application.RoleAdmin, application.RoleSupervisor}
-	adminRoles    = []application.Role{application.RoleAdmin}
-	presenceRoles = commandRoles
-)
-
-// authed wraps a handler that needs a bearer token of one of the roles.
-func (s *Server) authed(roles []application.Role, next http.HandlerFunc) http.Handler {
+// authed wraps a handler that needs a bearer token whose role application/access lets do
+// the action.
+func (s *Server) authed(action access.Action, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -31,11 +22,23 @@ func (s *Server) authed(roles []application.Role, next http.HandlerFunc) http.Ha
 			s.writeProblem(w, r, err)
 			return
 		}
-		if !hasRole(p, roles) {
-			s.writeProblem(w, r, fmt.Errorf("%w: role %s may not %s %s", application.ErrForbidden, p.Role, r.Method, r.URL.Path))
+		if err := access.Authorize(p, action); err != nil {
+			s.writeProblem(w, r, fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err))
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// asCustomer wraps a portal handler: the caller acts as the customer, which the handler
+// proves by the ticket's number and access code.
+func (s *Server) asCustomer(action access.Action, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := access.Authorize(access.Customer, action); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, access.Customer)))
 	})
 }
 
@@ -48,17 +51,11 @@ func (s *Server) authenticate(r *http.Request) (application.Principal, error) {
 	return s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
-func hasRole(p application.Principal, roles []application.Role) bool {
-	for _, r := range roles {
-		if p.Role == r {
-			return true
-		}
-	}
-	return false
-}
-
 // principal returns the authenticated principal of the request.
 func principal(r *http.Request) application.Principal {
 	p, _ := r.Context().Value(principalKey{}).(application.Principal)
 	return p
 }
+
+// clientAddr is the request's client key for the portal's limiter.
+func clientAddr(r *http.Request) string { return access.ClientAddr(r.RemoteAddr) }

@@ -44,7 +44,7 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, app
 			return
 		}
 		var req B
-		meta, err := decodeCommand(w, r, application.Principal{Role: application.PortalActor}, &req, false)
+		meta, err := decodeCommand(w, r, principal(r), &req, false)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

@@ -31,6 +31,7 @@ const adminToken = "admin-token-for-read-tests"
 type readEnv struct {
 	w      *readmodeltest.World
 	srv    *httptest.Server
+	server *httpapi.Server
 	tokens map[application.Role]string
 }
 
@@ -55,7 +56,7 @@ func newReadEnv(t *testing.T) *readEnv {
 	})
 	server := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
 		Auth: application.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
-	e := &readEnv{w: w, srv: httptest.NewServer(server), tokens: map[application.Role]string{application.RoleAdmin: adminToken}}
+	e := &readEnv{w: w, srv: httptest.NewServer(server), server: server, tokens: map[application.Role]string{application.RoleAdmin: adminToken}}
 	t.Cleanup(e.srv.Close)
 	for _, role := range []application.Role{application.RoleAnalyst, application.RoleSupervisor, application.RoleAuditor} {
 		tok, err := w.Commands.IssueToken.Handle(ctx, application.IssueToken{Role: role, Subject: "t"}, application.CommandMeta{Actor: "admin"})

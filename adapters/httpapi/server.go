@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 )
 
 // Options are the server's dependencies. Commands, Store, Auth and Registry are required.
@@ -31,15 +32,16 @@ type Options struct {
 	// Ready reports whether the stores are reachable and projections caught up.
 	Ready func(ctx context.Context) error
 	// PortalLimiter throttles portal look-ups per client address.
-	PortalLimiter *Limiter
+	PortalLimiter *access.Limiter
 }
 
 // Server serves the API.
 type Server struct {
 	Options
-	log     *slog.Logger
-	metrics *metrics
-	router  *mux.Router
+	log          *slog.Logger
+	metrics      *metrics
+	router       *mux.Router
+	routeActions []routeAction // what routes() registered, for the tests of authorisation
 }
 
 // New builds the server and its routes.
@@ -51,7 +53,7 @@ func New(o Options) *Server {
 		o.Logger = slog.Default()
 	}
 	if o.PortalLimiter == nil {
-		o.PortalLimiter = NewLimiter(20, time.Minute)
+		o.PortalLimiter = access.NewLimiter(20, time.Minute)
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()
