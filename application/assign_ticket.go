@@ -48,7 +48,7 @@ func (h AssignTicketHandler) agentFor(ctx context.Context, t *domain.Ticket, c A
 	}
 	if c.Auto {
 		if h.d.Router == nil {
-			return domain.AgentState{}, fmt.Errorf("%w: auto-assignment is not enabled", ErrConflict)
+			return domain.AgentState{}, fmt.Errorf("%w: automatic assignment is not enabled here", ErrUnavailable)
 		}
 		a, err := h.d.Router.Pick(ctx, t.State())
 		if errors.Is(err, ErrNotFound) {

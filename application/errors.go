@@ -17,6 +17,10 @@ var (
 	ErrIdempotencyMismatch = domain.ErrIdempotencyMismatch
 )
 
+// ErrUnavailable: the server cannot do this yet or here (routing still starting,
+// auto-assignment not enabled): a state of the server, not of the request (503, Retry-After).
+var ErrUnavailable = errs.E(errs.Unavailable, "unavailable")
+
 // ErrConfig: a configuration value is wrong; the process should not start.
 var ErrConfig = errs.E(errs.Internal, "configuration")
 
