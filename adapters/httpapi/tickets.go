@@ -46,28 +46,11 @@ type (
 	}
 )
 
-// ticketCommand runs the shared part of every command on an existing ticket: parse the
-// id, read and decode the body, collect the metadata, run, and answer with the ticket.
+// ticketCommand is runCommand for staff: the ticket is the {id} of the path, the answer
+// the whole ticket.
 func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, uuid.UUID, B, application.CommandMeta) (application.TicketResult, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var req B
-		meta, err := decodeCommand(w, r, principal(r), &req, allowEmpty)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		res, err := run(r.Context(), id, req, meta)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		s.writeTicket(w, http.StatusOK, res.Ticket)
-	}
+	answer := func(w http.ResponseWriter, res application.TicketResult) { s.writeTicket(w, http.StatusOK, res.Ticket) }
+	return runCommand(s, commandRoute{ticket: pathID, allowEmpty: allowEmpty, answer: answer}, run)
 }
 
 // pathID parses the {id} of the path; a malformed id names no ticket, so it is a 404.
