@@ -54,8 +54,11 @@ func newReadEnv(t *testing.T) *readEnv {
 		}
 		_ = bus.Close()
 	})
-	server := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
+	server, err := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
 		Auth: application.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := &readEnv{w: w, srv: httptest.NewServer(server), server: server, tokens: map[application.Role]string{application.RoleAdmin: adminToken}}
 	t.Cleanup(e.srv.Close)
 	for _, role := range []application.Role{application.RoleAnalyst, application.RoleSupervisor, application.RoleAuditor} {

@@ -44,8 +44,11 @@ type Server struct {
 	routeActions []routeAction // what routes() registered, for the tests of authorisation
 }
 
-// New builds the server and its routes.
-func New(o Options) *Server {
+// New builds the server and its routes; it refuses Options missing a required field.
+func New(o Options) (*Server, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	if o.Clock == nil {
 		o.Clock = application.SystemClock{}
 	}
@@ -57,7 +60,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

@@ -39,10 +39,13 @@ func TestReplayAsOfAgreesWithGetTicket(t *testing.T) {
 func testAsOf(t *testing.T, store application.EventStore, seed uint64) {
 	ctx := context.Background()
 	h := buildHistory(t, store, seed, 12, 400)
-	api := httpapi.New(httpapi.Options{
+	api, err := httpapi.New(httpapi.Options{
 		Commands: application.NewCommands(application.Deps{Store: store}), Store: store,
 		Auth: application.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(seed, 2))
 	checked := 0
 	for _, id := range h.tickets {
