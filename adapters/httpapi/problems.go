@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/domain/errs"
 )
@@ -27,7 +28,7 @@ var (
 	errMalformed   = errs.E(errs.Malformed, "malformed request")
 	errTooLarge    = errs.E(errs.TooLarge, "request body over 1 MiB")
 	errMediaType   = errs.E(errs.UnsupportedMediaType, "unsupported media type")
-	errRateLimited = errs.E(errs.RateLimited, "too many look-ups")
+	errRateLimited = access.ErrRateLimited
 )
 
 // problemKind is how one error kind answers over HTTP.

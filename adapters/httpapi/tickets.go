@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -96,6 +97,11 @@ func (s *Server) escalateTicket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) replyToTicket(w http.ResponseWriter, r *http.Request) {
 	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b replyRequest, m application.CommandMeta) (application.TicketResult, error) {
 		public := b.Public == nil || *b.Public // a reply is public unless marked as a note
+		if !public {
+			if err := access.Authorize(principal(r), access.Note); err != nil {
+				return application.TicketResult{}, err
+			}
+		}
 		return s.Commands.Reply.Handle(ctx, application.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
 	})(w, r)
 }

@@ -4,7 +4,12 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
+
+// ErrRateLimited is what a caller refused by a Limiter answers (429 with Retry-After).
+var ErrRateLimited = errs.E(errs.RateLimited, "too many look-ups")
 
 // Limiter throttles look-ups by number and code (the portal's, later mail's) per client address over a sliding window: once
 // `failures` failed look-ups (unknown number or wrong code) fall in one window, the
