@@ -1,13 +1,13 @@
 package application
 
 import (
-	"errors"
-
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
-// The application reuses the domain's closed set of error kinds; these are aliases so
-// adapters need only import application.
+// The application reuses the domain's sentinels (kinds of domain/errs); these are aliases
+// so adapters need only import application.
 var (
 	ErrInvalid             = domain.ErrInvalid
 	ErrInvalidTransition   = domain.ErrInvalidTransition
@@ -17,11 +17,15 @@ var (
 	ErrIdempotencyMismatch = domain.ErrIdempotencyMismatch
 )
 
+// ErrUnavailable: the server cannot do this yet or here (routing still starting,
+// auto-assignment not enabled): a state of the server, not of the request (503, Retry-After).
+var ErrUnavailable = errs.E(errs.Unavailable, "unavailable")
+
 // ErrConfig: a configuration value is wrong; the process should not start.
-var ErrConfig = errors.New("configuration")
+var ErrConfig = errs.E(errs.Internal, "configuration")
 
-// ErrUnauthorized: no valid credentials (401).
-var ErrUnauthorized = errors.New("unauthorized")
+// ErrUnauthorized: no valid credentials (401); the one of application/access.
+var ErrUnauthorized = access.ErrUnauthorized
 
-// ErrForbidden: valid credentials, but the role may not do this (403).
-var ErrForbidden = errors.New("forbidden")
+// ErrForbidden: valid credentials, but the role may not do this (403); the one of application/access.
+var ErrForbidden = access.ErrForbidden

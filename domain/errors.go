@@ -1,26 +1,28 @@
 package domain
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
-// The closed set of error kinds. Every error the engine returns wraps exactly
-// one of them, so the HTTP adapter can map a kind to a status once, with errors.Is.
+// The domain's sentinel errors, one per kind of domain/errs it raises. Every error the
+// engine returns wraps a kind, so an adapter maps a kind to a status once; errors.Is works
+// both on these sentinels and on their kinds (errors.Is(err, errs.NotFound)).
 var (
-	// ErrInvalid: a command's fields are malformed or out of range (422).
-	ErrInvalid = errors.New("invalid")
+	// ErrInvalid: a command's fields are malformed or out of range (errs.Validation, 422).
+	ErrInvalid = errs.E(errs.Validation, "invalid")
 	// ErrInvalidTransition: the command is not allowed from the ticket's current status (409).
-	ErrInvalidTransition = errors.New("invalid transition")
+	ErrInvalidTransition = errs.E(errs.InvalidTransition, "invalid transition")
 	// ErrNotFound: the ticket, agent or stream does not exist (404).
-	ErrNotFound = errors.New("not found")
+	ErrNotFound = errs.E(errs.NotFound, "not found")
 	// ErrConflict: a concurrent change won, and deciding again also lost (409).
-	ErrConflict = errors.New("concurrent change")
+	ErrConflict = errs.E(errs.Conflict, "concurrent change")
 	// ErrPrecondition: the caller's expected version (If-Match) is not the current one (412).
-	ErrPrecondition = errors.New("precondition failed")
+	ErrPrecondition = errs.E(errs.PreconditionFailed, "precondition failed")
 	// ErrIdempotencyMismatch: an idempotency key was reused with another request (422).
-	ErrIdempotencyMismatch = errors.New("idempotency key reused with another request")
+	ErrIdempotencyMismatch = errs.E(errs.IdempotencyKeyReused, "idempotency key reused with another request")
 )
 
 // FieldError names one invalid field of a command.
@@ -42,8 +44,13 @@ func (e *ValidationError) Error() string {
 	return "invalid: " + strings.Join(parts, "; ")
 }
 
-// Is makes errors.Is(err, ErrInvalid) true for a ValidationError.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+// Is makes errors.Is(err, ErrInvalid) and errors.Is(err, errs.Validation) true for a ValidationError.
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrInvalid || target == errs.Validation
+}
+
+// ErrorKind is errs.Validation.
+func (e *ValidationError) ErrorKind() errs.Kind { return errs.Validation }
 
 // validator collects field errors while a command is checked.
 type validator struct{ fields []FieldError }
@@ -71,5 +78,11 @@ func (e *TransitionError) Error() string {
 	return fmt.Sprintf("%s is not allowed from status %q", e.Command, e.From)
 }
 
-// Is makes errors.Is(err, ErrInvalidTransition) true for a TransitionError.
-func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+// Is makes errors.Is(err, ErrInvalidTransition) and errors.Is(err, errs.InvalidTransition)
+// true for a TransitionError.
+func (e *TransitionError) Is(target error) bool {
+	return target == ErrInvalidTransition || target == errs.InvalidTransition
+}
+
+// ErrorKind is errs.InvalidTransition.
+func (e *TransitionError) ErrorKind() errs.Kind { return errs.InvalidTransition }

@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
@@ -57,8 +57,8 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	if p.Role == auth.RoleAgent && p.Subject != id.String() {
-		s.writeProblem(w, r, fmt.Errorf("%w: an agent sets only its own presence", application.ErrForbidden))
+	if err := access.AuthorizeOn(p, access.SetPresence, id.String()); err != nil {
+		s.writeProblem(w, r, fmt.Errorf("an agent sets only its own presence: %w", err))
 		return
 	}
 	var req presenceRequest

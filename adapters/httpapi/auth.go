@@ -7,24 +7,15 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 type principalKey struct{}
 
-// Role sets used by the routes.
-var (
-	commandRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAgent}
-	staffRoles    = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAgent, auth.RoleAuditor, auth.RoleAnalyst}
-	auditRoles    = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAuditor}
-	analystRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAnalyst}
-	managerRoles  = []auth.Role{auth.RoleAdmin, auth.RoleSupervisor}
-	adminRoles    = []auth.Role{auth.RoleAdmin}
-	presenceRoles = commandRoles
-)
-
-// authed wraps a handler that needs a bearer token of one of the roles.
-func (s *Server) authed(roles []auth.Role, next http.HandlerFunc) http.Handler {
+// authed wraps a handler that needs a bearer token whose role application/access lets do
+// the action.
+func (s *Server) authed(action access.Action, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err != nil {
@@ -32,11 +23,23 @@ func (s *Server) authed(roles []auth.Role, next http.HandlerFunc) http.Handler {
 			s.writeProblem(w, r, err)
 			return
 		}
-		if !hasRole(p, roles) {
-			s.writeProblem(w, r, fmt.Errorf("%w: role %s may not %s %s", application.ErrForbidden, p.Role, r.Method, r.URL.Path))
+		if err := access.Authorize(p, action); err != nil {
+			s.writeProblem(w, r, fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err))
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	})
+}
+
+// asCustomer wraps a portal handler: the caller acts as the customer, which the handler
+// proves by the ticket's number and access code.
+func (s *Server) asCustomer(action access.Action, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := access.Authorize(access.Customer, action); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, access.Customer)))
 	})
 }
 
@@ -49,17 +52,11 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	return s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
-func hasRole(p auth.Principal, roles []auth.Role) bool {
-	for _, r := range roles {
-		if p.Role == r {
-			return true
-		}
-	}
-	return false
-}
-
 // principal returns the authenticated principal of the request.
 func principal(r *http.Request) auth.Principal {
 	p, _ := r.Context().Value(principalKey{}).(auth.Principal)
 	return p
 }
+
+// clientAddr is the request's client key for the portal's limiter.
+func clientAddr(r *http.Request) string { return access.ClientAddr(r.RemoteAddr) }

@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 )
 
@@ -36,27 +35,13 @@ func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
 	return id, nil
 }
 
-// portalCommand is the shared path of the customer's two commands.
+// portalCommand is runCommand for the customer's two commands: the ticket is found by
+// number and access code, the answer is short.
 func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, command.CommandMeta) (command.TicketResult, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := s.portalTicket(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var req B
-		meta, err := decodeCommand(w, r, auth.Principal{Role: auth.PortalActor}, &req, false)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		res, err := run(r.Context(), id, req, meta)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
+	answer := func(w http.ResponseWriter, res command.TicketResult) {
 		writeJSON(w, http.StatusOK, map[string]any{"number": res.Ticket.Number, "status": res.Ticket.Status, "version": res.Ticket.Version})
 	}
+	return runCommand(s, commandRoute{ticket: s.portalTicket, answer: answer}, run)
 }
 
 func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {

@@ -6,8 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
 // problemBase prefixes every problem type URI.
@@ -24,58 +25,79 @@ type Problem struct {
 
 // Errors raised by the HTTP layer itself, before a command runs.
 var (
-	errMalformed   = errors.New("malformed request")
-	errTooLarge    = errors.New("request body over 1 MiB")
-	errMediaType   = errors.New("unsupported media type")
-	errRateLimited = errors.New("too many look-ups")
+	errMalformed   = errs.E(errs.Malformed, "malformed request")
+	errTooLarge    = errs.E(errs.TooLarge, "request body over 1 MiB")
+	errMediaType   = errs.E(errs.UnsupportedMediaType, "unsupported media type")
+	errRateLimited = access.ErrRateLimited
 )
+
+// problemKind is how one error kind answers over HTTP.
+type problemKind struct {
+	kind       errs.Kind
+	status     int
+	title      string
+	detail     bool   // whether the error's text is shown (never for server faults)
+	retryAfter string // seconds, for kinds the client should retry later
+}
+
+// problemTable maps every error kind to its answer: the one place a kind becomes a status.
+// It is searched in order with errors.Is, so an error carrying two kinds answers with the
+// first; validation comes first so its field list is kept.
+var problemTable = []problemKind{
+	{errs.Validation, http.StatusUnprocessableEntity, "Invalid field values", true, ""},
+	{errs.Malformed, http.StatusBadRequest, "Malformed request", true, ""},
+	{errs.TooLarge, http.StatusRequestEntityTooLarge, "Request body too large", true, ""},
+	{errs.UnsupportedMediaType, http.StatusUnsupportedMediaType, "Unsupported media type", true, ""},
+	{errs.RateLimited, http.StatusTooManyRequests, "Too many requests", true, "60"},
+	{errs.Unavailable, http.StatusServiceUnavailable, "Not available yet", true, "10"},
+	{errs.Unauthorized, http.StatusUnauthorized, "Missing or invalid bearer token", false, ""},
+	{errs.Forbidden, http.StatusForbidden, "Role not allowed", true, ""},
+	{errs.NotFound, http.StatusNotFound, "Not found", false, ""},
+	{errs.InvalidTransition, http.StatusConflict, "Transition not allowed", true, ""},
+	{errs.PreconditionFailed, http.StatusPreconditionFailed, "If-Match does not match the current version", true, ""},
+	{errs.Conflict, http.StatusConflict, "Concurrent change", true, ""},
+	{errs.IdempotencyKeyReused, http.StatusUnprocessableEntity, "Idempotency key reused with another request", true, ""},
+	{errs.Internal, http.StatusInternalServerError, "Internal error", false, ""},
+}
 
 // problemFor maps an error to its problem, once, by kind. Anything without a kind is a
 // server fault: logged with its detail, answered without it.
-func problemFor(err error) Problem {
+func problemFor(err error) (Problem, problemKind) {
+	pk, p := kindProblem(err)
+	if pk.detail {
+		p.Detail = err.Error()
+	}
 	var ve *domain.ValidationError
 	var ee *edgeError
 	switch {
-	case errors.As(err, &ee):
-		return Problem{Type: problemBase + "malformed", Title: "Malformed request", Status: http.StatusBadRequest, Detail: err.Error(), Errors: ee.fields()}
-	case errors.As(err, &ve):
-		return Problem{Type: problemBase + "validation", Title: "Invalid field values", Status: http.StatusUnprocessableEntity, Detail: err.Error(), Errors: ve.Fields}
-	case errors.Is(err, errMalformed):
-		return Problem{Type: problemBase + "malformed", Title: "Malformed request", Status: http.StatusBadRequest, Detail: err.Error()}
-	case errors.Is(err, errTooLarge):
-		return Problem{Type: problemBase + "too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge, Detail: err.Error()}
-	case errors.Is(err, errMediaType):
-		return Problem{Type: problemBase + "unsupported-media-type", Title: "Unsupported media type", Status: http.StatusUnsupportedMediaType, Detail: err.Error()}
-	case errors.Is(err, errRateLimited):
-		return Problem{Type: problemBase + "rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests, Detail: err.Error()}
-	case errors.Is(err, application.ErrUnauthorized):
-		return Problem{Type: problemBase + "unauthorized", Title: "Missing or invalid bearer token", Status: http.StatusUnauthorized}
-	case errors.Is(err, application.ErrForbidden):
-		return Problem{Type: problemBase + "forbidden", Title: "Role not allowed", Status: http.StatusForbidden, Detail: err.Error()}
-	case errors.Is(err, domain.ErrNotFound):
-		return Problem{Type: problemBase + "not-found", Title: "Not found", Status: http.StatusNotFound}
-	case errors.Is(err, domain.ErrInvalidTransition):
-		return Problem{Type: problemBase + "invalid-transition", Title: "Transition not allowed", Status: http.StatusConflict, Detail: err.Error()}
-	case errors.Is(err, domain.ErrPrecondition):
-		return Problem{Type: problemBase + "precondition-failed", Title: "If-Match does not match the current version", Status: http.StatusPreconditionFailed, Detail: err.Error()}
-	case errors.Is(err, domain.ErrConflict):
-		return Problem{Type: problemBase + "conflict", Title: "Concurrent change", Status: http.StatusConflict, Detail: err.Error()}
-	case errors.Is(err, domain.ErrIdempotencyMismatch):
-		return Problem{Type: problemBase + "idempotency-key-reused", Title: "Idempotency key reused with another request", Status: http.StatusUnprocessableEntity, Detail: err.Error()}
-	case errors.Is(err, domain.ErrInvalid):
-		return Problem{Type: problemBase + "validation", Title: "Invalid field values", Status: http.StatusUnprocessableEntity, Detail: err.Error()}
+	case pk.kind == errs.Malformed && errors.As(err, &ee):
+		p.Errors = ee.fields() // the field the edge refused
+	case pk.kind == errs.Validation && errors.As(err, &ve):
+		p.Errors = ve.Fields
 	}
-	return Problem{Type: problemBase + "internal", Title: "Internal error", Status: http.StatusInternalServerError}
+	return p, pk
+}
+
+// kindProblem finds the error's row of problemTable (Internal when it has no kind).
+func kindProblem(err error) (problemKind, Problem) {
+	pk := problemTable[len(problemTable)-1]
+	for _, row := range problemTable {
+		if errors.Is(err, row.kind) {
+			pk = row
+			break
+		}
+	}
+	return pk, Problem{Type: problemBase + pk.kind.String(), Title: pk.title, Status: pk.status}
 }
 
 // writeProblem answers with the error's problem document.
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
-	p := problemFor(err)
-	if p.Status >= 500 {
+	p, pk := problemFor(err)
+	if p.Status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	if p.Status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "60")
+	if pk.retryAfter != "" {
+		w.Header().Set("Retry-After", pk.retryAfter)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)

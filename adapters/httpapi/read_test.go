@@ -32,6 +32,7 @@ const adminToken = "admin-token-for-read-tests"
 type readEnv struct {
 	w      *readmodeltest.World
 	srv    *httptest.Server
+	server *httpapi.Server
 	tokens map[auth.Role]string
 }
 
@@ -54,9 +55,12 @@ func newReadEnv(t *testing.T) *readEnv {
 		}
 		_ = bus.Close()
 	})
-	server := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
+	server, err := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
 		Auth: auth.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
-	e := &readEnv{w: w, srv: httptest.NewServer(server), tokens: map[auth.Role]string{auth.RoleAdmin: adminToken}}
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &readEnv{w: w, srv: httptest.NewServer(server), server: server, tokens: map[auth.Role]string{auth.RoleAdmin: adminToken}}
 	t.Cleanup(e.srv.Close)
 	for _, role := range []auth.Role{auth.RoleAnalyst, auth.RoleSupervisor, auth.RoleAuditor} {
 		tok, err := w.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: role, Subject: "t"}, command.CommandMeta{Actor: "admin"})

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -32,15 +32,12 @@ func (s *Server) readRoutes(r *mux.Router) {
 	if s.ReadSide == nil {
 		return
 	}
-	read := func(path string, roles []auth.Role, h http.HandlerFunc) {
-		r.Handle(path, s.instrument(path, "", s.authed(roles, h))).Methods(http.MethodGet)
-	}
-	read("/queues", staffRoles, s.getQueue)
-	read("/reports/kpi", analystRoles, s.getKPI)
-	read("/agents", staffRoles, s.getAgents)
-	read("/agents/{id}", staffRoles, s.getAgent)
-	r.Handle("/portal/tickets/{number}", s.instrument("/portal/tickets/{number}", "", http.HandlerFunc(s.getPortalTicket))).Methods(http.MethodGet)
-	r.Handle("/admin/rebuild/{name}", s.instrument("/admin/rebuild/{name}", "rebuild", s.authed(adminRoles, s.postRebuild))).Methods(http.MethodPost)
+	s.staffRoute(r, http.MethodGet, "/queues", "", access.Queues, s.getQueue)
+	s.staffRoute(r, http.MethodGet, "/reports/kpi", "", access.KPI, s.getKPI)
+	s.staffRoute(r, http.MethodGet, "/agents", "", access.ListAgents, s.getAgents)
+	s.staffRoute(r, http.MethodGet, "/agents/{id}", "", access.GetAgent, s.getAgent)
+	s.portalRoute(r, http.MethodGet, "/portal/tickets/{number}", "", access.PortalView, s.getPortalTicket)
+	s.staffRoute(r, http.MethodPost, "/admin/rebuild/{name}", "rebuild", access.Rebuild, s.postRebuild)
 	if s.Registry != nil {
 		s.Registry.MustRegister(newLagCollector(s.ReadSide, s.log))
 		if fr, ok := s.ReadSide.(failureReader); ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -34,19 +35,23 @@ type Options struct {
 	// Ready reports whether the stores are reachable and projections caught up.
 	Ready func(ctx context.Context) error
 	// PortalLimiter throttles portal look-ups per client address.
-	PortalLimiter *Limiter
+	PortalLimiter *access.Limiter
 }
 
 // Server serves the API.
 type Server struct {
 	Options
-	log     *slog.Logger
-	metrics *metrics
-	router  *mux.Router
+	log          *slog.Logger
+	metrics      *metrics
+	router       *mux.Router
+	routeActions []routeAction // what routes() registered, for the tests of authorisation
 }
 
-// New builds the server and its routes.
-func New(o Options) *Server {
+// New builds the server and its routes; it refuses Options missing a required field.
+func New(o Options) (*Server, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	if o.Clock == nil {
 		o.Clock = application.SystemClock{}
 	}
@@ -54,11 +59,11 @@ func New(o Options) *Server {
 		o.Logger = slog.Default()
 	}
 	if o.PortalLimiter == nil {
-		o.PortalLimiter = NewLimiter(20, time.Minute)
+		o.PortalLimiter = access.NewLimiter(20, time.Minute)
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()
-	return s
+	return s, nil
 }
 
 // ServeHTTP implements http.Handler.

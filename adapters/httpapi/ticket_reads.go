@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -49,8 +49,8 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	var asOf time.Time
 	if raw := r.URL.Query().Get("as_of"); raw != "" {
-		if !hasRole(principal(r), auditRoles) {
-			s.writeProblem(w, r, fmt.Errorf("%w: as_of is for auditors, supervisors and admins", application.ErrForbidden))
+		if err := access.Authorize(principal(r), access.TicketAsOf); err != nil {
+			s.writeProblem(w, r, fmt.Errorf("as_of is for auditors, supervisors and admins: %w", err))
 			return
 		}
 		if asOf, err = time.Parse(time.RFC3339Nano, raw); err != nil {

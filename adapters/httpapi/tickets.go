@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -47,28 +48,11 @@ type (
 	}
 )
 
-// ticketCommand runs the shared part of every command on an existing ticket: parse the
-// id, read and decode the body, collect the metadata, run, and answer with the ticket.
+// ticketCommand is runCommand for staff: the ticket is the {id} of the path, the answer
+// the whole ticket.
 func ticketCommand[B any](s *Server, allowEmpty bool, run func(context.Context, uuid.UUID, B, command.CommandMeta) (command.TicketResult, error)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var req B
-		meta, err := decodeCommand(w, r, principal(r), &req, allowEmpty)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		res, err := run(r.Context(), id, req, meta)
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		s.writeTicket(w, http.StatusOK, res.Ticket)
-	}
+	answer := func(w http.ResponseWriter, res command.TicketResult) { s.writeTicket(w, http.StatusOK, res.Ticket) }
+	return runCommand(s, commandRoute{ticket: pathID, allowEmpty: allowEmpty, answer: answer}, run)
 }
 
 // pathID parses the {id} of the path; a malformed id names no ticket, so it is a 404.
@@ -114,6 +98,11 @@ func (s *Server) escalateTicket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) replyToTicket(w http.ResponseWriter, r *http.Request) {
 	ticketCommand(s, false, func(ctx context.Context, id uuid.UUID, b replyRequest, m command.CommandMeta) (command.TicketResult, error) {
 		public := b.Public == nil || *b.Public // a reply is public unless marked as a note
+		if !public {
+			if err := access.Authorize(principal(r), access.Note); err != nil {
+				return command.TicketResult{}, err
+			}
+		}
 		return s.Commands.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
 	})(w, r)
 }

@@ -1,27 +1,19 @@
 package auth
 
-// Role is what a bearer token may do.
-type Role string
+import "github.com/ticketengine/ticketengine/application/access"
+
+// Role and Principal live with the access rules in application/access; these aliases keep
+// the names the commands and adapters use.
+type (
+	Role      = access.Role
+	Principal = access.Principal
+)
 
 // Roles of API.md.
 const (
-	RoleAdmin      Role = "admin"
-	RoleSupervisor Role = "supervisor"
-	RoleAgent      Role = "agent"
-	RoleAuditor    Role = "auditor"
-	RoleAnalyst    Role = "analyst"
+	RoleAdmin      = access.RoleAdmin
+	RoleSupervisor = access.RoleSupervisor
+	RoleAgent      = access.RoleAgent
+	RoleAuditor    = access.RoleAuditor
+	RoleAnalyst    = access.RoleAnalyst
 )
-
-// Principal is who a request acts as.
-type Principal struct {
-	Role    Role
-	Subject string // the agent's id for agents; free text (a name, a system) otherwise
-}
-
-// Actor is how the principal appears in event metadata.
-func (p Principal) Actor() string {
-	if p.Subject == "" {
-		return string(p.Role)
-	}
-	return string(p.Role) + ":" + p.Subject
-}

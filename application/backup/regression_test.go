@@ -59,15 +59,15 @@ func TestDefect3NonUTF8CorrelationIDRoundTrips(t *testing.T) {
 func TestOrdinaryLinesUnchanged(t *testing.T) {
 	const old = `{"data":{"a":"<é>\u2028","b":1e400},"hash":"%s","id":"0195f6a2-7c1e-7000-8000-000000000002",` +
 		`"metadata":{"actor":"agent:1","correlation_id":"c\u0001","occurred_at":"2026-03-01T12:00:00.123Z"},` +
-		`"prev_hash":"","stream":"ticket-x","type":"TicketReceived","version":0}` + "\n"
-	recs := sealed(t, "ticket-x", eventlog.Record{Type: "TicketReceived", Data: []byte(`{"b":1e400, "a":"<é>\u2028"}`),
+		`"prev_hash":"","stream":"ticket-0195f6a2-7c1e-7000-8000-00000000000a","type":"TicketReceived","version":0}` + "\n"
+	recs := sealed(t, "ticket-0195f6a2-7c1e-7000-8000-00000000000a", eventlog.Record{Type: "TicketReceived", Data: []byte(`{"b":1e400, "a":"<é>\u2028"}`),
 		Meta: eventlog.Metadata{Actor: "agent:1", CorrelationID: "c\x01"}})
 	recs[0].ID = uuid.MustParse("0195f6a2-7c1e-7000-8000-000000000002")
 	if err := eventlog.Seal("", recs); err != nil {
 		t.Fatal(err)
 	}
 	src := memory.New()
-	if _, err := src.Append(context.Background(), "ticket-x", eventlog.NoStream, recs); err != nil {
+	if _, err := src.Append(context.Background(), "ticket-0195f6a2-7c1e-7000-8000-00000000000a", eventlog.NoStream, recs); err != nil {
 		t.Fatal(err)
 	}
 	want := strings.Replace(old, "%s", recs[0].Hash, 1)
@@ -85,9 +85,9 @@ func TestOrdinaryLinesUnchanged(t *testing.T) {
 // chain hashes every one of them as U+FFFD, a limit of the hash format.)
 func TestImportRefusesBytesThatDisagree(t *testing.T) {
 	src := memory.New()
-	recs := sealed(t, "ticket-y", eventlog.Record{Type: "T", Data: []byte(`{"a":"\ud800"}`),
+	recs := sealed(t, "ticket-0195f6a2-7c1e-7000-8000-00000000000b", eventlog.Record{Type: "T", Data: []byte(`{"a":"\ud800"}`),
 		Meta: eventlog.Metadata{Actor: "a", CorrelationID: "\xff"}})
-	if _, err := src.Append(context.Background(), "ticket-y", eventlog.NoStream, recs); err != nil {
+	if _, err := src.Append(context.Background(), "ticket-0195f6a2-7c1e-7000-8000-00000000000b", eventlog.NoStream, recs); err != nil {
 		t.Fatal(err)
 	}
 	file := export(t, src)

@@ -57,7 +57,7 @@ func (h AssignTicketHandler) agentFor(ctx context.Context, t *domain.Ticket, c A
 	}
 	if c.Auto {
 		if h.router == nil {
-			return domain.AgentState{}, fmt.Errorf("%w: auto-assignment is not enabled", application.ErrConflict)
+			return domain.AgentState{}, fmt.Errorf("%w: automatic assignment is not enabled here", application.ErrUnavailable)
 		}
 		a, err := h.router.Pick(ctx, t.State())
 		if errors.Is(err, application.ErrNotFound) {

@@ -2,11 +2,12 @@ package eventlog
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
 // Record is one stored event with its envelope: what every event store keeps and every
@@ -42,8 +43,9 @@ const (
 )
 
 // ErrWrongExpectedVersion is what every event store returns (wrapped) when the stream is
-// not at the version the append expected.
-var ErrWrongExpectedVersion = errors.New("wrong expected version")
+// not at the version the append expected. Its kind is errs.Conflict: the commands turn it
+// into ErrConflict or ErrPrecondition before it reaches a client.
+var ErrWrongExpectedVersion = errs.E(errs.Conflict, "wrong expected version")
 
 // VersionConflictError is an ErrWrongExpectedVersion with the details; Actual is -1 for a
 // missing stream and -2 when the store cannot tell.
@@ -57,8 +59,13 @@ func (e *VersionConflictError) Error() string {
 	return fmt.Sprintf("stream %s: expected version %d, actual %d", e.Stream, e.Expected, e.Actual)
 }
 
-// Is makes errors.Is(err, ErrWrongExpectedVersion) true.
-func (e *VersionConflictError) Is(target error) bool { return target == ErrWrongExpectedVersion }
+// Is makes errors.Is(err, ErrWrongExpectedVersion) and errors.Is(err, errs.Conflict) true.
+func (e *VersionConflictError) Is(target error) bool {
+	return target == ErrWrongExpectedVersion || target == errs.Conflict
+}
+
+// ErrorKind is errs.Conflict.
+func (e *VersionConflictError) ErrorKind() errs.Kind { return errs.Conflict }
 
 // TimeFormat is how times are written everywhere: RFC 3339, UTC, milliseconds.
 const TimeFormat = "2006-01-02T15:04:05.000Z07:00"

@@ -96,7 +96,7 @@ func (e *Engine) caughtUp(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
-		return fmt.Errorf("%w: routing is still starting (catching up with the event store)", application.ErrConflict)
+		return fmt.Errorf("%w: routing is still starting (catching up with the event store)", application.ErrUnavailable)
 	}
 }
 

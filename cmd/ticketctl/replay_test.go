@@ -46,10 +46,13 @@ func testAsOf(t *testing.T, store eventlog.EventStore, seed uint64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := httpapi.New(httpapi.Options{
+	api, err := httpapi.New(httpapi.Options{
 		Commands: command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Secrets: secrets}), Store: store,
 		Auth: auth.NewAuthenticator(store, adminToken), Registry: prometheus.NewRegistry(),
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rng := rand.New(rand.NewPCG(seed, 2))
 	checked := 0
 	for _, id := range h.tickets {

@@ -105,7 +105,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
-	s.HTTP = httpapi.New(opts)
+	if s.HTTP, err = httpapi.New(opts); err != nil {
+		return nil, err
+	}
 	ok = true
 	return s, nil
 }

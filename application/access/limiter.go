@@ -1,13 +1,17 @@
-package httpapi
+package access
 
 import (
 	"net"
-	"net/http"
 	"sync"
 	"time"
+
+	"github.com/ticketengine/ticketengine/domain/errs"
 )
 
-// Limiter throttles portal look-ups per client address over a sliding window: once
+// ErrRateLimited is what a caller refused by a Limiter answers (429 with Retry-After).
+var ErrRateLimited = errs.E(errs.RateLimited, "too many look-ups")
+
+// Limiter throttles look-ups by number and code (the portal's, later mail's) per client address over a sliding window: once
 // `failures` failed look-ups (unknown number or wrong code) fall in one window, the
 // address gets 429 until the window moves on. Successful look-ups are not limited, so an
 // honest customer re-checking a ticket is never refused, while guessing codes is.
@@ -66,11 +70,12 @@ func dropBefore(ts []time.Time, cut time.Time) []time.Time {
 	return ts[i:]
 }
 
-// clientAddr is the request's remote IP (proxies are expected to be configured outside).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// ClientAddr is the client key of a connection's remote address ("host:port" or a bare
+// host): its IP. Proxies are expected to be configured outside.
+func ClientAddr(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return remoteAddr
 	}
 	return host
 }

@@ -1,0 +1,35 @@
+package access
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLimiterRefusesAfterFailuresInTheWindow(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(2, time.Minute)
+	l.now = func() time.Time { return now }
+	if !l.Allow("a") {
+		t.Fatal("a fresh client is refused")
+	}
+	l.Failed("a")
+	l.Failed("a")
+	if l.Allow("a") {
+		t.Error("two failures in the window are allowed")
+	}
+	if !l.Allow("b") {
+		t.Error("another client is refused")
+	}
+	now = now.Add(61 * time.Second)
+	if !l.Allow("a") {
+		t.Error("still refused once the window moved on")
+	}
+}
+
+func TestClientAddr(t *testing.T) {
+	for in, want := range map[string]string{"10.0.0.1:5555": "10.0.0.1", "[::1]:80": "::1", "10.0.0.2": "10.0.0.2"} {
+		if got := ClientAddr(in); got != want {
+			t.Errorf("ClientAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
