@@ -9,7 +9,9 @@
 //     loop with its stream cache; the Commands set the adapters drive.
 //   - query: reads that fold a stream on demand (GetTicket, TicketEvents, RecordsAsOf),
 //     and TicketView, the ticket as staff see it.
-//   - auth: authentication and secrets: the Authenticator, principals and roles, the
+//   - access: authorisation: roles and principals, the rule of every action, the portal
+//     limiter and client addresses.
+//   - auth: authentication and secrets: the Authenticator (token to access.Principal), the
 //     derivation of access codes and tokens, ticket numbers, HashSecret, and the
 //     portal's FindTicketByNumber (a customer's number and access code are a credential).
 //   - backup: export and import of the whole log as canonical JSON lines.

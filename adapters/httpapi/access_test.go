@@ -9,7 +9,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -19,11 +18,11 @@ import (
 func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 	e := newReadEnv(t)
 	agent := e.w.Agent(t, "Alice", "support")
-	tok, err := e.w.Commands.IssueToken.Handle(context.Background(), command.IssueToken{Role: auth.RoleAgent, Subject: agent.ID.String()}, command.CommandMeta{Actor: "admin"})
+	tok, err := e.w.Commands.IssueToken.Handle(context.Background(), command.IssueToken{Role: access.RoleAgent, Subject: agent.ID.String()}, command.CommandMeta{Actor: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.tokens[auth.RoleAgent] = tok
+	e.tokens[access.RoleAgent] = tok
 	ticket := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "s", "b").Ticket.ID.String()
 
 	registered := map[string]httpapi.RouteAction{}
@@ -52,19 +51,19 @@ func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 			}
 			continue
 		}
-		for _, role := range []auth.Role{"", auth.RoleAdmin, auth.RoleSupervisor, auth.RoleAgent, auth.RoleAuditor, auth.RoleAnalyst} {
+		for _, role := range []access.Role{"", access.RoleAdmin, access.RoleSupervisor, access.RoleAgent, access.RoleAuditor, access.RoleAnalyst} {
 			code, _, body := e.do(t, ra.Method, path, role)
-			checkAuthorised(t, key, auth.Principal{Role: role}, ra.Action, code, body)
+			checkAuthorised(t, key, access.Principal{Role: role}, ra.Action, code, body)
 		}
 	}
 	// as_of is its own action: history is the auditors'.
-	for _, role := range []auth.Role{auth.RoleAgent, auth.RoleAuditor, auth.RoleAnalyst} {
+	for _, role := range []access.Role{access.RoleAgent, access.RoleAuditor, access.RoleAnalyst} {
 		code, _, body := e.do(t, http.MethodGet, "/tickets/"+ticket+"?as_of=2030-01-01T00:00:00Z", role)
-		checkAuthorised(t, "as_of", auth.Principal{Role: role}, access.TicketAsOf, code, body)
+		checkAuthorised(t, "as_of", access.Principal{Role: role}, access.TicketAsOf, code, body)
 	}
 }
 
-func checkAuthorised(t *testing.T, what string, p auth.Principal, a access.Action, code int, body string) {
+func checkAuthorised(t *testing.T, what string, p access.Principal, a access.Action, code int, body string) {
 	t.Helper()
 	err := access.Authorize(p, a)
 	switch {

@@ -8,7 +8,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -27,8 +26,8 @@ type presenceRequest struct {
 }
 
 type tokenRequest struct {
-	Role    auth.Role `json:"role"`
-	Subject string    `json:"subject"`
+	Role    access.Role `json:"role"`
+	Subject string      `json:"subject"`
 }
 
 func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {

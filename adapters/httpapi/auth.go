@@ -8,7 +8,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 type principalKey struct{}
@@ -43,18 +42,18 @@ func (s *Server) asCustomer(action access.Action, next http.HandlerFunc) http.Ha
 	})
 }
 
-func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
+func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	h := r.Header.Get("Authorization")
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return auth.Principal{}, application.ErrUnauthorized
+		return access.Principal{}, application.ErrUnauthorized
 	}
 	return s.Auth.Authenticate(r.Context(), strings.TrimSpace(token))
 }
 
 // principal returns the authenticated principal of the request.
-func principal(r *http.Request) auth.Principal {
-	p, _ := r.Context().Value(principalKey{}).(auth.Principal)
+func principal(r *http.Request) access.Principal {
+	p, _ := r.Context().Value(principalKey{}).(access.Principal)
 	return p
 }
 

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
@@ -178,7 +178,7 @@ func parseIdempotencyKey(r *http.Request) (string, error) {
 
 // decodeCommand reads and strictly decodes a command's body into req and collects the
 // command's metadata for principal p: the preamble every command handler shares.
-func decodeCommand(w http.ResponseWriter, r *http.Request, p auth.Principal, req any, allowEmpty bool) (command.CommandMeta, error) {
+func decodeCommand(w http.ResponseWriter, r *http.Request, p access.Principal, req any, allowEmpty bool) (command.CommandMeta, error) {
 	body, err := readBody(w, r)
 	if err != nil {
 		return command.CommandMeta{}, err

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
 // send is do with a JSON body (Content-Type set when there is one).
-func (e *readEnv) send(t *testing.T, method, path, body string, role auth.Role, header ...string) (int, http.Header, string) {
+func (e *readEnv) send(t *testing.T, method, path, body string, role access.Role, header ...string) (int, http.Header, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -51,7 +51,7 @@ func wantRefused(t *testing.T, e *readEnv, cases []edgeCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := len(e.w.All(t))
-			code, _, body := e.send(t, c.method, c.path, c.body, auth.RoleAdmin, c.header...)
+			code, _, body := e.send(t, c.method, c.path, c.body, access.RoleAdmin, c.header...)
 			var p struct {
 				Type   string              `json:"type"`
 				Errors []domain.FieldError `json:"errors"`
@@ -102,14 +102,14 @@ func TestBodiesAtTheEdge(t *testing.T) {
 
 func TestBodyCRLFIsNormalised(t *testing.T) {
 	e := newReadEnv(t)
-	code, _, body := e.send(t, "POST", "/tickets", receiveBody(`A\rB`, "s", `line 1\r\nline 2\rline 3`), auth.RoleAdmin)
+	code, _, body := e.send(t, "POST", "/tickets", receiveBody(`A\rB`, "s", `line 1\r\nline 2\rline 3`), access.RoleAdmin)
 	var got struct {
 		ID string `json:"id"`
 	}
 	if code != 201 || json.Unmarshal([]byte(body), &got) != nil {
 		t.Fatalf("receive: %d %s", code, body)
 	}
-	_, _, view := e.send(t, "GET", "/tickets/"+got.ID+"/events", "", auth.RoleAdmin)
+	_, _, view := e.send(t, "GET", "/tickets/"+got.ID+"/events", "", access.RoleAdmin)
 	if !strings.Contains(view, `line 1\nline 2\nline 3`) || !strings.Contains(view, `A\nB`) || strings.Contains(view, `\r`) {
 		t.Errorf("CR and CRLF are not normalised to LF: %s", view)
 	}
@@ -144,7 +144,7 @@ func TestQueryAndPathAtTheEdge(t *testing.T) {
 	})
 	// Well-formed text that names nothing stays a 404.
 	for _, path := range []string{"/portal/tickets/TK-ZZZZZZ?code=x", "/tickets/not-an-id", "/agents/" + strings.Repeat("a", 200)} {
-		if code, _, body := e.send(t, "GET", path, "", auth.RoleAdmin); code != 404 {
+		if code, _, body := e.send(t, "GET", path, "", access.RoleAdmin); code != 404 {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
@@ -174,7 +174,7 @@ func TestHeadersAtTheEdge(t *testing.T) {
 		t.Errorf("a 200-character request id: %d %q", code, h.Get("X-Request-ID"))
 	}
 	for _, m := range []string{`"1"`, `W/"1"`, "*"} {
-		if code, _, body := e.send(t, "POST", reply, `{"body":"x","public":false}`, auth.RoleAdmin, "If-Match", m); code != 200 && code != 412 {
+		if code, _, body := e.send(t, "POST", reply, `{"body":"x","public":false}`, access.RoleAdmin, "If-Match", m); code != 200 && code != 412 {
 			t.Errorf("If-Match %s: %d %s", m, code, body)
 		}
 	}

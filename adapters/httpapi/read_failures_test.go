@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -18,7 +18,7 @@ func TestSkippedEventIsReported(t *testing.T) {
 	e.w.AppendRaw(t, tk.Ticket.ID, domain.TypeCustomerReplied, `{"body":42}`)
 	after := e.w.Receive(t, domain.TierVIP, domain.ChannelEmail, "after", "body")
 	// A list read waits for what was stored when it came: both records are applied.
-	if code, _, body := e.do(t, "GET", "/queues", auth.RoleSupervisor); code != 200 || !strings.Contains(body, after.Ticket.ID.String()) {
+	if code, _, body := e.do(t, "GET", "/queues", access.RoleSupervisor); code != 200 || !strings.Contains(body, after.Ticket.ID.String()) {
 		t.Fatalf("queue after a skipped event: %d %s", code, body)
 	}
 	code, _, body := e.do(t, "GET", "/readyz", "")

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -94,13 +94,13 @@ func TestKPIAndRebuildOverHTTP(t *testing.T) {
 	q := "/reports/kpi?from=" + readmodelEpoch() + "&to=" + url.QueryEscape(e.w.Clock.Now().Add(time.Hour).Format(time.RFC3339)) + "&group_by=channel"
 	var rows struct{ Rows []projections.KPIRow }
 	waitFor(t, func() bool {
-		_, _, body := e.do(t, "GET", q, auth.RoleAnalyst)
+		_, _, body := e.do(t, "GET", q, access.RoleAnalyst)
 		return json.Unmarshal([]byte(body), &rows) == nil && len(rows.Rows) == 2 && rows.Rows[0].Resolved == 2 && rows.Rows[1].Resolved == 1
 	})
 	if r := rows.Rows[0]; r.Group != "email" || r.Received != 2 || *r.ResolutionSecondsAvg != 90 || *r.FCRRate != 1 {
 		t.Errorf("email row %+v", r)
 	}
-	code, hdr, csv := e.do(t, "GET", q, auth.RoleSupervisor, "Accept", "text/csv")
+	code, hdr, csv := e.do(t, "GET", q, access.RoleSupervisor, "Accept", "text/csv")
 	lines := strings.Split(strings.TrimSpace(csv), "\n")
 	if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || len(lines) != 3 ||
 		!strings.HasPrefix(lines[0], "group,received,resolved,resolution_rate,") || lines[1] != "email,2,2,1,90,90,114,90,90,114,1,0,0,1,1,,,0,0" {
@@ -108,29 +108,29 @@ func TestKPIAndRebuildOverHTTP(t *testing.T) {
 	}
 	for path, want := range map[string]int{"/reports/kpi?group_by=weather": 422, "/reports/kpi?from=yesterday": 422,
 		"/reports/kpi?from=2026-03-02T10:00:00Z&to=2026-03-02T09:00:00Z": 422} {
-		if code, _, body := e.do(t, "GET", path, auth.RoleAnalyst); code != want {
+		if code, _, body := e.do(t, "GET", path, access.RoleAnalyst); code != want {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
-	if code, _, body := e.do(t, "GET", "/reports/kpi?from=2026-03-02&to=2026-03-03&group_by=channel", auth.RoleAnalyst); code != 200 || !strings.Contains(body, `"group":"email","received":2`) {
+	if code, _, body := e.do(t, "GET", "/reports/kpi?from=2026-03-02&to=2026-03-03&group_by=channel", access.RoleAnalyst); code != 200 || !strings.Contains(body, `"group":"email","received":2`) {
 		t.Errorf("dates as from and to: %d %s", code, body)
 	}
-	if code, _, _ := e.do(t, "GET", q, auth.RoleAuditor); code != 403 {
+	if code, _, _ := e.do(t, "GET", q, access.RoleAuditor); code != 403 {
 		t.Errorf("auditor read the KPIs: %d", code)
 	}
-	_, _, before := e.do(t, "GET", q, auth.RoleAnalyst)
-	code, _, body := e.do(t, "POST", "/admin/rebuild/kpi", auth.RoleAdmin)
+	_, _, before := e.do(t, "GET", q, access.RoleAnalyst)
+	code, _, body := e.do(t, "POST", "/admin/rebuild/kpi", access.RoleAdmin)
 	var st projections.RebuildStats
 	if code != 200 || json.Unmarshal([]byte(body), &st) != nil || st.Projection != "kpi" || st.Events == 0 {
 		t.Fatalf("rebuild: %d %s", code, body)
 	}
-	if _, _, after := e.do(t, "GET", q, auth.RoleAnalyst); after != before {
+	if _, _, after := e.do(t, "GET", q, access.RoleAnalyst); after != before {
 		t.Errorf("the rebuild changed the report:\n%s\n%s", before, after)
 	}
-	if code, _, _ := e.do(t, "POST", "/admin/rebuild/nope", auth.RoleAdmin); code != 404 {
+	if code, _, _ := e.do(t, "POST", "/admin/rebuild/nope", access.RoleAdmin); code != 404 {
 		t.Errorf("unknown read model: %d", code)
 	}
-	if code, _, _ := e.do(t, "POST", "/admin/rebuild/kpi", auth.RoleSupervisor); code != 403 {
+	if code, _, _ := e.do(t, "POST", "/admin/rebuild/kpi", access.RoleSupervisor); code != 403 {
 		t.Errorf("a supervisor rebuilt: %d", code)
 	}
 	_, _, metrics := e.do(t, "GET", "/metrics", "")

@@ -18,6 +18,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
@@ -33,7 +34,7 @@ type readEnv struct {
 	w      *readmodeltest.World
 	srv    *httptest.Server
 	server *httpapi.Server
-	tokens map[auth.Role]string
+	tokens map[access.Role]string
 }
 
 func newReadEnv(t *testing.T) *readEnv {
@@ -60,9 +61,9 @@ func newReadEnv(t *testing.T) *readEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &readEnv{w: w, srv: httptest.NewServer(server), server: server, tokens: map[auth.Role]string{auth.RoleAdmin: adminToken}}
+	e := &readEnv{w: w, srv: httptest.NewServer(server), server: server, tokens: map[access.Role]string{access.RoleAdmin: adminToken}}
 	t.Cleanup(e.srv.Close)
-	for _, role := range []auth.Role{auth.RoleAnalyst, auth.RoleSupervisor, auth.RoleAuditor} {
+	for _, role := range []access.Role{access.RoleAnalyst, access.RoleSupervisor, access.RoleAuditor} {
 		tok, err := w.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: role, Subject: "t"}, command.CommandMeta{Actor: "admin"})
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +74,7 @@ func newReadEnv(t *testing.T) *readEnv {
 }
 
 // do sends a request and returns the status, headers and body.
-func (e *readEnv) do(t *testing.T, method, path string, role auth.Role, header ...string) (int, http.Header, string) {
+func (e *readEnv) do(t *testing.T, method, path string, role access.Role, header ...string) (int, http.Header, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, nil)
 	if err != nil {
@@ -104,17 +105,17 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 	}
 	// The agent read waits for the projection to reach the agent's version; the queue
 	// then reflects the assignment too (same commit).
-	code, _, body := e.do(t, "GET", "/agents/"+a.ID.String()+"?min_version=1", auth.RoleSupervisor)
+	code, _, body := e.do(t, "GET", "/agents/"+a.ID.String()+"?min_version=1", access.RoleSupervisor)
 	var av projections.AgentView
 	if code != 200 || json.Unmarshal([]byte(body), &av) != nil || !av.Online {
 		t.Fatalf("agent: %d %s", code, body)
 	}
 	// A list read has no ticket to wait for: it waits for what was stored when it came.
-	if _, _, b := e.do(t, "GET", "/agents", auth.RoleSupervisor); !strings.Contains(b, `"open_tickets":1`) {
+	if _, _, b := e.do(t, "GET", "/agents", access.RoleSupervisor); !strings.Contains(b, `"open_tickets":1`) {
 		t.Fatalf("the agents list does not show the assignment just made: %s", b)
 	}
-	code, _, body = e.do(t, "GET", "/queues?assignee="+a.ID.String(), auth.RoleAnalyst)
-	_, _, ticket := e.do(t, "GET", "/tickets/"+tk.Ticket.ID.String(), auth.RoleSupervisor)
+	code, _, body = e.do(t, "GET", "/queues?assignee="+a.ID.String(), access.RoleAnalyst)
+	_, _, ticket := e.do(t, "GET", "/tickets/"+tk.Ticket.ID.String(), access.RoleSupervisor)
 	var page struct {
 		Items []json.RawMessage `json:"items"`
 		Next  *string           `json:"next"`
@@ -129,7 +130,7 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 		t.Errorf("version %d", r.Ticket.Version)
 	}
 	for path, want := range map[string]int{"/queues?priority=P9": 422, "/queues?breached=maybe": 422, "/queues?status=closed": 422, "/queues?limit=0": 422, "/agents/not-an-id": 404} {
-		if code, _, body := e.do(t, "GET", path, auth.RoleAdmin); code != want {
+		if code, _, body := e.do(t, "GET", path, access.RoleAdmin); code != want {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}
@@ -137,10 +138,10 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 		t.Errorf("queue without a token: %d", code)
 	}
 	fresh := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "刚刚收到", "b")
-	if _, _, b := e.do(t, "GET", "/queues?status=received", auth.RoleSupervisor); !strings.Contains(b, fresh.Ticket.ID.String()) {
+	if _, _, b := e.do(t, "GET", "/queues?status=received", access.RoleSupervisor); !strings.Contains(b, fresh.Ticket.ID.String()) {
 		t.Errorf("the queue read right after a receipt lacks the ticket: %s", b)
 	}
-	code, _, body = e.do(t, "GET", "/agents", auth.RoleAuditor)
+	code, _, body = e.do(t, "GET", "/agents", access.RoleAuditor)
 	if code != 200 || !strings.Contains(body, `"items":[{"id":"`+a.ID.String()) {
 		t.Errorf("agents: %d %s", code, body)
 	}

@@ -87,7 +87,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // commandMeta collects what every command carries from the request.
-func commandMeta(r *http.Request, p auth.Principal, body []byte) (command.CommandMeta, error) {
+func commandMeta(r *http.Request, p access.Principal, body []byte) (command.CommandMeta, error) {
 	key, err := parseIdempotencyKey(r)
 	if err != nil {
 		return command.CommandMeta{}, err

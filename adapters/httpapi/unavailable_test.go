@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -20,7 +20,7 @@ func TestAutoAssignWithoutRoutingIsUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+e.tokens[auth.RoleAdmin])
+	req.Header.Set("Authorization", "Bearer "+e.tokens[access.RoleAdmin])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

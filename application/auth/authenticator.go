@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -20,7 +21,7 @@ type Authenticator struct {
 }
 
 type cachedPrincipal struct {
-	p       Principal
+	p       access.Principal
 	expires time.Time
 }
 
@@ -30,12 +31,12 @@ func NewAuthenticator(store eventlog.EventStore, adminToken string) *Authenticat
 }
 
 // Authenticate returns the token's principal, or ErrUnauthorized.
-func (a *Authenticator) Authenticate(ctx context.Context, token string) (Principal, error) {
+func (a *Authenticator) Authenticate(ctx context.Context, token string) (access.Principal, error) {
 	if token == "" {
-		return Principal{}, application.ErrUnauthorized
+		return access.Principal{}, application.ErrUnauthorized
 	}
 	if SecretMatches(token, a.adminHash) {
-		return Principal{Role: RoleAdmin}, nil
+		return access.Principal{Role: access.RoleAdmin}, nil
 	}
 	h := HashSecret(token)
 	now := time.Now()
@@ -47,13 +48,13 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (Princip
 	}
 	recs, err := a.store.ReadStream(ctx, eventlog.TokenStreamPrefix+h)
 	if err != nil {
-		return Principal{}, err
+		return access.Principal{}, err
 	}
 	var issued TokenIssued
 	if len(recs) == 0 || recs[0].Type != TypeTokenIssued || json.Unmarshal(recs[0].Data, &issued) != nil {
-		return Principal{}, application.ErrUnauthorized
+		return access.Principal{}, application.ErrUnauthorized
 	}
-	p := Principal{Role: issued.Role, Subject: issued.Subject}
+	p := access.Principal{Role: issued.Role, Subject: issued.Subject}
 	a.mu.Lock()
 	if len(a.cache) > 100_000 {
 		a.cache = map[string]cachedPrincipal{}

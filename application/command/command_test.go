@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -253,27 +254,27 @@ func TestTokensAuthenticateByRole(t *testing.T) {
 	c, store, _ := newCommands(t)
 	ctx := context.Background()
 	authn := auth.NewAuthenticator(store, "admin-token-0123456789")
-	if p, err := authn.Authenticate(ctx, "admin-token-0123456789"); err != nil || p.Role != auth.RoleAdmin {
+	if p, err := authn.Authenticate(ctx, "admin-token-0123456789"); err != nil || p.Role != access.RoleAdmin {
 		t.Fatalf("admin token: %+v %v", p, err)
 	}
-	tok, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: auth.RoleAuditor, Subject: "kpmg"}, command.CommandMeta{Actor: "admin"})
+	tok, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: access.RoleAuditor, Subject: "kpmg"}, command.CommandMeta{Actor: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := authn.Authenticate(ctx, tok); err != nil || p.Role != auth.RoleAuditor || p.Subject != "kpmg" {
+	if p, err := authn.Authenticate(ctx, tok); err != nil || p.Role != access.RoleAuditor || p.Subject != "kpmg" {
 		t.Fatalf("issued token: %+v %v", p, err)
 	}
 	if _, err := authn.Authenticate(ctx, tok+"x"); !errors.Is(err, application.ErrUnauthorized) {
 		t.Fatalf("wrong token: %v", err)
 	}
-	if _, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: auth.RoleAdmin}, command.CommandMeta{Actor: "admin"}); !errors.Is(err, application.ErrInvalid) {
+	if _, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: access.RoleAdmin}, command.CommandMeta{Actor: "admin"}); !errors.Is(err, application.ErrInvalid) {
 		t.Fatalf("minting an admin token: %v, want ErrInvalid", err)
 	}
 	reg, err := c.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "Bo", Email: "bo@example.com", Capacity: 2}, command.CommandMeta{Actor: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := authn.Authenticate(ctx, reg.Token); err != nil || p.Role != auth.RoleAgent || p.Subject != reg.Agent.ID.String() {
+	if p, err := authn.Authenticate(ctx, reg.Token); err != nil || p.Role != access.RoleAgent || p.Subject != reg.Agent.ID.String() {
 		t.Fatalf("agent token: %+v %v", p, err)
 	}
 	all, _ := store.ReadAll(ctx, 0, 100)

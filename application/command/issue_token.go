@@ -9,13 +9,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
 // IssueToken mints a bearer token for a role (admin only).
 type IssueToken struct {
-	Role    auth.Role
+	Role    access.Role
 	Subject string
 }
 
@@ -35,14 +36,14 @@ func NewIssueTokenHandler(store eventlog.EventStore, clock application.Clock, se
 // Handle validates the role and issues the token.
 func (h IssueTokenHandler) Handle(ctx context.Context, c IssueToken, meta CommandMeta) (string, error) {
 	switch c.Role {
-	case auth.RoleSupervisor, auth.RoleAuditor, auth.RoleAnalyst, auth.RoleAgent:
+	case access.RoleSupervisor, access.RoleAuditor, access.RoleAnalyst, access.RoleAgent:
 	default:
 		return "", invalidField("role", "must be one of supervisor, auditor, analyst, agent")
 	}
 	if len(c.Subject) > 200 {
 		return "", invalidField("subject", "is at most 200 characters")
 	}
-	if c.Role == auth.RoleAgent {
+	if c.Role == access.RoleAgent {
 		id, err := uuid.Parse(c.Subject)
 		if err != nil {
 			return "", invalidField("subject", "an agent token's subject is the agent's id")
@@ -62,7 +63,7 @@ func (h IssueTokenHandler) Handle(ctx context.Context, c IssueToken, meta Comman
 }
 
 // issue appends TokenIssued unless the same token was issued already (a retry).
-func (h IssueTokenHandler) issue(ctx context.Context, tokenID uuid.UUID, role auth.Role, subject string, meta CommandMeta) (string, error) {
+func (h IssueTokenHandler) issue(ctx context.Context, tokenID uuid.UUID, role access.Role, subject string, meta CommandMeta) (string, error) {
 	token := h.secrets.Token(tokenID)
 	stream := eventlog.TokenStreamPrefix + auth.HashSecret(token)
 	data, _ := json.Marshal(auth.TokenIssued{TokenID: tokenID, Role: role, Subject: subject})

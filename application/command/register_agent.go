@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
@@ -53,7 +54,7 @@ func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta 
 	if err != nil {
 		return RegisteredAgent{}, err
 	}
-	token, err := h.tokens.issue(ctx, derivedID("agent-token", id.String()), auth.RoleAgent, id.String(), meta)
+	token, err := h.tokens.issue(ctx, derivedID("agent-token", id.String()), access.RoleAgent, id.String(), meta)
 	if err != nil {
 		return RegisteredAgent{}, err
 	}

@@ -11,14 +11,14 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
 	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
 // tokenActor is the actor ticketctl's tokens are issued by, as their events record it.
-var tokenActor = auth.Principal{Role: auth.RoleAdmin, Subject: "ticketctl"}.Actor()
+var tokenActor = access.Principal{Role: access.RoleAdmin, Subject: "ticketctl"}.Actor()
 
 func runTokens(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
@@ -38,7 +38,7 @@ func runTokens(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	token, err := svc.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: auth.Role(*role), Subject: *subject},
+	token, err := svc.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: access.Role(*role), Subject: *subject},
 		command.CommandMeta{Actor: tokenActor, CorrelationID: uuid.NewString()})
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 )
 
@@ -20,7 +21,7 @@ func TestTokensCreate(t *testing.T) {
 	store := openBolt(t, data+"/events.db")
 	defer store.Close()
 	p, err := auth.NewAuthenticator(store, "some-other-admin-token").Authenticate(context.Background(), token)
-	if err != nil || p.Role != auth.RoleAuditor || p.Subject != "alice" {
+	if err != nil || p.Role != access.RoleAuditor || p.Subject != "alice" {
 		t.Fatalf("token authenticates as %+v, %v", p, err)
 	}
 	recs, _ := store.ReadAll(context.Background(), 0, 10)
