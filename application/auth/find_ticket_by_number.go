@@ -10,9 +10,6 @@ import (
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// PortalActor is the actor of commands the customer issues from the portal.
-const PortalActor = "customer"
-
 // FindTicketByNumberHandler resolves the portal's number and access code (Commands.FindByNumber).
 type FindTicketByNumberHandler struct {
 	store   eventlog.EventStore

@@ -13,6 +13,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -96,7 +97,7 @@ func newPortalWorld(t testing.TB, inner eventlog.EventStore) portalWorld {
 		}
 		for range 3 {
 			_, err := w.c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: res.Ticket.ID, Body: strings.Repeat("y", n)},
-				command.CommandMeta{Actor: auth.PortalActor})
+				command.CommandMeta{Actor: access.Customer.Actor()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -56,7 +57,7 @@ func buildHistory(t testing.TB, store eventlog.EventStore, seed uint64, tickets,
 			Channel:  domain.ChannelEmail,
 			Customer: domain.Customer{Name: fmt.Sprintf("客户 %d", i), Email: fmt.Sprintf("c%d@example.com", i), Tier: domain.TierStandard},
 			Subject:  fmt.Sprintf("Printer <%d> & scanner", i), Body: "它坏了",
-		}, command.CommandMeta{Actor: auth.PortalActor})
+		}, command.CommandMeta{Actor: access.Customer.Actor()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func randomCommand(ctx context.Context, cmds *command.Commands, rng *rand.Rand, 
 	case 5:
 		_, err = cmds.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "need the model number"}, meta)
 	case 6:
-		_, err = cmds.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "型号 X-1"}, command.CommandMeta{Actor: auth.PortalActor})
+		_, err = cmds.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "型号 X-1"}, command.CommandMeta{Actor: access.Customer.Actor()})
 	case 7:
 		_, err = cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "replaced the toner"}, meta)
 	case 8:

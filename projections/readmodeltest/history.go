@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -142,9 +143,9 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	case 11:
 		_, err = c.Close.Handle(ctx, command.CloseTicket{TicketID: id}, meta)
 	case 12:
-		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: auth.PortalActor})
+		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: access.Customer.Actor()})
 	case 13:
-		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: auth.PortalActor})
+		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: access.Customer.Actor()})
 	case 14:
 		clock := []string{domain.ClockFirstResponse, domain.ClockResolution}[rng.IntN(2)]
 		_, err = c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: clock}, command.CommandMeta{Actor: command.SystemActor})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
@@ -45,7 +45,7 @@ func scriptedKPIWorld(t *testing.T, events eventlog.EventStore) (*World, [2]doma
 	w := NewWorld(t, events)
 	a, b := w.Agent(t, "Alice", "support"), w.Agent(t, "Bob", "billing")
 	c := w.Commands
-	m, cm := meta, command.CommandMeta{Actor: auth.PortalActor}
+	m, cm := meta, command.CommandMeta{Actor: access.Customer.Actor()}
 	recv := func(off time.Duration, tier domain.Tier, ch domain.Channel) uuid.UUID {
 		w.at(off)
 		return w.Receive(t, tier, ch, "subject", "body").Ticket.ID

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
-	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -41,7 +41,7 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 			return c.Wait.Handle(ctx, command.WaitOnCustomer{TicketID: id, Reason: "WAIT-REASON-SECRET"}, meta)
 		},
 		func() (command.TicketResult, error) {
-			return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: auth.PortalActor})
+			return c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "still broken"}, command.CommandMeta{Actor: access.Customer.Actor()})
 		},
 		func() (command.TicketResult, error) {
 			return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
