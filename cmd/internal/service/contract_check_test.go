@@ -15,7 +15,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/docs"
 )
 
@@ -86,8 +88,8 @@ func (c client) invalidOnPurpose() client {
 }
 
 // TestContractCheckFailsOnUndeclaredField: the check is not vacuous. A handler answering
-// GET /tickets/{id} with one field more than the document declares, or a problem with an
-// unknown type, fails it; the same answers without the extra pass.
+// GET /tickets/{id} with one field more than the document declares, without X-Request-ID,
+// or a problem with an unknown type, fails it; the same answers without the fault pass.
 func TestContractCheckFailsOnUndeclaredField(t *testing.T) {
 	ticket := `{"id":"6c1f0d9e-8d43-4a63-9d8c-3f4b8b9f0a11","number":"TK-7F3K9Q","status":"received","channel":"chat",` +
 		`"customer":{"id":"c-42","name":"陈静","email":"chen@example.com","tier":"vip"},"subject":"退款","category":null,` +
@@ -96,22 +98,25 @@ func TestContractCheckFailsOnUndeclaredField(t *testing.T) {
 		`"first_response_breached":false,"resolution_breached":false,"paused":false},` +
 		`"created_at":"2026-12-02T09:00:00.000Z","updated_at":"2026-12-02T09:00:00.000Z","version":0%s}`
 	cases := []struct {
-		name, body, contentType string
-		status                  int
-		ok                      bool
+		name, body, contentType, requestID string
+		status                             int
+		ok                                 bool
 	}{
-		{"declared", fmt.Sprintf(ticket, ""), "application/json", 200, true},
-		{"undeclared field", fmt.Sprintf(ticket, `,"internal_note":"check ledger"`), "application/json", 200, false},
-		{"undeclared nested field", strings.Replace(fmt.Sprintf(ticket, ""), `"tier":"vip"`, `"tier":"vip","vip_since":"2020"`, 1), "application/json", 200, false},
-		{"undeclared status", fmt.Sprintf(ticket, ""), "application/json", 418, false},
-		{"problem", `{"type":"https://ticketengine.dev/problems/not-found","title":"Not found","status":404}`, "application/problem+json", 404, true},
-		{"problem with an unknown type", `{"type":"https://ticketengine.dev/problems/teapot","title":"x","status":404}`, "application/problem+json", 404, false},
+		{"declared", fmt.Sprintf(ticket, ""), "application/json", "r-1", 200, true},
+		{"no X-Request-ID", fmt.Sprintf(ticket, ""), "application/json", "", 200, false},
+		{"undeclared field", fmt.Sprintf(ticket, `,"internal_note":"check ledger"`), "application/json", "r-1", 200, false},
+		{"undeclared nested field", strings.Replace(fmt.Sprintf(ticket, ""), `"tier":"vip"`, `"tier":"vip","vip_since":"2020"`, 1), "application/json", "r-1", 200, false},
+		{"undeclared status", fmt.Sprintf(ticket, ""), "application/json", "r-1", 418, false},
+		{"problem", `{"type":"https://ticketengine.dev/problems/not-found","title":"Not found","status":404}`, "application/problem+json", "r-1", 404, true},
+		{"problem with an unknown type", `{"type":"https://ticketengine.dev/problems/teapot","title":"x","status":404}`, "application/problem+json", "r-1", 404, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", tc.contentType)
-				w.Header().Set("X-Request-ID", "r-1")
+				if tc.requestID != "" {
+					w.Header().Set("X-Request-ID", tc.requestID)
+				}
 				w.Header().Set("ETag", `"0"`)
 				w.WriteHeader(tc.status)
 				_, _ = io.WriteString(w, tc.body)
@@ -144,5 +149,46 @@ func TestContractCheckFailsOnInvalidRequest(t *testing.T) {
 	}
 	if reqErr, resErr := checkExchange(req, payload, true, 400, h, problem); reqErr != nil || resErr != nil {
 		t.Fatalf("marked invalid: request %v, response %v", reqErr, resErr)
+	}
+}
+
+// testEveryRoute sends, through the checked client, a request to each route the other
+// tests do not reach, so that every operation's answers are held to the document.
+func testEveryRoute(c client, _ *service.Service) {
+	t := c.t
+	created := c.must(201, "POST", "/tickets", newTicket)
+	id, number, code := created.Body["id"].(string), created.Body["number"].(string), created.Body["access_code"].(string)
+	agent := c.must(201, "POST", "/agents", map[string]any{"name": "王芳", "email": "wang@example.com", "team": "support", "skills": []string{"billing"}, "capacity": 3, "language": "zh"})
+	agentID := agent.Body["id"].(string)
+	as := client{t: t, base: c.base, token: agent.Body["token"].(string)}
+	as.must(200, "POST", "/agents/"+agentID+"/presence", map[string]any{"online": true})
+	as.must(403, "POST", "/agents/"+uuid.NewString()+"/presence", map[string]any{"online": true})
+	c.must(409, "POST", "/tickets/"+id+"/assign", map[string]any{"auto": true}) // the suite runs without routing
+	c.must(200, "POST", "/tickets/"+id+"/assign", map[string]any{"agent_id": agentID})
+	c.must(200, "POST", "/tickets/"+id+"/escalate", map[string]any{"team": "tier2", "reason": "needs finance"})
+	c.must(200, "GET", "/agents/"+agentID+"?min_version=1", nil)
+	c.must(404, "GET", "/agents/"+uuid.NewString(), nil)
+	page := c.must(200, "GET", "/agents?limit=1", nil)
+	for n := 0; page.Body["next"] != nil && n < 10; n++ {
+		page = c.must(200, "GET", "/agents?limit=1&cursor="+page.Body["next"].(string), nil)
+	}
+	c.must(200, "GET", "/queues?status=escalated&breached=false&limit=1", nil)
+	c.invalidOnPurpose().must(422, "GET", "/queues?status=closed", nil)
+	c.must(200, "GET", "/reports/kpi?group_by=team", nil, "Accept", "text/csv")
+	c.must(200, "GET", "/tickets/"+id+"?min_version=0", nil)
+	c.must(200, "GET", "/portal/tickets/"+number+"?code="+code+"&min_version=2", nil)
+	c.must(200, "POST", "/admin/rebuild/queues", nil)
+	c.must(404, "POST", "/admin/rebuild/nothing", nil)
+	c.invalidOnPurpose().must(400, "GET", "/queues?q=refund", nil)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/openapi.json"} {
+		client{t: t, base: c.base}.must(200, "GET", path, nil)
+	}
+	// A client address that keeps failing look-ups is throttled, with Retry-After.
+	customer := client{t: t, base: c.base}
+	for range 20 {
+		customer.do("GET", "/portal/tickets/"+number+"?code=WRONGWRONG00", nil)
+	}
+	if r := customer.must(429, "GET", "/portal/tickets/"+number+"?code="+code, nil); r.Header.Get("Retry-After") == "" {
+		t.Fatalf("429 without Retry-After: %v", r.Header)
 	}
 }
