@@ -22,7 +22,7 @@ func (s *Server) contractRoutes(r *mux.Router) {
 	if err != nil {
 		panic(err) // the embedded document is tested in docs/; it cannot fail at run time
 	}
-	r.Use(checkQueryNames(params))
+	r.Use(s.checkQueryNames(params))
 	r.Handle("/openapi.json", s.instrument("/openapi.json", "", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
@@ -119,7 +119,7 @@ func declaredQueryParams(doc []byte) (queryParams, error) {
 // checkQueryNames is router middleware: a query parameter the matched operation does not
 // declare is a 400 naming it, so a misspelt or unsupported filter never silently matches
 // everything. A route the document lacks is not checked here (TestRoutesMatchOpenAPI fails).
-func checkQueryNames(params queryParams) mux.MiddlewareFunc {
+func (s *Server) checkQueryNames(params queryParams) mux.MiddlewareFunc {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			tmpl, err := mux.CurrentRoute(r).GetPathTemplate()
@@ -139,7 +139,7 @@ func checkQueryNames(params queryParams) mux.MiddlewareFunc {
 				return
 			}
 			sort.Strings(unknown) // the same request always names the same parameter
-			writeJSONProblem(w, problemFor(edgeFieldError(unknown[0], "is not a query parameter of "+r.Method+" "+tmpl+" (it takes: "+list(allowed)+")")))
+			s.writeProblem(w, r, edgeFieldError(unknown[0], "is not a query parameter of "+r.Method+" "+tmpl+" (it takes: "+list(allowed)+")"))
 		})
 	}
 }
