@@ -53,6 +53,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)
 	r.Handle("/metrics", s.metrics.handler).Methods(http.MethodGet)
 	s.readRoutes(r)
+	s.contractRoutes(r)
 	return r
 }
 

@@ -1,7 +1,7 @@
 // Command ticketctl is the auditor's and operator's tool: replay a ticket's history,
 // verify the hash chains of a whole store, export and import histories, apply PostgreSQL
 // migrations, mint tokens and rebuild read models. It takes ticketd's flags and
-// environment (flags before the command), and works against any configured event store.
+// environment (before or after the command), and works against any configured event store.
 package main
 
 import (
@@ -35,7 +35,7 @@ const (
 	exitOK      = 0
 	exitFailed  = 1
 	exitUsage   = 2
-	usageHeader = `usage: ticketctl [ticketd flags] COMMAND [command flags] [ARGS]
+	usageHeader = `usage: ticketctl [ticketd flags] COMMAND [command flags and ticketd flags] [ARGS]
 
 commands:
 `
@@ -79,6 +79,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 func (c *cli) main(ctx context.Context, args []string, getenv func(string) string) int {
 	cfg, rest, err := service.Parse("ticketctl", args, getenv, c.stderr)
+	if err == nil && len(rest) > 0 {
+		// ticketd's flags may follow the command too: parse them with those before it.
+		if store, cmdArgs := storeFlags(rest[1:]); len(store) > 0 {
+			before := args[:len(args)-len(rest)]
+			cfg, _, err = service.Parse("ticketctl", append(before[:len(before):len(before)], store...), getenv, c.stderr)
+			rest = append([]string{rest[0]}, cmdArgs...)
+		}
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		c.usage()
 		return exitOK

@@ -19,9 +19,10 @@ import (
 // event store configuration (see the Test* functions at the bottom).
 
 type client struct {
-	t     *testing.T
-	base  string
-	token string
+	t       *testing.T
+	base    string
+	token   string
+	invalid bool // the requests are invalid on purpose: only responses are checked
 }
 
 type response struct {
@@ -33,16 +34,15 @@ type response struct {
 
 func (c client) do(method, path string, body any, headers ...string) response {
 	c.t.Helper()
-	var rd io.Reader
+	var payload []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = strings.NewReader(b)
+		payload = []byte(b)
 	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
+		payload, _ = json.Marshal(b)
 	}
-	req, err := http.NewRequest(method, c.base+path, rd)
+	req, err := http.NewRequest(method, c.base+path, bytes.NewReader(payload))
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -61,6 +61,7 @@ func (c client) do(method, path string, body any, headers ...string) response {
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
+	c.checkContract(req, payload, res, raw)
 	out := response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
 	_ = json.Unmarshal(raw, &out.Body)
 	return out
@@ -110,6 +111,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("RacingIfMatch", func(t *testing.T) { testRacingIfMatch(startService(t, cfg(t))) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(startService(t, cfg(t))) })
 	t.Run("Roles", func(t *testing.T) { testRoles(startService(t, cfg(t))) })
+	t.Run("EveryRoute", func(t *testing.T) { testEveryRoute(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {
@@ -231,7 +233,7 @@ func testProblems(c client, svc *service.Service) {
 	}
 	before := countEvents(t, svc)
 	for _, tc := range cases {
-		r := c.do(tc.method, tc.path, tc.body, tc.headers...)
+		r := c.invalidOnPurpose().do(tc.method, tc.path, tc.body, tc.headers...)
 		if r.Status != tc.status || !strings.HasSuffix(fmt.Sprint(r.Body["type"]), "/"+tc.typ) || r.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s: status %d type %v (%s), want %d …/%s", tc.name, r.Status, r.Body["type"], r.Header.Get("Content-Type"), tc.status, tc.typ)
 		}
@@ -239,7 +241,7 @@ func testProblems(c client, svc *service.Service) {
 	if after := countEvents(t, svc); after != before {
 		t.Errorf("refused requests appended %d events", after-before)
 	}
-	r := c.do("POST", "/tickets/"+id+"/classify", `{"category":"","priority":"P7"}`)
+	r := c.invalidOnPurpose().do("POST", "/tickets/"+id+"/classify", `{"category":"","priority":"P7"}`)
 	errs, _ := r.Body["errors"].([]any)
 	if len(errs) != 2 {
 		t.Errorf("validation problem lists %d field errors, want 2: %s", len(errs), r.Raw)
@@ -305,7 +307,7 @@ func testIdempotency(c client, svc *service.Service) {
 	if r1.Body["version"] != r2.Body["version"] {
 		t.Fatalf("repeat reply: versions %v and %v", r1.Body["version"], r2.Body["version"])
 	}
-	c.must(400, "POST", "/tickets/"+id+"/replies", map[string]any{"body": "hi"}, "Idempotency-Key", "has space")
+	c.invalidOnPurpose().must(400, "POST", "/tickets/"+id+"/replies", map[string]any{"body": "hi"}, "Idempotency-Key", "has space")
 }
 
 func testRoles(c client, _ *service.Service) {
@@ -322,7 +324,7 @@ func testRoles(c client, _ *service.Service) {
 	as("auditor").must(200, "GET", "/tickets/"+id+"/events", nil)
 	as("supervisor").must(200, "POST", "/tickets/"+id+"/classify", map[string]any{"category": "a", "priority": "P1"})
 	as("supervisor").must(403, "POST", "/tokens", map[string]any{"role": "analyst"})
-	c.must(422, "POST", "/tokens", map[string]any{"role": "admin"})
+	c.invalidOnPurpose().must(422, "POST", "/tokens", map[string]any{"role": "admin"})
 }
 
 func TestAPIOnMemoryStore(t *testing.T) {
