@@ -9,7 +9,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -58,7 +58,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 		"/agents?limit=5",
 		"/portal/tickets/" + number + "?code=" + tk.AccessCode + "&min_version=0",
 	} {
-		if code, _, body := e.send(t, "GET", path, "", application.RoleAdmin); code != 200 {
+		if code, _, body := e.send(t, "GET", path, "", access.RoleAdmin); code != 200 {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
 
@@ -56,7 +56,7 @@ func TestStoreFlagsForEveryCommand(t *testing.T) {
 	for name := range commands {
 		var errOut bytes.Buffer
 		c := &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &errOut,
-			open: func(context.Context, service.Config) (application.EventStore, error) {
+			open: func(context.Context, service.Config) (eventlog.EventStore, error) {
 				return nil, flag.ErrHelp // -h stops every command before this; if not, stop here
 			}}
 		c.main(context.Background(), []string{name, "--eventstore", "memory:", "--data=/tmp/x", "--readmodel", "postgres://rm", "-h"}, func(string) string { return "" })
