@@ -60,7 +60,7 @@ func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int
 
 // fetched is one batch read ahead: n records read, the decoded ones past the start.
 type fetched struct {
-	ds  []decoded
+	ds  []Event
 	n   int
 	err error
 }
@@ -93,7 +93,7 @@ func readAhead(ctx context.Context, store application.EventStore, after uint64, 
 }
 
 // catchUpBatch applies one batch read ahead and commits when enough is pending.
-func (e *Engine) catchUpBatch(ctx context.Context, ds []decoded) error {
+func (e *Engine) catchUpBatch(ctx context.Context, ds []Event) error {
 	e.mu.Lock()
 	err := e.applyDecoded(ctx, ds)
 	full := e.pending >= CommitEvery && (e.inMemory || !e.fromZero())

@@ -189,8 +189,12 @@ func (s *Service) positionOf(ctx context.Context, name string, id uuid.UUID, ver
 	if _, ok := s.localCommitted(name); !ok {
 		return 0, false, nil
 	}
+	def, ok := Lookup(name)
+	if !ok {
+		return 0, false, nil
+	}
 	stream := application.TicketStream(id)
-	if name == Agents {
+	if def.Reads() == AgentStreams {
 		stream = application.AgentStream(id)
 	}
 	recs, err := s.Events.ReadStream(ctx, stream)
