@@ -106,7 +106,7 @@ func (e *Engine) catchUpBatch(ctx context.Context, ds []Event) error {
 
 // fromZero: every projection is being built from position 0 into empty rows (a
 // rebuild), so its whole state is in memory anyway and committing once, at the end,
-// writes each row once (and, into fresh tables, without conflict checks).
+// writes each row once (and, into empty tables, without conflict checks: IntoEmpty).
 func (e *Engine) fromZero() bool {
 	for _, p := range e.projs {
 		if !p.complete || p.committed != 0 {

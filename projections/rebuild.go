@@ -17,7 +17,7 @@ type RebuildStats struct {
 	Seconds    float64       `json:"seconds"`
 }
 
-// Rebuild rebuilds projection name from position 0 into fresh rows beside the live ones
+// Rebuild rebuilds projection name from position 0 into new rows beside the live ones
 // (store.RebuildWriter) while live keeps serving, then swaps them in: it catches up once without
 // stopping live, then pauses live, catches up the last records, swaps (atomically, in
 // the store) and resumes live from the rebuilt position. live may be nil when no engine
