@@ -116,8 +116,7 @@ func (s *Store) Agent(ctx context.Context, id uuid.UUID) (projections.AgentRow, 
 func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	switch name {
-	case projections.Queues, projections.Portal, projections.KPI:
+	if isPacked(name) {
 		if t := s.d.state(name, id); t != nil {
 			return t.version, nil
 		}
@@ -137,8 +136,7 @@ func (s *Store) Rows(ctx context.Context, name string) ([]projections.Row, error
 	if !projections.Known(name) {
 		return nil, fmt.Errorf("%w: no projection is named %q", domain.ErrNotFound, name)
 	}
-	switch name {
-	case projections.Queues, projections.Portal, projections.KPI:
+	if isPacked(name) {
 		ids := make([]uuid.UUID, 0, len(s.d.rows))
 		for id := range s.d.rows {
 			ids = append(ids, id)

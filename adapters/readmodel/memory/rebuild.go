@@ -26,10 +26,9 @@ func (s *Store) Swap(ctx context.Context, name string, rebuilt projections.Write
 	defer f.mu.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch name {
-	case projections.Queues, projections.Portal, projections.KPI:
+	if isPacked(name) {
 		s.d.swapTickets(name, f.d)
-	default:
+	} else {
 		s.d.tables[name] = f.d.tables[name] // nil when the rebuild has no row: peek sees none
 		if s.d.tables[name] == nil {
 			delete(s.d.tables, name)

@@ -38,6 +38,12 @@ type data struct {
 	failures    map[string][]projections.Failure  // by projection, by position (failures.go)
 }
 
+// isPacked reports whether projection name is one of the ticket-shaped projections kept
+// in the packed ticket rows; every other one has a generic table.
+func isPacked(name string) bool {
+	return name == projections.Queues || name == projections.Portal || name == projections.KPI
+}
+
 // row is a ticket's rows; a nil state (or fact.state) is a projection without one.
 type row struct {
 	queue, portal *packed
