@@ -60,7 +60,7 @@ func (e *Engine) CatchUp(ctx context.Context, store eventlog.EventStore) (int, e
 
 // fetched is one batch read ahead: n records read, the decoded ones past the start.
 type fetched struct {
-	ds  []decoded
+	ds  []Event
 	n   int
 	err error
 }
@@ -93,7 +93,7 @@ func readAhead(ctx context.Context, store eventlog.EventStore, after uint64, out
 }
 
 // catchUpBatch applies one batch read ahead and commits when enough is pending.
-func (e *Engine) catchUpBatch(ctx context.Context, ds []decoded) error {
+func (e *Engine) catchUpBatch(ctx context.Context, ds []Event) error {
 	e.mu.Lock()
 	err := e.applyDecoded(ctx, ds)
 	full := e.pending >= CommitEvery && (e.inMemory || !e.fromZero())
@@ -106,7 +106,7 @@ func (e *Engine) catchUpBatch(ctx context.Context, ds []decoded) error {
 
 // fromZero: every projection is being built from position 0 into empty rows (a
 // rebuild), so its whole state is in memory anyway and committing once, at the end,
-// writes each row once (and, into fresh tables, without conflict checks).
+// writes each row once (and, into empty tables, without conflict checks: IntoEmpty).
 func (e *Engine) fromZero() bool {
 	for _, p := range e.projs {
 		if !p.complete || p.committed != 0 {

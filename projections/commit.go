@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-
-	"github.com/ticketengine/ticketengine/domain"
 )
 
 // taken is one projection's part of a commit in flight: what it held when the batch was
@@ -14,7 +12,7 @@ import (
 type taken struct {
 	p        *proj
 	dirty    map[uuid.UUID]struct{}
-	timeline []PortalEntry
+	appended []Row
 	pos      uint64
 	failures []Failure
 }
@@ -63,10 +61,10 @@ func (e *Engine) takeOut() ([]Batch, []taken, int, bool) {
 			b := p.batch()
 			// Only a catch-up's commit may count on no row existing yet: live, another
 			// process projecting into the same tables may have written them meanwhile.
-			b.Fresh = b.Fresh && e.catchingUp
+			b.IntoEmpty = b.IntoEmpty && e.catchingUp
 			batches = append(batches, b)
-			out = append(out, taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos, failures: p.failures})
-			p.dirty, p.timeline, p.failures = map[uuid.UUID]struct{}{}, nil, nil
+			out = append(out, taken{p: p, dirty: p.dirty, appended: b.Appended, pos: p.pos, failures: p.failures})
+			p.clearPending()
 		}
 	}
 	n := e.pending
@@ -79,7 +77,7 @@ func (t taken) putBack() {
 	for id := range t.dirty {
 		t.p.dirty[id] = struct{}{}
 	}
-	t.p.timeline = append(t.timeline, t.p.timeline...)
+	t.p.held = append(t.appended, t.p.held...)
 	t.p.failures = append(t.failures, t.p.failures...)
 }
 
@@ -103,21 +101,15 @@ func (t taken) committed(keep bool) {
 		return
 	}
 	p.complete = false
-	if len(p.tickets)+len(p.facts)+len(p.agents) <= RetainRows {
+	if len(p.rows) <= RetainRows {
 		return
 	}
-	tickets, facts, agents := p.tickets, p.facts, p.agents
-	p.tickets, p.facts, p.agents = map[uuid.UUID]*domain.TicketState{}, map[uuid.UUID]*KPIFact{}, map[uuid.UUID]*domain.AgentState{}
+	rows := p.rows
+	p.rows = map[uuid.UUID]Row{}
 	for _, ids := range []map[uuid.UUID]struct{}{p.dirty, t.dirty} {
 		for id := range ids {
-			if v, ok := tickets[id]; ok {
-				p.tickets[id] = v
-			}
-			if v, ok := facts[id]; ok {
-				p.facts[id] = v
-			}
-			if v, ok := agents[id]; ok {
-				p.agents[id] = v
+			if r, ok := rows[id]; ok {
+				p.rows[id] = r
 			}
 		}
 	}

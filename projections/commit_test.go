@@ -107,8 +107,8 @@ func TestHandleAppliesWhileCommitting(t *testing.T) {
 	if err := e.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.commits) != 2 || len(w.commits[0][0].Tickets) != 1 || len(w.commits[1][0].Tickets) != 1 ||
-		w.commits[1][0].Position != 2 || w.commits[0][0].Tickets[0].ID == w.commits[1][0].Tickets[0].ID {
+	if len(w.commits) != 2 || len(w.commits[0][0].Rows) != 1 || len(w.commits[1][0].Rows) != 1 ||
+		w.commits[1][0].Position != 2 || ticketOf(w.commits[0][0], 0).ID == ticketOf(w.commits[1][0], 0).ID {
 		t.Fatalf("commits %+v", w.commits)
 	}
 }
@@ -134,7 +134,7 @@ func TestFailedCommitKeepsRows(t *testing.T) {
 	check(e.Handle(ctx, received(t, 2)))
 	w.fail = false
 	check(e.Flush(ctx))
-	if len(w.commits) != 1 || len(w.commits[0][0].Tickets) != 2 || w.commits[0][0].Position != 2 {
+	if len(w.commits) != 1 || len(w.commits[0][0].Rows) != 2 || w.commits[0][0].Position != 2 {
 		t.Fatalf("commits %+v", w.commits)
 	}
 	if p := progressOf(e, Portal); p.Committed != 2 {
@@ -190,7 +190,10 @@ func TestCommitKeepsRecentRows(t *testing.T) {
 	if w.loads != 0 {
 		t.Fatalf("%d loads for a row the engine had just committed", w.loads)
 	}
-	if b := w.commits[1][0]; len(b.Tickets) != 1 || b.Tickets[0].Version != 1 || b.Tickets[0].Category != "billing" {
+	if b := w.commits[1][0]; len(b.Rows) != 1 || ticketOf(b, 0).Version != 1 || ticketOf(b, 0).Category != "billing" {
 		t.Fatalf("second commit %+v", b)
 	}
 }
+
+// ticketOf is row i of a queues or portal batch.
+func ticketOf(b Batch, i int) *domain.TicketState { return b.Rows[i].(*domain.TicketState) }

@@ -27,7 +27,7 @@ type Engine struct {
 	keep     bool // keep rows cached after a commit (rebuilds: the cache is the whole state)
 	inMemory bool // the writer's rows are in this process: loads are cheap (RowsInMemory)
 	pending  int  // records applied since the last commit
-	// catchingUp: CatchUp runs; only its commits may write a batch as Fresh.
+	// catchingUp: CatchUp runs; only its commits may write a batch as IntoEmpty.
 	catchingUp bool
 	// waitMu guards what readers waiting for a commit look at, apart from mu, which is
 	// held while records are applied (rows loaded from the store included).
@@ -55,14 +55,15 @@ func NewEngine(ctx context.Context, w Writer, names ...string) (*Engine, error) 
 	e := &Engine{w: w, notify: make(chan struct{}), done: map[string]uint64{}, MaxPending: 1000}
 	_, e.inMemory = w.(RowsInMemory)
 	for _, n := range names {
-		if !Known(n) {
+		def, ok := Lookup(n)
+		if !ok {
 			return nil, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, n)
 		}
 		pos, err := w.Checkpoint(ctx, n)
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint of %s: %w", n, err)
 		}
-		e.projs = append(e.projs, newProj(n, pos))
+		e.projs = append(e.projs, newProj(def, pos))
 		e.done[n] = pos
 	}
 	return e, nil
@@ -84,8 +85,8 @@ func (e *Engine) apply(ctx context.Context, recs []eventlog.Record) error {
 // has: redeliveries). A record that does not decode is kept with its error, for the
 // projections to skip and record. It reads nothing of the engine, so it may run outside
 // its lock.
-func decodeAll(recs []eventlog.Record, low uint64) []decoded {
-	ds := make([]decoded, 0, len(recs))
+func decodeAll(recs []eventlog.Record, low uint64) []Event {
+	ds := make([]Event, 0, len(recs))
 	for _, r := range recs {
 		if r.Position <= low {
 			continue // every projection has it: a redelivery
@@ -94,7 +95,7 @@ func decodeAll(recs []eventlog.Record, low uint64) []decoded {
 		if err != nil {
 			d.fail = err
 		} else if !ok {
-			d = decoded{rec: r} // no event: it only moves the positions
+			d = Event{Record: r} // no event: it only moves the positions
 		}
 		ds = append(ds, d)
 	}
@@ -103,7 +104,7 @@ func decodeAll(recs []eventlog.Record, low uint64) []decoded {
 
 // applyDecoded folds decoded records, in global order, into every projection that has
 // not applied them yet.
-func (e *Engine) applyDecoded(ctx context.Context, ds []decoded) error {
+func (e *Engine) applyDecoded(ctx context.Context, ds []Event) error {
 	for _, p := range e.projs {
 		if err := p.fill(ctx, e.w, ds); err != nil {
 			return fmt.Errorf("load %s rows: %w", p.name, err)

@@ -47,33 +47,26 @@ type FailureStore interface {
 
 // skip records d as failed for the projection and moves its row of d's aggregate to d's
 // version without d's change, so the aggregate's later records still apply.
-func (p *proj) skip(d *decoded, cause error) {
-	r := d.rec
+func (p *proj) skip(d *Event, cause error) {
+	r := d.Record
 	p.failures = append(p.failures, Failure{Projection: p.name, Position: r.Position, EventID: r.ID,
 		Stream: r.Stream, Type: r.Type, Error: cause.Error(), FailedAt: nowUTC()})
-	if d.id == uuid.Nil || d.agent != (p.name == Agents) || r.Version <= p.version(d) {
+	if d.ID == uuid.Nil || !p.reads(d) {
 		return
 	}
-	switch p.name {
-	case KPI:
-		f := p.facts[d.id]
-		f.State.ID, f.State.Version = d.id, r.Version
-	case Agents:
-		a := p.agents[d.id]
-		a.ID, a.Version = d.id, r.Version
-	default: // ticket snapshots are shared, never changed in place
-		t := *p.tickets[d.id]
-		t.ID, t.Version = d.id, r.Version
-		p.tickets[d.id] = &t
+	row := p.row(d)
+	if r.Version <= p.def.Version(row) {
+		return
 	}
-	p.dirty[d.id] = struct{}{}
+	p.rows[d.ID] = p.def.Skip(row, d.ID, r.Version)
+	p.dirty[d.ID] = struct{}{}
 }
 
 // fold applies d to the projection's row; a panic in the fold becomes its error.
-func (p *proj) fold(d *decoded) (err error) {
+func (p *proj) fold(d *Event) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("projection: folding %s panicked: %v", d.rec.Type, v)
+			err = fmt.Errorf("projection: folding %s panicked: %v", d.Record.Type, v)
 		}
 	}()
 	return p.applyRow(d)

@@ -16,50 +16,26 @@ import (
 // expects: a record was lost on the way. Projections refuse to guess; the record is
 // retried (redelivered), and a rebuild repairs a store that really lost one. Read from
 // the event store in its order (CatchUp, FollowBatch) nothing can be lost on the way:
-// there the record is skipped and recorded instead (table.go, apply).
+// there the record is skipped and recorded instead (proj.go, apply).
 var ErrGap = errors.New("projection: stream version gap")
-
-// decoded is a record turned into a domain event once, for every projection to share.
-type decoded struct {
-	rec   eventlog.Record
-	id    uuid.UUID
-	agent bool
-	event domain.Event
-	fail  error // the record does not decode: every projection of its kind skips it
-	// memo is the ticket's state after this record, computed by the first projection
-	// that folds it from memoBase: the others whose row is the same snapshot (nearly
-	// always the same pointer) reuse it (one Apply per record, not one per projection).
-	// A row differs only where one projection skipped a record the others took (skip).
-	memo, memoBase *domain.TicketState
-}
-
-// ticketAfter folds the record's event into s, or reuses the fold another projection did.
-// The result is shared: callers never change it.
-func (d *decoded) ticketAfter(s *domain.TicketState) *domain.TicketState {
-	if d.memo != nil && (d.memoBase == s || *d.memoBase == *s) {
-		return d.memo
-	}
-	n := ApplyTicket(*s, d.event, d.rec.Meta.OccurredAt)
-	d.memo, d.memoBase = &n, s
-	return d.memo
-}
 
 // decode returns the record's aggregate and event; ok is false for streams no
 // projection reads (tokens, ticket numbers).
-func decode(rec eventlog.Record) (decoded, bool, error) {
-	d := decoded{rec: rec}
+func decode(rec eventlog.Record) (Event, bool, error) {
+	d := Event{Record: rec}
 	var err error
 	switch {
 	case strings.HasPrefix(rec.Stream, eventlog.TicketStreamPrefix):
-		d.id, err = uuid.Parse(rec.Stream[len(eventlog.TicketStreamPrefix):])
+		d.Kind = TicketStreams
+		d.ID, err = uuid.Parse(rec.Stream[len(eventlog.TicketStreamPrefix):])
 		if err == nil {
-			d.event, err = domain.DecodeTicketEvent(rec.Type, rec.Data)
+			d.Data, err = domain.DecodeTicketEvent(rec.Type, rec.Data)
 		}
 	case strings.HasPrefix(rec.Stream, eventlog.AgentStreamPrefix):
-		d.agent = true
-		d.id, err = uuid.Parse(rec.Stream[len(eventlog.AgentStreamPrefix):])
+		d.Kind = AgentStreams
+		d.ID, err = uuid.Parse(rec.Stream[len(eventlog.AgentStreamPrefix):])
 		if err == nil {
-			d.event, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
+			d.Data, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
 		}
 	default:
 		return d, false, nil

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -93,7 +91,7 @@ func (e *Engine) commitPiece(ctx context.Context, p *proj, recs []eventlog.Recor
 		d := &ds[i]
 		if skip != nil {
 			p.skip(d, fmt.Errorf("the read model cannot store it: %w", skip))
-			p.pos, p.lastAt = d.rec.Position, d.rec.Meta.OccurredAt
+			p.pos, p.lastAt = d.Record.Position, d.At()
 			continue
 		}
 		if err := p.apply(d, true); err != nil {
@@ -107,13 +105,13 @@ func (e *Engine) commitPiece(ctx context.Context, p *proj, recs []eventlog.Recor
 // commitProj commits what p alone has pending; on failure p drops it (rewind).
 func (e *Engine) commitProj(ctx context.Context, p *proj) error {
 	b := p.batch()
-	b.Fresh = false
+	b.IntoEmpty = false
 	if err := e.w.Commit(ctx, []Batch{b}); err != nil {
 		p.rewind()
 		return fmt.Errorf("commit projection %s: %w", p.name, err)
 	}
-	t := taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos, failures: p.failures}
-	p.dirty, p.timeline, p.failures = map[uuid.UUID]struct{}{}, nil, nil
+	t := taken{p: p, dirty: p.dirty, appended: b.Appended, pos: p.pos, failures: p.failures}
+	p.clearPending()
 	t.committed(e.keep)
 	e.report(p, t.failures)
 	return nil

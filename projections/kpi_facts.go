@@ -109,3 +109,59 @@ func (f KPIFact) ResolutionTime() (time.Duration, bool) {
 func (f KPIFact) FirstContactResolution() bool {
 	return f.ResolvedNow() && f.State.PublicReplies <= 1 && !f.State.Escalated && !f.State.Reopened
 }
+
+// kpiProjection keeps one fact row per ticket. Its table's analysts' columns are derived
+// with the same methods the report uses, so SQL on the table and GET /reports/kpi agree.
+var kpiProjection = Declare(Spec[KPIFact]{
+	Name: KPI, Reads: TicketStreams,
+	Empty: func(uuid.UUID) KPIFact { return KPIFact{State: emptyTicket()} },
+	Fold:  func(f KPIFact, e *Event) KPIFact { return kpiStep(f, e.Data, e.At(), e.Ticket(f.State)) },
+	Head:  func(f *KPIFact) (*uuid.UUID, *int64) { return &f.State.ID, &f.State.Version },
+	Table: Table{
+		Name: "rm_kpi_tickets", Key: []string{"ticket_id"},
+		Columns: []Column{
+			Col("ticket_id", "uuid", func(f *KPIFact) uuid.UUID { return f.State.ID }),
+			Col("version", "bigint", func(f *KPIFact) int64 { return f.State.Version }),
+			Col("received_at", "timestamptz", func(f *KPIFact) time.Time { return f.State.CreatedAt }),
+			Col("received_day", "date", func(f *KPIFact) time.Time { return utcDay(f.State.CreatedAt) }),
+			Col("channel", "text", func(f *KPIFact) string { return string(f.State.Channel) }),
+			Col("tier", "text", func(f *KPIFact) string { return string(f.State.Customer.Tier) }),
+			NullCol("category", "text", func(f *KPIFact) string { return f.State.Category }),
+			Col("team", "text", func(f *KPIFact) string { return f.State.Team }),
+			NullCol("agent_id", "uuid", func(f *KPIFact) uuid.UUID { return f.State.Assignee }),
+			NullCol("agent_name", "text", func(f *KPIFact) string { return f.State.AssigneeName }),
+			Col("priority", "text", func(f *KPIFact) string { return string(f.State.Priority) }),
+			Col("status", "text", func(f *KPIFact) string { return string(f.State.Status) }),
+			Col("is_resolved", "boolean", func(f *KPIFact) bool { return f.ResolvedNow() }),
+			NullCol("first_response_at", "timestamptz", func(f *KPIFact) time.Time { return f.State.FirstRespondedAt }),
+			NullCol("first_response_due", "timestamptz", func(f *KPIFact) time.Time { return f.State.SLA.FirstResponseDue }),
+			Col("first_response_breached", "boolean", func(f *KPIFact) bool { return f.State.FirstResponseBreached }),
+			NullCol("last_resolved_at", "timestamptz", func(f *KPIFact) time.Time { return f.LastResolvedAt }),
+			NullCol("resolution_due", "timestamptz", func(f *KPIFact) time.Time { return f.State.SLA.ResolutionDue }),
+			Col("resolution_breached", "boolean", func(f *KPIFact) bool { return f.State.ResolutionBreached }),
+			NullCol("waiting_since", "timestamptz", func(f *KPIFact) time.Time { return f.State.WaitingSince }),
+			Col("waiting_seconds", "double precision", func(f *KPIFact) float64 { return f.Waited.Seconds() }),
+			Col("first_response_seconds", "double precision", func(f *KPIFact) NullFloat { return seconds(f.FirstResponseTime()) }),
+			Col("resolution_seconds", "double precision", func(f *KPIFact) NullFloat { return seconds(f.ResolutionTime()) }),
+			Col("public_replies", "integer", func(f *KPIFact) int { return f.State.PublicReplies }),
+			Col("resolutions", "integer", func(f *KPIFact) int { return f.State.Resolutions }),
+			Col("escalated", "boolean", func(f *KPIFact) bool { return f.State.Escalated }),
+			Col("reopened", "boolean", func(f *KPIFact) bool { return f.State.Reopened }),
+			Col("fcr", "boolean", func(f *KPIFact) bool { return f.FirstContactResolution() }),
+			Col("ratings", "integer", func(f *KPIFact) int { return f.Ratings }),
+			Col("rating_sum", "integer", func(f *KPIFact) int { return f.RatingSum }),
+			Col("ratings_satisfied", "integer", func(f *KPIFact) int { return f.Satisfied }),
+			Col("closed_periods", "tstzmultirange", func(f *KPIFact) []Period { return f.Closed }),
+			SnapshotCol("fact"),
+		},
+		Read: []string{"fact"}, Scan: ScanSnapshot[KPIFact],
+	},
+})
+
+// utcDay is the UTC calendar day t falls on.
+func utcDay(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func seconds(d time.Duration, ok bool) NullFloat { return NullFloat{Float: d.Seconds(), Valid: ok} }

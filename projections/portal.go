@@ -110,3 +110,66 @@ func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) 
 	}
 	return v
 }
+
+// portalProjection keeps one row per ticket (the snapshot the customer's view shows) and
+// appends the public timeline, one entry per event the customer may see.
+var portalProjection = &portalRows{ticketRows{name: Portal, table: Table{
+	Name: "rm_portal_tickets", Key: []string{"ticket_id"},
+	Columns: []Column{
+		Col("ticket_id", "uuid", func(t *ticket) uuid.UUID { return t.ID }),
+		Col("number", "text", func(t *ticket) string { return t.Number }),
+		Col("version", "bigint", func(t *ticket) int64 { return t.Version }),
+		Col("status", "text", func(t *ticket) string { return string(t.Status) }),
+		Col("subject", "text", func(t *ticket) string { return t.Subject }),
+		NullCol("assignee_name", "text", func(t *ticket) string { return t.AssigneeName }),
+		NullCol("resolution_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.ResolutionDue }),
+		SnapshotCol("state"),
+	},
+	Read: []string{"state"}, Scan: ScanSnapshot[ticket],
+}}}
+
+type portalRows struct{ ticketRows }
+
+// Append adds the timeline entry e shows the customer, if any.
+func (p *portalRows) Append(rows Appended, e *Event) Appended {
+	x, ok := PortalEntryFor(e.ID, e.Version(), e.Data, e.At())
+	if !ok {
+		return rows
+	}
+	tl, _ := rows.(*timelineRows)
+	if tl == nil {
+		tl = &timelineRows{}
+	}
+	*tl = append(*tl, x)
+	return tl
+}
+
+// timelineRows are appended timeline entries.
+type timelineRows []PortalEntry
+
+func (t *timelineRows) Len() int      { return len(*t) }
+func (t *timelineRows) Row(i int) Row { return &(*t)[i] }
+
+func (p *portalRows) AppendTable() *Table { return &timelineTable }
+
+// timelineTable is the portal's public timeline: one row per entry, keyed by the
+// version of the event it shows, so writing it twice changes nothing.
+var timelineTable = Table{
+	Name: "rm_portal_timeline", Key: []string{"ticket_id", "version"}, AppendOnly: true,
+	Columns: []Column{
+		Col("ticket_id", "uuid", func(e *PortalEntry) uuid.UUID { return e.TicketID }),
+		Col("version", "bigint", func(e *PortalEntry) int64 { return e.Version }),
+		Col("at", "timestamptz", func(e *PortalEntry) time.Time { return e.At }),
+		Col("kind", "text", func(e *PortalEntry) string { return e.Kind }),
+		Col("text", "text", func(e *PortalEntry) string { return e.Text }),
+	},
+	Read: []string{"ticket_id", "version", "at", "kind", "text"},
+	Scan: func(scan func(dest ...any) error) (Row, error) {
+		var e PortalEntry
+		if err := scan(&e.TicketID, &e.Version, &e.At, &e.Kind, &e.Text); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		return &e, nil
+	},
+}

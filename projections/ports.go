@@ -11,17 +11,18 @@ import (
 
 // Batch is what one projection changed since its last commit: the rows to upsert and the
 // position it has applied up to. A store writes a batch's rows and checkpoint atomically.
-// Only the fields of the batch's projection are set.
 type Batch struct {
 	Projection string
 	Position   uint64
-	// Fresh: none of the batch's rows was ever committed (the first commit of a rebuild
-	// into empty tables), so a store may insert them without looking for conflicts.
-	Fresh    bool
-	Tickets  []domain.TicketState // queues and portal: the ticket's snapshot
-	Timeline []PortalEntry        // portal: new public timeline entries
-	Facts    []KPIFact            // kpi
-	Agents   []domain.AgentState  // agents
+	// IntoEmpty: none of the batch's rows was ever committed (the first commit of a
+	// rebuild into empty tables), so a store may insert them without looking for
+	// conflicts.
+	IntoEmpty bool
+	// Rows are the projection's changed rows (Projection.Table), in key order.
+	Rows []Row
+	// Appended are the rows the projection appended (Appender.AppendTable: the portal's
+	// timeline), each written once.
+	Appended []Row
 	// Failures are the records the projection skipped (failure.go), stored with the
 	// checkpoint that moves past them.
 	Failures []Failure
@@ -32,7 +33,7 @@ type Writer interface {
 	// Checkpoint returns the position projection name has applied (0 when none).
 	Checkpoint(ctx context.Context, name string) (uint64, error)
 	// Load returns projection name's stored rows for these keys (ticket or agent ids);
-	// keys without a row are absent. Timeline entries are not loaded.
+	// keys without a row are absent (Batch.Rows). Appended rows are not loaded.
 	Load(ctx context.Context, name string, ids []uuid.UUID) (Batch, error)
 	// Commit writes every batch, rows and checkpoints, in one transaction.
 	Commit(ctx context.Context, batches []Batch) error
@@ -72,6 +73,9 @@ type Queries interface {
 	Agents(ctx context.Context) ([]AgentRow, error)
 	// Agent returns one agent with its open tickets.
 	Agent(ctx context.Context, id uuid.UUID) (AgentRow, bool, error)
+	// Rows returns every row of projection name (Projection.Table), in key order: the
+	// generic read of a projection that needs no query of its own.
+	Rows(ctx context.Context, name string) ([]Row, error)
 	// RowVersion is the stream version projection name has applied for a ticket or an
 	// agent, or -1 when it has none: what ?min_version waits for.
 	RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error)
@@ -82,12 +86,12 @@ type Queries interface {
 type Store interface {
 	Writer
 	Queries
-	// Fresh returns an empty writer for projection name, beside the live rows (new
-	// tables or a new store), for a rebuild.
-	Fresh(ctx context.Context, name string) (Writer, error)
-	// Swap replaces projection name's live rows and checkpoint with fresh's, atomically:
-	// a reader sees either the old rows or the new ones.
-	Swap(ctx context.Context, name string, fresh Writer) error
+	// RebuildWriter returns an empty writer for projection name, beside the live rows
+	// (new tables or a new store), for a rebuild to write into.
+	RebuildWriter(ctx context.Context, name string) (Writer, error)
+	// Swap replaces projection name's live rows and checkpoint with rebuilt's (a
+	// RebuildWriter's), atomically: a reader sees either the old rows or the new ones.
+	Swap(ctx context.Context, name string, rebuilt Writer) error
 }
 
 // AgentRow is an agent as GET /agents shows it: profile, presence and load.

@@ -141,3 +141,33 @@ func decodeCursor(c string) (int, error) {
 	}
 	return n, nil
 }
+
+// queuesProjection keeps one row per ticket: its snapshot, which GET /queues filters,
+// orders and pages, and the agents' load counts.
+var queuesProjection = &ticketRows{name: Queues, table: Table{
+	Name: "rm_queue_tickets", Key: []string{"ticket_id"},
+	Columns: []Column{
+		Col("ticket_id", "uuid", func(t *ticket) uuid.UUID { return t.ID }),
+		Col("number", "text", func(t *ticket) string { return t.Number }),
+		Col("version", "bigint", func(t *ticket) int64 { return t.Version }),
+		Col("status", "text", func(t *ticket) string { return string(t.Status) }),
+		Col("is_open", "boolean", func(t *ticket) bool { return t.Status.Open() }),
+		Col("team", "text", func(t *ticket) string { return t.Team }),
+		NullCol("assignee_id", "uuid", func(t *ticket) uuid.UUID { return t.Assignee }),
+		NullCol("assignee_name", "text", func(t *ticket) string { return t.AssigneeName }),
+		Col("priority", "text", func(t *ticket) string { return string(t.Priority) }),
+		NullCol("category", "text", func(t *ticket) string { return t.Category }),
+		Col("tier", "text", func(t *ticket) string { return string(t.Customer.Tier) }),
+		Col("channel", "text", func(t *ticket) string { return string(t.Channel) }),
+		NullCol("first_response_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.FirstResponseDue }),
+		NullCol("resolution_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.ResolutionDue }),
+		NullCol("waiting_since", "timestamptz", func(t *ticket) time.Time { return t.WaitingSince }),
+		Col("created_at", "timestamptz", func(t *ticket) time.Time { return t.CreatedAt }),
+		Col("updated_at", "timestamptz", func(t *ticket) time.Time { return t.UpdatedAt }),
+		NullCol("first_responded_at", "timestamptz", func(t *ticket) time.Time { return t.FirstRespondedAt }),
+		Col("first_response_breached", "boolean", func(t *ticket) bool { return t.FirstResponseBreached }),
+		Col("resolution_breached", "boolean", func(t *ticket) bool { return t.ResolutionBreached }),
+		SnapshotCol("state"),
+	},
+	Read: []string{"state"}, Scan: ScanSnapshot[ticket],
+}}

@@ -18,8 +18,8 @@ type RebuildStats struct {
 	Seconds    float64       `json:"seconds"`
 }
 
-// Rebuild rebuilds projection name from position 0 into fresh rows beside the live ones
-// (store.Fresh) while live keeps serving, then swaps them in: it catches up once without
+// Rebuild rebuilds projection name from position 0 into new rows beside the live ones
+// (store.RebuildWriter) while live keeps serving, then swaps them in: it catches up once without
 // stopping live, then pauses live, catches up the last records, swaps (atomically, in
 // the store) and resumes live from the rebuilt position. live may be nil when no engine
 // runs in this process (ticketctl); an engine elsewhere then skips, by row version, what
@@ -29,11 +29,11 @@ func Rebuild(ctx context.Context, es eventlog.EventStore, store Store, live *Eng
 	if !Known(name) {
 		return RebuildStats{}, fmt.Errorf("%w: no projection is named %q", application.ErrNotFound, name)
 	}
-	fresh, err := store.Fresh(ctx, name)
+	rebuilt, err := store.RebuildWriter(ctx, name)
 	if err != nil {
-		return RebuildStats{}, fmt.Errorf("fresh %s: %w", name, err)
+		return RebuildStats{}, fmt.Errorf("rebuild %s: %w", name, err)
 	}
-	e, err := NewEngine(ctx, fresh, name)
+	e, err := NewEngine(ctx, rebuilt, name)
 	if err != nil {
 		return RebuildStats{}, err
 	}
@@ -52,7 +52,7 @@ func Rebuild(ctx context.Context, es eventlog.EventStore, store Store, live *Eng
 		if err != nil {
 			return 0, err
 		}
-		return e.Position(), store.Swap(ctx, name, fresh)
+		return e.Position(), store.Swap(ctx, name, rebuilt)
 	}
 	var pos uint64
 	if live != nil {

@@ -80,28 +80,6 @@ func (s *Service) Portal(ctx context.Context, id uuid.UUID, minVersion int64) (P
 	return NewPortalView(st, timeline, s.Clock.Now()), nil
 }
 
-// AgentView is an agent as GET /agents shows it.
-type AgentView struct {
-	ID          uuid.UUID `json:"id"`
-	Name        string    `json:"name"`
-	Team        string    `json:"team"`
-	Skills      []string  `json:"skills"`
-	Capacity    int       `json:"capacity"`
-	Online      bool      `json:"online"`
-	OpenTickets int       `json:"open_tickets"`
-	Version     int64     `json:"version"`
-}
-
-// NewAgentView shows an agent row.
-func NewAgentView(a AgentRow) AgentView {
-	skills := a.Skills
-	if skills == nil {
-		skills = []string{}
-	}
-	return AgentView{ID: a.ID, Name: a.Name, Team: a.Team, Skills: skills, Capacity: a.Capacity,
-		Online: a.Online, OpenTickets: a.OpenTickets, Version: a.Version}
-}
-
 // Agents is GET /agents, ordered by name then id.
 func (s *Service) Agents(ctx context.Context) ([]AgentView, error) {
 	if err := s.settle(ctx, Agents); err != nil {
@@ -191,8 +169,12 @@ func (s *Service) positionOf(ctx context.Context, name string, id uuid.UUID, ver
 	if _, ok := s.localCommitted(name); !ok {
 		return 0, false, nil
 	}
+	def, ok := Lookup(name)
+	if !ok {
+		return 0, false, nil
+	}
 	stream := eventlog.TicketStream(id)
-	if name == Agents {
+	if def.Reads() == AgentStreams {
 		stream = eventlog.AgentStream(id)
 	}
 	recs, err := s.Events.ReadStream(ctx, stream)

@@ -88,7 +88,7 @@ func runLive(t *testing.T, w *readmodeltest.World, store projections.Store, roun
 		time.Sleep(10 * time.Millisecond)
 	}
 	lags, err := svc.Lag(ctx)
-	if err != nil || len(lags) != 4 || lags[0].Events != 0 {
+	if err != nil || len(lags) != len(projections.Names()) || lags[0].Events != 0 {
 		t.Fatalf("lag %+v %v", lags, err)
 	}
 	cancel()

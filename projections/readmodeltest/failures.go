@@ -3,7 +3,6 @@ package readmodeltest
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -170,28 +169,4 @@ func (w *World) AppendRaw(t testing.TB, id uuid.UUID, typ string, data string) e
 	check(t, err)
 	w.Clock.Advance(time.Minute)
 	return recs[0]
-}
-
-// legacyMark stands in Receive's subject and body for ReceiveLegacy's raw texts.
-const legacyMark = "LEGACY-TEXT-MARK"
-
-// ReceiveLegacy opens a ticket whose TicketReceived record holds subject and body as an
-// earlier version (before the edge refused such text), another writer or an import may
-// have stored them: rawSubject and rawBody go into the record's JSON as they are, so a
-// `\u0000` escape or bytes that are not UTF-8 reach the store. The domain refuses such text
-// today, so the record is a copy of a normal one under a new id, with the texts put in.
-func (w *World) ReceiveLegacy(t testing.TB, tier domain.Tier, rawSubject, rawBody string) uuid.UUID {
-	t.Helper()
-	ctx := context.Background()
-	model := w.Receive(t, tier, domain.ChannelWeb, legacyMark+"s", legacyMark+"b").Ticket.ID
-	recs, err := w.Events.ReadStream(ctx, eventlog.TicketStream(model))
-	check(t, err)
-	id := uuid.New()
-	data := strings.NewReplacer(model.String(), id.String(), legacyMark+"s", rawSubject, legacyMark+"b", rawBody).Replace(string(recs[0].Data))
-	stream := eventlog.TicketStream(id)
-	_, err = w.Events.Append(ctx, stream, eventlog.NoStream, []eventlog.Record{{ID: uuid.New(), Stream: stream,
-		Type: recs[0].Type, Data: []byte(data), Meta: eventlog.Metadata{Actor: "import", OccurredAt: w.Clock.Now()}}})
-	check(t, err)
-	w.Clock.Advance(time.Minute)
-	return id
 }

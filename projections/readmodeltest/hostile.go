@@ -2,6 +2,7 @@ package readmodeltest
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -24,9 +25,13 @@ func testHostileEvents(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	e := mustEngine(t, store)
 	_, err := e.CatchUp(ctx, w.Events)
 	check(t, err)
-	// As an earlier version stored them (the edge and the domain refuse them now).
-	w.AppendRaw(t, id, domain.TypeCustomerReplied, `{"body":"hello\u0000world"}`)
-	w.AppendRaw(t, id, domain.TypeCustomerReplied, "{\"body\":\"bad \xff\xfe bytes\"}")
+	for _, body := range []string{"hello\x00world", "bad \xff\xfe bytes"} {
+		// Appended past the edge, which refuses such text now: as an import or an older
+		// version wrote them.
+		data, err := json.Marshal(domain.CustomerReplied{Body: body})
+		check(t, err)
+		w.AppendRaw(t, id, domain.TypeCustomerReplied, string(data))
+	}
 	bad := w.AppendRaw(t, id, domain.TypeCustomerReplied, `{"body":42}`)
 	after := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "after", "body").Ticket.ID
 	prev := e.Position()
@@ -46,7 +51,10 @@ func testHostileEvents(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	if !ok || st.Version != bad.Version || len(tl) != 3 || !strings.HasPrefix(tl[1].Text, "hello") || !strings.HasSuffix(tl[1].Text, "world") {
 		t.Fatalf("the hostile ticket's portal: %v v%d %+v", ok, st.Version, tl)
 	}
-	want := map[string]int{projections.Queues: 1, projections.Portal: 1, projections.KPI: 1}
+	want := map[string]int{} // the undecodable record, once for every projection of tickets
+	for _, n := range ticketProjections() {
+		want[n] = 1
+	}
 	sameCounts(t, "live", failureCounts(t, store), want)
 	for _, f := range []projections.QueueFilter{{Team: "a\x00b"}, {Category: "\xff\xfe"}, {Status: "\x00"}, {Priority: "\xc3\x28"}} {
 		if page, _, err := store.QueuePage(ctx, f, Epoch, 0, 10); err != nil || len(page) != 0 {

@@ -14,7 +14,7 @@ import (
 // refuses, as permanent (projections.ErrUnstorable, as PostgreSQL's data exceptions are),
 // every commit with a row or timeline entry holding Marker; while FailNext is above
 // zero it fails that many commits as transient (ErrInjected) instead, as a lost
-// connection would. Its Fresh writers refuse the same rows.
+// connection would. Its rebuild writers refuse the same rows.
 type Poisoned struct {
 	projections.Store
 	Marker string
@@ -43,9 +43,9 @@ func (p *Poisoned) Commit(ctx context.Context, batches []projections.Batch) erro
 	return commitUnless(ctx, p.Store, p.Marker, batches)
 }
 
-// Fresh implements projections.Store.
-func (p *Poisoned) Fresh(ctx context.Context, name string) (projections.Writer, error) {
-	w, err := p.Store.Fresh(ctx, name)
+// RebuildWriter implements projections.Store.
+func (p *Poisoned) RebuildWriter(ctx context.Context, name string) (projections.Writer, error) {
+	w, err := p.Store.RebuildWriter(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -53,11 +53,11 @@ func (p *Poisoned) Fresh(ctx context.Context, name string) (projections.Writer, 
 }
 
 // Swap implements projections.Store.
-func (p *Poisoned) Swap(ctx context.Context, name string, fresh projections.Writer) error {
-	if w, ok := fresh.(poisonedWriter); ok {
-		fresh = w.Writer
+func (p *Poisoned) Swap(ctx context.Context, name string, rebuilt projections.Writer) error {
+	if w, ok := rebuilt.(poisonedWriter); ok {
+		rebuilt = w.Writer
 	}
-	return p.Store.Swap(ctx, name, fresh)
+	return p.Store.Swap(ctx, name, rebuilt)
 }
 
 // FailureCounts implements projections.FailureStore (the store's).
@@ -83,7 +83,7 @@ func (p poisonedWriter) Commit(ctx context.Context, batches []projections.Batch)
 // errors name what was refused.
 func commitUnless(ctx context.Context, w projections.Writer, marker string, batches []projections.Batch) error {
 	for _, b := range batches {
-		rows, err := json.Marshal([]any{b.Tickets, b.Timeline, b.Facts, b.Agents})
+		rows, err := json.Marshal([]any{b.Rows, b.Appended})
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ func TestQueueIndexFollowsStatus(t *testing.T) {
 	commit := func(v int64, st domain.Status) {
 		t.Helper()
 		row := domain.TicketState{ID: id, Version: v, Status: st, Assignee: agent, CreatedAt: time.Unix(0, 0)}
-		b := projections.Batch{Projection: projections.Queues, Position: uint64(v + 1), Tickets: []domain.TicketState{row}}
+		b := projections.Batch{Projection: projections.Queues, Position: uint64(v + 1), Rows: []projections.Row{&row}}
 		if err := s.Commit(ctx, []projections.Batch{b}); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestQueueIndexFollowsStatus(t *testing.T) {
 	if v, err := s.RowVersion(ctx, projections.Queues, id); err != nil || v != 1 {
 		t.Fatalf("row version of the resolved ticket %d (%v)", v, err)
 	}
-	if b, err := s.Load(ctx, projections.Queues, []uuid.UUID{id}); err != nil || len(b.Tickets) != 1 {
+	if b, err := s.Load(ctx, projections.Queues, []uuid.UUID{id}); err != nil || len(b.Rows) != 1 {
 		t.Fatalf("load of the resolved ticket: %+v (%v)", b, err)
 	}
 	commit(2, domain.StatusAssigned) // reopened

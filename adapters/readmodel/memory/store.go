@@ -6,10 +6,7 @@ package memory
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -23,20 +20,28 @@ type Store struct {
 	d  *data
 }
 
-// data is every projection's rows; a rebuild fills a fresh one and swaps one
-// projection's part of it in. A ticket has one row, which holds the queue, portal and
-// KPI projections' parts (one map entry per ticket instead of one per projection). The
-// states in it are packed (pack.go) and never changed in place (a commit replaces the
-// pointer), so the projections share a state at the same version, and readers decode
-// only what they return. Open tickets are also kept decoded, for the queue reads that
-// scan and sort them.
+// data is every projection's rows; a rebuild fills a new one and swaps one
+// projection's part of it in. The ticket-shaped projections (queues, portal, kpi: every
+// ticket has a row in each) are kept packed: a ticket has one row, which holds their
+// parts (one map entry per ticket instead of one per projection). The states in it are
+// packed (pack.go) and never changed in place (a commit replaces the pointer), so the
+// projections share a state at the same version, and readers decode only what they
+// return. Open tickets are also kept decoded, for the queue reads that scan and sort
+// them. Every other projection of the catalogue has a generic table (generic.go): its
+// rows as the projection makes them, by key, so a new projection needs no code here.
 type data struct {
 	checkpoints map[string]uint64
 	rows        map[uuid.UUID]*row
 	open        map[uuid.UUID]*domain.TicketState // queues: the open tickets, decoded: what GET /queues scans
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
-	agents      map[uuid.UUID]domain.AgentState
-	failures    map[string][]projections.Failure // by projection, by position (failures.go)
+	tables      map[string]*table                 // the projections not packed, by name
+	failures    map[string][]projections.Failure  // by projection, by position (failures.go)
+}
+
+// isPacked reports whether projection name is one of the ticket-shaped projections kept
+// in the packed ticket rows; every other one has a generic table.
+func isPacked(name string) bool {
+	return name == projections.Queues || name == projections.Portal || name == projections.KPI
 }
 
 // row is a ticket's rows; a nil state (or fact.state) is a projection without one.
@@ -63,7 +68,7 @@ func newData() *data {
 	return &data{
 		checkpoints: map[string]uint64{}, rows: map[uuid.UUID]*row{},
 		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
-		agents: map[uuid.UUID]domain.AgentState{}, failures: map[string][]projections.Failure{},
+		tables: map[string]*table{}, failures: map[string][]projections.Failure{},
 	}
 }
 
@@ -104,24 +109,42 @@ func (s *Store) Checkpoint(ctx context.Context, name string) (uint64, error) {
 	return s.d.checkpoints[name], nil
 }
 
-// Load implements projections.Writer.
+// Load implements projections.Writer. The rows of a packed projection are decoded into
+// one array; a generic table's are its own (the engine copies what it folds in place).
 func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (projections.Batch, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	b := projections.Batch{Projection: name}
-	for _, id := range ids {
-		switch name {
-		case projections.Queues, projections.Portal:
+	return s.load(name, ids)
+}
+
+// load is Load under the caller's lock.
+func (s *Store) load(name string, ids []uuid.UUID) (projections.Batch, error) {
+	b := projections.Batch{Projection: name, Rows: make([]projections.Row, 0, len(ids))}
+	switch name {
+	case projections.Queues, projections.Portal:
+		states := make([]domain.TicketState, 0, len(ids))
+		for _, id := range ids {
 			if t := s.d.state(name, id); t != nil {
-				b.Tickets = append(b.Tickets, t.state())
+				states = append(states, t.state())
+				b.Rows = append(b.Rows, &states[len(states)-1])
 			}
-		case projections.KPI:
+		}
+	case projections.KPI:
+		facts := make([]projections.KPIFact, 0, len(ids))
+		for _, id := range ids {
 			if r := s.d.rows[id]; r != nil && r.fact.state != nil {
-				b.Facts = append(b.Facts, r.fact.kpi())
+				facts = append(facts, r.fact.kpi())
+				b.Rows = append(b.Rows, &facts[len(facts)-1])
 			}
-		case projections.Agents:
-			if a, ok := s.d.agents[id]; ok {
-				b.Agents = append(b.Agents, a)
+		}
+	default:
+		if !projections.Known(name) {
+			return b, fmt.Errorf("memory read model: no projection is named %q", name)
+		}
+		t := s.d.peek(name)
+		for _, id := range ids {
+			if r, ok := t.rows[id]; ok {
+				b.Rows = append(b.Rows, r)
 			}
 		}
 	}
@@ -134,6 +157,11 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	for _, b := range batches {
+		if !projections.Known(b.Projection) {
+			return fmt.Errorf("memory read model: no projection is named %q", b.Projection)
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, b := range batches {
@@ -143,10 +171,31 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 }
 
 // commit writes a batch; like the PostgreSQL store, it never replaces a row by an older
-// version of it.
+// version of it. The batch's rows are the store's to keep (projections.Writer).
 func (d *data) commit(b projections.Batch) {
-	for i := range b.Tickets {
-		t := &b.Tickets[i]
+	switch b.Projection {
+	case projections.Queues, projections.Portal:
+		d.commitTickets(b)
+	case projections.KPI:
+		for _, x := range b.Rows {
+			f := x.(*projections.KPIFact)
+			r := d.row(f.State.ID)
+			if r.fact.state == nil || r.fact.state.version <= f.State.Version {
+				r.fact = toFact(f, d.share(r, &f.State))
+			}
+		}
+	default:
+		d.table(b.Projection).commit(b)
+	}
+	d.addFailures(b.Projection, b.Failures)
+	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
+}
+
+// commitTickets writes a queues or portal batch: ticket snapshots, never changed after
+// they are committed, so the open index keeps the batch's own.
+func (d *data) commitTickets(b projections.Batch) {
+	for _, x := range b.Rows {
+		t := x.(*domain.TicketState)
 		r := d.row(t.ID)
 		if old := r.state(b.Projection); old != nil && old.version > t.Version {
 			continue
@@ -159,36 +208,21 @@ func (d *data) commit(b projections.Batch) {
 			r.portal = p
 		}
 	}
-	for _, e := range b.Timeline {
-		d.addEntry(e)
+	for _, e := range b.Appended {
+		d.addEntry(*e.(*projections.PortalEntry))
 	}
-	for i := range b.Facts {
-		f := &b.Facts[i]
-		r := d.row(f.State.ID)
-		if r.fact.state == nil || r.fact.state.version <= f.State.Version {
-			r.fact = toFact(f, d.share(r, &f.State))
-		}
-	}
-	for _, a := range b.Agents {
-		if old, ok := d.agents[a.ID]; !ok || old.Version <= a.Version {
-			d.agents[a.ID] = a
-		}
-	}
-	d.addFailures(b.Projection, b.Failures)
-	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
 }
 
 // index moves a ticket's queue row to t in the open index and the per-assignee counts:
 // a ticket leaves the open index when it closes or resolves and comes back when it
-// reopens. t is the caller's (a batch's), so the index keeps a copy.
+// reopens. t is a committed row, never changed: the index keeps it.
 func (d *data) index(t *domain.TicketState) {
 	if old := d.open[t.ID]; old != nil {
 		d.count(old, -1)
 	}
 	d.count(t, +1)
 	if t.Status.Open() {
-		c := *t
-		d.open[t.ID] = &c
+		d.open[t.ID] = t
 	} else {
 		delete(d.open, t.ID)
 	}
@@ -209,114 +243,4 @@ func (d *data) count(t *domain.TicketState, delta int) {
 func (d *data) addEntry(e projections.PortalEntry) {
 	r := d.row(e.TicketID)
 	r.timeline = r.timeline.with(e)
-}
-
-// OpenTickets implements projections.Queries.
-func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]domain.TicketState, error) {
-	refs := s.openRefs(f)
-	out := make([]domain.TicketState, len(refs))
-	for i, t := range refs {
-		out[i] = *t
-	}
-	return out, nil
-}
-
-// openRefs returns the open rows matching the filter's stored fields. The rows are
-// never changed in place, so they can be read after the lock is released.
-func (s *Store) openRefs(f projections.QueueFilter) []*domain.TicketState {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []*domain.TicketState
-	for _, t := range s.d.open {
-		if projections.MatchesStored(t, f) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// QueuePage implements projections.Queries: a scan of the open rows, then
-// projections.SortQueueRefs outside the lock; only the page is copied.
-func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
-	sorted := projections.SortQueueRefs(s.openRefs(f), f, now)
-	if offset >= len(sorted) {
-		return nil, false, nil
-	}
-	end := min(len(sorted), offset+limit)
-	page := make([]domain.TicketState, end-offset)
-	for i, t := range sorted[offset:end] {
-		page[i] = *t
-	}
-	return page, end < len(sorted), nil
-}
-
-// KPIFacts implements projections.Queries.
-func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections.KPIFact, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []projections.KPIFact
-	for _, r := range s.d.rows {
-		if f := &r.fact; f.state != nil {
-			if at := f.state.createdAt(); !at.Before(from) && at.Before(to) {
-				out = append(out, f.kpi())
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].State.ID.String() < out[j].State.ID.String() })
-	return out, nil
-}
-
-// PortalTicket implements projections.Queries.
-func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketState, []projections.PortalEntry, bool, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r := s.d.rows[id]
-	if r == nil || r.portal == nil {
-		return domain.TicketState{}, nil, false, nil
-	}
-	return r.portal.state(), r.timeline.entries(id), true, nil
-}
-
-// Agents implements projections.Queries, ordered by name then id.
-func (s *Store) Agents(ctx context.Context) ([]projections.AgentRow, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := make([]projections.AgentRow, 0, len(s.d.agents))
-	for _, a := range s.d.agents {
-		out = append(out, projections.AgentRow{AgentState: a, OpenTickets: s.d.openBy[a.ID]})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if c := strings.Compare(out[i].Name, out[j].Name); c != 0 {
-			return c < 0
-		}
-		return out[i].ID.String() < out[j].ID.String()
-	})
-	return out, nil
-}
-
-// Agent implements projections.Queries.
-func (s *Store) Agent(ctx context.Context, id uuid.UUID) (projections.AgentRow, bool, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	a, ok := s.d.agents[id]
-	return projections.AgentRow{AgentState: a, OpenTickets: s.d.openBy[id]}, ok, nil
-}
-
-// RowVersion implements projections.Queries.
-func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	switch name {
-	case projections.Queues, projections.Portal, projections.KPI:
-		if t := s.d.state(name, id); t != nil {
-			return t.version, nil
-		}
-	case projections.Agents:
-		if a, ok := s.d.agents[id]; ok {
-			return a.Version, nil
-		}
-	default:
-		return 0, fmt.Errorf("%w: no projection is named %q", domain.ErrNotFound, name)
-	}
-	return -1, nil
 }

@@ -11,43 +11,43 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// Fresh implements projections.Store: a rebuild writes into copies of the projection's
-// tables (LIKE … INCLUDING ALL: same columns, keys and indexes) in a new schema named
-// after the live one, "<schema>_rb_<projection>_<random>", with a projection_failures
-// table of its own.
-func (s *Store) Fresh(ctx context.Context, name string) (projections.Writer, error) {
+// RebuildWriter implements projections.Store: a rebuild writes into copies of the
+// projection's tables (LIKE … INCLUDING ALL: same columns, keys and indexes) in a new
+// schema named after the live one, "<schema>_rb_<projection>_<random>", with a
+// projection_failures table of its own.
+func (s *Store) RebuildWriter(ctx context.Context, name string) (projections.Writer, error) {
 	tables := tablesOf(name)
 	if len(tables) == 0 {
 		return nil, fmt.Errorf("postgres read model: no projection is named %q", name)
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
-	fresh := &Store{pool: s.pool, schema: s.schema + "_rb_" + name + "_" + hex.EncodeToString(b[:])}
+	rb := &Store{pool: s.pool, schema: s.schema + "_rb_" + name + "_" + hex.EncodeToString(b[:])}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{fresh.schema}.Sanitize()); err != nil {
+		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{rb.schema}.Sanitize()); err != nil {
 			return err
 		}
 		for _, t := range append([]string{"readmodel_checkpoints", "projection_failures"}, tables...) {
-			if _, err := tx.Exec(ctx, "CREATE TABLE "+fresh.table(t)+" (LIKE "+s.table(t)+" INCLUDING ALL)"); err != nil {
+			if _, err := tx.Exec(ctx, "CREATE TABLE "+rb.table(t)+" (LIKE "+s.table(t)+" INCLUDING ALL)"); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres read model: fresh tables for %s: %w", name, err)
+		return nil, fmt.Errorf("postgres read model: rebuild tables for %s: %w", name, err)
 	}
-	return fresh, nil
+	return rb, nil
 }
 
 // Swap implements projections.Store: in one transaction the live tables are dropped, the
 // rebuilt ones moved into the live schema, the checkpoint copied, and the rebuild schema
 // dropped. Readers wait on the table locks for the moment it takes, and then see the
 // rebuilt rows.
-func (s *Store) Swap(ctx context.Context, name string, fresh projections.Writer) error {
-	f, ok := fresh.(*Store)
+func (s *Store) Swap(ctx context.Context, name string, rebuilt projections.Writer) error {
+	f, ok := rebuilt.(*Store)
 	if !ok || f.schema == s.schema {
-		return fmt.Errorf("postgres read model: cannot swap in %T", fresh)
+		return fmt.Errorf("postgres read model: cannot swap in %T", rebuilt)
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, t := range tablesOf(name) {

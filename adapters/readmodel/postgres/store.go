@@ -7,7 +7,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -41,19 +40,18 @@ func (s *Store) table(name string) string {
 	return pgx.Identifier{s.schema, name}.Sanitize()
 }
 
-// tablesOf names each projection's tables.
+// tablesOf names projection name's tables (nil for no projection): its own, and that
+// of the rows it appends.
 func tablesOf(name string) []string {
-	switch name {
-	case projections.Queues:
-		return []string{"rm_queue_tickets"}
-	case projections.Portal:
-		return []string{"rm_portal_tickets", "rm_portal_timeline"}
-	case projections.KPI:
-		return []string{"rm_kpi_tickets"}
-	case projections.Agents:
-		return []string{"rm_agents"}
+	def, ok := projections.Lookup(name)
+	if !ok {
+		return nil
 	}
-	return nil
+	tables := []string{def.Table().Name}
+	if a, ok := def.(projections.Appender); ok {
+		tables = append(tables, a.AppendTable().Name)
+	}
+	return tables
 }
 
 // Checkpoint implements projections.Writer.
@@ -69,58 +67,48 @@ func (s *Store) Checkpoint(ctx context.Context, name string) (uint64, error) {
 	return uint64(pos), nil
 }
 
-// Load implements projections.Writer from the snapshots kept beside the plain columns.
+// Load implements projections.Writer: the rows read back as the table describes
+// (the snapshots kept beside the plain columns).
 func (s *Store) Load(ctx context.Context, name string, ids []uuid.UUID) (projections.Batch, error) {
 	b := projections.Batch{Projection: name}
-	var q string
-	switch name {
-	case projections.Queues:
-		q = "SELECT state FROM " + s.table("rm_queue_tickets") + " WHERE ticket_id = ANY($1)"
-	case projections.Portal:
-		q = "SELECT state FROM " + s.table("rm_portal_tickets") + " WHERE ticket_id = ANY($1)"
-	case projections.KPI:
-		q = "SELECT fact FROM " + s.table("rm_kpi_tickets") + " WHERE ticket_id = ANY($1)"
-	case projections.Agents:
-		q = "SELECT state FROM " + s.table("rm_agents") + " WHERE agent_id = ANY($1)"
-	default:
+	def, ok := projections.Lookup(name)
+	if !ok {
 		return b, fmt.Errorf("postgres read model: no projection is named %q", name)
 	}
-	rows, err := s.pool.Query(ctx, q, ids)
+	t := def.Table()
+	res, err := s.pool.Query(ctx, "SELECT "+selectRows(t, "")+" FROM "+s.table(t.Name)+" WHERE "+t.Key[0]+" = ANY($1)", ids)
 	if err != nil {
 		return b, fmt.Errorf("postgres read model: load %s: %w", name, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
-			return b, err
-		}
-		if err := addJSON(&b, name, raw); err != nil {
-			return b, err
-		}
-	}
-	return b, rows.Err()
+	b.Rows, err = readRows(res, t)
+	return b, err
 }
 
-// addJSON decodes a stored snapshot into the batch's rows of the projection's kind.
-func addJSON(b *projections.Batch, name string, raw []byte) error {
-	var err error
-	switch name {
-	case projections.KPI:
-		var f projections.KPIFact
-		err = json.Unmarshal(raw, &f)
-		b.Facts = append(b.Facts, f)
-	case projections.Agents:
-		var a domain.AgentState
-		err = json.Unmarshal(raw, &a)
-		b.Agents = append(b.Agents, a)
-	default:
-		var st domain.TicketState
-		err = json.Unmarshal(raw, &st)
-		b.Tickets = append(b.Tickets, st)
+// Rows implements projections.Queries.
+func (s *Store) Rows(ctx context.Context, name string) ([]projections.Row, error) {
+	def, ok := projections.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("%w: no projection is named %q", domain.ErrNotFound, name)
 	}
+	t := def.Table()
+	res, err := s.pool.Query(ctx, "SELECT "+selectRows(t, "")+" FROM "+s.table(t.Name)+" ORDER BY "+t.Key[0])
 	if err != nil {
-		return fmt.Errorf("postgres read model: a stored %s row does not decode: %w", name, err)
+		return nil, fmt.Errorf("postgres read model: rows of %s: %w", name, err)
 	}
-	return nil
+	return readRows(res, t)
+}
+
+// RowVersion implements projections.Queries.
+func (s *Store) RowVersion(ctx context.Context, name string, id uuid.UUID) (int64, error) {
+	def, ok := projections.Lookup(name)
+	if !ok {
+		return 0, fmt.Errorf("%w: no projection is named %q", domain.ErrNotFound, name)
+	}
+	t := def.Table()
+	var v int64
+	err := s.pool.QueryRow(ctx, "SELECT version FROM "+s.table(t.Name)+" WHERE "+t.Key[0]+" = $1", id).Scan(&v)
+	if err == pgx.ErrNoRows {
+		return -1, nil
+	}
+	return v, err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/eventlog"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
@@ -63,16 +64,18 @@ func TestCommitIsAtomic(t *testing.T) {
 	var batches []projections.Batch
 	for _, n := range []string{projections.Queues, projections.Portal} {
 		b, err := s.Load(ctx, n, []uuid.UUID{w.Tickets[0].Ticket.ID})
-		if err != nil || len(b.Tickets) != 1 {
+		if err != nil || len(b.Rows) != 1 {
 			t.Fatalf("load %s: %+v %v", n, b, err)
 		}
 		b.Projection, b.Position = n, 1_000_000
-		b.Tickets[0].Version += 10
-		b.Tickets[0].Subject = "changed"
+		st := b.Rows[0].(*domain.TicketState)
+		st.Version += 10
+		st.Subject = "changed"
 		batches = append(batches, b)
 	}
-	batches[1].Timeline = []projections.PortalEntry{{TicketID: w.Tickets[0].Ticket.ID, Version: 99,
-		At: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "reply", Text: "nul \x00 byte"}}
+	entry := &projections.PortalEntry{TicketID: w.Tickets[0].Ticket.ID, Version: 99,
+		At: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "reply", Text: "nul \x00 byte"}
+	batches[1].Appended = []projections.Row{entry}
 	var pgErr *pgconn.PgError // refused by the server, after the statements before it ran
 	if err := s.Commit(ctx, batches); !errors.As(err, &pgErr) || !projections.Unstorable(err) {
 		t.Fatalf("a commit with a time PostgreSQL refuses: %v", err)
@@ -80,7 +83,7 @@ func TestCommitIsAtomic(t *testing.T) {
 	if after := readmodeltest.Dump(t, s, w); after != before {
 		t.Fatal("a failed commit wrote part of its batches")
 	}
-	batches[1].Timeline[0].At = readmodeltest.Epoch
+	entry.At = readmodeltest.Epoch
 	if err := s.Commit(ctx, batches); err != nil {
 		t.Fatal(err)
 	}
