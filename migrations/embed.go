@@ -7,13 +7,13 @@ package migrations
 import "embed"
 
 // EventStore is the event store's schema (tables events and event_position), applied by
-// adapters/eventstore/postgres.Migrate with goose version table eventstore_goose_version.
+// adapters/eventstore/pgstore.Migrate with goose version table eventstore_goose_version.
 //
 //go:embed eventstore/*.sql
 var EventStore embed.FS
 
 // ReadModel is the read models' schema (tables readmodel_checkpoints and rm_*), applied by
-// adapters/readmodel/postgres.Migrate with goose version table readmodel_goose_version.
+// adapters/readmodel/pgreadmodel.Migrate with goose version table readmodel_goose_version.
 //
 //go:embed readmodel/*.sql
 var ReadModel embed.FS

@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -16,7 +16,7 @@ import (
 
 // New refuses Options missing a required field, naming it, instead of panicking later.
 func TestNewChecksRequiredOptions(t *testing.T) {
-	store := esmemory.New()
+	store := memstore.New()
 	secrets, err := auth.NewSecrets(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)

@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -39,8 +39,8 @@ type readEnv struct {
 
 func newReadEnv(t *testing.T) *readEnv {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := readmodeltest.NewWorld(t, esmemory.New())
-	store := memory.New()
+	w := readmodeltest.NewWorld(t, memstore.New())
+	store := memreadmodel.New()
 	engine, err := projections.NewEngine(ctx, store)
 	if err != nil {
 		t.Fatal(err)

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -24,13 +24,13 @@ var (
 // GoChannel bus (publish until acked) and the engine into a fresh memory store, until
 // the last one is committed: the rate at which the read side keeps up with writers.
 func BenchmarkLivePath(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, esmemory.New(), 99, 2000, 30_000) })
+	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, memstore.New(), 99, 2000, 30_000) })
 	head := uint64(len(benchWorld.All(b)))
 	logger := slog.New(slog.DiscardHandler)
 	events := 0
 	for b.Loop() {
 		ctx, cancel := context.WithCancel(context.Background())
-		store := memory.New()
+		store := memreadmodel.New()
 		engine, err := projections.NewEngine(ctx, store)
 		if err != nil {
 			b.Fatal(err)

@@ -13,12 +13,12 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
@@ -54,7 +54,7 @@ func natsTopic(t *testing.T) string {
 
 // process is one ticketd's read side: its own memory read model, engine and bus.
 type process struct {
-	store *memory.Store
+	store *memreadmodel.Store
 	done  chan error
 	stop  context.CancelFunc
 	bus   *watermillrelay.Bus
@@ -63,7 +63,7 @@ type process struct {
 // startProcess catches up from the event store, then follows it over JetStream.
 func startProcess(t *testing.T, w *readmodeltest.World, topic string) *process {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &process{store: memory.New(), done: make(chan error, 1), stop: cancel}
+	p := &process{store: memreadmodel.New(), done: make(chan error, 1), stop: cancel}
 	engine, err := projections.NewEngine(ctx, p.store)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func waitCheckpoint(t *testing.T, store projections.Store, head uint64) {
 // commands keep coming. Both read models end equal to a rebuild from the event store.
 func TestJetStreamAcrossProcesses(t *testing.T) {
 	topic := natsTopic(t)
-	w := readmodeltest.Random(t, esmemory.New(), 21, 40, 200)
+	w := readmodeltest.Random(t, memstore.New(), 21, 40, 200)
 	rng := rand.New(rand.NewPCG(21, 2))
 	before := uint64(len(w.All(t))) // what A caught up with from the store: never published
 	a := startProcess(t, w, topic)
@@ -126,7 +126,7 @@ func TestJetStreamAcrossProcesses(t *testing.T) {
 	head := uint64(len(w.All(t)))
 	waitCheckpoint(t, a.store, head)
 	waitCheckpoint(t, b.store, head)
-	want := readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w), w)
+	want := readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w), w)
 	if readmodeltest.Dump(t, a.store, w) != want || readmodeltest.Dump(t, b.store, w) != want {
 		t.Fatal("a process's read model differs from a rebuild")
 	}
@@ -194,7 +194,7 @@ func (a *ackWatch) Subscribe(ctx context.Context, topic string) (<-chan *message
 // message is acked before its record is applied.
 func TestJetStreamBatches(t *testing.T) {
 	topic := natsTopic(t)
-	w := readmodeltest.Random(t, esmemory.New(), 22, 80, 1200)
+	w := readmodeltest.Random(t, memstore.New(), 22, 80, 1200)
 	recs := w.All(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -227,7 +227,7 @@ func TestJetStreamBatches(t *testing.T) {
 	if loads := cw.LoadCount(projections.Queues); loads == 0 || loads > 10 {
 		t.Fatalf("%d queue row loads: the backlog was not applied in runs", loads)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w)
+	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
 	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
 		t.Fatal("the read model followed in runs over JetStream differs from a rebuild")
 	}

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -21,8 +21,8 @@ import (
 func TestLivePathSkipsAnUnstorableRow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := readmodeltest.NewWorld(t, esmemory.New())
-	store := &readmodeltest.Poisoned{Store: memory.New(), Marker: readmodeltest.Marker}
+	w := readmodeltest.NewWorld(t, memstore.New())
+	store := &readmodeltest.Poisoned{Store: memreadmodel.New(), Marker: readmodeltest.Marker}
 	engine, err := projections.NewEngine(ctx, store)
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,9 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
@@ -21,7 +21,7 @@ import (
 )
 
 func TestEncodeDecode(t *testing.T) {
-	w := readmodeltest.Random(t, esmemory.New(), 1, 3, 10)
+	w := readmodeltest.Random(t, memstore.New(), 1, 3, 10)
 	for _, rec := range w.All(t) {
 		m, err := watermillrelay.Encode(rec)
 		if err != nil {
@@ -46,12 +46,12 @@ func TestEncodeDecode(t *testing.T) {
 // the relay runs both reach the projections through the GoChannel bus, and the read
 // models end equal to a rebuild; a restart goes on from the checkpoint.
 func TestRelayFeedsProjections(t *testing.T) {
-	w := readmodeltest.Random(t, esmemory.New(), 3, 50, 500)
-	store := memory.New()
+	w := readmodeltest.Random(t, memstore.New(), 3, 50, 500)
+	store := memreadmodel.New()
 	for round := range 2 {
 		runLive(t, w, store, round)
 	}
-	if a, b := readmodeltest.Dump(t, store, w), readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w), w); a != b {
+	if a, b := readmodeltest.Dump(t, store, w), readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w), w); a != b {
 		t.Fatal("the relay-fed read model differs from a rebuild")
 	}
 }
@@ -127,7 +127,7 @@ func (c *checkedPub) Publish(topic string, msgs ...*message.Message) error {
 // (one projection, then all), so runs fail mid-way and are retried; and no message is
 // acked before its record is applied. The read model ends equal to a rebuild.
 func TestBatchesAckOnlyApplied(t *testing.T) {
-	w := readmodeltest.Random(t, esmemory.New(), 5, 80, 1200)
+	w := readmodeltest.Random(t, memstore.New(), 5, 80, 1200)
 	recs := w.All(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -172,7 +172,7 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 	if loads := cw.LoadCount(projections.Queues); loads == 0 || loads > 10 {
 		t.Fatalf("%d queue row loads for a backlog of %d records and 100 commands: not applied in runs", loads, backlog)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w)
+	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
 	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
 		t.Fatal("the read model followed in runs differs from a rebuild")
 	}
@@ -181,9 +181,9 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 // restartedEngine returns a memory store that a first engine filled with the first third
 // of recs, and a new engine over it (nothing cached: its rows are loaded) writing through
 // a counting writer whose loads the test can make fail.
-func restartedEngine(t *testing.T, ctx context.Context, recs []eventlog.Record) (*memory.Store, *readmodeltest.CountingWriter, *projections.Engine) {
+func restartedEngine(t *testing.T, ctx context.Context, recs []eventlog.Record) (*memreadmodel.Store, *readmodeltest.CountingWriter, *projections.Engine) {
 	t.Helper()
-	store := memory.New()
+	store := memreadmodel.New()
 	first, err := projections.NewEngine(ctx, store)
 	if err != nil {
 		t.Fatal(err)

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	esmemory "github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
-	"github.com/ticketengine/ticketengine/adapters/readmodel/memory"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/projections"
@@ -41,9 +41,9 @@ func (f *flakyStore) Subscribe(ctx context.Context, after uint64, handle func(co
 // TestRelayRestartsAfterAFailure: a subscription that breaks is started again from the
 // engine's position and the read model still ends equal to a rebuild.
 func TestRelayRestartsAfterAFailure(t *testing.T) {
-	w := readmodeltest.Random(t, esmemory.New(), 4, 20, 150)
+	w := readmodeltest.Random(t, memstore.New(), 4, 20, 150)
 	ctx, cancel := context.WithCancel(context.Background())
-	store := memory.New()
+	store := memreadmodel.New()
 	engine, err := projections.NewEngine(ctx, store)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestRelayRestartsAfterAFailure(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memory.New() }, w)
+	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
 	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
 		t.Fatal("after a restart of the relay the read model differs from a rebuild")
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/adapters/webhook"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -105,7 +105,7 @@ func waitAccepted(t *testing.T, rc *receiver, n int) []policy.WebhookPayload {
 }
 
 func TestSignedAtLeastOnceDeliveryWithRetryAndCheckpoint(t *testing.T) {
-	store := memory.New()
+	store := memstore.New()
 	secrets, _ := auth.NewSecrets(make([]byte, 32))
 	cmds := command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: domain.DefaultSLAPolicy(), Secrets: secrets})
 	rc := &receiver{attempts: map[string]int{}, failNext: 3}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -52,11 +52,11 @@ func FuzzExportImport(f *testing.F) {
 		if err := eventlog.Seal("", recs); err != nil {
 			t.Fatal(err)
 		}
-		src := memory.New()
+		src := memstore.New()
 		if _, err := src.Append(context.Background(), stream, eventlog.NoStream, recs); err != nil {
 			t.Fatal(err)
 		}
-		roundTrip(t, src, memory.New())
+		roundTrip(t, src, memstore.New())
 	})
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
@@ -129,7 +129,7 @@ func hostileStreams(t testing.TB) [][]eventlog.Record {
 // not UTF-8) never accepted it; the rest must round-trip all the same.
 func TestHostileTextRoundTrips(t *testing.T) {
 	stores := map[string]func(t *testing.T) eventlog.EventStore{
-		"memory": func(*testing.T) eventlog.EventStore { return memory.New() },
+		"memory": func(*testing.T) eventlog.EventStore { return memstore.New() },
 		"bolt": func(t *testing.T) eventlog.EventStore {
 			s, err := bolt.Open(context.Background(), filepath.Join(t.TempDir(), "events.db"))
 			if err != nil {
@@ -174,10 +174,10 @@ func TestHostileTextRoundTrips(t *testing.T) {
 
 func openPostgres(t *testing.T) eventlog.EventStore {
 	dsn := postgrestest.FreshSchema(t, "t_backup_")
-	if err := postgres.Migrate(context.Background(), dsn); err != nil {
+	if err := pgstore.Migrate(context.Background(), dsn); err != nil {
 		t.Fatal(err)
 	}
-	s, err := postgres.Open(context.Background(), dsn)
+	s, err := pgstore.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

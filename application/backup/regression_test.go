@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
@@ -66,15 +66,15 @@ func TestOrdinaryLinesUnchanged(t *testing.T) {
 	if err := eventlog.Seal("", recs); err != nil {
 		t.Fatal(err)
 	}
-	src := memory.New()
+	src := memstore.New()
 	if _, err := src.Append(context.Background(), "ticket-0195f6a2-7c1e-7000-8000-00000000000a", eventlog.NoStream, recs); err != nil {
 		t.Fatal(err)
 	}
 	want := strings.Replace(old, "%s", recs[0].Hash, 1)
-	if got := roundTrip(t, src, memory.New()); got != want {
+	if got := roundTrip(t, src, memstore.New()); got != want {
 		t.Fatalf("export:\n%s\nwant\n%s", got, want)
 	}
-	if n, err := backup.Import(context.Background(), memory.New(), strings.NewReader(want)); n != 1 || err != nil {
+	if n, err := backup.Import(context.Background(), memstore.New(), strings.NewReader(want)); n != 1 || err != nil {
 		t.Fatalf("an old line does not import: %d %v", n, err)
 	}
 }
@@ -84,7 +84,7 @@ func TestOrdinaryLinesUnchanged(t *testing.T) {
 // are not UTF-8 swapped for other such bytes pass this check and the hash alike: the
 // chain hashes every one of them as U+FFFD, a limit of the hash format.)
 func TestImportRefusesBytesThatDisagree(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	recs := sealed(t, "ticket-0195f6a2-7c1e-7000-8000-00000000000b", eventlog.Record{Type: "T", Data: []byte(`{"a":"\ud800"}`),
 		Meta: eventlog.Metadata{Actor: "a", CorrelationID: "\xff"}})
 	if _, err := src.Append(context.Background(), "ticket-0195f6a2-7c1e-7000-8000-00000000000b", eventlog.NoStream, recs); err != nil {
@@ -100,7 +100,7 @@ func TestImportRefusesBytesThatDisagree(t *testing.T) {
 		if bad == file {
 			t.Fatalf("%s: the file has no such field:\n%s", name, file)
 		}
-		if _, err := backup.Import(context.Background(), memory.New(), strings.NewReader(bad)); err == nil {
+		if _, err := backup.Import(context.Background(), memstore.New(), strings.NewReader(bad)); err == nil {
 			t.Fatalf("%s: imported", name)
 		}
 	}

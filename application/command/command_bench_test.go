@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -31,7 +31,7 @@ func BenchmarkCommand(b *testing.B) {
 		name string
 		open func(b *testing.B) eventlog.EventStore
 	}{
-		{"memory", func(*testing.B) eventlog.EventStore { return memory.New() }},
+		{"memory", func(*testing.B) eventlog.EventStore { return memstore.New() }},
 		{"bolt", openBolt},
 	}
 	for _, cmd := range []string{"receive", "reply"} {

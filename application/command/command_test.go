@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -23,7 +23,7 @@ import (
 
 func newCommands(t *testing.T) (*command.Commands, eventlog.EventStore, *eventstoretest.Clock) {
 	t.Helper()
-	store := memory.New()
+	store := memstore.New()
 	clock := eventstoretest.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	secrets, err := auth.NewSecrets(make([]byte, 32))
 	if err != nil {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -71,7 +71,7 @@ func TestConstructorsRefuseNilPorts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := ports{store: memory.New(), clock: application.SystemClock{}, secrets: secrets}
+	all := ports{store: memstore.New(), clock: application.SystemClock{}, secrets: secrets}
 	for _, c := range constructors {
 		if p := panicOf(func() { c.build(all) }); p != "" {
 			t.Errorf("%s with every port: panic %q", c.name, p)

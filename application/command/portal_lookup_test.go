@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -125,7 +125,7 @@ func wrongCode(code string) string {
 // the number exists; what the look-up does with the answer is the same.
 func TestPortalLookupReadsTheSame(t *testing.T) {
 	for kind, open := range map[string]func(t *testing.T) eventlog.EventStore{
-		"memory": func(*testing.T) eventlog.EventStore { return memory.New() },
+		"memory": func(*testing.T) eventlog.EventStore { return memstore.New() },
 		"bolt":   func(t *testing.T) eventlog.EventStore { return openBoltStore(t) },
 	} {
 		t.Run(kind, func(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -131,7 +131,7 @@ func sameState(t *testing.T, what string, got, want domain.TicketState) {
 // With the cache, every command answers with the state the whole stream folds to, and
 // after the first it reads only the records after the version it holds.
 func TestStreamCacheFoldsOnlyTheTail(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	clock := newClock()
 	c := commandsOn(t, spy, clock, 100)
 	var id uuid.UUID
@@ -153,7 +153,7 @@ func TestStreamCacheFoldsOnlyTheTail(t *testing.T) {
 }
 
 func TestStreamCacheAgents(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	c := commandsOn(t, spy, newClock(), 100)
 	ctx := context.Background()
 	reg, err := c.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "Ann", Email: "ann@example.com", Capacity: 3, Skills: []string{"hw", "de"}}, command.CommandMeta{Actor: "admin"})
@@ -183,7 +183,7 @@ func TestStreamCacheAgents(t *testing.T) {
 func TestStreamCacheSeesAnotherProcessesAppends(t *testing.T) {
 	for _, otherCache := range []int{100, 0} {
 		t.Run(map[int]string{100: "OtherCached", 0: "OtherUncached"}[otherCache], func(t *testing.T) {
-			store := memory.New()
+			store := memstore.New()
 			clock := newClock()
 			a, b := commandsOn(t, store, clock, 100), commandsOn(t, store, clock, otherCache)
 			ctx := context.Background()
@@ -211,7 +211,7 @@ func TestStreamCacheSeesAnotherProcessesAppends(t *testing.T) {
 // An append that loses a race to another process: the retry reads the whole stream
 // (not the cached state) and lands after the other write.
 func TestStreamCacheLostRaceRetriesOnTheWholeStream(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	clock := newClock()
 	a, b := commandsOn(t, spy, clock, 100), commandsOn(t, spy.EventStore, clock, 100)
 	id := receive(t, a, staff).Ticket.ID
@@ -235,7 +235,7 @@ func TestStreamCacheLostRaceRetriesOnTheWholeStream(t *testing.T) {
 // If-Match is checked against the stream's version including other processes' appends,
 // also when they land between the read and the append.
 func TestStreamCacheIfMatch(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	clock := newClock()
 	a, b := commandsOn(t, spy, clock, 100), commandsOn(t, spy.EventStore, clock, 100)
 	id := receive(t, a, staff).Ticket.ID
@@ -263,7 +263,7 @@ func TestStreamCacheIfMatch(t *testing.T) {
 // Idempotent repeats answer with the state as the first request left it, also after
 // later changes and when the first request went to another process.
 func TestStreamCacheIdempotentReplays(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	clock := newClock()
 	a, b := commandsOn(t, spy, clock, 100), commandsOn(t, spy.EventStore, clock, 100)
 	ctx := context.Background()
@@ -317,7 +317,7 @@ func TestStreamCacheIdempotentReplays(t *testing.T) {
 
 // A failed append leaves nothing in the cache: the next command answers with the stored state.
 func TestStreamCacheKeepsOnlyStoredStates(t *testing.T) {
-	spy := newSpyStore(memory.New())
+	spy := newSpyStore(memstore.New())
 	c := commandsOn(t, spy, newClock(), 100)
 	id := receive(t, c, staff).Ticket.ID
 	mustReply(t, c, id, "first", staff)
@@ -335,7 +335,7 @@ func TestStreamCacheKeepsOnlyStoredStates(t *testing.T) {
 // Many goroutines in two processes race on one ticket: every acknowledged write is in the
 // history, once, every answer is the stored state at its version, and the chain verifies.
 func TestStreamCacheConcurrentCommands(t *testing.T) {
-	store := memory.New()
+	store := memstore.New()
 	clock := newClock()
 	procs := []*command.Commands{commandsOn(t, store, clock, 100), commandsOn(t, store, clock, 100)}
 	id := receive(t, procs[0], staff).Ticket.ID

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -144,4 +144,4 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	}
 }
 
-func newStore() eventlog.EventStore { return memory.New() }
+func newStore() eventlog.EventStore { return memstore.New() }

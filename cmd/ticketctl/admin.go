@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
-	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
@@ -106,8 +106,8 @@ type migrator struct {
 // a PostgreSQL database. Each set keeps its own goose version table, so both may share
 // one database.
 var migrators = []migrator{
-	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: postgres.Migrate},
-	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: rmpostgres.Migrate},
+	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: pgstore.Migrate},
+	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: pgreadmodel.Migrate},
 }
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {

@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
@@ -61,7 +61,7 @@ func benchStore(b *testing.B, kind string) eventlog.EventStore {
 	if s, ok := benchStores[kind]; ok {
 		return s
 	}
-	var s eventlog.EventStore = memory.New()
+	var s eventlog.EventStore = memstore.New()
 	if kind == "bolt" {
 		benchDirOnce.Do(func() {
 			var err error
@@ -207,7 +207,7 @@ func BenchmarkReadAll(b *testing.B) {
 // the worst case: no two consecutive lines share a stream) into a fresh store.
 func BenchmarkImport(b *testing.B) {
 	const streams, each = 1000, 20
-	src := memory.New()
+	src := memstore.New()
 	all := make([][]eventlog.Record, streams)
 	for i := range all {
 		all[i] = benchStream(i, each)
@@ -227,7 +227,7 @@ func BenchmarkImport(b *testing.B) {
 		b.Run("store="+kind, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				var dst eventlog.EventStore = memory.New()
+				var dst eventlog.EventStore = memstore.New()
 				if kind == "bolt" {
 					bs, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
 					if err != nil {

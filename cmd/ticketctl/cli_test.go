@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
@@ -57,7 +57,7 @@ func TestCLIUsage(t *testing.T) {
 // TestCLIReplayAndVerify: replay by id and number agree; verify passes, with one worker
 // or several, on a whole store and on one ticket.
 func TestCLIReplayAndVerify(t *testing.T) {
-	store := memory.New()
+	store := memstore.New()
 	h := buildHistory(t, store, 4, 5, 80)
 	open := func() eventlog.EventStore { return keepOpen{store} }
 	byID := runCLI(t, open, "", "replay", "--json", h.tickets[0].String())

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
@@ -32,7 +32,7 @@ func importAll(t *testing.T, store eventlog.EventStore, file string) (int, error
 // every export byte for byte the same, and the imported store's records equal the
 // original's in everything but position.
 func TestExportImportRoundTripMemoryBolt(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	buildHistory(t, src, 5, 10, 200)
 	first := exportAll(t, src, backup.Filter{})
 	bolted := openBolt(t, filepath.Join(t.TempDir(), "events.db"))
@@ -45,7 +45,7 @@ func TestExportImportRoundTripMemoryBolt(t *testing.T) {
 		t.Fatalf("imported %d of %d lines", n, lines)
 	}
 	second := exportAll(t, bolted, backup.Filter{})
-	back := memory.New()
+	back := memstore.New()
 	if _, err := importAll(t, back, second); err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func sameHistory(t *testing.T, a, b eventlog.EventStore) {
 }
 
 func TestImportRefusesNonEmptyStore(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	buildHistory(t, src, 5, 2, 10)
 	file := exportAll(t, src, backup.Filter{})
 	if _, err := importAll(t, src, file); err == nil || !strings.Contains(err.Error(), "not empty") {
@@ -91,7 +91,7 @@ func TestImportRefusesNonEmptyStore(t *testing.T) {
 // TestImportRefusesBrokenFile: an altered value, a missing line, two lines swapped and a
 // window that starts mid-stream are each refused before anything is written.
 func TestImportRefusesBrokenFile(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	h := buildHistory(t, src, 5, 4, 60)
 	file := exportAll(t, src, backup.Filter{})
 	lines := strings.SplitAfter(file, "\n")
@@ -124,7 +124,7 @@ func TestImportRefusesBrokenFile(t *testing.T) {
 		"garbage": file + "{\"not\":\"an event\"}\n",
 	}
 	for name, broken := range cases {
-		dst := memory.New()
+		dst := memstore.New()
 		if _, err := importAll(t, dst, broken); err == nil {
 			t.Fatalf("%s: imported", name)
 		} else {
@@ -145,7 +145,7 @@ func streamOf(line string) string {
 // TestExportFilters: --from/--to windows split the export without loss or repeat, and
 // --ticket keeps exactly that ticket's events.
 func TestExportFilters(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	h := buildHistory(t, src, 9, 6, 120)
 	all := exportAll(t, src, backup.Filter{})
 	recs, _ := src.ReadAll(context.Background(), 0, 1<<20)
@@ -174,7 +174,7 @@ func TestExportFilters(t *testing.T) {
 // TestCLIExportImport drives the commands: export --out, import from stdin (a pipe) and
 // from --in, and refusals with their exit codes.
 func TestCLIExportImport(t *testing.T) {
-	src := memory.New()
+	src := memstore.New()
 	buildHistory(t, src, 2, 3, 40)
 	file := filepath.Join(t.TempDir(), "history.jsonl")
 	res := runCLI(t, func() eventlog.EventStore { return keepOpen{src} }, "", "export", "--out", file)
@@ -185,7 +185,7 @@ func TestCLIExportImport(t *testing.T) {
 	if err != nil || string(content) != exportAll(t, src, backup.Filter{}) {
 		t.Fatalf("the file is not the export: %v", err)
 	}
-	dst := memory.New()
+	dst := memstore.New()
 	res = runCLI(t, func() eventlog.EventStore { return keepOpen{dst} }, string(content), "import")
 	if res.code != exitOK || !strings.Contains(res.stderr, "events imported") {
 		t.Fatalf("import from stdin: %d %s", res.code, res.stderr)

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -71,11 +71,11 @@ func pgSchema(t *testing.T) (string, *pgx.Conn) {
 }
 
 // runMigrations is what `ticketctl migrate` does for --eventstore postgres://….
-func runMigrations(ctx context.Context, dsn string) error { return postgres.Migrate(ctx, dsn) }
+func runMigrations(ctx context.Context, dsn string) error { return pgstore.Migrate(ctx, dsn) }
 
 func openPG(t *testing.T, dsn string) eventlog.EventStore {
 	t.Helper()
-	s, err := postgres.Open(context.Background(), dsn)
+	s, err := pgstore.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

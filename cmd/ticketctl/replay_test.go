@@ -16,7 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -31,7 +31,7 @@ const adminToken = "adm_test_token_0123456789abcdef"
 // `replay --as-of T --json` is exactly what GET /tickets/{id}?as_of=T answers, and both
 // say "not found" before the ticket existed.
 func TestReplayAsOfAgreesWithGetTicket(t *testing.T) {
-	t.Run("memory", func(t *testing.T) { testAsOf(t, memory.New(), 7) })
+	t.Run("memory", func(t *testing.T) { testAsOf(t, memstore.New(), 7) })
 	t.Run("bolt", func(t *testing.T) {
 		s := openBolt(t, filepath.Join(t.TempDir(), "events.db"))
 		defer s.Close()
@@ -132,7 +132,7 @@ func compareAsOf(t *testing.T, api http.Handler, store eventlog.EventStore, id u
 // every event with its actor and type, then the state after it.
 func TestReplayTextByNumber(t *testing.T) {
 	ctx := context.Background()
-	store := memory.New()
+	store := memstore.New()
 	h := buildHistory(t, store, 3, 3, 60)
 	id, err := resolveTicket(ctx, store, strings.ToLower(h.numbers[1]))
 	if err != nil || id != h.tickets[1] {

@@ -72,10 +72,10 @@ func TestRulesReportViolations(t *testing.T) {
 			"github.com/jackc/pgx/v5", m + "/projections", m + "/cmd/internal/service"}},
 		{ImportPath: m + "/application/policy", Imports: []string{m + "/application", "go.etcd.io/bbolt"}},
 		{ImportPath: m + "/projections", Imports: []string{m + "/application", "github.com/ThreeDotsLabs/watermill/message",
-			m + "/adapters/readmodel/memory"}},
+			m + "/adapters/readmodel/memreadmodel"}},
 		{ImportPath: m + "/adapters/httpapi", Imports: []string{m + "/application", "github.com/gorilla/mux",
-			m + "/adapters/eventstore/memory"}},
-		{ImportPath: m + "/adapters/eventstore/memory", Imports: []string{m + "/application"}},
+			m + "/adapters/eventstore/memstore"}},
+		{ImportPath: m + "/adapters/eventstore/memstore", Imports: []string{m + "/application"}},
 		{ImportPath: m + "/adapters/eventstore/esdb", Imports: []string{m + "/adapters/eventstore/esdb/esdbtest",
 			m + "/adapters/postgrestest"}},
 		{ImportPath: m + "/adapters/eventstore/esdb/esdbtest", Imports: []string{"google.golang.org/grpc"}},
@@ -90,7 +90,7 @@ func TestRulesReportViolations(t *testing.T) {
 	}
 	want := [][2]string{
 		{"adapters/eventstore/esdb", "adapters/postgrestest"},
-		{"adapters/httpapi", "adapters/eventstore/memory"},
+		{"adapters/httpapi", "adapters/eventstore/memstore"},
 		{"adapters/smtp", "cmd/ticketd"},
 		{"application", "adapters/httpapi"},
 		{"application", "cmd/internal/service"},
@@ -99,7 +99,7 @@ func TestRulesReportViolations(t *testing.T) {
 		{"application/policy", "go.etcd.io/bbolt"},
 		{"domain", "application"},
 		{"domain", "gopkg.in/yaml.v3"},
-		{"projections", "adapters/readmodel/memory"},
+		{"projections", "adapters/readmodel/memreadmodel"},
 		{"projections", "github.com/ThreeDotsLabs/watermill/message"},
 	}
 	if !reflect.DeepEqual(got, want) {

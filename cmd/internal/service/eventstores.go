@@ -9,8 +9,8 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
-	"github.com/ticketengine/ticketengine/adapters/eventstore/postgres"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -19,7 +19,7 @@ import (
 func OpenEventStore(ctx context.Context, cfg Config) (eventlog.EventStore, error) {
 	switch {
 	case cfg.EventStore == "memory:":
-		return memory.New(), nil
+		return memstore.New(), nil
 	case cfg.EventStore == "":
 		if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 			return nil, fmt.Errorf("--data: %w", err)
@@ -30,10 +30,10 @@ func OpenEventStore(ctx context.Context, cfg Config) (eventlog.EventStore, error
 		}
 		return s, nil
 	case isPostgres(cfg.EventStore):
-		if err := postgres.Migrate(ctx, cfg.EventStore); err != nil {
+		if err := pgstore.Migrate(ctx, cfg.EventStore); err != nil {
 			return nil, fmt.Errorf("event store migrations: %w", err)
 		}
-		s, err := postgres.Open(ctx, cfg.EventStore)
+		s, err := pgstore.Open(ctx, cfg.EventStore)
 		if err != nil {
 			return nil, fmt.Errorf("PostgreSQL event store: %w", err)
 		}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	rmmemory "github.com/ticketengine/ticketengine/adapters/readmodel/memory"
-	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/projections"
@@ -24,10 +24,10 @@ const EngineConns = 2
 // checkpoints (from position 0 for the memory store: its full rebuild at every start),
 // and schedules the relay that keeps them current from the event store's subscription.
 func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logger) (*projections.Service, error) {
-	var store projections.Store = rmmemory.New()
+	var store projections.Store = memreadmodel.New()
 	var writer projections.Writer = store
 	if cfg.ReadModel != "" {
-		if err := rmpostgres.Migrate(ctx, cfg.ReadModel); err != nil {
+		if err := pgreadmodel.Migrate(ctx, cfg.ReadModel); err != nil {
 			return nil, fmt.Errorf("read-model migrations: %w", err)
 		}
 		pool, err := pgxpool.New(ctx, cfg.ReadModel)
@@ -35,7 +35,7 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 		s.closers = append(s.closers, func() error { pool.Close(); return nil })
-		if store, err = rmpostgres.New(ctx, pool); err != nil {
+		if store, err = pgreadmodel.New(ctx, pool); err != nil {
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 		// The engine writes through connections of its own, so that reads crowding the
@@ -51,7 +51,7 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 		s.closers = append(s.closers, func() error { wpool.Close(); return nil })
-		if writer, err = rmpostgres.New(ctx, wpool); err != nil {
+		if writer, err = pgreadmodel.New(ctx, wpool); err != nil {
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -35,7 +35,7 @@ func (s *Service) Rebuild(ctx context.Context, name string, progress func(name s
 	if !isPostgres(dsn) {
 		return ErrRebuildInMemory
 	}
-	if err := rmpostgres.Migrate(ctx, dsn); err != nil {
+	if err := pgreadmodel.Migrate(ctx, dsn); err != nil {
 		return err
 	}
 	pool, err := pgxpool.New(ctx, dsn)
@@ -43,7 +43,7 @@ func (s *Service) Rebuild(ctx context.Context, name string, progress func(name s
 		return fmt.Errorf("read models: %w", err)
 	}
 	defer pool.Close()
-	store, err := rmpostgres.New(ctx, pool)
+	store, err := pgreadmodel.New(ctx, pool)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,196 @@
+package memreadmodel
+
+import (
+	"encoding/binary"
+	"time"
+	"unsafe"
+
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// packed is a ticket's state as the store keeps it: encoded into one byte slice, about
+// 400 bytes for a ticket with its strings, where the struct and its strings take 900 or
+// more and give the garbage collector a dozen pointers to follow. Rows are read far
+// less often than they are kept (a queue page, a portal view, a KPI report), so decoding
+// on read is the right trade for a store that must hold every ticket in memory.
+// The slice is never written after packing, so decoded strings point into it instead of
+// being copied, and rows at the same version are shared between projections.
+type packed struct {
+	version int64
+	b       []byte
+}
+
+// pack encodes a ticket's state. CreatedAt comes first and the other times are offsets
+// from it (a few bytes each instead of eight); unpack reverses it exactly.
+func pack(t *domain.TicketState) *packed {
+	w := packer{b: make([]byte, 0, 256)}
+	w.time(t.CreatedAt, time.Time{})
+	w.b = append(w.b, t.ID[:]...)
+	w.str(t.Number)
+	w.str(t.AccessCodeHash)
+	w.varint(t.Version)
+	w.str(string(t.Status))
+	w.str(string(t.Channel))
+	w.str(t.Customer.ID)
+	w.str(t.Customer.Name)
+	w.str(t.Customer.Email)
+	w.str(string(t.Customer.Tier))
+	w.str(t.Customer.Language)
+	w.str(t.Subject)
+	w.str(t.Category)
+	w.str(string(t.Priority))
+	w.str(t.Team)
+	w.b = append(w.b, t.Assignee[:]...)
+	w.str(t.AssigneeName)
+	w.varint(int64(t.EscalationLevel))
+	for _, at := range []time.Time{t.UpdatedAt, t.SLA.FirstResponseDue, t.SLA.ResolutionDue, t.ClockStart,
+		t.WaitingSince, t.FirstRespondedAt, t.ResolvedAt, t.FirstResponseWarned, t.ResolutionWarned} {
+		w.time(at, t.CreatedAt)
+	}
+	w.varint(int64(t.Paused))
+	w.str(string(t.StatusBeforeWait))
+	w.varint(int64(t.PublicReplies))
+	w.varint(int64(t.Resolutions))
+	w.varint(int64(t.RatedFor))
+	w.bools(t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened)
+	return &packed{version: t.Version, b: clip(w.b)}
+}
+
+// state decodes the row.
+func (p *packed) state() domain.TicketState {
+	r := unpacker{b: p.b}
+	var t domain.TicketState
+	t.CreatedAt = r.time(time.Time{})
+	copy(t.ID[:], r.next(16))
+	t.Number = r.str()
+	t.AccessCodeHash = r.str()
+	t.Version = r.varint()
+	t.Status = domain.Status(r.str())
+	t.Channel = domain.Channel(r.str())
+	t.Customer.ID = r.str()
+	t.Customer.Name = r.str()
+	t.Customer.Email = r.str()
+	t.Customer.Tier = domain.Tier(r.str())
+	t.Customer.Language = r.str()
+	t.Subject = r.str()
+	t.Category = r.str()
+	t.Priority = domain.Priority(r.str())
+	t.Team = r.str()
+	copy(t.Assignee[:], r.next(16))
+	t.AssigneeName = r.str()
+	t.EscalationLevel = int(r.varint())
+	for _, at := range []*time.Time{&t.UpdatedAt, &t.SLA.FirstResponseDue, &t.SLA.ResolutionDue, &t.ClockStart,
+		&t.WaitingSince, &t.FirstRespondedAt, &t.ResolvedAt, &t.FirstResponseWarned, &t.ResolutionWarned} {
+		*at = r.time(t.CreatedAt)
+	}
+	t.Paused = time.Duration(r.varint())
+	t.StatusBeforeWait = domain.Status(r.str())
+	t.PublicReplies = int(r.varint())
+	t.Resolutions = int(r.varint())
+	t.RatedFor = int(r.varint())
+	t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened = r.bools()
+	return t
+}
+
+// createdAt decodes only the first field: what the KPI report's range filters on.
+func (p *packed) createdAt() time.Time {
+	r := unpacker{b: p.b}
+	return r.time(time.Time{})
+}
+
+// clip returns b in an array of its own length: rows live long, spare capacity would too.
+func clip(b []byte) []byte { return append(make([]byte, 0, len(b)), b...) }
+
+var timeZero time.Time
+
+type packer struct{ b []byte }
+
+func (w *packer) varint(v int64) { w.b = binary.AppendVarint(w.b, v) }
+
+func (w *packer) str(s string) {
+	w.b = binary.AppendUvarint(w.b, uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+// time writes 0 for the zero time, else 1 + the zigzag of the nanoseconds from base
+// (from the Unix epoch when base is zero). Times are kept in UTC, as the projections
+// make them.
+func (w *packer) time(t, base time.Time) {
+	if t.IsZero() {
+		w.b = append(w.b, 0)
+		return
+	}
+	d := t.UnixNano()
+	if !base.IsZero() {
+		d -= base.UnixNano()
+	}
+	w.b = binary.AppendUvarint(w.b, zigzag(d)+1)
+}
+
+func (w *packer) bools(bs ...bool) {
+	var x byte
+	for i, v := range bs {
+		if v {
+			x |= 1 << i
+		}
+	}
+	w.b = append(w.b, x)
+}
+
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+
+// unpacker reads what packer wrote; the bytes are the store's own, so they are trusted
+// (a short read is a bug, and panics).
+type unpacker struct{ b []byte }
+
+func (r *unpacker) next(n int) []byte {
+	out := r.b[:n:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *unpacker) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		panic("memory read model: corrupt packed row")
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *unpacker) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		panic("memory read model: corrupt packed row")
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// str returns a string that shares the packed bytes, which are never written again.
+func (r *unpacker) str() string {
+	n := int(r.uvarint())
+	if n == 0 {
+		return ""
+	}
+	b := r.next(n)
+	return unsafe.String(&b[0], n)
+}
+
+func (r *unpacker) time(base time.Time) time.Time {
+	z := r.uvarint()
+	if z == 0 {
+		return time.Time{}
+	}
+	z--
+	d := int64(z>>1) ^ -int64(z&1)
+	if !base.IsZero() {
+		d += base.UnixNano()
+	}
+	return time.Unix(0, d).UTC()
+}
+
+func (r *unpacker) bools() (a, b, c, d bool) {
+	x := r.next(1)[0]
+	return x&1 != 0, x&2 != 0, x&4 != 0, x&8 != 0
+}

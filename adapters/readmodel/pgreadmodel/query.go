@@ -1,0 +1,159 @@
+package pgreadmodel
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// OpenTickets implements projections.Queries; the partial indexes serve the filters.
+func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]domain.TicketState, error) {
+	if !storable(f) {
+		return nil, nil
+	}
+	t := table(projections.Queues)
+	q := "SELECT " + selectRows(t, "") + " FROM " + s.table(t.Name) + ` WHERE is_open
+		AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
+		AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4)
+		AND ($5 = '' OR category = $5)`
+	rows, err := s.pool.Query(ctx, q, string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category)
+	if err != nil {
+		return nil, fmt.Errorf("postgres read model: queue: %w", err)
+	}
+	got, err := readRows(rows, t)
+	return rowsAs[domain.TicketState](got), err
+}
+
+// queuePageSQL is projections.SortQueue in SQL: the effective due times (a wait in
+// progress moves those not passed when it began), the nearest running one (the first
+// response clock runs until the first response; the resolution clock always runs on an
+// open ticket), the breach at $6 as domain.TicketState.Clocks judges it.
+const queuePageSQL = `WITH q AS (
+  SELECT %s, ticket_id, created_at, first_responded_at, first_response_breached, resolution_breached,
+    CASE priority WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 WHEN 'P4' THEN 4 ELSE 5 END AS rank,
+    first_response_due + CASE WHEN waiting_since IS NULL OR first_response_due < waiting_since
+      THEN interval '0' ELSE $6 - waiting_since END AS fr_due,
+    resolution_due + CASE WHEN waiting_since IS NULL OR resolution_due < waiting_since
+      THEN interval '0' ELSE $6 - waiting_since END AS res_due
+  FROM %s
+  WHERE is_open AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
+    AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4) AND ($5 = '' OR category = $5)
+), d AS (
+  SELECT %s, ticket_id, created_at, rank,
+    CASE WHEN first_responded_at IS NULL AND fr_due < res_due THEN fr_due ELSE res_due END AS next_due,
+    first_response_breached OR (first_responded_at IS NOT NULL AND first_responded_at > fr_due)
+      OR (first_responded_at IS NULL AND $6 > fr_due) OR resolution_breached OR $6 > res_due AS breached
+  FROM q
+)
+SELECT %s FROM d WHERE ($7::boolean IS NULL OR breached = $7)
+ORDER BY rank, next_due, created_at, ticket_id OFFSET $8 LIMIT $9`
+
+// QueuePage implements projections.Queries: filtered, ordered and paged in SQL, so a
+// page reads only its own rows.
+func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
+	if !storable(f) {
+		return nil, false, nil
+	}
+	t := table(projections.Queues)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(queuePageSQL, selectRows(t, ""), s.table(t.Name), selectRows(t, ""), selectRows(t, "")),
+		string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, now, f.Breached, offset, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres read model: queue: %w", err)
+	}
+	got, err := readRows(rows, t)
+	page := rowsAs[domain.TicketState](got)
+	if err != nil || len(page) <= limit {
+		return page, false, err
+	}
+	return page[:limit], true, nil
+}
+
+// storable reports whether every text of the filter could be stored: one holding a NUL
+// or invalid UTF-8 matches no row (the stored text was made clean, sanitise.go), and
+// PostgreSQL would refuse it as a parameter (a server error for a client's input).
+func storable(f projections.QueueFilter) bool {
+	return isClean(string(f.Status)) && isClean(f.Team) && isClean(string(f.Priority)) && isClean(f.Category)
+}
+
+// table is projection name's table description (name is in the catalogue).
+func table(name string) *projections.Table {
+	def, _ := projections.Lookup(name)
+	return def.Table()
+}
+
+// KPIFacts implements projections.Queries.
+func (s *Store) KPIFacts(ctx context.Context, from, to time.Time) ([]projections.KPIFact, error) {
+	t := table(projections.KPI)
+	rows, err := s.pool.Query(ctx, "SELECT "+selectRows(t, "")+" FROM "+s.table(t.Name)+
+		" WHERE received_at >= $1 AND received_at < $2 ORDER BY ticket_id", from, to)
+	if err != nil {
+		return nil, fmt.Errorf("postgres read model: kpi facts: %w", err)
+	}
+	got, err := readRows(rows, t)
+	return rowsAs[projections.KPIFact](got), err
+}
+
+// PortalTicket implements projections.Queries.
+func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketState, []projections.PortalEntry, bool, error) {
+	def, _ := projections.Lookup(projections.Portal)
+	t, tl := def.Table(), def.(projections.Appender).AppendTable()
+	rows, err := s.pool.Query(ctx, "SELECT "+selectRows(t, "")+" FROM "+s.table(t.Name)+" WHERE ticket_id = $1", id)
+	if err != nil {
+		return domain.TicketState{}, nil, false, fmt.Errorf("postgres read model: portal: %w", err)
+	}
+	got, err := readRows(rows, t)
+	if err != nil || len(got) == 0 {
+		return domain.TicketState{}, nil, false, err
+	}
+	rows, err = s.pool.Query(ctx, "SELECT "+selectRows(tl, "")+" FROM "+s.table(tl.Name)+" WHERE ticket_id = $1 ORDER BY version", id)
+	if err != nil {
+		return domain.TicketState{}, nil, false, fmt.Errorf("postgres read model: timeline: %w", err)
+	}
+	entries, err := readRows(rows, tl)
+	return *got[0].(*domain.TicketState), rowsAs[projections.PortalEntry](entries), true, err
+}
+
+// agentsQuery counts each agent's open tickets from the queue projection.
+func (s *Store) agentsQuery(where string) string {
+	t := table(projections.Agents)
+	return "SELECT " + selectRows(t, "a") + ", (SELECT count(*) FROM " + s.table(table(projections.Queues).Name) +
+		" q WHERE q.is_open AND q.assignee_id = a.agent_id) FROM " + s.table(t.Name) + " a " + where
+}
+
+// Agents implements projections.Queries, ordered by name (byte order) then id.
+func (s *Store) Agents(ctx context.Context) ([]projections.AgentRow, error) {
+	rows, err := s.pool.Query(ctx, s.agentsQuery(`ORDER BY a.name COLLATE "C", a.agent_id`))
+	if err != nil {
+		return nil, fmt.Errorf("postgres read model: agents: %w", err)
+	}
+	return agentRows(rows)
+}
+
+// Agent implements projections.Queries.
+func (s *Store) Agent(ctx context.Context, id uuid.UUID) (projections.AgentRow, bool, error) {
+	rows, err := s.pool.Query(ctx, s.agentsQuery("WHERE a.agent_id = $1"), id)
+	if err != nil {
+		return projections.AgentRow{}, false, fmt.Errorf("postgres read model: agent: %w", err)
+	}
+	out, err := agentRows(rows)
+	if err != nil || len(out) == 0 {
+		return projections.AgentRow{}, false, err
+	}
+	return out[0], true, nil
+}
+
+// agentRows reads agents with their open tickets counted.
+func agentRows(rows pgx.Rows) ([]projections.AgentRow, error) {
+	out := []projections.AgentRow{}
+	var open int64
+	err := eachRow(rows, table(projections.Agents), []any{&open}, func(r projections.Row) {
+		out = append(out, projections.AgentRow{AgentState: *r.(*domain.AgentState), OpenTickets: int(open)})
+	})
+	return out, err
+}
