@@ -8,7 +8,9 @@
 //     subpackages are one adapter (adapters/eventstore/esdb and its esdbtest), so
 //     test-only helpers of another adapter (adapters/postgrestest, …) may be imported
 //     by tests only;
-//   - nothing outside cmd/ imports cmd/.
+//   - nothing outside cmd/ imports cmd/;
+//   - the imports between floors (cmd, adapters, projections, application, domain,
+//     migrations, docs) are exactly those drawn in docs/ARCHITECTURE.md's floors block.
 //
 // Only non-test imports of non-test packages are checked: tests may use helpers of any
 // layer.

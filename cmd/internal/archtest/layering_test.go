@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -57,6 +58,57 @@ func TestLayering(t *testing.T) {
 	}
 	for _, v := range Check(module, pkgs, func(p string) bool { return std[p] }) {
 		t.Error(v)
+	}
+	checkPicture(t, module, pkgs)
+}
+
+// checkPicture fails when the code imports across floors in a way docs/ARCHITECTURE.md
+// does not draw, or when the picture draws an import the code no longer has: the
+// picture and the import graph must agree.
+func checkPicture(t *testing.T, module string, pkgs []Package) {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "ARCHITECTURE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := DrawnEdges(string(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual := map[string]bool{}
+	for _, e := range FloorEdges(module, pkgs) {
+		actual[e] = true
+		if !drawn[e] {
+			t.Errorf("docs/ARCHITECTURE.md does not draw %s, which the code imports", e)
+		}
+	}
+	for e := range drawn {
+		if !actual[e] {
+			t.Errorf("docs/ARCHITECTURE.md draws %s, which no package imports", e)
+		}
+	}
+}
+
+// TestPictureChecks proves the picture check can fail: an edge missing from the block
+// and a malformed block are reported.
+func TestPictureChecks(t *testing.T) {
+	const m = "example.com/te"
+	pkgs := []Package{
+		{ImportPath: m + "/adapters/httpapi", Imports: []string{m + "/application/command", m + "/adapters/httpapi/x"}},
+		{ImportPath: m + "/application/command", Imports: []string{m + "/domain"}},
+	}
+	if got := FloorEdges(m, pkgs); !reflect.DeepEqual(got, []string{"adapters -> application", "application -> domain"}) {
+		t.Fatalf("floor edges %v", got)
+	}
+	drawn, err := DrawnEdges("x\n```floors\nadapters -> application\n```\n")
+	if err != nil || !drawn["adapters -> application"] || drawn["application -> domain"] {
+		t.Fatalf("drawn %v, %v", drawn, err)
+	}
+	if _, err := DrawnEdges("```floors\nadapters application\n```"); err == nil {
+		t.Fatal("a line without -> was accepted")
+	}
+	if _, err := DrawnEdges("no block"); err == nil {
+		t.Fatal("a document without the block was accepted")
 	}
 }
 
