@@ -18,8 +18,9 @@ type SearchDocument struct {
 }
 
 // SearchBatch is what the search projection changed since its last commit. An index
-// writes it in one commit with Position, its checkpoint, and ignores a batch whose
-// Position it has already applied, so that a restart resumes and never re-indexes.
+// writes it in one commit with Position, its checkpoint: the deletions first, then the
+// documents. It ignores a batch whose Position it has already applied, so that a
+// restart resumes and never re-indexes.
 type SearchBatch struct {
 	Position      uint64
 	Documents     []SearchDocument // indexed, replacing documents of the same MessageID

@@ -8,7 +8,8 @@
 //     overlapping pair of neighbours (上个月 → 上, 上个, 个, 个月, 月). A query run of one
 //     character needs that character; a longer run needs its chain of pairs (发票抬头 →
 //     发票, 票抬, 抬头), so a one- or two-character word is found inside any sentence.
-//   - Other letters and digits: words, lower-cased; a word of ASCII letters only is
+//   - Other letters and digits: words, lower-cased, full-width Latin letters and digits
+//     read as ASCII (ｉｎｖｏｉｃｅ is invoice); a word of ASCII letters only is
 //     stemmed with the English Snowball (Porter2) stemmer (invoices, invoiced → invoic).
 //   - Ticket numbers (TK- and six letters or digits) and email addresses, any case: one
 //     whole token each, lower-cased (tk-7f3k9q, li.wei@example.cn). A document also gets
@@ -25,6 +26,7 @@ import (
 
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/english"
+	"golang.org/x/text/width"
 )
 
 // Token is one index token and where it came from in the text (byte offsets, End
@@ -52,8 +54,12 @@ func QueryTerms(text string) []string {
 	for _, s := range spans {
 		terms = append(terms, strings.ToLower(text[s[0]:s[1]]))
 	}
+	k := 0 // spans and tokens are both in order: one pass over each
 	for _, t := range scan(text, false) {
-		if !inside(t, spans) {
+		for k < len(spans) && spans[k][1] <= t.Start {
+			k++
+		}
+		if k == len(spans) || t.Start < spans[k][0] || t.End > spans[k][1] { // not inside span k
 			terms = append(terms, t.Term)
 		}
 	}
@@ -139,7 +145,7 @@ func isWord(r rune) bool {
 // normalize lower-cases a word and stems it when it is made of ASCII letters only:
 // the English stemmer would mangle numbers, codes and other languages.
 func normalize(word string) string {
-	w := strings.ToLower(word)
+	w := strings.ToLower(width.Narrow.String(word))
 	for i := 0; i < len(w); i++ {
 		if w[i] < 'a' || w[i] > 'z' {
 			return w
@@ -148,15 +154,6 @@ func normalize(word string) string {
 	env := snowballstem.NewEnv(w)
 	english.Stem(env)
 	return env.Current()
-}
-
-func inside(t Token, spans [][]int) bool {
-	for _, s := range spans {
-		if t.Start >= s[0] && t.End <= s[1] {
-			return true
-		}
-	}
-	return false
 }
 
 // mergeByStart merges two token lists each ordered by Start; on a tie a comes first.

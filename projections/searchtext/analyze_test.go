@@ -24,6 +24,7 @@ func TestDocumentTokens(t *testing.T) {
 		{"環불", []string{"環", "環불", "불"}}, // Han and Hangul are one run
 		{"パスワード", []string{"パ", "パス", "ス", "スワ", "ワ", "ワー", "ー", "ード", "ド"}},
 		{"café 42 x2", []string{"café", "42", "x2"}},
+		{"ＩＮＶＯＩＣＥＳ １２３", []string{"invoic", "123"}}, // full-width Latin reads as ASCII
 		{"", []string{}},
 		{" ,。! ", []string{}},
 	}
@@ -51,6 +52,7 @@ func TestQueryTerms(t *testing.T) {
 		{"LI.WEI@example.CN", []string{"li.wei@example.cn"}},
 		{"refund refunded", []string{"refund"}},
 		{"发票 invoice TK-7F3K9Q", []string{"tk-7f3k9q", "发票", "invoic"}},
+		{"a@b.coé", []string{"a@b.co", "coé"}}, // a word running past an address is kept
 		{"  !? ", nil},
 	}
 	for _, c := range cases {
