@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/search/bleve"
 	"github.com/ticketengine/ticketengine/adapters/search/pgsearch"
 	"github.com/ticketengine/ticketengine/projections"
@@ -67,7 +67,7 @@ func openPostgres(ctx context.Context, dsn string) (projections.SearchIndex, fun
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	if err := rmpostgres.Migrate(ctx, u.String()); err != nil {
+	if err := pgreadmodel.Migrate(ctx, u.String()); err != nil {
 		drop()
 		return nil, nil, err
 	}

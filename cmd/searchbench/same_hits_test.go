@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
-	rmpostgres "github.com/ticketengine/ticketengine/adapters/readmodel/postgres"
+	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/search/bleve"
 	"github.com/ticketengine/ticketengine/adapters/search/pgsearch"
 	"github.com/ticketengine/ticketengine/projections/searchtest"
@@ -26,7 +26,7 @@ func TestBackendsFindTheSame(t *testing.T) {
 	}
 	defer emb.Close()
 	dsn := postgrestest.FreshSchema(t, "searchbench")
-	if err := rmpostgres.Migrate(ctx, dsn); err != nil {
+	if err := pgreadmodel.Migrate(ctx, dsn); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := pgxpool.New(ctx, dsn)
