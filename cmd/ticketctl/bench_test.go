@@ -18,6 +18,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/backup"
 )
 
 // The verify benchmarks run on a store of benchEvents() events (1,000,000 unless
@@ -195,7 +196,7 @@ func BenchmarkReadAll(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		if err := readAllPages(context.Background(), s, func(p []application.Record) error { n += len(p); return nil }); err != nil || n != benchEvents() {
+		if err := backup.ReadAllPages(context.Background(), s, func(p []application.Record) error { n += len(p); return nil }); err != nil || n != benchEvents() {
 			b.Fatal(n, err)
 		}
 	}
@@ -219,7 +220,7 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 	var file bytes.Buffer
-	if _, err := exportEvents(context.Background(), src, exportFilter{}, &file, newProgress("", nil, 0)); err != nil {
+	if _, err := backup.Export(context.Background(), src, backup.Filter{}, &file); err != nil {
 		b.Fatal(err)
 	}
 	for _, kind := range []string{"memory", "bolt"} {
@@ -235,7 +236,7 @@ func BenchmarkImport(b *testing.B) {
 					dst = bs
 				}
 				b.StartTimer()
-				n, err := importEvents(context.Background(), dst, bytes.NewReader(file.Bytes()), newProgress("", nil, 0))
+				n, err := backup.Import(context.Background(), dst, bytes.NewReader(file.Bytes()))
 				if err != nil || n != streams*each {
 					b.Fatal(n, err)
 				}

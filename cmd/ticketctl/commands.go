@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/backup"
 )
 
 func runReplay(ctx context.Context, c *cli, args []string) error {
@@ -138,7 +139,7 @@ func runExport(ctx context.Context, c *cli, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var f exportFilter
+	var f backup.Filter
 	var err error
 	if f.From, err = parseTime("from", *from); err != nil {
 		return err
@@ -157,7 +158,8 @@ func runExport(ctx context.Context, c *cli, args []string) error {
 		}
 		return writeOutput(*out, c.stdout, func(w io.Writer) error {
 			prog := c.newProgress("export")
-			n, err := exportEvents(ctx, store, f, w, prog)
+			f.Progress = prog.add
+			n, err := backup.Export(ctx, store, f, w)
 			prog.finish()
 			if err == nil {
 				fmt.Fprintf(c.stderr, "export: %d events written\n", n)
@@ -207,7 +209,7 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 	defer cleanup()
 	return c.withNewStore(ctx, func(store application.EventStore) error {
 		prog := c.newProgress("import")
-		n, err := importEvents(ctx, store, src, prog)
+		n, err := backup.ImportWithProgress(ctx, store, src, prog.add)
 		prog.finish()
 		if err == nil {
 			fmt.Fprintf(c.stderr, "import: %d events imported\n", n)

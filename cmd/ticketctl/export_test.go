@@ -11,12 +11,13 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memory"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/backup"
 )
 
-func exportAll(t *testing.T, store application.EventStore, f exportFilter) string {
+func exportAll(t *testing.T, store application.EventStore, f backup.Filter) string {
 	t.Helper()
 	var out bytes.Buffer
-	if _, err := exportEvents(context.Background(), store, f, &out, newProgress("", nil, 0)); err != nil {
+	if _, err := backup.Export(context.Background(), store, f, &out); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
@@ -24,7 +25,7 @@ func exportAll(t *testing.T, store application.EventStore, f exportFilter) strin
 
 func importAll(t *testing.T, store application.EventStore, file string) (int, error) {
 	t.Helper()
-	return importEvents(context.Background(), store, strings.NewReader(file), newProgress("", nil, 0))
+	return backup.Import(context.Background(), store, strings.NewReader(file))
 }
 
 // TestExportImportRoundTripMemoryBolt: memory → export → bolt → export → memory → export,
@@ -33,7 +34,7 @@ func importAll(t *testing.T, store application.EventStore, file string) (int, er
 func TestExportImportRoundTripMemoryBolt(t *testing.T) {
 	src := memory.New()
 	buildHistory(t, src, 5, 10, 200)
-	first := exportAll(t, src, exportFilter{})
+	first := exportAll(t, src, backup.Filter{})
 	bolted := openBolt(t, filepath.Join(t.TempDir(), "events.db"))
 	defer bolted.Close()
 	n, err := importAll(t, bolted, first)
@@ -43,12 +44,12 @@ func TestExportImportRoundTripMemoryBolt(t *testing.T) {
 	if lines := strings.Count(first, "\n"); n != lines {
 		t.Fatalf("imported %d of %d lines", n, lines)
 	}
-	second := exportAll(t, bolted, exportFilter{})
+	second := exportAll(t, bolted, backup.Filter{})
 	back := memory.New()
 	if _, err := importAll(t, back, second); err != nil {
 		t.Fatal(err)
 	}
-	third := exportAll(t, back, exportFilter{})
+	third := exportAll(t, back, backup.Filter{})
 	if first != second || second != third {
 		t.Fatalf("exports differ:\n%.400s\n%.400s", first, second)
 	}
@@ -81,7 +82,7 @@ func sameHistory(t *testing.T, a, b application.EventStore) {
 func TestImportRefusesNonEmptyStore(t *testing.T) {
 	src := memory.New()
 	buildHistory(t, src, 5, 2, 10)
-	file := exportAll(t, src, exportFilter{})
+	file := exportAll(t, src, backup.Filter{})
 	if _, err := importAll(t, src, file); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("import into a non-empty store: %v", err)
 	}
@@ -92,7 +93,7 @@ func TestImportRefusesNonEmptyStore(t *testing.T) {
 func TestImportRefusesBrokenFile(t *testing.T) {
 	src := memory.New()
 	h := buildHistory(t, src, 5, 4, 60)
-	file := exportAll(t, src, exportFilter{})
+	file := exportAll(t, src, backup.Filter{})
 	lines := strings.SplitAfter(file, "\n")
 	lines = lines[:len(lines)-1]
 	at := -1
@@ -119,7 +120,7 @@ func TestImportRefusesBrokenFile(t *testing.T) {
 	mid := h.start.Add(h.end.Sub(h.start) / 2)
 	cases := map[string]string{
 		"altered": altered, "missing": missing, "swapped": strings.Join(swapped, ""),
-		"window":  exportAll(t, src, exportFilter{From: mid}),
+		"window":  exportAll(t, src, backup.Filter{From: mid}),
 		"garbage": file + "{\"not\":\"an event\"}\n",
 	}
 	for name, broken := range cases {
@@ -146,19 +147,19 @@ func streamOf(line string) string {
 func TestExportFilters(t *testing.T) {
 	src := memory.New()
 	h := buildHistory(t, src, 9, 6, 120)
-	all := exportAll(t, src, exportFilter{})
+	all := exportAll(t, src, backup.Filter{})
 	recs, _ := src.ReadAll(context.Background(), 0, 1<<20)
 	mid := recs[len(recs)/2].Meta.OccurredAt // an event's own moment: the edge case
-	before := exportAll(t, src, exportFilter{To: mid})
-	after := exportAll(t, src, exportFilter{From: mid})
+	before := exportAll(t, src, backup.Filter{To: mid})
+	after := exportAll(t, src, backup.Filter{From: mid})
 	if before+after != all || before == "" || after == "" {
 		t.Fatalf("windows split at %s do not add up: %d + %d bytes of %d", mid, len(before), len(after), len(all))
 	}
-	if exportAll(t, src, exportFilter{From: h.end.Add(time.Hour)}) != "" {
+	if exportAll(t, src, backup.Filter{From: h.end.Add(time.Hour)}) != "" {
 		t.Fatal("a window after the last event is not empty")
 	}
 	id := h.tickets[2]
-	one := exportAll(t, src, exportFilter{Ticket: id})
+	one := exportAll(t, src, backup.Filter{Ticket: id})
 	want := ""
 	for _, l := range strings.SplitAfter(all, "\n") {
 		if streamOf(l) == application.TicketStream(id) {
@@ -181,7 +182,7 @@ func TestCLIExportImport(t *testing.T) {
 		t.Fatalf("export: %d %s", res.code, res.stderr)
 	}
 	content, err := os.ReadFile(file)
-	if err != nil || string(content) != exportAll(t, src, exportFilter{}) {
+	if err != nil || string(content) != exportAll(t, src, backup.Filter{}) {
 		t.Fatalf("the file is not the export: %v", err)
 	}
 	dst := memory.New()

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/backup"
 )
 
 // Verify reads the store once in global order and checks, for every stream, versions,
@@ -82,7 +83,7 @@ func verifyStore(ctx context.Context, store application.EventStore, opt verifyOp
 		}()
 	}
 	var order orderCheck
-	err := readAllPages(ctx, store, func(page []application.Record) error {
+	err := backup.ReadAllPages(ctx, store, func(page []application.Record) error {
 		split := make([][]application.Record, workers)
 		for _, r := range page {
 			order.add(r)

@@ -1,4 +1,4 @@
-package main
+package backup
 
 import (
 	"bufio"
@@ -15,13 +15,19 @@ import (
 // that no single transaction grows without bound.
 const maxImportBatch = 1000
 
-// importEvents loads an export into an empty store, keeping ids, versions, times and
+// Import loads an export into an empty store, keeping ids, versions, times and
 // hashes. It reads the file twice: first to verify every record's hash chain (a broken
 // file is refused before anything is written), then to append. Records keep the file's
 // order, which is the global order; consecutive records of one stream go in one append
 // at the version the stream has reached, so the store's own version check holds as well.
 // It returns how many records it imported.
-func importEvents(ctx context.Context, store application.EventStore, in io.ReadSeeker, prog *progress) (int, error) {
+func Import(ctx context.Context, store application.EventStore, in io.ReadSeeker) (int, error) {
+	return ImportWithProgress(ctx, store, in, nil)
+}
+
+// ImportWithProgress is Import calling progress, when not nil, with the count of records
+// each append stored.
+func ImportWithProgress(ctx context.Context, store application.EventStore, in io.ReadSeeker, progress func(n int)) (int, error) {
 	if page, err := store.ReadAll(ctx, 0, 1); err != nil {
 		return 0, err
 	} else if len(page) > 0 {
@@ -44,7 +50,9 @@ func importEvents(ctx context.Context, store application.EventStore, in io.ReadS
 		if _, err := store.Append(ctx, first.Stream, first.Version-1, batch); err != nil {
 			return fmt.Errorf("append %s from version %d: %w", first.Stream, first.Version, err)
 		}
-		prog.add(len(batch))
+		if progress != nil {
+			progress(len(batch))
+		}
 		imported += len(batch)
 		batch = nil // the store may still hold the slice it was given
 		return nil
