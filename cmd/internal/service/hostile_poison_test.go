@@ -134,10 +134,14 @@ func appendPoison(t *testing.T, store application.EventStore, stream string) int
 // store verifies and export → import → export gives the same bytes.
 func TestPoisonRecordsRoundTrip(t *testing.T) {
 	for name, cfg := range map[string]func(t *testing.T) service.Config{
-		"memory":        func(t *testing.T) service.Config { return service.Config{EventStore: "memory:", Data: t.TempDir()} },
-		"embedded":      func(t *testing.T) service.Config { return service.Config{Data: t.TempDir()} },
-		"postgres":      func(t *testing.T) service.Config { return service.Config{EventStore: freshPostgresSchema(t), Data: t.TempDir()} },
-		"eventstore-db": func(t *testing.T) service.Config { return service.Config{EventStore: esdbtest.Start(t).ConnectionString(), Data: t.TempDir()} },
+		"memory":   func(t *testing.T) service.Config { return service.Config{EventStore: "memory:", Data: t.TempDir()} },
+		"embedded": func(t *testing.T) service.Config { return service.Config{Data: t.TempDir()} },
+		"postgres": func(t *testing.T) service.Config {
+			return service.Config{EventStore: freshPostgresSchema(t), Data: t.TempDir()}
+		},
+		"eventstore-db": func(t *testing.T) service.Config {
+			return service.Config{EventStore: esdbtest.Start(t).ConnectionString(), Data: t.TempDir()}
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			store, err := service.OpenEventStore(context.Background(), cfg(t))
