@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,34 +56,71 @@ func isJSONMediaType(ct string) bool {
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown fields, wrong types and
-// trailing data. A nil body decodes as {} when allowEmpty, else it is malformed.
-func decodeStrict(body []byte, v any, allowEmpty bool) error {
+// trailing data, after the text rule at the edge (checkJSON): every key and string value
+// valid, no duplicate keys. It returns the body as decoded, CR and CRLF normalised, which is
+// what the request's idempotency hash covers. A nil body decodes as {} when allowEmpty, else
+// it is malformed.
+func decodeStrict(body []byte, v any, allowEmpty bool) ([]byte, error) {
 	if body == nil {
 		if allowEmpty {
-			return nil
+			return nil, nil
 		}
-		return fmt.Errorf("%w: a JSON body is required", errMalformed)
+		return nil, fmt.Errorf("%w: a JSON body is required", errMalformed)
 	}
 	if b := bytes.TrimSpace(body); len(b) == 0 || b[0] != '{' {
-		return fmt.Errorf("%w: the body must be a JSON object", errMalformed)
+		return nil, fmt.Errorf("%w: the body must be a JSON object", errMalformed)
+	}
+	body, err := checkJSON(body)
+	if err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: %s", errMalformed, describeJSONError(err))
+		return nil, describeJSONError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("%w: data after the JSON object", errMalformed)
+		return nil, fmt.Errorf("%w: data after the JSON object", errMalformed)
 	}
-	return nil
+	return body, nil
 }
 
-func describeJSONError(err error) string {
+// describeJSONError says what is wrong in the caller's words, never Go's: a wrong type names
+// the field and the JSON kind it must be; an unknown field is named.
+func describeJSONError(err error) error {
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q must be %s", te.Field, te.Type.String())
+	if errors.As(err, &te) && te.Field != "" {
+		return edgeFieldError(te.Field, "must be "+jsonKind(te.Type))
 	}
-	return err.Error()
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, uerr := strconv.Unquote(name); uerr == nil {
+			return edgeFieldError(n, "is not a known field")
+		}
+	}
+	return fmt.Errorf("%w: %v", errMalformed, err)
+}
+
+// jsonKind names what a Go type accepts, as JSON.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "another kind of value"
 }
 
 // requestHash identifies a request for idempotency: method, path and canonical body.
@@ -100,16 +138,24 @@ func requestHash(r *http.Request, body []byte) string {
 }
 
 // parseIfMatch reads `If-Match: "<version>"` (a weak W/ prefix is tolerated); absent or
-// `*` means no precondition.
+// `*` means no precondition. Anything else, an unquoted `0` included, is a 400.
 func parseIfMatch(r *http.Request) (*int64, error) {
 	raw := strings.TrimSpace(r.Header.Get("If-Match"))
 	if raw == "" || raw == "*" {
 		return nil, nil
 	}
-	raw = strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
-	v, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || v < 0 {
-		return nil, fmt.Errorf("%w: If-Match must be a version such as \"3\"", errMalformed)
+	q := strings.TrimPrefix(raw, "W/")
+	bad := edgeFieldError("If-Match", `must be a version such as "3" (quoted), W/"3" or *`)
+	if len(q) < 3 || q[0] != '"' || q[len(q)-1] != '"' {
+		return nil, bad
+	}
+	digits := q[1 : len(q)-1]
+	if strings.TrimLeft(digits, "0123456789") != "" {
+		return nil, bad
+	}
+	v, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return nil, bad
 	}
 	return &v, nil
 }
@@ -118,11 +164,11 @@ func parseIfMatch(r *http.Request) (*int64, error) {
 func parseIdempotencyKey(r *http.Request) (string, error) {
 	k := r.Header.Get("Idempotency-Key")
 	if len(k) > 255 {
-		return "", fmt.Errorf("%w: Idempotency-Key is at most 255 characters", errMalformed)
+		return "", edgeFieldError("Idempotency-Key", "is at most 255 characters")
 	}
 	for _, c := range k {
 		if c < 0x21 || c > 0x7e {
-			return "", fmt.Errorf("%w: Idempotency-Key must be printable ASCII without spaces", errMalformed)
+			return "", edgeFieldError("Idempotency-Key", "must be printable ASCII without spaces")
 		}
 	}
 	return k, nil
@@ -135,7 +181,7 @@ func decodeCommand(w http.ResponseWriter, r *http.Request, p application.Princip
 	if err != nil {
 		return application.CommandMeta{}, err
 	}
-	if err := decodeStrict(body, req, allowEmpty); err != nil {
+	if body, err = decodeStrict(body, req, allowEmpty); err != nil {
 		return application.CommandMeta{}, err
 	}
 	return commandMeta(r, p, body)

@@ -34,7 +34,10 @@ var (
 // server fault: logged with its detail, answered without it.
 func problemFor(err error) Problem {
 	var ve *domain.ValidationError
+	var ee *edgeError
 	switch {
+	case errors.As(err, &ee):
+		return Problem{Type: problemBase + "malformed", Title: "Malformed request", Status: http.StatusBadRequest, Detail: err.Error(), Errors: ee.fields()}
 	case errors.As(err, &ve):
 		return Problem{Type: problemBase + "validation", Title: "Invalid field values", Status: http.StatusUnprocessableEntity, Detail: err.Error(), Errors: ve.Fields}
 	case errors.Is(err, errMalformed):

@@ -9,6 +9,7 @@ import (
 // routes is the route table of API.md. Projection-backed reads are in routes_read.go.
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
+	r.Use(s.checkPathVars)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, errNoRoute)
 	})

@@ -1,10 +1,12 @@
-// Package httpapi is the HTTP adapter: the public contract of ../shared/API.md on gorilla/mux.
+// Package httpapi is the HTTP adapter: the public HTTP contract (docs/API-NOTES.md and
+// the routes) on gorilla/mux.
 // It turns requests into commands and queries, and maps the closed set of error kinds to
 // problem documents in one place (problems.go).
 package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -57,11 +59,22 @@ func New(o Options) *Server {
 }
 
 // ServeHTTP implements http.Handler.
+// Headers and the query string pass the text rule here, before routing; path values in
+// the router's middleware (checkPathVars); bodies in decodeStrict.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("X-Request-ID") == "" {
-		r.Header.Set("X-Request-ID", uuid.NewString())
+	err := checkHeaders(r)
+	var bad *edgeError
+	if id := r.Header.Get("X-Request-ID"); id == "" || errors.As(err, &bad) && bad.field == "X-Request-ID" {
+		r.Header.Set("X-Request-ID", uuid.NewString()) // never echo a refused id
 	}
 	w.Header().Set("X-Request-ID", r.Header.Get("X-Request-ID"))
+	if err == nil {
+		err = checkQuery(r)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
 	s.router.ServeHTTP(w, r)
 }
 
@@ -75,8 +88,8 @@ func commandMeta(r *http.Request, p application.Principal, body []byte) (applica
 	if err != nil {
 		return application.CommandMeta{}, err
 	}
-	corr := r.Header.Get("X-Correlation-ID")
-	if corr == "" || len(corr) > 200 {
+	corr := r.Header.Get("X-Correlation-ID") // checked by checkHeaders
+	if corr == "" {
 		corr = r.Header.Get("X-Request-ID")
 	}
 	meta := application.CommandMeta{

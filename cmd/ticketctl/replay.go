@@ -13,6 +13,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/domain/text"
 )
 
 // resolveTicket takes a ticket id, or a ticket number as customers see it (TK-7Q2M9X,
@@ -82,13 +83,15 @@ func replayTicket(ctx context.Context, store application.EventStore, id uuid.UUI
 
 func writeStep(w *bufio.Writer, asJSON bool, r *application.Record, asOf *application.JSONTime, view application.TicketView) error {
 	if !asJSON {
+		// Names, teams and bodies are shown with their direction controls escaped, so a
+		// stored U+202E cannot reverse the rest of a line on the reader's terminal.
 		if r != nil {
 			fmt.Fprintf(w, "v%-3d %s  %-28s %-22s %s\n", r.Version, r.Meta.OccurredAt.UTC().Format(application.TimeFormat),
-				r.Meta.Actor, r.Type, summarize(r.Data))
+				text.EscapeDirection(r.Meta.Actor), r.Type, text.EscapeDirection(summarize(r.Data)))
 		} else {
 			fmt.Fprintf(w, "as of %s:\n", time.Time(*asOf).Format(application.TimeFormat))
 		}
-		_, err := fmt.Fprintf(w, "     → %s\n", describeState(view))
+		_, err := fmt.Fprintf(w, "     → %s\n", text.EscapeDirection(describeState(view)))
 		return err
 	}
 	step := replayStep{AsOf: asOf, Ticket: view}
