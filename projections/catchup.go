@@ -27,6 +27,7 @@ func (e *Engine) CatchUp(ctx context.Context, store application.EventStore) (int
 	e.mu.Lock()
 	keep := e.keep
 	e.keep, e.catchingUp = !e.inMemory, true
+	e.events = store
 	from := e.position()
 	e.mu.Unlock()
 	defer func() {
@@ -77,7 +78,7 @@ func readAhead(ctx context.Context, store application.EventStore, after uint64, 
 			return
 		} else {
 			f.n = len(recs)
-			f.ds, f.err = decodeAll(recs, after)
+			f.ds = decodeAll(recs, after)
 			after = recs[len(recs)-1].Position
 		}
 		select {

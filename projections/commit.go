@@ -16,6 +16,7 @@ type taken struct {
 	dirty    map[uuid.UUID]struct{}
 	timeline []PortalEntry
 	pos      uint64
+	failures []Failure
 }
 
 // flush commits the pending rows; the caller holds commitMu, not mu. The rows stay
@@ -36,10 +37,18 @@ func (e *Engine) flush(ctx context.Context) error {
 			t.putBack()
 		}
 		e.pending += n
+		if Unstorable(err) && e.events != nil {
+			// About the data: committing it again fails again. Find the record and skip it.
+			if err := e.isolate(ctx); err != nil {
+				return fmt.Errorf("commit projections: %w", err)
+			}
+			return nil
+		}
 		return fmt.Errorf("commit projections: %w", err)
 	}
 	for _, t := range out {
 		t.committed(keep)
+		e.report(t.p, t.failures)
 	}
 	e.announce()
 	return nil
@@ -50,14 +59,14 @@ func (e *Engine) takeOut() ([]Batch, []taken, int, bool) {
 	var batches []Batch
 	var out []taken
 	for _, p := range e.projs {
-		if p.pos > p.committed || len(p.dirty) > 0 {
+		if p.pos > p.committed || len(p.dirty) > 0 || len(p.failures) > 0 {
 			b := p.batch()
 			// Only a catch-up's commit may count on no row existing yet: live, another
 			// process projecting into the same tables may have written them meanwhile.
 			b.Fresh = b.Fresh && e.catchingUp
 			batches = append(batches, b)
-			out = append(out, taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos})
-			p.dirty, p.timeline = map[uuid.UUID]struct{}{}, nil
+			out = append(out, taken{p: p, dirty: p.dirty, timeline: p.timeline, pos: p.pos, failures: p.failures})
+			p.dirty, p.timeline, p.failures = map[uuid.UUID]struct{}{}, nil, nil
 		}
 	}
 	n := e.pending
@@ -71,6 +80,7 @@ func (t taken) putBack() {
 		t.p.dirty[id] = struct{}{}
 	}
 	t.p.timeline = append(t.timeline, t.p.timeline...)
+	t.p.failures = append(t.failures, t.p.failures...)
 }
 
 // RetainRows is how many cached rows a projection keeps across a live commit. Rows are

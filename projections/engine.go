@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -33,8 +34,14 @@ type Engine struct {
 	notify chan struct{}
 	done   map[string]uint64 // committed positions, as of the last announce
 
+	// events is the event store records are read again from when a commit fails with
+	// ErrUnstorable (isolate.go); set by CatchUp and FollowBatch.
+	events application.EventStore
+
 	// MaxPending is how many records Handle applies before it commits.
 	MaxPending int
+	// Log hears the records skipped as failed (slog.Default when nil).
+	Log *slog.Logger
 	// OnProgress, if set, hears how many records CatchUp has read so far.
 	OnProgress func(read int)
 }
@@ -69,16 +76,14 @@ func (e *Engine) Apply(ctx context.Context, recs []application.Record) error {
 }
 
 func (e *Engine) apply(ctx context.Context, recs []application.Record) error {
-	ds, err := decodeAll(recs, e.position())
-	if err != nil {
-		return err
-	}
-	return e.applyDecoded(ctx, ds)
+	return e.applyDecoded(ctx, decodeAll(recs, e.position()))
 }
 
 // decodeAll decodes the records past position low (the ones before it every projection
-// has: redeliveries). It reads nothing of the engine, so it may run outside its lock.
-func decodeAll(recs []application.Record, low uint64) ([]decoded, error) {
+// has: redeliveries). A record that does not decode is kept with its error, for the
+// projections to skip and record. It reads nothing of the engine, so it may run outside
+// its lock.
+func decodeAll(recs []application.Record, low uint64) []decoded {
 	ds := make([]decoded, 0, len(recs))
 	for _, r := range recs {
 		if r.Position <= low {
@@ -86,14 +91,13 @@ func decodeAll(recs []application.Record, low uint64) ([]decoded, error) {
 		}
 		d, ok, err := decode(r)
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
+			d.fail = err
+		} else if !ok {
 			d = decoded{rec: r} // no event: it only moves the positions
 		}
 		ds = append(ds, d)
 	}
-	return ds, nil
+	return ds
 }
 
 // applyDecoded folds decoded records, in global order, into every projection that has
@@ -204,6 +208,7 @@ type Progress struct {
 	Applied    uint64
 	Committed  uint64
 	OccurredAt time.Time // of the last applied record
+	Failed     uint64    // records skipped as failed and committed, by this process
 }
 
 // Progress reports each projection's positions.
@@ -212,7 +217,7 @@ func (e *Engine) Progress() []Progress {
 	defer e.mu.Unlock()
 	out := make([]Progress, len(e.projs))
 	for i, p := range e.projs {
-		out[i] = Progress{Name: p.name, Applied: p.pos, Committed: p.committed, OccurredAt: p.lastAt}
+		out[i] = Progress{Name: p.name, Applied: p.pos, Committed: p.committed, OccurredAt: p.lastAt, Failed: p.failed}
 	}
 	return out
 }

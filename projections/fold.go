@@ -23,6 +23,7 @@ type decoded struct {
 	id    uuid.UUID
 	agent bool
 	event domain.Event
+	fail  error // the record does not decode: every projection of its kind skips it
 	// memo is the ticket's state after this record, computed by the first projection
 	// that folds it: a snapshot at a stream version is the same in every projection, so
 	// the others reuse it (one Apply per record, not one per projection).

@@ -28,6 +28,7 @@ func (e *Engine) Follow(ctx context.Context, es application.EventStore, rec appl
 // applied and the rest are not: calling it again with the same run is harmless.
 func (e *Engine) FollowBatch(ctx context.Context, es application.EventStore, recs []application.Record, prev uint64) error {
 	e.mu.Lock()
+	e.events = es
 	err := e.follow(ctx, es, recs, prev)
 	full := e.pending >= e.MaxPending
 	e.mu.Unlock()

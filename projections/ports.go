@@ -22,6 +22,9 @@ type Batch struct {
 	Timeline []PortalEntry        // portal: new public timeline entries
 	Facts    []KPIFact            // kpi
 	Agents   []domain.AgentState  // agents
+	// Failures are the records the projection skipped (failure.go), stored with the
+	// checkpoint that moves past them.
+	Failures []Failure
 }
 
 // Writer is the side of a read-model store the projection engine writes through.

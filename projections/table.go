@@ -3,6 +3,7 @@ package projections
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -29,6 +30,8 @@ type proj struct {
 	agents   map[uuid.UUID]*domain.AgentState
 	dirty    map[uuid.UUID]struct{}
 	timeline []PortalEntry
+	failures []Failure // records skipped since the last commit (failure.go)
+	failed   uint64    // records skipped and committed by this process
 }
 
 func newProj(name string, pos uint64) *proj {
@@ -44,10 +47,14 @@ func (p *proj) reset() {
 	p.agents = map[uuid.UUID]*domain.AgentState{}
 	p.dirty = map[uuid.UUID]struct{}{}
 	p.timeline = nil
+	p.failures = nil
 }
 
-// wants reports whether the projection reads this aggregate kind.
-func (p *proj) wants(d *decoded) bool { return d.event != nil && d.agent == (p.name == Agents) }
+// wants reports whether the projection has a row for d: it reads this aggregate kind,
+// and d decoded, or did not but names its aggregate (skip moves that row's version).
+func (p *proj) wants(d *decoded) bool {
+	return (d.event != nil || d.fail != nil && d.id != uuid.Nil) && d.agent == (p.name == Agents)
+}
 
 func (p *proj) cached(id uuid.UUID) bool {
 	switch p.name {
@@ -122,14 +129,21 @@ func (p *proj) put(b Batch) {
 	}
 }
 
-// apply folds one record into the projection's row; duplicates change nothing.
+// apply folds one record into the projection's row; duplicates change nothing. A record
+// that does not decode or whose fold panics is skipped and recorded (skip); a gap is
+// the only error: a record was lost on the way, and is read again.
 func (p *proj) apply(d *decoded) error {
 	if d.rec.Position <= p.pos {
 		return nil
 	}
-	if p.wants(d) {
-		if err := p.applyRow(d); err != nil {
+	switch {
+	case d.fail != nil && d.agent == (p.name == Agents):
+		p.skip(d, d.fail)
+	case p.wants(d):
+		if err := p.fold(d); errors.Is(err, ErrGap) {
 			return err
+		} else if err != nil {
+			p.skip(d, err)
 		}
 	}
 	p.pos, p.lastAt = d.rec.Position, d.rec.Meta.OccurredAt
@@ -177,7 +191,7 @@ func (p *proj) applyRow(d *decoded) error {
 
 // batch is what changed since the last commit.
 func (p *proj) batch() Batch {
-	b := Batch{Projection: p.name, Position: p.pos, Timeline: p.timeline, Fresh: p.complete && p.committed == 0}
+	b := Batch{Projection: p.name, Position: p.pos, Timeline: p.timeline, Failures: p.failures, Fresh: p.complete && p.committed == 0}
 	switch p.name {
 	case KPI:
 		b.Facts = make([]KPIFact, 0, len(p.dirty))

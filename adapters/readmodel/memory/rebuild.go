@@ -33,6 +33,7 @@ func (s *Store) Swap(ctx context.Context, name string, fresh projections.Writer)
 		s.d.swapTickets(name, f.d)
 	}
 	s.d.checkpoints[name] = f.d.checkpoints[name]
+	s.d.failures[name] = f.d.failures[name]
 	f.d = newData() // the fresh store gave its rows away
 	return nil
 }

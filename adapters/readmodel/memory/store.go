@@ -36,6 +36,7 @@ type data struct {
 	open        map[uuid.UUID]*domain.TicketState // queues: the open tickets, decoded: what GET /queues scans
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
 	agents      map[uuid.UUID]domain.AgentState
+	failures    map[string][]projections.Failure // by projection, by position (failures.go)
 }
 
 // row is a ticket's rows; a nil state (or fact.state) is a projection without one.
@@ -62,7 +63,7 @@ func newData() *data {
 	return &data{
 		checkpoints: map[string]uint64{}, rows: map[uuid.UUID]*row{},
 		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
-		agents: map[uuid.UUID]domain.AgentState{},
+		agents: map[uuid.UUID]domain.AgentState{}, failures: map[string][]projections.Failure{},
 	}
 }
 
@@ -173,6 +174,7 @@ func (d *data) commit(b projections.Batch) {
 			d.agents[a.ID] = a
 		}
 	}
+	d.addFailures(b.Projection, b.Failures)
 	d.checkpoints[b.Projection] = max(d.checkpoints[b.Projection], b.Position)
 }
 

@@ -15,6 +15,9 @@ import (
 
 // OpenTickets implements projections.Queries; the partial indexes serve the filters.
 func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]domain.TicketState, error) {
+	if !storable(f) {
+		return nil, nil
+	}
 	q := "SELECT state FROM " + s.table("rm_queue_tickets") + ` WHERE is_open
 		AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
 		AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4)
@@ -54,6 +57,9 @@ ORDER BY rank, next_due, created_at, ticket_id OFFSET $8 LIMIT $9`
 // QueuePage implements projections.Queries: filtered, ordered and paged in SQL, so a
 // page reads only its own rows.
 func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
+	if !storable(f) {
+		return nil, false, nil
+	}
 	rows, err := s.pool.Query(ctx, fmt.Sprintf(queuePageSQL, s.table("rm_queue_tickets")),
 		string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, now, f.Breached, offset, limit+1)
 	if err != nil {
@@ -64,6 +70,13 @@ func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now ti
 		return b.Tickets, false, err
 	}
 	return b.Tickets[:limit], true, nil
+}
+
+// storable reports whether every text of the filter could be stored: one holding a NUL
+// or invalid UTF-8 matches no row (the stored text was made clean, sanitise.go), and
+// PostgreSQL would refuse it as a parameter (a server error for a client's input).
+func storable(f projections.QueueFilter) bool {
+	return isClean(string(f.Status)) && isClean(f.Team) && isClean(string(f.Priority)) && isClean(f.Category)
 }
 
 // collect decodes a one-column result of snapshots.

@@ -13,7 +13,8 @@ import (
 
 // Fresh implements projections.Store: a rebuild writes into copies of the projection's
 // tables (LIKE … INCLUDING ALL: same columns, keys and indexes) in a new schema named
-// after the live one, "<schema>_rb_<projection>_<random>".
+// after the live one, "<schema>_rb_<projection>_<random>", with a projection_failures
+// table of its own.
 func (s *Store) Fresh(ctx context.Context, name string) (projections.Writer, error) {
 	tables := tablesOf(name)
 	if len(tables) == 0 {
@@ -26,7 +27,7 @@ func (s *Store) Fresh(ctx context.Context, name string) (projections.Writer, err
 		if _, err := tx.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{fresh.schema}.Sanitize()); err != nil {
 			return err
 		}
-		for _, t := range append([]string{"readmodel_checkpoints"}, tables...) {
+		for _, t := range append([]string{"readmodel_checkpoints", "projection_failures"}, tables...) {
 			if _, err := tx.Exec(ctx, "CREATE TABLE "+fresh.table(t)+" (LIKE "+s.table(t)+" INCLUDING ALL)"); err != nil {
 				return err
 			}
@@ -60,6 +61,14 @@ func (s *Store) Swap(ctx context.Context, name string, fresh projections.Writer)
 		if _, err := tx.Exec(ctx, "INSERT INTO "+s.table("readmodel_checkpoints")+` (projection, position, updated_at)
 			SELECT projection, position, now() FROM `+f.table("readmodel_checkpoints")+` WHERE projection = $1
 			ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`, name); err != nil {
+			return err
+		}
+		// The rebuild met every record again: its failures are the projection's now.
+		if _, err := tx.Exec(ctx, "DELETE FROM "+s.table("projection_failures")+" WHERE projection = $1", name); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO "+s.table("projection_failures")+" SELECT * FROM "+
+			f.table("projection_failures")+" WHERE projection = $1", name); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{f.schema}.Sanitize()+" CASCADE")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,8 +42,9 @@ func TestMigrateTwice(t *testing.T) {
 }
 
 // TestCommitIsAtomic: a live commit is one pipelined round trip; when a statement in it
-// fails (here the last batch's timeline, a text PostgreSQL refuses), nothing of it is
-// written: neither the rows of the batches before nor any checkpoint.
+// fails (here the last batch's timeline, a time PostgreSQL refuses: text no longer can
+// be, sanitise.go), nothing of it is written: neither the rows of the batches before nor
+// any checkpoint; and the error says it is about the data (ErrUnstorable).
 func TestCommitIsAtomic(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t)
@@ -70,15 +72,15 @@ func TestCommitIsAtomic(t *testing.T) {
 		batches = append(batches, b)
 	}
 	batches[1].Timeline = []projections.PortalEntry{{TicketID: w.Tickets[0].Ticket.ID, Version: 99,
-		At: readmodeltest.Epoch, Kind: "reply", Text: "nul \x00 byte"}}
+		At: time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "reply", Text: "nul \x00 byte"}}
 	var pgErr *pgconn.PgError // refused by the server, after the statements before it ran
-	if err := s.Commit(ctx, batches); !errors.As(err, &pgErr) {
-		t.Fatalf("a commit with a text PostgreSQL refuses: %v", err)
+	if err := s.Commit(ctx, batches); !errors.As(err, &pgErr) || !projections.Unstorable(err) {
+		t.Fatalf("a commit with a time PostgreSQL refuses: %v", err)
 	}
 	if after := readmodeltest.Dump(t, s, w); after != before {
 		t.Fatal("a failed commit wrote part of its batches")
 	}
-	batches[1].Timeline[0].Text = "no nul byte"
+	batches[1].Timeline[0].At = readmodeltest.Epoch
 	if err := s.Commit(ctx, batches); err != nil {
 		t.Fatal(err)
 	}

@@ -26,14 +26,14 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 	for _, b := range batches {
 		if b.Fresh {
 			enc := stateJSON{}
-			return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			return unstorable(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 				for _, b := range batches {
 					if err := s.commitFresh(ctx, tx, b, enc); err != nil {
 						return fmt.Errorf("postgres read model: commit %s: %w", b.Projection, err)
 					}
 				}
 				return nil
-			})
+			}))
 		}
 	}
 	var q pgx.Batch
@@ -57,6 +57,9 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 		if err != nil {
 			return fmt.Errorf("postgres read model: commit %s: %w", b.Projection, err)
 		}
+		if len(b.Failures) > 0 {
+			q.Queue(s.failuresSQL(), failureColumns(b.Failures).vals...)
+		}
 		names, positions = append(names, b.Projection), append(positions, int64(b.Position))
 	}
 	if len(names) == 0 {
@@ -67,7 +70,7 @@ func (s *Store) Commit(ctx context.Context, batches []projections.Batch) error {
 		ON CONFLICT (projection) DO UPDATE
 		SET position = GREATEST(c.position, EXCLUDED.position), updated_at = now()`, names, positions)
 	if err := s.pool.SendBatch(ctx, &q).Close(); err != nil {
-		return fmt.Errorf("postgres read model: commit: %w", err)
+		return unstorable(fmt.Errorf("postgres read model: commit: %w", err))
 	}
 	return nil
 }
@@ -97,6 +100,9 @@ func (s *Store) commitFresh(ctx context.Context, tx pgx.Tx, b projections.Batch,
 	default:
 		return fmt.Errorf("no projection is named %q", b.Projection)
 	}
+	if err == nil && len(b.Failures) > 0 {
+		_, err = tx.Exec(ctx, s.failuresSQL(), failureColumns(b.Failures).vals...)
+	}
 	if err != nil {
 		return err
 	}
@@ -120,7 +126,9 @@ type columns struct {
 	copyVals map[int]any
 }
 
+// add adds a column; its text goes through the read model's one rule (sanitise.go).
 func (c *columns) add(name, typ, cast string, vals any) {
+	cleanColumn(vals, cast == "json")
 	c.names, c.types, c.casts, c.vals = append(c.names, name), append(c.types, typ), append(c.casts, cast), append(c.vals, vals)
 }
 
