@@ -29,25 +29,38 @@ var errCanonicalSyntax = errors.New("invalid JSON")
 
 // appendCanonical appends raw's canonical form to dst.
 func appendCanonical(dst, raw []byte) ([]byte, error) {
-	if len(bytes.TrimSpace(raw)) == 0 { // Unicode white space too, as CanonicalJSON always did
+	p := canonParser{in: raw}
+	return p.canonical(dst)
+}
+
+func (p *canonParser) canonical(dst []byte) ([]byte, error) {
+	if len(bytes.TrimSpace(p.in)) == 0 { // Unicode white space too, as CanonicalJSON always did
+		p.lossy = true
 		return append(dst, "null"...), nil
 	}
-	p := canonParser{in: raw}
 	p.skipSpace()
 	dst, err := p.value(dst, 0)
 	if err != nil {
 		return nil, fmt.Errorf("canonical json: %w", err)
 	}
 	p.skipSpace()
-	if p.i < len(p.in) && p.in[p.i] != ']' && p.in[p.i] != '}' {
-		return nil, fmt.Errorf("canonical json: trailing data")
+	if p.i < len(p.in) {
+		if p.in[p.i] != ']' && p.in[p.i] != '}' {
+			return nil, fmt.Errorf("canonical json: trailing data")
+		}
+		p.lossy = true
 	}
 	return dst, nil
 }
 
+// canonParser walks one JSON text. When track is set it also notes, in lossy, whether
+// the canonical form loses anything of the input's values (canonical_lossless.go); the
+// hash chain leaves it unset, so its hot path pays nothing for it.
 type canonParser struct {
-	in []byte
-	i  int
+	in    []byte
+	i     int
+	track bool
+	lossy bool
 }
 
 func (p *canonParser) skipSpace() {
@@ -75,6 +88,7 @@ func (p *canonParser) value(dst []byte, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.note(tok)
 		return appendJSONString(dst, tok)
 	case c == '-' || (c >= '0' && c <= '9'):
 		start := p.i
@@ -118,6 +132,7 @@ func (p *canonParser) object(dst []byte, depth int) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.note(tok)
 		key, err := decodeJSONString(tok)
 		if err != nil {
 			return nil, err
@@ -146,16 +161,17 @@ func (p *canonParser) object(dst []byte, depth int) ([]byte, error) {
 		}
 		p.i++
 	}
-	return appendMembers(dst, members)
+	return p.appendMembers(dst, members)
 }
 
 // appendMembers writes the members sorted by key, the last of duplicate keys winning.
-func appendMembers(dst []byte, members []member) ([]byte, error) {
+func (p *canonParser) appendMembers(dst []byte, members []member) ([]byte, error) {
 	slices.SortStableFunc(members, func(a, b member) int { return bytes.Compare(a.key, b.key) })
 	dst = append(dst, '{')
 	first := true
 	for i, m := range members {
 		if i+1 < len(members) && bytes.Equal(members[i+1].key, m.key) {
+			p.lossy = true
 			continue // a later duplicate overrides this one
 		}
 		if !first {

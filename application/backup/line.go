@@ -20,7 +20,13 @@ import (
 // The store's position is left out on purpose: each store numbers its events its own way
 // (bbolt and PostgreSQL 1, 2, 3…, EventStoreDB by commit position in its log), and an
 // import assigns fresh ones. The order of the lines is the global order.
+//
+// JSON cannot carry every byte a store may hold: a string that is not UTF-8 is written
+// as U+FFFD, and data whose canonical form loses a value (raw.go) would come back
+// changed. Such a line also carries the exact bytes of those fields in "base64"; import
+// takes them from there. Lines without it are as they always were.
 type exportLine struct {
+	Base64   *rawFields      `json:"base64,omitempty"`
 	Data     json.RawMessage `json:"data"`
 	Hash     string          `json:"hash"`
 	ID       uuid.UUID       `json:"id"`
@@ -43,13 +49,14 @@ type exportMeta struct {
 
 // encodeLine appends r's canonical line, with its newline, to buf.
 func encodeLine(buf *bytes.Buffer, r application.Record) error {
-	data, err := application.CanonicalJSON(r.Data)
+	data, lossless, err := application.CanonicalJSONLossless(r.Data)
 	if err != nil {
 		return fmt.Errorf("%s v%d: data: %w", r.Stream, r.Version, err)
 	}
 	m := r.Meta
 	line := exportLine{
-		Data: data, Hash: r.Hash, ID: r.ID, PrevHash: r.PrevHash, Stream: r.Stream, Type: r.Type, Version: r.Version,
+		Base64: rawOf(r, !lossless),
+		Data:   data, Hash: r.Hash, ID: r.ID, PrevHash: r.PrevHash, Stream: r.Stream, Type: r.Type, Version: r.Version,
 		Metadata: exportMeta{
 			Actor: m.Actor, CausationID: m.CausationID, CorrelationID: m.CorrelationID,
 			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
@@ -82,7 +89,7 @@ func decodeLine(raw []byte) (application.Record, error) {
 		return application.Record{}, fmt.Errorf("data: %w", err)
 	}
 	m := l.Metadata
-	return application.Record{
+	r := application.Record{
 		ID: l.ID, Stream: l.Stream, Version: l.Version, Type: l.Type, Data: data,
 		PrevHash: l.PrevHash, Hash: l.Hash,
 		Meta: application.Metadata{
@@ -90,5 +97,11 @@ func decodeLine(raw []byte) (application.Record, error) {
 			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
 			OccurredAt: application.Truncate(at),
 		},
-	}, nil
+	}
+	if l.Base64 != nil {
+		if err := l.Base64.restore(&r); err != nil {
+			return application.Record{}, fmt.Errorf("base64: %w", err)
+		}
+	}
+	return r, nil
 }
