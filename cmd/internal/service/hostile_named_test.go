@@ -1,7 +1,9 @@
 package service_test
 
 import (
+	"strconv"
 	"strings"
+	"testing"
 )
 
 // namedProbes are the inputs issue 12 names, each with the answer the contract requires:
@@ -38,6 +40,7 @@ func (f hostileFixture) namedProbes() []probe {
 		p("wrong type of body", "POST", reply, `{"body":1}`, "body", true),
 		p("wrong type of public", "POST", reply, `{"body":"hi","public":"yes"}`, "public", true),
 		p("wrong type of score", "POST", "/portal/tickets/"+f.rated.number+"/rating?code="+f.rated.code, `{"score":"5"}`, "score", false),
+		p("wrong type of customer", "POST", "/tickets", `{"channel":"chat","customer":"c-42","subject":"s"}`, "customer", true),
 		p("wrong type of category", "POST", open+"/classify", `{"category":1,"priority":"P1"}`, "category", true),
 	}
 	for _, h := range []string{"X-Correlation-ID", "X-Request-ID", "Idempotency-Key"} {
@@ -50,4 +53,33 @@ func (f hostileFixture) namedProbes() []probe {
 		}
 	}
 	return ps
+}
+
+// assertPortalSaysNothing is defect 4 as HTTP shows it: an unknown number and a wrong code
+// on an existing one answer the same status and the same bytes, for a read and for a
+// reply (the same store reads are proven at the application level, over a counting store).
+func assertPortalSaysNothing(t *testing.T, w *wire, f hostileFixture) {
+	t.Helper()
+	wrong := "ZZZZZZZZZZZZ"
+	if wrong == f.open.code {
+		wrong = "YYYYYYYYYYYY"
+	}
+	for _, route := range []struct{ method, suffix, body string }{{"GET", "", ""}, {"POST", "/replies", `{"body":"hi"}`}} {
+		var answers []string
+		for _, path := range []string{"/portal/tickets/TK-ZZZZZZ" + route.suffix + "?code=" + f.open.code,
+			"/portal/tickets/" + f.open.number + route.suffix + "?code=" + wrong} {
+			p := probe{name: route.method + " " + path, method: route.method, path: path}
+			if route.body != "" {
+				p.body = []byte(route.body)
+			}
+			status, raw, err := w.send(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			answers = append(answers, strconv.Itoa(status)+" "+raw)
+		}
+		if answers[0] != answers[1] || !strings.HasPrefix(answers[0], "404 ") {
+			t.Errorf("portal %s: an unknown number answers %q, a wrong code %q", route.method, answers[0], answers[1])
+		}
+	}
 }

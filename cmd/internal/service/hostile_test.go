@@ -75,6 +75,7 @@ func runHostile(t *testing.T, cfg func(t *testing.T) service.Config) {
 				t.Errorf("%s: refused with 400 but appended an event", p.name)
 			}
 		}
+		assertPortalSaysNothing(t, w, f)
 		checkLive("the named inputs")
 	})
 	t.Run("corpus", func(t *testing.T) {
@@ -106,6 +107,8 @@ func replay(t *testing.T, w *wire, p probe) (int, string) {
 		t.Errorf("%s (%s %.120q): status %d: %.300s", p.name, p.method, p.path, status, raw)
 	case p.want != 0 && status != p.want:
 		t.Errorf("%s (%s %.120q, body %.80q): status %d, want %d: %.300s", p.name, p.method, p.path, p.body, status, p.want, raw)
+	case strings.Contains(raw, "domain.") || strings.Contains(raw, "json: "):
+		t.Errorf("%s: the problem shows Go's words (a type or decoder message): %.300s", p.name, raw)
 	case p.want == 400 && p.field != "" && !strings.Contains(strings.ToLower(raw), strings.ToLower(p.field)):
 		t.Errorf("%s: the problem does not name %q: %.300s", p.name, p.field, raw)
 	case status < 300 && p.after != nil:
