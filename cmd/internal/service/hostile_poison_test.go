@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http/httptest"
@@ -150,17 +149,18 @@ func TestPoisonRecordsRoundTrip(t *testing.T) {
 			}
 			defer store.Close()
 			kept := 0
-			for i, p := range poisonRecords() {
+			for _, p := range poisonRecords() {
 				stream := application.TicketStream(uuid.New())
-				p.Stream = stream
-				batch := []application.Record{p}
+				p.rec.Stream = stream
+				batch := []application.Record{p.rec}
 				if err := application.Seal("", batch); err != nil {
-					t.Fatalf("poison %d: %v", i, err)
+					t.Fatalf("%s: %v", p.what, err)
 				}
 				if _, err := store.Append(context.Background(), stream, application.NoStream, batch); err != nil {
-					t.Logf("poison %d refused by the store: %v", i, err)
+					t.Logf("%s: refused by the store: %v", p.what, err)
 					continue
 				}
+				t.Logf("%s: kept in %s", p.what, stream)
 				kept++
 			}
 			t.Logf("%d of %d poison records kept", kept, len(poisonRecords()))
@@ -169,20 +169,23 @@ func TestPoisonRecordsRoundTrip(t *testing.T) {
 	}
 }
 
-func poisonRecords() []application.Record {
+type poisonRecord struct {
+	what string
+	rec  application.Record
+}
+
+func poisonRecords() []poisonRecord {
 	at := time.Date(2026, 12, 2, 8, 0, 0, 123e6, time.UTC)
-	rec := func(data, actor, corr string) application.Record {
-		return application.Record{ID: uuid.New(), Version: 0, Type: "CustomerReplied", Data: json.RawMessage(data),
-			Meta: application.Metadata{Actor: actor, CorrelationID: corr, OccurredAt: at}}
+	rec := func(what, data, actor, corr string) poisonRecord {
+		return poisonRecord{what, application.Record{ID: uuid.New(), Version: 0, Type: "CustomerReplied", Data: json.RawMessage(data),
+			Meta: application.Metadata{Actor: actor, CorrelationID: corr, OccurredAt: at}}}
 	}
-	var raw bytes.Buffer
-	raw.WriteString(`{"body":"a` + "\xff\xfe" + `b"}`)
-	return []application.Record{
-		rec(`{"body":"hello\u0000world"}`, "customer", ""),
-		rec(`{"body":"hi"}`, "customer", "\xff\xfe"),
-		rec(`{"body":"hi"}`, "customer\x00", "a\x01b"),
-		rec(raw.String(), "customer", ""),
-		rec(`{"body":"\ud800 lone, \u2028, \u202e, \u0085"}`, "customer", "\u202e"),
-		rec(`{"body":"cr\r\nlf"}`, "customer", "\t"),
+	return []poisonRecord{
+		rec("NUL escaped in data", `{"body":"hello\u0000world"}`, "customer", ""),
+		rec("invalid UTF-8 in the correlation id", `{"body":"hi"}`, "customer", "\xff\xfe"),
+		rec("NUL in the actor, a control character in the correlation id", `{"body":"hi"}`, "customer\x00", "a\x01b"),
+		rec("raw invalid UTF-8 in data", `{"body":"a`+"\xff\xfe"+`b"}`, "customer", ""),
+		rec("lone surrogate, separators, overrides, C1", `{"body":"\ud800 lone, \u2028, \u202e, \u0085"}`, "customer", "\u202e"),
+		rec("CRLF in data, tab as the correlation id", `{"body":"cr\r\nlf"}`, "customer", "\t"),
 	}
 }
