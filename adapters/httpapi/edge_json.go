@@ -48,6 +48,9 @@ func checkJSON(body []byte) ([]byte, error) {
 		start := dec.InputOffset()
 		tok, err := dec.Token()
 		if err == io.EOF {
+			if len(stack) > 0 { // Token says EOF, not an error, inside an open object
+				return nil, fmt.Errorf("%w: the JSON body ends too early", errMalformed)
+			}
 			return out.Bytes(), nil
 		}
 		if err != nil {
