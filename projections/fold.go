@@ -25,19 +25,20 @@ type decoded struct {
 	event domain.Event
 	fail  error // the record does not decode: every projection of its kind skips it
 	// memo is the ticket's state after this record, computed by the first projection
-	// that folds it: a snapshot at a stream version is the same in every projection, so
-	// the others reuse it (one Apply per record, not one per projection).
-	memo *domain.TicketState
+	// that folds it from memoBase: the others whose row is the same snapshot (nearly
+	// always the same pointer) reuse it (one Apply per record, not one per projection).
+	// A row differs only where one projection skipped a record the others took (skip).
+	memo, memoBase *domain.TicketState
 }
 
 // ticketAfter folds the record's event into s, or reuses the fold another projection did.
 // The result is shared: callers never change it.
 func (d *decoded) ticketAfter(s *domain.TicketState) *domain.TicketState {
-	if d.memo != nil && d.memo.Version == s.Version+1 {
+	if d.memo != nil && (d.memoBase == s || *d.memoBase == *s) {
 		return d.memo
 	}
 	n := ApplyTicket(*s, d.event, d.rec.Meta.OccurredAt)
-	d.memo = &n
+	d.memo, d.memoBase = &n, s
 	return d.memo
 }
 

@@ -42,5 +42,8 @@ func (s *Server) readRoutes(r *mux.Router) {
 	r.Handle("/admin/rebuild/{name}", s.instrument("/admin/rebuild/{name}", "rebuild", s.authed(adminRoles, s.postRebuild))).Methods(http.MethodPost)
 	if s.Registry != nil {
 		s.Registry.MustRegister(newLagCollector(s.ReadSide, s.log))
+		if fr, ok := s.ReadSide.(failureReader); ok {
+			s.Registry.MustRegister(newFailureCollector(fr, s.log))
+		}
 	}
 }

@@ -36,6 +36,9 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore, newEvents) })
 	t.Run("QueuePages", func(t *testing.T) { testQueuePages(t, newStore, newEvents) })
 	t.Run("Agents", func(t *testing.T) { testAgents(t, newStore, newEvents) })
+	t.Run("PoisonedRow", func(t *testing.T) { testPoisonedRow(t, newStore, newEvents) })
+	t.Run("TransientCommit", func(t *testing.T) { testTransientCommit(t, newStore, newEvents) })
+	t.Run("HostileEvents", func(t *testing.T) { testHostileEvents(t, newStore, newEvents) })
 }
 
 // FeedLive delivers the records to an engine as the relay would, with the faults a bus
