@@ -298,22 +298,41 @@ func TestTokensAuthenticateByRole(t *testing.T) {
 }
 
 func TestPortalLookupByNumberAndCode(t *testing.T) {
-	c, store, _ := newCommands(t)
+	c, _, _ := newCommands(t)
 	ctx := context.Background()
 	res := receive(t, c, staff)
-	id, err := application.FindTicketByNumber(ctx, store, res.Ticket.Number, res.AccessCode)
+	find := c.FindByNumber.Find
+	id, err := find(ctx, res.Ticket.Number, res.AccessCode)
 	if err != nil || id != res.Ticket.ID {
 		t.Fatalf("lookup: %v %v", id, err)
 	}
 	lower := "tk-" + res.Ticket.Number[3:]
-	if id, err := application.FindTicketByNumber(ctx, store, lower, res.AccessCode); err != nil || id != res.Ticket.ID {
+	if id, err := find(ctx, lower, res.AccessCode); err != nil || id != res.Ticket.ID {
 		t.Fatalf("lower-case number: %v %v", id, err)
 	}
-	if _, err := application.FindTicketByNumber(ctx, store, res.Ticket.Number, "WRONGCODE000"); !errors.Is(err, application.ErrNotFound) {
-		t.Fatalf("wrong code: %v", err)
+	// Codes are as forgiving as numbers: any case, O for 0, I/L for 1, hyphens and spaces.
+	typed := strings.NewReplacer("0", "o", "1", "l").Replace(strings.ToLower(res.AccessCode))
+	typed = typed[:4] + "-" + typed[4:8] + " " + typed[8:]
+	if id, err := find(ctx, res.Ticket.Number, typed); err != nil || id != res.Ticket.ID {
+		t.Fatalf("code typed as %q for %q: %v %v", typed, res.AccessCode, id, err)
 	}
-	if _, err := application.FindTicketByNumber(ctx, store, "TK-000000", res.AccessCode); !errors.Is(err, application.ErrNotFound) {
+	for _, wrong := range []string{"WRONGCODE000", "", res.AccessCode[1:], res.AccessCode + "0", "\xff" + res.AccessCode} {
+		if _, err := find(ctx, res.Ticket.Number, wrong); !errors.Is(err, application.ErrNotFound) {
+			t.Fatalf("wrong code %q: %v", wrong, err)
+		}
+	}
+	if _, err := find(ctx, "TK-000000", res.AccessCode); !errors.Is(err, application.ErrNotFound) {
 		t.Fatalf("unknown number: %v", err)
+	}
+}
+
+func TestNormalizeAccessCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"7f3k-9qab cdoi": "7F3K9QABCD01", "OIL": "011", " abc ": "ABC", "é": "É", "": "",
+	} {
+		if got := application.NormalizeAccessCode(in); got != want {
+			t.Errorf("NormalizeAccessCode(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -19,6 +19,8 @@ type Commands struct {
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
+	// FindByNumber is the portal's look-up, not a command: it writes nothing.
+	FindByNumber FindTicketByNumberHandler
 }
 
 // NewCommands builds every handler on the same dependencies, and on one stream cache of
@@ -34,5 +36,6 @@ func NewCommands(d Deps) *Commands {
 		CustomerReply: NewCustomerReplyHandler(d), Rate: NewRateTicketHandler(d),
 		CheckSLA: NewCheckSLAHandler(d), RegisterAgent: NewRegisterAgentHandler(d),
 		SetPresence: NewSetAgentPresenceHandler(d), IssueToken: NewIssueTokenHandler(d),
+		FindByNumber: NewFindTicketByNumberHandler(d),
 	}
 }

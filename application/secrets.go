@@ -72,5 +72,18 @@ func NewTicketNumber() string {
 // NormalizeTicketNumber accepts what a customer types: any case, O for 0, I/L for 1.
 func NormalizeTicketNumber(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	return strings.NewReplacer("O", "0", "I", "1", "L", "1").Replace(strings.Replace(s, "TK-", "", 1))
+	return misread.Replace(strings.Replace(s, "TK-", "", 1))
 }
+
+// NormalizeAccessCode accepts an access code as a customer types it, the way ticket
+// numbers are: any case, O for 0, I/L for 1, and hyphens and spaces (which Crockford
+// allows for readability) ignored. Codes are compared only after this.
+func NormalizeAccessCode(s string) string {
+	return codeMisread.Replace(strings.ToUpper(s))
+}
+
+// misread maps the letters Crockford's alphabet leaves out to the digits they are read as.
+var (
+	misread     = strings.NewReplacer("O", "0", "I", "1", "L", "1")
+	codeMisread = strings.NewReplacer("O", "0", "I", "1", "L", "1", "-", "", " ", "")
+)

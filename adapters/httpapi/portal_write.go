@@ -27,7 +27,7 @@ func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
 	if !s.PortalLimiter.Allow(addr) {
 		return uuid.Nil, fmt.Errorf("%w: too many failed look-ups from this address", errRateLimited)
 	}
-	id, err := application.FindTicketByNumber(r.Context(), s.Store, mux.Vars(r)["number"], r.URL.Query().Get("code"))
+	id, err := s.Commands.FindByNumber.Find(r.Context(), mux.Vars(r)["number"], r.URL.Query().Get("code"))
 	if err != nil {
 		s.PortalLimiter.Failed(addr)
 		return uuid.Nil, err

@@ -56,7 +56,7 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	FeedLive(t, store, w.All(t), 3)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
 
-	found, err := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, mine.AccessCode)
+	found, err := w.Commands.FindByNumber.Find(ctx, mine.Ticket.Number, mine.AccessCode)
 	check(t, err)
 	view, err := svc.Portal(ctx, found, -1)
 	check(t, err)
@@ -84,13 +84,13 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	}
 
 	// A wrong code and an unknown number are the same answer.
-	_, errWrong := application.FindTicketByNumber(ctx, w.Events, mine.Ticket.Number, other.AccessCode)
-	_, errUnknown := application.FindTicketByNumber(ctx, w.Events, "TK-ZZZZZZ", mine.AccessCode)
+	_, errWrong := w.Commands.FindByNumber.Find(ctx, mine.Ticket.Number, other.AccessCode)
+	_, errUnknown := w.Commands.FindByNumber.Find(ctx, "TK-ZZZZZZ", mine.AccessCode)
 	if !errors.Is(errWrong, application.ErrNotFound) || !errors.Is(errUnknown, application.ErrNotFound) || errWrong.Error() != errUnknown.Error() {
 		t.Errorf("wrong code %v, unknown number %v", errWrong, errUnknown)
 	}
 	// The other customer's code opens only the other ticket.
-	otherID, err := application.FindTicketByNumber(ctx, w.Events, other.Ticket.Number, other.AccessCode)
+	otherID, err := w.Commands.FindByNumber.Find(ctx, other.Ticket.Number, other.AccessCode)
 	check(t, err)
 	ov, err := svc.Portal(ctx, otherID, -1)
 	check(t, err)
