@@ -13,14 +13,16 @@ import (
 
 // The hostile corpus: strings a hostile client may send, from three sources: the inputs
 // issue 12 names, a fixed list of well-known troublemakers, and every string of the
-// committed fuzz corpora of the pure pieces (the edge rule, the canonical encoding, the
-// backup line), read at test time so that what the fuzzers find is replayed here too.
+// committed fuzz corpora (the edge rule, the canonical encoding, the backup line, the
+// HTTP body walker, this package's command fuzzer), read at test time so that what the fuzzers find is replayed here too.
 
 // fuzzCorpusDirs are the fuzz corpora replayed, relative to this package.
 var fuzzCorpusDirs = []string{
 	"../../../domain/text/testdata/fuzz",
 	"../../../application/backup/testdata/fuzz",
 	"../../../application/testdata/fuzz",
+	"../../../adapters/httpapi/testdata/fuzz",
+	"testdata/fuzz",
 }
 
 // maxCorpusStrings bounds the replay (each string costs ~35 requests per configuration):

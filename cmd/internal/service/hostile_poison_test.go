@@ -68,12 +68,21 @@ func testPoisonEvents(t *testing.T, cfg service.Config) {
 		t.Fatal("the store took none of the poison events: nothing to test")
 	}
 	assertLive(c, "after-poison", "the poison events")
+	// The poisoned ticket itself still reads (sanitised or skipped in the read model), and
+	// its events are untouched.
+	client{t: t, base: c.base}.must(200, "GET", "/portal/tickets/"+number+"?code="+code, nil)
+	c.must(200, "GET", "/tickets/"+id+"/events", nil)
+	c.must(200, "GET", "/queues?category=billing", nil)
+	verifyChains(t, "the store with poison events", svc.Store)
 	if r := c.do("POST", "/admin/rebuild/all", nil); r.Status != 200 {
 		t.Errorf("rebuild all after the poison events: %d %s", r.Status, r.Raw)
 	}
 	assertLive(c, "after-rebuild", "a rebuild over the poison events")
-	if r := c.do("GET", "/readyz", nil); r.Status >= 500 && r.Status != 503 {
-		t.Errorf("/readyz: %d %s", r.Status, r.Raw)
+	// Skipped events are an alert, not unreadiness (docs/READMODELS.md): /readyz stays 200.
+	if r := c.do("GET", "/readyz", nil); r.Status != 200 {
+		t.Errorf("/readyz after the poison events: %d %s", r.Status, r.Raw)
+	} else {
+		t.Logf("/readyz: %.300s", r.Raw)
 	}
 	stop()
 	c, _, _ = runningService(t, cfg) // the start itself is the check (it used to exit 1)
