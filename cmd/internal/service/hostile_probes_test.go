@@ -63,6 +63,9 @@ func (f hostileFixture) probesFor(s string) []probe {
 		get("kpi group_by", "/reports/kpi?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&group_by="+q(s), true),
 		get("ticket as_of", open+"?as_of="+q(s), true),
 		get("portal code", portal+"?code="+q(s), false),
+		get("portal min_version", portal+"?code="+f.open.code+"&min_version="+q(s), false),
+		get("a query parameter's name", "/queues?"+q(s)+"=1", true),
+		body("portal reply code", "POST", portal+"/replies?code="+q(s), `{"body":"hi"}`, false),
 	)
 	// A path value with a slash or a dot segment changes the route (404, or a redirect to
 	// the cleaned path) before any value is looked at.
@@ -88,6 +91,13 @@ func (f hostileFixture) probesFor(s string) []probe {
 	for _, h := range []string{"X-Correlation-ID", "X-Request-ID", "Idempotency-Key", "If-Match"} {
 		staff := body("staff reply with "+h, "POST", open+"/replies", `{"body":"hi","public":false}`, true)
 		customer := body("portal reply with "+h, "POST", portal+"/replies?code="+f.open.code, `{"body":"hi"}`, false)
+		for _, p := range []probe{staff, customer} {
+			p.headers, p.want = [][2]string{{h, s}}, headerWant
+			ps = append(ps, p)
+		}
+	}
+	for _, h := range []string{"X-Correlation-ID", "X-Request-ID"} {
+		staff, customer := get("queues with "+h, "/queues", true), get("portal read with "+h, portal+"?code="+f.open.code, false)
 		for _, p := range []probe{staff, customer} {
 			p.headers, p.want = [][2]string{{h, s}}, headerWant
 			ps = append(ps, p)
