@@ -108,7 +108,7 @@ func (e *Engine) applyDecoded(ctx context.Context, ds []decoded) error {
 			return fmt.Errorf("load %s rows: %w", p.name, err)
 		}
 		for i := range ds {
-			if err := p.apply(&ds[i]); err != nil {
+			if err := p.apply(&ds[i], e.events != nil); err != nil {
 				return fmt.Errorf("projection %s: %w", p.name, err)
 			}
 		}

@@ -14,7 +14,9 @@ import (
 
 // ErrGap means a record arrived whose stream version is past the next one a row
 // expects: a record was lost on the way. Projections refuse to guess; the record is
-// retried (redelivered), and a rebuild repairs a store that really lost one.
+// retried (redelivered), and a rebuild repairs a store that really lost one. Read from
+// the event store in its order (CatchUp, FollowBatch) nothing can be lost on the way:
+// there the record is skipped and recorded instead (table.go, apply).
 var ErrGap = errors.New("projection: stream version gap")
 
 // decoded is a record turned into a domain event once, for every projection to share.

@@ -94,7 +94,7 @@ func (e *Engine) commitPiece(ctx context.Context, p *proj, recs []application.Re
 			p.pos, p.lastAt = d.rec.Position, d.rec.Meta.OccurredAt
 			continue
 		}
-		if err := p.apply(d); err != nil {
+		if err := p.apply(d, true); err != nil {
 			p.rewind()
 			return err
 		}

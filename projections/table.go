@@ -130,9 +130,12 @@ func (p *proj) put(b Batch) {
 }
 
 // apply folds one record into the projection's row; duplicates change nothing. A record
-// that does not decode or whose fold panics is skipped and recorded (skip); a gap is
-// the only error: a record was lost on the way, and is read again.
-func (p *proj) apply(d *decoded) error {
+// that does not decode or whose fold panics is skipped and recorded (skip). A gap in
+// the stream's versions is an error (a record was lost on the way and is delivered
+// again) unless ordered: the records come from the event store in its order, gaps in
+// positions filled from it (CatchUp, FollowBatch), so none can be missing and the row
+// itself is wrong; the record is then skipped and recorded too, and the row follows.
+func (p *proj) apply(d *decoded, ordered bool) error {
 	if d.rec.Position <= p.pos {
 		return nil
 	}
@@ -140,7 +143,7 @@ func (p *proj) apply(d *decoded) error {
 	case d.fail != nil && d.agent == (p.name == Agents):
 		p.skip(d, d.fail)
 	case p.wants(d):
-		if err := p.fold(d); errors.Is(err, ErrGap) {
+		if err := p.fold(d); errors.Is(err, ErrGap) && !ordered {
 			return err
 		} else if err != nil {
 			p.skip(d, err)
