@@ -34,9 +34,11 @@ func (e *Engine) isolate(ctx context.Context) error {
 }
 
 // replay projects the records after p's committed position up to upto into p, committing
-// as it goes.
+// as it goes: pieces start (and grow back, after the refused record) at CommitEvery
+// records, so that a rebuild's single commit refused near its end costs a few dozen
+// commits, not one per CatchUpBatch.
 func (e *Engine) replay(ctx context.Context, p *proj, upto uint64) error {
-	size := CatchUpBatch
+	size := CommitEvery
 	for p.pos < upto {
 		recs, err := e.events.ReadAll(ctx, p.pos, size)
 		if err != nil {
@@ -51,7 +53,7 @@ func (e *Engine) replay(ctx context.Context, p *proj, upto uint64) error {
 		err = e.commitPiece(ctx, p, recs, nil)
 		switch {
 		case err == nil:
-			size = min(2*size, CatchUpBatch)
+			size = min(2*size, CommitEvery)
 		case !Unstorable(err):
 			return err
 		case len(recs) > 1:
