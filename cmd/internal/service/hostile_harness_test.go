@@ -95,8 +95,13 @@ func runHostileStrings(t *testing.T, limit int, cfg func(t *testing.T) service.C
 			if i > 0 && i%stringsPerFixture == 0 {
 				f = makeFixture(c) // keeps the tickets' streams and timelines short
 			}
+			before := pos.last(t)
 			for _, p := range f.probesFor(s) {
 				replay(t, w, p)
+			}
+			// A string the edge refuses everywhere must have left no event behind.
+			if refusedText(s) && pos.last(t) != before {
+				t.Errorf("the refused string %.60q appended events", s)
 			}
 			checkLive(fmt.Sprintf("the string %.60q", s))
 			if dead >= 3 {
