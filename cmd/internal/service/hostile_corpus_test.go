@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -60,8 +61,9 @@ func hostileStrings(t *testing.T, limit int) []string {
 		fuzzed = append(fuzzed, readFuzzCorpus(t, dir)...)
 	}
 	sort.Strings(fuzzed)
+	fuzzed = slices.Compact(fuzzed)
 	if room := limit - len(out); limit > 0 && len(fuzzed) > room && room > 0 {
-		t.Logf("fuzz corpora hold %d strings; replaying an even spread of %d", len(fuzzed), room)
+		t.Logf("fuzz corpora hold %d distinct strings; replaying an even spread of %d", len(fuzzed), room)
 		spread := make([]string, 0, room)
 		for i := 0; i < room; i++ {
 			spread = append(spread, fuzzed[i*len(fuzzed)/room])
