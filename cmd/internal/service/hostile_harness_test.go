@@ -69,7 +69,10 @@ func runHostileStrings(t *testing.T, limit int, cfg func(t *testing.T) service.C
 	w := newWire(c.base, c.token)
 	f := makeFixture(c)
 	live, dead := 0, 0
-	checkLive := func(after string) {
+	// Each subtest acts through a client of its own: a failure must stop the subtest, not
+	// call FailNow on its parent from the subtest's goroutine.
+	as := func(t *testing.T) client { return client{t: t, base: c.base, token: c.token} }
+	checkLive := func(c client, after string) {
 		live++
 		if assertLive(c, fmt.Sprintf("live-%d", live), after) {
 			dead = 0
@@ -86,14 +89,14 @@ func runHostileStrings(t *testing.T, limit int, cfg func(t *testing.T) service.C
 			}
 		}
 		assertPortalSaysNothing(t, w, f)
-		checkLive("the named inputs")
+		checkLive(as(t), "the named inputs")
 	})
 	t.Run("corpus", func(t *testing.T) {
 		strs := hostileStrings(t, limit)
 		start := time.Now()
 		for i, s := range strs {
 			if i > 0 && i%stringsPerFixture == 0 {
-				f = makeFixture(c) // keeps the tickets' streams and timelines short
+				f = makeFixture(as(t)) // keeps the tickets' streams and timelines short
 			}
 			before := pos.last(t)
 			for _, p := range f.probesFor(s) {
@@ -103,7 +106,7 @@ func runHostileStrings(t *testing.T, limit int, cfg func(t *testing.T) service.C
 			if refusedText(s) && pos.last(t) != before {
 				t.Errorf("the refused string %.60q appended events", s)
 			}
-			checkLive(fmt.Sprintf("the string %.60q", s))
+			checkLive(as(t), fmt.Sprintf("the string %.60q", s))
 			if dead >= 3 {
 				t.Errorf("the projections stay dead: the rest of the corpus is skipped")
 				break
@@ -130,7 +133,7 @@ func replay(t *testing.T, w *wire, p probe) (int, string) {
 	case p.want == 400 && p.field != "" && !strings.Contains(strings.ToLower(raw), strings.ToLower(p.field)):
 		t.Errorf("%s: the problem does not name %q: %.300s", p.name, p.field, raw)
 	case status < 300 && p.after != nil:
-		p.after()
+		p.after(t)
 	}
 	return status, raw
 }
@@ -147,9 +150,9 @@ func makeFixture(c client) hostileFixture {
 		c.must(200, "POST", "/tickets/"+id+"/assign", map[string]any{"agent_id": agent})
 	}
 	c.must(200, "POST", "/tickets/"+f.rated.id+"/resolve", map[string]any{"resolution": "done"})
-	f.staffDo = func(method, path, body string) {
-		if r := c.do(method, path, body); r.Status >= 300 {
-			c.t.Errorf("repair %s %s: %d %s", method, path, r.Status, r.Raw)
+	f.staffDo = func(t *testing.T, method, path, body string) {
+		if r := (client{t: t, base: c.base, token: c.token}).do(method, path, body); r.Status >= 300 {
+			t.Errorf("repair %s %s: %d %s", method, path, r.Status, r.Raw)
 		}
 	}
 	return f

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"strings"
+	"testing"
 )
 
 // hostileFixture holds the tickets the probes act on: open is open throughout (replies, notes,
@@ -11,7 +12,7 @@ import (
 type hostileFixture struct {
 	open, resolvable, rated ticketRef
 	// staffDo runs a staff command during a repair; it fails the test on a 5xx.
-	staffDo func(method, path, body string)
+	staffDo func(t *testing.T, method, path, body string)
 }
 
 type ticketRef struct{ id, number, code string }
@@ -45,11 +46,11 @@ func (f hostileFixture) probesFor(s string) []probe {
 		body("portal reply body", "POST", portal+"/replies?code="+f.open.code, `{"body":`+js+`}`, false),
 	}
 	resolve := body("resolve resolution", "POST", "/tickets/"+f.resolvable.id+"/resolve", `{"resolution":`+js+`}`, true)
-	resolve.after = func() { f.staffDo("POST", "/tickets/"+f.resolvable.id+"/reopen", `{"reason":"again"}`) }
+	resolve.after = func(t *testing.T) { f.staffDo(t, "POST", "/tickets/"+f.resolvable.id+"/reopen", `{"reason":"again"}`) }
 	rate := body("rating comment", "POST", "/portal/tickets/"+f.rated.number+"/rating?code="+f.rated.code, `{"score":4,"comment":`+js+`}`, false)
-	rate.after = func() {
-		f.staffDo("POST", "/tickets/"+f.rated.id+"/reopen", `{"reason":"again"}`)
-		f.staffDo("POST", "/tickets/"+f.rated.id+"/resolve", `{"resolution":"done"}`)
+	rate.after = func(t *testing.T) {
+		f.staffDo(t, "POST", "/tickets/"+f.rated.id+"/reopen", `{"reason":"again"}`)
+		f.staffDo(t, "POST", "/tickets/"+f.rated.id+"/resolve", `{"resolution":"done"}`)
 	}
 	ps = append(ps, resolve, rate)
 

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -31,7 +32,7 @@ type probe struct {
 	// field, with want 400, must be named by the problem.
 	field string
 	// after repairs the fixture's state when the probe was accepted (2xx).
-	after func()
+	after func(t *testing.T)
 }
 
 type wire struct {
