@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	client "github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 // The application's registry of stream kinds (application/eventlog/streams.go) says which streams
@@ -62,6 +64,15 @@ type envelope struct {
 // id (the application derives it from the idempotency key, so the server's duplicate
 // detection holds too), its type, and its data as JSON.
 func toEventData(r eventlog.Record) (client.EventData, error) {
+	// The metadata travels as JSON and the type as a protobuf string: neither can carry
+	// bytes that are not UTF-8 (they would come back as U+FFFD and the chain would no
+	// longer verify), so such a record is refused, as the PostgreSQL store does.
+	for _, s := range []string{r.Type, r.PrevHash, r.Hash, r.Meta.Actor, r.Meta.CorrelationID, r.Meta.CausationID,
+		r.Meta.IdempotencyKey, r.Meta.RequestHash, r.Meta.Rule} {
+		if !utf8.ValidString(s) {
+			return client.EventData{}, fmt.Errorf("esdb: record %s v%d: type or metadata is not valid UTF-8: %w", r.Stream, r.Version, domain.ErrInvalid)
+		}
+	}
 	meta, err := json.Marshal(envelope{ID: r.ID, Version: r.Version, Meta: r.Meta, PrevHash: r.PrevHash, Hash: r.Hash})
 	if err != nil {
 		return client.EventData{}, fmt.Errorf("esdb: encode metadata of %s v%d: %w", r.Stream, r.Version, err)
