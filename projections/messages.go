@@ -1,7 +1,7 @@
 package projections
 
 import (
-	"slices"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -15,8 +15,8 @@ import (
 // replies and the internal notes, oldest first. The customer's portal never reads it.
 const Messages = "messages"
 
-// Message kinds. KindAuto is reserved for automatic replies that come in (out-of-office
-// answers to a mail): nothing makes one yet.
+// Message kinds. MessageAuto is reserved for automatic replies that come in
+// (out-of-office answers to a mail): nothing makes one yet.
 const (
 	MessageCustomer = "customer"
 	MessagePublic   = "public"
@@ -31,42 +31,98 @@ const (
 	AuthorSystem   = "system"
 )
 
-// Conversation is a row of messages: one ticket's messages, oldest first.
+// Conversation is a row of messages: one ticket's messages, oldest first, and the
+// customer as the ticket was received (the author of every customer message).
 type Conversation struct {
-	TicketID uuid.UUID `json:"ticket_id"`
-	Version  int64     `json:"version"`
-	Messages []Message `json:"messages"`
+	TicketID     uuid.UUID `json:"ticket_id"`
+	Version      int64     `json:"version"`
+	CustomerID   string    `json:"customer_id,omitempty"`
+	CustomerName string    `json:"customer_name,omitempty"`
+	Messages     []Message `json:"messages"`
 }
 
 // Message is one item of a conversation; its id is the id of the event that carried it.
+// It is kept small (80 bytes besides its body): the memory store holds every message of
+// every ticket. Its JSON (messageJSON) is what rm_messages holds.
 type Message struct {
-	ID     uuid.UUID     `json:"id"`
-	At     time.Time     `json:"at"`
-	Kind   string        `json:"kind"`
-	Author MessageAuthor `json:"author"`
-	Body   string        `json:"body"`
+	ID     uuid.UUID
+	At     int64 // Unix nanoseconds
+	Kind   string
+	Author string    // AuthorCustomer, AuthorAgent or AuthorSystem (constants: no allocation)
+	Agent  uuid.UUID // the agent who wrote it
+	Staff  string    // or the subject of staff who is not an agent ("lead", "admin")
+	Body   string
 }
 
-// MessageAuthor is who wrote a message. ID is the customer's id (the external id the
-// ticket was received with; empty when none was given), the agent's id, or the subject of
-// another staff member; Name is filled in when the message is read (agents' names come
-// from the agents projection) except for the customer, whose name the ticket carries.
-type MessageAuthor struct {
-	Kind string `json:"kind"`
-	ID   string `json:"id,omitempty"`
-	Name string `json:"name,omitempty"`
+// Time is when the message was written.
+func (m Message) Time() time.Time { return time.Unix(0, m.At).UTC() }
+
+// AuthorID is the author's id: the customer's (from the conversation), the agent's, or
+// another staff member's subject; "" for the system or a customer received without one.
+func (m Message) AuthorID(c *Conversation) string {
+	switch {
+	case m.Author == AuthorCustomer:
+		return c.CustomerID
+	case m.Agent != uuid.Nil:
+		return m.Agent.String()
+	}
+	return m.Staff
+}
+
+// messageJSON is a message as rm_messages.conversation holds it (docs/READMODELS.md).
+type messageJSON struct {
+	ID     uuid.UUID  `json:"id"`
+	At     time.Time  `json:"at"`
+	Kind   string     `json:"kind"`
+	Author authorJSON `json:"author"`
+	Body   string     `json:"body"`
+}
+
+type authorJSON struct {
+	Kind    string    `json:"kind"`
+	Agent   uuid.UUID `json:"agent_id,omitzero"`
+	Subject string    `json:"subject,omitempty"`
+}
+
+// MarshalJSON writes the message as rm_messages holds it.
+func (m Message) MarshalJSON() ([]byte, error) {
+	return json.Marshal(messageJSON{ID: m.ID, At: m.Time(), Kind: m.Kind, Body: m.Body,
+		Author: authorJSON{Kind: m.Author, Agent: m.Agent, Subject: m.Staff}})
+}
+
+// UnmarshalJSON reads it back; kinds become the constants, so a row read from
+// PostgreSQL holds no copies of them.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	var j messageJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = Message{ID: j.ID, At: j.At.UnixNano(), Kind: constant(j.Kind), Author: constant(j.Author.Kind),
+		Agent: j.Author.Agent, Staff: j.Author.Subject, Body: j.Body}
+	return nil
+}
+
+func constant(s string) string {
+	for _, k := range []string{MessageCustomer, MessagePublic, MessageInternal, MessageAuto, AuthorAgent, AuthorSystem} {
+		if s == k {
+			return k
+		}
+	}
+	return s
 }
 
 // messagesProjection appends a message for each event that carries one. The slice is
-// never written in place (a fold appends to a clipped copy), so rows handed to a store
-// stay theirs.
+// never written in place (a fold makes a new one, of the exact length: the store keeps
+// it as it is, with no room to grow), so rows handed to a store stay theirs.
 var messagesProjection = Declare(Spec[Conversation]{
 	Name: Messages, Reads: TicketStreams,
 	Empty: func(id uuid.UUID) Conversation { return Conversation{TicketID: id, Version: -1} },
 	Fold: func(r Conversation, e *Event) Conversation {
 		r.TicketID, r.Version = e.ID, e.Version()
-		if m, ok := messageOf(r, e); ok {
-			r.Messages = append(slices.Clip(r.Messages), m)
+		if m, ok := messageOf(&r, e); ok {
+			ms := make([]Message, len(r.Messages)+1)
+			copy(ms, r.Messages)
+			ms[len(r.Messages)], r.Messages = m, ms
 		}
 		return r
 	},
@@ -88,54 +144,46 @@ func lastAt(ms []Message) time.Time {
 	if len(ms) == 0 {
 		return time.Time{}
 	}
-	return ms[len(ms)-1].At
+	return ms[len(ms)-1].Time()
 }
 
-// messageOf is the message e carries, if any. The customer's id and name are those of
-// the original message (the ticket keeps the customer as they were).
-func messageOf(r Conversation, e *Event) (Message, bool) {
-	m := Message{ID: e.Record.ID, At: e.At().UTC()}
+// messageOf is the message e carries, if any; a TicketReceived also names the customer.
+func messageOf(r *Conversation, e *Event) (Message, bool) {
+	m := Message{ID: e.Record.ID, At: e.At().UnixNano()}
 	switch x := e.Data.(type) {
 	case domain.TicketReceived:
-		m.Kind, m.Body = MessageCustomer, x.Body
-		m.Author = MessageAuthor{Kind: AuthorCustomer, ID: x.Customer.ID, Name: x.Customer.Name}
+		m.Kind, m.Author, m.Body = MessageCustomer, AuthorCustomer, x.Body
+		r.CustomerID, r.CustomerName = x.Customer.ID, x.Customer.Name
 	case domain.CustomerReplied:
-		m.Kind, m.Body = MessageCustomer, x.Body
-		m.Author = customerOf(r)
+		m.Kind, m.Author, m.Body = MessageCustomer, AuthorCustomer, x.Body
 	case domain.TicketReplied:
 		m.Kind, m.Body = MessageInternal, x.Body
 		if x.Public {
 			m.Kind = MessagePublic
 		}
-		m.Author = authorOf(e.Record.Meta.Actor)
+		m.Author, m.Agent, m.Staff = authorOf(e.Record.Meta.Actor)
 	default:
 		return m, false
 	}
 	return m, true
 }
 
-// customerOf is the author of the conversation's first message: the customer.
-func customerOf(r Conversation) MessageAuthor {
-	if len(r.Messages) > 0 && r.Messages[0].Author.Kind == AuthorCustomer {
-		return r.Messages[0].Author
-	}
-	return MessageAuthor{Kind: AuthorCustomer}
-}
-
 // authorOf reads the actor of a staff reply ("agent:<id>", "supervisor:<subject>",
 // "admin", "system"): staff are agents as authors; the automatic behaviour is the system.
-func authorOf(actor string) MessageAuthor {
+func authorOf(actor string) (kind string, agent uuid.UUID, subject string) {
 	role, subject, _ := strings.Cut(actor, ":")
 	switch role {
 	case "system", "":
-		return MessageAuthor{Kind: AuthorSystem}
+		return AuthorSystem, uuid.Nil, ""
 	case "customer":
-		return MessageAuthor{Kind: AuthorCustomer}
+		return AuthorCustomer, uuid.Nil, ""
 	case "agent":
-		return MessageAuthor{Kind: AuthorAgent, ID: subject}
+		if id, err := uuid.Parse(subject); err == nil {
+			return AuthorAgent, id, ""
+		}
 	}
 	if subject == "" {
 		subject = role
 	}
-	return MessageAuthor{Kind: AuthorAgent, ID: subject, Name: subject}
+	return AuthorAgent, uuid.Nil, strings.Clone(subject)
 }

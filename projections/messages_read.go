@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"encoding/base64"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -62,7 +63,8 @@ func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, 
 	if len(got.Rows) == 0 {
 		return nil, "", application.ErrNotFound
 	}
-	all := got.Rows[0].(*Conversation).Messages
+	c := got.Rows[0].(*Conversation)
+	all := c.Messages
 	limit = ClampLimit(limit)
 	page := all[min(offset, len(all)):min(offset+limit, len(all))]
 	names, err := s.agentNames(ctx, page)
@@ -71,11 +73,15 @@ func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, 
 	}
 	out := make([]MessageView, len(page))
 	for i, m := range page {
-		out[i] = MessageView{ID: m.ID, At: query.JSONTime(m.At), Kind: m.Kind, Body: m.Body,
-			Author:      AuthorView{Kind: m.Author.Kind, ID: orNull(m.Author.ID), Name: orNull(m.Author.Name)},
-			Attachments: []AttachmentView{}}
-		if n, ok := names[m.Author.ID]; ok && m.Author.Kind == AuthorAgent {
-			out[i].Author.Name = &n
+		out[i] = MessageView{ID: m.ID, At: query.JSONTime(m.Time()), Kind: m.Kind, Body: m.Body,
+			Author: AuthorView{Kind: m.Author, ID: orNull(m.AuthorID(c))}, Attachments: []AttachmentView{}}
+		switch {
+		case m.Author == AuthorCustomer:
+			out[i].Author.Name = orNull(c.CustomerName)
+		case m.Agent != uuid.Nil:
+			out[i].Author.Name = orNull(names[m.Agent])
+		default:
+			out[i].Author.Name = orNull(m.Staff)
 		}
 	}
 	next := ""
@@ -87,17 +93,14 @@ func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, 
 
 // agentNames are the names of the agents who wrote these messages, from the agents
 // projection (an agent renamed later shows under the new name, as in Zendesk).
-func (s *Service) agentNames(ctx context.Context, page []Message) (map[string]string, error) {
+func (s *Service) agentNames(ctx context.Context, page []Message) (map[uuid.UUID]string, error) {
 	var ids []uuid.UUID
 	for _, m := range page {
-		if m.Author.Kind != AuthorAgent {
-			continue
-		}
-		if id, err := uuid.Parse(m.Author.ID); err == nil {
-			ids = append(ids, id)
+		if m.Agent != uuid.Nil && !slices.Contains(ids, m.Agent) {
+			ids = append(ids, m.Agent)
 		}
 	}
-	names := map[string]string{}
+	names := map[uuid.UUID]string{}
 	if len(ids) == 0 {
 		return names, nil
 	}
@@ -107,7 +110,7 @@ func (s *Service) agentNames(ctx context.Context, page []Message) (map[string]st
 	}
 	for _, r := range agents.Rows {
 		a := r.(*domain.AgentState)
-		names[a.ID.String()] = a.Name
+		names[a.ID] = a.Name
 	}
 	return names, nil
 }
