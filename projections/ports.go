@@ -65,6 +65,10 @@ type Queries interface {
 	// QueuePage returns the open tickets matching the whole filter (breached judged at
 	// now) in the order of SortQueue, from offset, at most limit, and whether more follow.
 	QueuePage(ctx context.Context, f QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error)
+	// TicketPage returns the tickets (open or not) matching the filter, from the queues
+	// projection, in the order of TicketBefore, those after the cursor, at most limit,
+	// and whether more follow.
+	TicketPage(ctx context.Context, f TicketFilter, after TicketCursor, limit int) ([]domain.TicketState, bool, error)
 	// KPIFacts returns the facts of tickets received in [from, to).
 	KPIFacts(ctx context.Context, from, to time.Time) ([]KPIFact, error)
 	// PortalTicket returns the portal's row of a ticket and its timeline, oldest first.

@@ -159,6 +159,7 @@ var queuesProjection = &ticketRows{name: Queues, table: Table{
 		NullCol("category", "text", func(t *ticket) string { return t.Category }),
 		Col("tier", "text", func(t *ticket) string { return string(t.Customer.Tier) }),
 		Col("channel", "text", func(t *ticket) string { return string(t.Channel) }),
+		NullCol("customer_id", "text", func(t *ticket) string { return t.Customer.ID }),
 		NullCol("first_response_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.FirstResponseDue }),
 		NullCol("resolution_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.ResolutionDue }),
 		NullCol("waiting_since", "timestamptz", func(t *ticket) time.Time { return t.WaitingSince }),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -166,7 +167,7 @@ func (s *Server) getPortalTicket(w http.ResponseWriter, r *http.Request) {
 func (s *Server) postRebuild(w http.ResponseWriter, r *http.Request) {
 	name := mux.Vars(r)["name"]
 	if !projections.Known(name) && name != projections.All {
-		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (queues, portal, kpi, agents, all)", domain.ErrNotFound, name))
+		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (%s, all)", domain.ErrNotFound, name, strings.Join(projections.Names(), ", ")))
 		return
 	}
 	st, err := s.ReadSide.Rebuild(r.Context(), name)

@@ -22,6 +22,8 @@ type ReadSide interface {
 	Agent(ctx context.Context, id uuid.UUID, minVersion int64) (projections.AgentView, error)
 	Rebuild(ctx context.Context, name string) (projections.RebuildStats, error)
 	Lag(ctx context.Context) ([]projections.Lag, error)
+	Tickets(ctx context.Context, f projections.TicketFilter, limit int, cursor string) ([]query.TicketView, string, error)
+	Messages(ctx context.Context, id uuid.UUID, minVersion int64, limit int, cursor string) ([]projections.MessageView, string, error)
 }
 
 var _ ReadSide = (*projections.Service)(nil)
@@ -36,6 +38,8 @@ func (s *Server) readRoutes(r *mux.Router) {
 	s.staffRoute(r, http.MethodGet, "/reports/kpi", "", access.KPI, s.getKPI)
 	s.staffRoute(r, http.MethodGet, "/agents", "", access.ListAgents, s.getAgents)
 	s.staffRoute(r, http.MethodGet, "/agents/{id}", "", access.GetAgent, s.getAgent)
+	s.staffRoute(r, http.MethodGet, "/tickets", "", access.ListTickets, s.getTickets)
+	s.staffRoute(r, http.MethodGet, "/tickets/{id}/messages", "", access.TicketMessages, s.getMessages)
 	s.portalRoute(r, http.MethodGet, "/portal/tickets/{number}", "", access.PortalView, s.getPortalTicket)
 	s.staffRoute(r, http.MethodPost, "/admin/rebuild/{name}", "rebuild", access.Rebuild, s.postRebuild)
 	if s.Registry != nil {

@@ -30,6 +30,9 @@ const (
 	KPI          Action = "kpi"
 	ListAgents   Action = "list_agents"
 	GetAgent     Action = "get_agent"
+	// The conversation, internal notes included, and the list of every ticket: staff.
+	TicketMessages Action = "ticket_messages"
+	ListTickets    Action = "list_tickets"
 
 	RegisterAgent Action = "register_agent"
 	SetPresence   Action = "presence"
@@ -67,7 +70,7 @@ var rules = map[Action]Rule{
 
 	GetTicket: {Roles: staffRoles}, TicketAsOf: {Roles: auditRoles}, TicketEvents: {Roles: auditRoles},
 	Queues: {Roles: staffRoles}, KPI: {Roles: analystRoles}, ListAgents: {Roles: staffRoles},
-	GetAgent: {Roles: staffRoles},
+	GetAgent: {Roles: staffRoles}, TicketMessages: {Roles: staffRoles}, ListTickets: {Roles: staffRoles},
 
 	RegisterAgent: {Roles: managerRoles},
 	SetPresence:   {Roles: commandRoles, OwnOnly: []Role{RoleAgent}},

@@ -20,6 +20,7 @@ var allowed = map[access.Action]string{
 	access.PortalView: "C", access.PortalReply: "C", access.PortalRate: "C",
 	access.GetTicket: "ASGUN", access.TicketAsOf: "ASU", access.TicketEvents: "ASU",
 	access.Queues: "ASGUN", access.KPI: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
+	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
 }
 

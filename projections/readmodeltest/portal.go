@@ -85,6 +85,17 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	if view.ExpectedResolutionBy == (query.JSONTime{}) {
 		t.Error("an open ticket shows no expected resolution")
 	}
+	// The note is in the read side (staff's conversation), yet in no row the portal reads.
+	staff, _, err := svc.Messages(ctx, id, -1, 0, "")
+	check(t, err)
+	if b, _ := json.Marshal(staff); !strings.Contains(string(b), "INTERNAL-NOTE-SECRET") {
+		t.Errorf("staff's conversation lacks the note: %s", b)
+	}
+	_, timeline, _, err := store.PortalTicket(ctx, id)
+	check(t, err)
+	if b, _ := json.Marshal(timeline); strings.Contains(string(b), "SECRET") {
+		t.Errorf("the portal's stored timeline holds staff's words: %s", b)
+	}
 
 	// A wrong code and an unknown number are the same answer.
 	_, errWrong := w.Commands.FindByNumber.Find(ctx, mine.Ticket.Number, other.AccessCode)

@@ -41,6 +41,8 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("TransientCommit", func(t *testing.T) { testTransientCommit(t, newStore, newEvents) })
 	t.Run("HostileEvents", func(t *testing.T) { testHostileEvents(t, newStore, newEvents) })
 	t.Run("OpenByTeam", func(t *testing.T) { testOpenByTeam(t, newStore, newEvents) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore, newEvents) })
+	t.Run("TicketList", func(t *testing.T) { testTicketList(t, newStore, newEvents) })
 }
 
 // FeedLive delivers the records to an engine as the relay would, with the faults a bus
@@ -117,6 +119,9 @@ func Dump(t testing.TB, store projections.Store, w *World) string {
 	check(t, err)
 	sort.Slice(open, func(i, j int) bool { return open[i].ID.String() < open[j].ID.String() })
 	d["open"] = open
+	list, _, err := store.TicketPage(ctx, projections.TicketFilter{}, projections.TicketCursor{}, len(w.Tickets)+1)
+	check(t, err)
+	d["list"] = list
 	facts, err := store.KPIFacts(ctx, time.Time{}, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC))
 	check(t, err)
 	sort.Slice(facts, func(i, j int) bool { return facts[i].State.ID.String() < facts[j].State.ID.String() })

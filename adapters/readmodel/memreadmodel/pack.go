@@ -92,6 +92,30 @@ func (p *packed) state() domain.TicketState {
 	return t
 }
 
+// head decodes the fields up to the assignee, what the ticket list filters and orders
+// on (projections.MatchesTicket, TicketBefore), and leaves the rest zero: a list read
+// decodes every row this far and only its page in full. It follows state's order.
+func (p *packed) head() domain.TicketState {
+	r := unpacker{b: p.b}
+	var t domain.TicketState
+	t.CreatedAt = r.time(time.Time{})
+	copy(t.ID[:], r.next(16))
+	t.Number = r.str()
+	r.str() // the access code's hash
+	t.Version = r.varint()
+	t.Status = domain.Status(r.str())
+	t.Channel = domain.Channel(r.str())
+	t.Customer.ID = r.str()
+	for range 5 { // the customer's name, email, tier, language; the subject
+		r.str()
+	}
+	t.Category = r.str()
+	t.Priority = domain.Priority(r.str())
+	t.Team = r.str()
+	copy(t.Assignee[:], r.next(16))
+	return t
+}
+
 // createdAt decodes only the first field: what the KPI report's range filters on.
 func (p *packed) createdAt() time.Time {
 	r := unpacker{b: p.b}

@@ -1,0 +1,85 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// ticketFilter reads GET /tickets' query; a value that cannot match anything (an unknown
+// status, priority or channel, an assignee that is not an id) is a 422. `q` (full-text
+// search) is not declared yet, so it is a 400 unknown parameter.
+func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
+	q := r.URL.Query()
+	f := projections.TicketFilter{Status: domain.Status(q.Get("status")), Customer: q.Get("customer"),
+		Team: q.Get("team"), Category: q.Get("category"), Priority: domain.Priority(q.Get("priority")),
+		Channel: domain.Channel(q.Get("channel")), Tag: q.Get("tag")}
+	if f.Status != "" && !slices.Contains(domain.Statuses(), f.Status) {
+		return f, fieldError("status", "must be one of received, classified, assigned, escalated, waiting, resolved, closed")
+	}
+	if f.Priority != "" && !f.Priority.Valid() {
+		return f, fieldError("priority", "must be one of P1, P2, P3, P4")
+	}
+	if f.Channel != "" && !f.Channel.Valid() {
+		return f, fieldError("channel", "must be one of email, web, chat, phone, api")
+	}
+	if a := q.Get("assignee"); a != "" {
+		id, err := uuid.Parse(a)
+		if err != nil {
+			return f, fieldError("assignee", "must be an agent id")
+		}
+		f.Assignee = id
+	}
+	var err error
+	if f.From, err = timeParam(r, "from", time.Time{}); err != nil {
+		return f, err
+	}
+	f.To, err = timeParam(r, "to", time.Time{})
+	return f, err
+}
+
+// getTickets is GET /tickets: every ticket, open or not, newest first.
+func (s *Server) getTickets(w http.ResponseWriter, r *http.Request) {
+	f, err := ticketFilter(r)
+	var limit int
+	if err == nil {
+		limit, err = limitParam(r)
+	}
+	var page listPage
+	if err == nil {
+		page.Items, page.Next, err = s.ReadSide.Tickets(r.Context(), f, limit, r.URL.Query().Get("cursor"))
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+// getMessages is GET /tickets/{id}/messages: the conversation, internal notes included.
+func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	var v int64
+	if err == nil {
+		v, err = minVersion(r)
+	}
+	var limit int
+	if err == nil {
+		limit, err = limitParam(r)
+	}
+	var page listPage
+	if err == nil {
+		page.Items, page.Next, err = s.ReadSide.Messages(r.Context(), id, v, limit, r.URL.Query().Get("cursor"))
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, page)
+}

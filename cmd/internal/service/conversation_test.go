@@ -1,0 +1,169 @@
+package service_test
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+)
+
+const noteMarker = "INTERNAL-NOTE-7f3 the card was charged twice by our bug"
+
+// testConversation: an agent reads the whole conversation of a ticket routed to them,
+// oldest first and page by page: the original message, their public reply and internal
+// note, the customer's reply from the portal. No answer the customer gets (the portal's
+// view, replies, rating) ever holds the note, and the conversation is staff's only.
+func testConversation(c client, _ *service.Service) {
+	t := c.t
+	created := c.must(201, "POST", "/tickets", newTicket)
+	id, number, code := created.Body["id"].(string), created.Body["number"].(string), created.Body["access_code"].(string)
+	agent := c.must(201, "POST", "/agents", map[string]any{"name": "刘洋", "email": "liu@example.com", "team": "support", "skills": []string{"billing"}, "capacity": 5})
+	agentID := agent.Body["id"].(string)
+	as := client{t: t, base: c.base, token: agent.Body["token"].(string)}
+	customer := client{t: t, base: c.base}
+	var seen []response // every answer the customer gets
+	portal := "/portal/tickets/" + number
+	c.must(200, "POST", "/tickets/"+id+"/assign", map[string]any{"agent_id": agentID})
+	as.must(200, "POST", "/tickets/"+id+"/replies", map[string]any{"body": "请提供订单号", "public": true})
+	as.must(200, "POST", "/tickets/"+id+"/replies", map[string]any{"body": noteMarker, "public": false})
+	seen = append(seen, customer.must(200, "GET", portal+"?code="+code+"&min_version=3", nil))
+	seen = append(seen, customer.must(200, "POST", portal+"/replies?code="+code, map[string]any{"body": "订单号 12345"}))
+	conv := as.must(200, "GET", "/tickets/"+id+"/messages?min_version=4", nil)
+	items, _ := conv.Body["items"].([]any)
+	want := []string{
+		"customer|customer|c-42|陈静|I was charged twice",
+		"public|agent|" + agentID + "|刘洋|请提供订单号",
+		"internal|agent|" + agentID + "|刘洋|" + noteMarker,
+		"customer|customer|c-42|陈静|订单号 12345",
+	}
+	if got := strings.Join(messageLines(items), "\n"); got != strings.Join(want, "\n") || conv.Body["next"] != nil {
+		t.Fatalf("the agent's view of the conversation:\n%s\nwant\n%s\n%s", got, strings.Join(want, "\n"), conv.Raw)
+	}
+	var paged []any
+	for path, n := "/tickets/"+id+"/messages?limit=1", 0; path != ""; n++ {
+		page := as.must(200, "GET", path, nil)
+		got, _ := page.Body["items"].([]any)
+		if len(got) != 1 || n > len(want) {
+			t.Fatalf("page %d: %s", n, page.Raw)
+		}
+		paged, path = append(paged, got...), ""
+		if next, ok := page.Body["next"].(string); ok {
+			path = "/tickets/" + id + "/messages?limit=1&cursor=" + url.QueryEscape(next)
+		}
+	}
+	if strings.Join(messageLines(paged), "\n") != strings.Join(want, "\n") {
+		t.Fatalf("pages of one: %v", messageLines(paged))
+	}
+	as.must(200, "POST", "/tickets/"+id+"/resolve", map[string]any{"resolution": "refunded"})
+	seen = append(seen, customer.must(200, "POST", portal+"/rating?code="+code, map[string]any{"score": 5}))
+	seen = append(seen, customer.must(200, "GET", portal+"?code="+code+"&min_version=6", nil))
+	for _, r := range seen {
+		if strings.Contains(r.Raw, "INTERNAL-NOTE") || strings.Contains(r.Raw, "charged twice by our bug") {
+			t.Fatalf("a customer's answer shows the internal note: %s", r.Raw)
+		}
+	}
+	if !strings.Contains(seen[len(seen)-1].Raw, "请提供订单号") {
+		t.Fatalf("the portal lacks the public reply: %s", seen[len(seen)-1].Raw)
+	}
+	customer.invalidOnPurpose().must(401, "GET", "/tickets/"+id+"/messages", nil)
+	// The access code is no credential here: an unknown parameter of the route.
+	customer.invalidOnPurpose().must(400, "GET", "/tickets/"+id+"/messages?code="+code, nil)
+	as.must(404, "GET", "/tickets/"+uuid.NewString()+"/messages", nil)
+	as.invalidOnPurpose().must(422, "GET", "/tickets/"+id+"/messages?cursor=nope", nil)
+}
+
+// messageLines writes each item as kind|author kind|author id|author name|body.
+func messageLines(items []any) []string {
+	out := make([]string, len(items))
+	for i, x := range items {
+		m := x.(map[string]any)
+		a := m["author"].(map[string]any)
+		att, ok := m["attachments"].([]any)
+		if !ok || len(att) != 0 {
+			return []string{fmt.Sprintf("attachments %v", m["attachments"])}
+		}
+		out[i] = fmt.Sprintf("%v|%v|%v|%v|%v", m["kind"], a["kind"], a["id"], a["name"], m["body"])
+	}
+	return out
+}
+
+// testTicketList: GET /tickets finds closed tickets with filters and pages with the
+// cursor, newest first; q (search) is not accepted yet.
+func testTicketList(c client, _ *service.Service) {
+	t := c.t
+	agentID := c.must(201, "POST", "/agents", map[string]any{"name": "王芳", "email": "wang@example.com", "team": "support", "capacity": 5}).Body["id"].(string)
+	var ids []string // in the order received
+	for i, ch := range []string{"chat", "email", "web", "email"} {
+		tk := map[string]any{"channel": ch, "subject": fmt.Sprintf("问题 %d", i), "body": "body",
+			"customer": map[string]any{"id": fmt.Sprintf("cust-%d", i%2), "name": "客户", "email": "k@example.com", "tier": "core"}}
+		ids = append(ids, c.must(201, "POST", "/tickets", tk).Body["id"].(string))
+	}
+	c.must(200, "POST", "/tickets/"+ids[1]+"/assign", map[string]any{"agent_id": agentID})
+	c.must(200, "POST", "/tickets/"+ids[1]+"/resolve", map[string]any{"resolution": "done"})
+	c.must(200, "POST", "/tickets/"+ids[1]+"/close", nil)
+	list := func(query string) []string {
+		t.Helper()
+		var got []string
+		path := "/tickets?" + query
+		for n := 0; path != ""; n++ {
+			page := c.must(200, "GET", path, nil)
+			items, _ := page.Body["items"].([]any)
+			if n > 10 {
+				t.Fatalf("%s: pages do not end", query)
+			}
+			for _, x := range items {
+				got = append(got, x.(map[string]any)["id"].(string))
+			}
+			path = ""
+			if next, ok := page.Body["next"].(string); ok {
+				path = "/tickets?" + query + "&cursor=" + url.QueryEscape(next)
+			}
+		}
+		return got
+	}
+	// Newest first, then id descending: tickets received in one millisecond go by id.
+	created := map[string]string{}
+	for _, id := range ids {
+		created[id] = c.must(200, "GET", "/tickets/"+id, nil).Body["created_at"].(string)
+	}
+	order := func(in ...string) []string {
+		out := slices.Clone(in)
+		slices.SortFunc(out, func(a, b string) int {
+			if c := strings.Compare(created[b], created[a]); c != 0 {
+				return c
+			}
+			return strings.Compare(b, a)
+		})
+		return out
+	}
+	newestFirst := order(ids...)
+	for query, want := range map[string][]string{
+		"limit=1":                               newestFirst,
+		"limit=2":                               newestFirst,
+		"status=closed":                         {ids[1]},
+		"status=closed&customer=cust-1":         {ids[1]},
+		"status=closed&customer=cust-0":         nil,
+		"channel=email&limit=1":                 order(ids[3], ids[1]),
+		"customer=cust-0&limit=1":               order(ids[2], ids[0]),
+		"assignee=" + agentID + "&team=support": {ids[1]},
+		"tag=vip":                               nil,
+		"from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=3": newestFirst,
+		"to=2000-01-01T00:00:00Z":                                   nil,
+	} {
+		if got := list(query); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("GET /tickets?%s: %v, want %v", query, got, want)
+		}
+	}
+	closed := c.must(200, "GET", "/tickets?status=closed", nil)
+	if !strings.Contains(closed.Raw, `"status":"closed"`) || !strings.Contains(closed.Raw, `"number":`) {
+		t.Fatalf("a closed ticket as GET /tickets/{id} shows it: %s", closed.Raw)
+	}
+	c.invalidOnPurpose().must(400, "GET", "/tickets?q=refund", nil)
+	c.invalidOnPurpose().must(422, "GET", "/tickets?status=open", nil)
+	c.invalidOnPurpose().must(422, "GET", "/tickets?cursor=nope", nil)
+	client{t: t, base: c.base}.invalidOnPurpose().must(401, "GET", "/tickets", nil)
+}
