@@ -93,10 +93,7 @@ func mustEngine(t testing.TB, store projections.Writer) *projections.Engine {
 // Rebuilt projects the world's history into a new store the fast way (CatchUp).
 func Rebuilt(t *testing.T, newStore Factory, w *World) projections.Store {
 	store := newStore(t)
-	e := mustEngine(t, store)
-	if _, err := e.CatchUp(context.Background(), w.Events); err != nil {
-		t.Fatal(err)
-	}
+	CaughtUp(t, store, w)
 	return store
 }
 
