@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -57,7 +58,7 @@ func TestRebuildPostgresReadModels(t *testing.T) {
 
 // dropRebuildSchemas drops what a rebuild may leave beside the test's schema.
 func dropRebuildSchemas(t *testing.T, schema string) {
-	conn := pgConn(t)
+	conn := postgrestest.Connect(t)
 	ctx := context.Background()
 	defer conn.Close(ctx)
 	rows, err := conn.Query(ctx, "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", schema+"_rb_%")
