@@ -56,25 +56,6 @@ func (p *process) close(t *testing.T) {
 	_ = p.bus.Close()
 }
 
-func waitCheckpoint(t *testing.T, store projections.Store, head uint64) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		ok := true
-		for _, n := range projections.Names() {
-			if pos, _ := store.Checkpoint(context.Background(), n); pos < head {
-				ok = false
-			}
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			pos, _ := store.Checkpoint(context.Background(), projections.Queues)
-			t.Fatalf("a read model reached %d of %d", pos, head)
-		}
-	}
-}
-
 // TestJetStreamAcrossProcesses: two processes share the event store and a JetStream
 // stream on the real NATS server; one starts while the other is already relaying and
 // commands keep coming. Both read models end equal to a rebuild from the event store.
@@ -94,12 +75,10 @@ func TestJetStreamAcrossProcesses(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	waitCheckpoint(t, a.store, head)
-	waitCheckpoint(t, b.store, head)
-	want := readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w), w)
-	if readmodeltest.Dump(t, a.store, w) != want || readmodeltest.Dump(t, b.store, w) != want {
-		t.Fatal("a process's read model differs from a rebuild")
-	}
+	relaytest.WaitCaughtUp(t, a.store, head, 20*time.Second)
+	relaytest.WaitCaughtUp(t, b.store, head, 20*time.Second)
+	readmodeltest.AssertSameAsRebuilt(t, a.store, memStore, w, "the first process's read model")
+	readmodeltest.AssertSameAsRebuilt(t, b.store, memStore, w, "the second process's read model")
 	// Each record published is in the stream once, although both relays published most of them.
 	conn, _ := nats.Connect(relaytest.NATSURL())
 	defer conn.Close()
@@ -186,7 +165,7 @@ func TestJetStreamBatches(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	waitCheckpoint(t, store, head)
+	relaytest.WaitCaughtUp(t, store, head, 20*time.Second)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -197,8 +176,5 @@ func TestJetStreamBatches(t *testing.T) {
 	if loads := cw.LoadCount(projections.Queues); loads == 0 || loads > 10 {
 		t.Fatalf("%d queue row loads: the backlog was not applied in runs", loads)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
-	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
-		t.Fatal("the read model followed in runs over JetStream differs from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, memStore, w, "the read model followed in runs over JetStream")
 }

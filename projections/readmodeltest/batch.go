@@ -87,7 +87,7 @@ func testFollowBatchLoadsOnce(t *testing.T, newStore Factory, newEvents EventsFa
 		}
 	}
 	check(t, e.Flush(ctx))
-	assertSameAsRebuilt(t, store, newStore, w, "live after one run")
+	AssertSameAsRebuilt(t, store, newStore, w, "live after one run")
 }
 
 // testFollowBatchFaults delivers the history as runs the way the live path makes them
@@ -153,7 +153,7 @@ func testFollowBatchFaults(t *testing.T, newStore Factory, newEvents EventsFacto
 	if !failedOnce {
 		t.Fatal("no run failed mid-way: the test did not exercise it")
 	}
-	assertSameAsRebuilt(t, store, newStore, w, "followed in runs")
+	AssertSameAsRebuilt(t, store, newStore, w, "followed in runs")
 }
 
 // testFollowBatchFailureMidRun: a load failing for one projection mid-run leaves the
@@ -193,5 +193,5 @@ func testFollowBatchFailureMidRun(t *testing.T, newStore Factory, newEvents Even
 	}
 	check(t, e.FollowBatch(ctx, w.Events, run, start))
 	check(t, e.Flush(ctx))
-	assertSameAsRebuilt(t, store, newStore, w, "live after a failed run and its retry")
+	AssertSameAsRebuilt(t, store, newStore, w, "live after a failed run and its retry")
 }

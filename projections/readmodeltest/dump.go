@@ -92,9 +92,9 @@ func ticketProjections() []string {
 	return out
 }
 
-// assertSameAsRebuilt fails the test unless store holds what a rebuild of w's history
-// into a new store holds; what says how store got there.
-func assertSameAsRebuilt(t *testing.T, store projections.Store, newStore Factory, w *World, what string) {
+// AssertSameAsRebuilt fails the test unless store holds what a rebuild of w's history
+// into a new store holds, showing where they first differ; what says how store got there.
+func AssertSameAsRebuilt(t *testing.T, store projections.Store, newStore Factory, w *World, what string) {
 	t.Helper()
 	if a, b := Dump(t, store, w), Dump(t, Rebuilt(t, newStore, w), w); a != b {
 		t.Fatalf("%s and rebuilt read models differ:\n%s", what, firstDiff(a, b))

@@ -160,7 +160,7 @@ func testTransientCommit(t *testing.T, newStore Factory, newEvents EventsFactory
 	}
 	check(t, e.Flush(ctx))
 	sameCounts(t, "after a transient failure", failureCounts(t, store), map[string]int{})
-	assertSameAsRebuilt(t, store, newStore, w, "retried")
+	AssertSameAsRebuilt(t, store, newStore, w, "retried")
 }
 
 // AppendRaw appends a record to ticket id's stream as another version or an import

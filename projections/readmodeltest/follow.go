@@ -41,7 +41,7 @@ func testFollow(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		check(t, e.Follow(ctx, w.Events, recs[j], prevPosition(recs, j)))
 	}
 	check(t, e.Flush(ctx))
-	assertSameAsRebuilt(t, store, newStore, w, "followed")
+	AssertSameAsRebuilt(t, store, newStore, w, "followed")
 }
 
 // prevPosition is the position of the record before recs[i], as a bus message carries

@@ -89,7 +89,7 @@ func testRebuildWhileServing(t *testing.T, newStore Factory, newEvents EventsFac
 		check(t, live.Handle(ctx, r))
 	}
 	check(t, live.Flush(ctx))
-	assertSameAsRebuilt(t, store, newStore, w, "live after a rebuild")
+	AssertSameAsRebuilt(t, store, newStore, w, "live after a rebuild")
 	if _, err := svc.Rebuild(ctx, "nope"); err == nil {
 		t.Fatal("rebuilding an unknown projection succeeded")
 	}

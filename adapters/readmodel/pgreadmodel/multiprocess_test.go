@@ -48,19 +48,7 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		low := head
-		for _, n := range projections.Names() {
-			pos, _ := store.Checkpoint(ctx, n)
-			low = min(low, pos)
-		}
-		if low == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the read models reached %d of %d", low, head)
-		}
-	}
+	relaytest.WaitCaughtUp(t, store, head, 30*time.Second)
 	time.Sleep(100 * time.Millisecond) // the slower process's last commits
 	cancel()
 	for _, ch := range done {
@@ -68,8 +56,6 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(t *testing.T) projections.Store { s, _ := newStore(t); return s }, w)
-	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
-		t.Fatal("two processes projecting into one database differ from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, func(t *testing.T) projections.Store { s, _ := newStore(t); return s }, w,
+		"two processes projecting into one database")
 }

@@ -48,6 +48,25 @@ func Topic(t testing.TB) string {
 	return topic
 }
 
+// WaitCaughtUp waits until every projection's checkpoint in store has reached head, and
+// fails the test when one has not within the given time.
+func WaitCaughtUp(t testing.TB, store projections.Queries, head uint64, within time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(within); ; time.Sleep(10 * time.Millisecond) {
+		low := head
+		for _, n := range projections.Names() {
+			pos, _ := store.Checkpoint(context.Background(), n)
+			low = min(low, pos)
+		}
+		if low == head {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the read models reached %d of %d", low, head)
+		}
+	}
+}
+
 // LivePath measures the live path into the stores newStore makes: every event of w
 // through the relay, the GoChannel bus (publish until acked) and the engine into a fresh
 // store, until the last one is committed. The history is stored before the relay starts,
