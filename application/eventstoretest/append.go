@@ -93,29 +93,37 @@ func testRacingWriters(t *testing.T, s eventlog.EventStore) {
 	ctx := ctxFor(t)
 	stream := NewStreamName()
 	head := mustAppend(t, s, stream, eventlog.NoStream, MakeRecords(t, stream, 0, "", 1))
-	const writers = 8
-	var wins, conflicts int
+	OneWins(t, 8, eventlog.ErrWrongExpectedVersion, func() error {
+		_, err := s.Append(ctx, stream, 0, MakeRecords(t, stream, 1, head[0].Hash, 1))
+		return err
+	})
+}
+
+// OneWins runs write from n goroutines at once, all expecting the same version, and
+// fails the test unless exactly one succeeds and every other fails with an error
+// wrapping lost.
+func OneWins(t *testing.T, n int, lost error, write func() error) {
+	t.Helper()
+	var wins, losses int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := s.Append(ctx, stream, 0, MakeRecords(t, stream, 1, head[0].Hash, 1))
+	for range n {
+		wg.Go(func() {
+			err := write()
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				wins++
-			case errors.Is(err, eventlog.ErrWrongExpectedVersion):
-				conflicts++
+			case errors.Is(err, lost):
+				losses++
 			default:
-				t.Errorf("racing append: %v", err)
+				t.Errorf("racing write: %v", err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	if wins != 1 || conflicts != writers-1 {
-		t.Errorf("%d wins and %d conflicts, want 1 and %d", wins, conflicts, writers-1)
+	if wins != 1 || losses != n-1 {
+		t.Errorf("%d wins and %d losses (%v), want 1 and %d", wins, losses, lost, n-1)
 	}
 }
