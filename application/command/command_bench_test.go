@@ -16,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -93,7 +94,7 @@ func benchCommand(b *testing.B, c *command.Commands, cmd string, g int) {
 	errs := make(chan error, g)
 	var wg sync.WaitGroup
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := eventstoretest.ProcessCPU()
 	start := time.Now()
 	for _, op := range ops {
 		wg.Add(1)
@@ -104,7 +105,7 @@ func benchCommand(b *testing.B, c *command.Commands, cmd string, g int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU() - cpu0
+	cpu := eventstoretest.ProcessCPU() - cpu0
 	b.StopTimer()
 	close(errs)
 	for err := range errs {

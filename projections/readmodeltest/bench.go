@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -49,7 +50,7 @@ func CaughtUp(t testing.TB, store projections.Writer, w *World) *projections.Eng
 // Rebuild measures a rebuild of every projection from position 0 into the fresh stores
 // newStore makes, straight from the event store (CatchUp): what each start does. Making
 // the store and its engine is not timed. Besides events/s it reports events per CPU-second
-// of this process (ProcessCPU).
+// of this process (eventstoretest.ProcessCPU).
 func Rebuild(b *testing.B, w *World, newStore func(testing.TB) projections.Writer) {
 	ctx := context.Background()
 	events := 0
@@ -58,13 +59,13 @@ func Rebuild(b *testing.B, w *World, newStore func(testing.TB) projections.Write
 	for range b.N {
 		b.StopTimer()
 		e := mustEngine(b, newStore(b))
-		c0 := ProcessCPU()
+		c0 := eventstoretest.ProcessCPU()
 		b.StartTimer()
 		n, err := e.CatchUp(ctx, w.Events)
 		if err != nil {
 			b.Fatal(err)
 		}
-		cpu += ProcessCPU() - c0
+		cpu += eventstoretest.ProcessCPU() - c0
 		events += n
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")

@@ -1,6 +1,6 @@
 //go:build unix
 
-package readmodeltest
+package eventstoretest
 
 import (
 	"syscall"
