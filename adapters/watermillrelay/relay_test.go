@@ -72,20 +72,7 @@ func runLive(t *testing.T, w *readmodeltest.World, store projections.Store, roun
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		pos, err := store.Checkpoint(ctx, projections.KPI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pos == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("round %d: projections reached %d of %d", round, pos, head)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	relaytest.WaitCaughtUp(t, store, head, 10*time.Second)
 	lags, err := svc.Lag(ctx)
 	if err != nil || len(lags) != len(projections.Names()) || lags[0].Events != 0 {
 		t.Fatalf("lag %+v %v", lags, err)

@@ -49,13 +49,16 @@ func Topic(t testing.TB) string {
 }
 
 // WaitCaughtUp waits until every projection's checkpoint in store has reached head, and
-// fails the test when one has not within the given time.
+// fails the test when one has not within the given time or a checkpoint cannot be read.
 func WaitCaughtUp(t testing.TB, store projections.Queries, head uint64, within time.Duration) {
 	t.Helper()
 	for deadline := time.Now().Add(within); ; time.Sleep(10 * time.Millisecond) {
 		low := head
 		for _, n := range projections.Names() {
-			pos, _ := store.Checkpoint(context.Background(), n)
+			pos, err := store.Checkpoint(context.Background(), n)
+			if err != nil {
+				t.Fatal(err)
+			}
 			low = min(low, pos)
 		}
 		if low == head {
