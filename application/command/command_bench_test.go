@@ -3,14 +3,13 @@ package command_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt/bolttest"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -33,7 +32,7 @@ func BenchmarkCommand(b *testing.B) {
 		open func(b *testing.B) eventlog.EventStore
 	}{
 		{"memory", func(*testing.B) eventlog.EventStore { return memstore.New() }},
-		{"bolt", openBolt},
+		{"bolt", func(b *testing.B) eventlog.EventStore { return bolttest.Open(b) }},
 	}
 	for _, cmd := range []string{"receive", "reply"} {
 		for _, st := range stores {
@@ -51,14 +50,6 @@ func BenchmarkCommand(b *testing.B) {
 const repliesPerTicket = 20
 
 var benchMeta = command.CommandMeta{Actor: "agent:bench"}
-
-func openBolt(b *testing.B) eventlog.EventStore {
-	s, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
-}
 
 func newBenchCommands(b *testing.B, store eventlog.EventStore) *command.Commands {
 	secrets, err := auth.NewSecrets(make([]byte, 32))
