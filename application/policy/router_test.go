@@ -71,6 +71,15 @@ func waitAssigned(t *testing.T, store eventlog.EventStore, id uuid.UUID) uuid.UU
 	return assigneeOf(t, store, id)
 }
 
+// wantAssigned waits for the ticket's assignment and fails the test unless it went to
+// want; what says which assignment it was, as the failure reports it.
+func wantAssigned(t *testing.T, store eventlog.EventStore, id, want uuid.UUID, what string) {
+	t.Helper()
+	if got := waitAssigned(t, store, id); got != want {
+		t.Fatalf("%s: assigned to %v, want %v", what, got, want)
+	}
+}
+
 // settle waits until the engine has had time to act on everything appended so far.
 func settle() { time.Sleep(300 * time.Millisecond) }
 
@@ -90,9 +99,7 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 		t.Fatalf("first two went to %v and %v; want ann and bob, one each (least loaded)", a1, a2)
 	}
 	third := receiveBilling(t, c, "three", domain.P3)
-	if got := waitAssigned(t, store, third); got != ann {
-		t.Fatalf("third went to %v, want ann (bob is at capacity)", got)
-	}
+	wantAssigned(t, store, third, ann, "the third ticket, to ann (bob is at capacity)")
 	fourth := receiveBilling(t, c, "four", domain.P2)
 	settle()
 	if got := ticketState(t, store, fourth); got.Assignee != uuid.Nil || got.Status != domain.StatusClassified {
@@ -102,9 +109,7 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 		t.Fatalf(`{"auto":true} with everyone full: %v`, err)
 	}
 	setOnline(t, c, dan, true) // an agent comes online: the waiting ticket goes to them
-	if got := waitAssigned(t, store, fourth); got != dan {
-		t.Fatalf("fourth went to %v, want dan", got)
-	}
+	wantAssigned(t, store, fourth, dan, "the fourth ticket, to dan")
 	fifth := receiveBilling(t, c, "five", domain.P3)
 	settle()
 	if got := assigneeOf(t, store, fifth); got != uuid.Nil {
@@ -118,9 +123,7 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: bobs, Resolution: "done"}, staff); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitAssigned(t, store, fifth); got != bob {
-		t.Fatalf("fifth went to %v, want bob", got)
-	}
+	wantAssigned(t, store, fifth, bob, "the fifth ticket, to bob")
 	for _, r := range events(t, store, fifth) {
 		if r.Type == domain.TypeTicketAssigned && (r.Meta.Actor != command.SystemActor || r.Meta.Rule != policy.RuleAutoRoute || r.Meta.CausationID == "") {
 			t.Fatalf("assignment meta %+v", r.Meta)
@@ -133,18 +136,14 @@ func TestRoutingPrefersTheAgentIdleLongest(t *testing.T) {
 	ann := agent(t, c, "ann", "support", 3, true, "billing")
 	bob := agent(t, c, "bob", "support", 3, false, "billing")
 	warm := receiveBilling(t, c, "warm-up", domain.P3)
-	if got := waitAssigned(t, store, warm); got != ann {
-		t.Fatalf("warm-up went to %v", got)
-	}
+	wantAssigned(t, store, warm, ann, "the warm-up ticket, to ann")
 	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: warm, Resolution: "ok"}, staff); err != nil {
 		t.Fatal(err)
 	}
 	setOnline(t, c, bob, true)
 	settle()
 	next := receiveBilling(t, c, "next", domain.P3)
-	if got := waitAssigned(t, store, next); got != bob {
-		t.Fatalf("went to %v; want bob, idle longer than ann (both have no open ticket)", got)
-	}
+	wantAssigned(t, store, next, bob, "the next ticket, to bob, idle longer than ann (both have no open ticket)")
 }
 
 func TestEscalatedTicketsRouteWithinTheEscalationTeam(t *testing.T) {
@@ -152,9 +151,7 @@ func TestEscalatedTicketsRouteWithinTheEscalationTeam(t *testing.T) {
 	ann := agent(t, c, "ann", "support", 3, true, "billing")
 	esc := agent(t, c, "esc", "escalations", 3, true, "billing")
 	id := receiveBilling(t, c, "refund", domain.P3)
-	if got := waitAssigned(t, store, id); got != ann {
-		t.Fatalf("went to %v, want ann", got)
-	}
+	wantAssigned(t, store, id, ann, "the ticket, to ann in its team")
 	if _, err := c.Escalate.Handle(context.Background(), command.EscalateTicket{TicketID: id,
 		EscalateTicket: domain.EscalateTicket{Reason: "angry"}}, staff); err != nil {
 		t.Fatal(err)
