@@ -89,6 +89,22 @@ func openBolt(t *testing.T, path string) eventlog.EventStore {
 	return s
 }
 
+// boltDataDir writes a randomized history (buildHistory) into the embedded store of a new
+// data directory, for the CLI's --data, and returns the directory, the history and its
+// records; the store is closed again.
+func boltDataDir(t *testing.T, seed uint64, tickets, steps int) (string, history, []eventlog.Record) {
+	t.Helper()
+	data := t.TempDir()
+	s := openBolt(t, filepath.Join(data, bolt.FileName))
+	defer s.Close()
+	h := buildHistory(t, s, seed, tickets, steps)
+	recs, err := s.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, h, recs
+}
+
 // rawEdit changes the closed store file directly.
 func rawEdit(t *testing.T, path string, edit func(events, streams *bbolt.Bucket) error) {
 	t.Helper()

@@ -13,11 +13,7 @@ import (
 // fills them from the embedded store up to its last position, and a second rebuild
 // gives the same rows; a wrong name or an in-memory read model is refused.
 func TestRebuildPostgresReadModels(t *testing.T) {
-	data := t.TempDir()
-	s := openBolt(t, data+"/events.db")
-	h := buildHistory(t, s, 17, 8, 120)
-	recs, _ := s.ReadAll(context.Background(), 0, 1<<20)
-	s.Close()
+	data, h, recs := boltDataDir(t, 17, 8, 120)
 	dsn, conn := pgSchema(t)
 	var schema string
 	if err := conn.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
