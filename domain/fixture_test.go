@@ -116,6 +116,20 @@ func (f *fixture) close(t testing.TB) {
 	f.must(t, "close", ev, err)
 }
 
+// replyAt posts a staff reply (public, or an internal note) at the given time.
+func (f *fixture) replyAt(t testing.TB, at time.Time, body string, public bool) []domain.Event {
+	f.now = at
+	ev, err := f.tk.Reply(body, public)
+	return f.must(t, "reply", ev, err)
+}
+
+// customerReplyAt records the customer's reply at the given time.
+func (f *fixture) customerReplyAt(t testing.TB, at time.Time, body string) []domain.Event {
+	f.now = at
+	ev, err := f.tk.CustomerReply(body, f.now, f.policy)
+	return f.must(t, "customer reply", ev, err)
+}
+
 // ticketIn returns a core-tier ticket brought to status s along the usual path,
 // assigned to agentA whenever the path goes through assignment.
 func ticketIn(t testing.TB, s domain.Status) *fixture {

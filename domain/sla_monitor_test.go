@@ -54,9 +54,7 @@ func TestNoWarningWhenNotRunning(t *testing.T) {
 		t.Errorf("warning while waiting: %v", eventTypes(ev))
 	}
 	r := classifiedCoreP2(t)
-	r.now = t0.Add(10 * m)
-	evs, err := r.tk.Reply("hi", true)
-	r.must(t, "reply", evs, err)
+	r.replyAt(t, t0.Add(10*m), "hi", true)
 	if ev := r.tk.RecordSLAWarning(frClock, t0.Add(50*m), p); ev != nil {
 		t.Errorf("warning on a met clock: %v", eventTypes(ev))
 	}
@@ -142,9 +140,7 @@ func TestNoBreachWhenWaitingOrMet(t *testing.T) {
 		}
 	}
 	r := classifiedCoreP2(t)
-	r.now = t0.Add(10 * m)
-	evs, err := r.tk.Reply("hi", true)
-	r.must(t, "reply", evs, err)
+	r.replyAt(t, t0.Add(10*m), "hi", true)
 	if ev := r.tk.RecordSLABreach(frClock, t0.Add(5*h), p); ev != nil {
 		t.Errorf("breach of a met first response: %v", eventTypes(ev))
 	}
@@ -187,9 +183,7 @@ func TestNextDue(t *testing.T) {
 	if got := f.state().NextDue(t0); !got.Equal(t0.Add(h)) {
 		t.Errorf("next due %v, want the first response", got)
 	}
-	f.now = t0.Add(10 * m)
-	ev, err := f.tk.Reply("hi", true)
-	f.must(t, "reply", ev, err)
+	f.replyAt(t, t0.Add(10*m), "hi", true)
 	if got := f.state().NextDue(f.now); !got.Equal(t0.Add(8 * h)) {
 		t.Errorf("next due %v, want the resolution", got)
 	}

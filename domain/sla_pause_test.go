@@ -46,18 +46,14 @@ func TestResolveWhileWaitingAfterBreachStaysBreached(t *testing.T) {
 // ticket waits afterwards; the wait must not move a due that had already passed.
 func TestLateFirstResponseNotForgivenByWait(t *testing.T) {
 	f := ticketIn(t, assigned) // core P2: first response due t0+1h
-	f.now = t0.Add(2 * h)
-	ev, err := f.tk.Reply("sorry for the delay", true)
-	f.must(t, "reply", ev, err)
+	f.replyAt(t, t0.Add(2*h), "sorry for the delay", true)
 	f.now = t0.Add(2*h + 30*m)
-	ev, err = f.tk.Wait("waiting for logs")
+	ev, err := f.tk.Wait("waiting for logs")
 	f.must(t, "wait", ev, err)
 	if fr, _ := f.state().Clocks(t0.Add(4 * h)); !fr.Breached {
 		t.Fatalf("late first response forgiven during the wait: %+v", fr)
 	}
-	f.now = t0.Add(5 * h)
-	ev, err = f.tk.CustomerReply("logs attached", f.now, f.policy)
-	e := only[domain.CustomerReplied](t, f.must(t, "customer reply", ev, err))
+	e := only[domain.CustomerReplied](t, f.customerReplyAt(t, t0.Add(5*h), "logs attached"))
 	if !e.SLA.FirstResponseDue.Equal(t0.Add(h)) {
 		t.Errorf("passed first response due moved to %v", e.SLA.FirstResponseDue)
 	}
@@ -73,17 +69,13 @@ func TestLateFirstResponseNotForgivenByWait(t *testing.T) {
 // a reply during the wait is late however long the wait lasts.
 func TestFirstResponseDuringWaitAfterDue(t *testing.T) {
 	f := coreWaiting(t, t0.Add(2*h))
-	f.now = t0.Add(3 * h)
-	ev, err := f.tk.Reply("here is what we found", true)
-	f.must(t, "reply", ev, err)
+	f.replyAt(t, t0.Add(3*h), "here is what we found", true)
 	for _, at := range []time.Time{t0.Add(3 * h), t0.Add(20 * h)} {
 		if fr, _ := f.state().Clocks(at); !fr.Breached {
 			t.Fatalf("at %v: first response after 2 h of work on a 1 h target: %+v", at, fr)
 		}
 	}
-	f.now = t0.Add(20 * h)
-	ev, err = f.tk.CustomerReply("thanks", f.now, f.policy)
-	f.must(t, "customer reply", ev, err)
+	f.customerReplyAt(t, t0.Add(20*h), "thanks")
 	if fr, _ := f.state().Clocks(f.now); !fr.Breached {
 		t.Fatalf("after the wait: %+v", fr)
 	}
@@ -93,12 +85,8 @@ func TestFirstResponseDuringWaitAfterDue(t *testing.T) {
 // reply during the wait is in time, however long the wait.
 func TestFirstResponseDuringWaitInTime(t *testing.T) {
 	f := coreWaiting(t, t0.Add(30*m))
-	f.now = t0.Add(6 * h)
-	ev, err := f.tk.Reply("here is what we found", true)
-	f.must(t, "reply", ev, err)
-	f.now = t0.Add(20 * h)
-	ev, err = f.tk.CustomerReply("thanks", f.now, f.policy)
-	f.must(t, "customer reply", ev, err)
+	f.replyAt(t, t0.Add(6*h), "here is what we found", true)
+	f.customerReplyAt(t, t0.Add(20*h), "thanks")
 	if fr, _ := f.state().Clocks(f.now); fr.Breached {
 		t.Fatalf("reply after 30 min of work on a 1 h target: %+v", fr)
 	}

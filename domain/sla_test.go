@@ -105,9 +105,7 @@ func TestWaitingShiftsDues(t *testing.T) {
 		}
 	}
 	// The customer answers after 3 h of waiting: both dues move by 3 h.
-	f.now = t0.Add(3*h + 30*m)
-	ev, err := f.tk.CustomerReply("截图在附件", f.now, f.policy)
-	e := only[domain.CustomerReplied](t, f.must(t, "customer reply", ev, err))
+	e := only[domain.CustomerReplied](t, f.customerReplyAt(t, t0.Add(3*h+30*m), "截图在附件"))
 	want := domain.SLADue{FirstResponseDue: t0.Add(4 * h), ResolutionDue: t0.Add(11 * h)}
 	if e.SLA == nil || *e.SLA != want {
 		t.Fatalf("CustomerReplied.SLA = %v, want %+v", e.SLA, want)
@@ -135,9 +133,7 @@ func TestClassifyWhileWaitingKeepsPause(t *testing.T) {
 	if s := f.state(); s.Status != waiting || s.SLA.ResolutionDue != t0.Add(48*h) {
 		t.Fatalf("status %s, dues %+v", s.Status, s.SLA)
 	}
-	f.now = t0.Add(4*h + 30*m) // waited 4 h
-	ev, err = f.tk.CustomerReply("ok", f.now, f.policy)
-	f.must(t, "customer reply", ev, err)
+	f.customerReplyAt(t, t0.Add(4*h+30*m), "ok") // waited 4 h
 	if want := t0.Add(52 * h); !f.state().SLA.ResolutionDue.Equal(want) {
 		t.Fatalf("resolution due %v, want %v", f.state().SLA.ResolutionDue, want)
 	}
@@ -168,18 +164,14 @@ func TestReopenRestartsResolutionClock(t *testing.T) {
 
 func TestFirstResponseMetByPublicReplyOnly(t *testing.T) {
 	f := ticketIn(t, classified) // core P2: first response due t0+1h
-	f.now = t0.Add(10 * m)
-	ev, err := f.tk.Reply("内部备注", false)
-	f.must(t, "note", ev, err)
+	f.replyAt(t, t0.Add(10*m), "内部备注", false)
 	if fr, _ := f.state().Clocks(f.now); !fr.Running || !f.state().FirstRespondedAt.IsZero() {
 		t.Fatalf("an internal note met the first response: %+v", fr)
 	}
 	if fr, _ := f.state().Clocks(t0.Add(h + time.Second)); !fr.Breached {
 		t.Fatal("first response not breached after its due with only a note")
 	}
-	f.now = t0.Add(20 * m)
-	ev, err = f.tk.Reply("您好，我们在处理", true)
-	f.must(t, "reply", ev, err)
+	f.replyAt(t, t0.Add(20*m), "您好，我们在处理", true)
 	s := f.state()
 	if !s.FirstRespondedAt.Equal(f.now) || s.PublicReplies != 1 {
 		t.Fatalf("first responded at %v, public replies %d", s.FirstRespondedAt, s.PublicReplies)
@@ -189,7 +181,7 @@ func TestFirstResponseMetByPublicReplyOnly(t *testing.T) {
 	}
 	// A later public reply does not move the first response.
 	f.advance(m)
-	ev, err = f.tk.Reply("again", true)
+	ev, err := f.tk.Reply("again", true)
 	f.must(t, "reply", ev, err)
 	if !f.state().FirstRespondedAt.Equal(t0.Add(20 * m)) {
 		t.Fatal("second reply moved the first response")
@@ -198,9 +190,7 @@ func TestFirstResponseMetByPublicReplyOnly(t *testing.T) {
 
 func TestLateFirstReplyIsBreached(t *testing.T) {
 	f := ticketIn(t, classified)
-	f.now = t0.Add(2 * h)
-	ev, err := f.tk.Reply("sorry for the delay", true)
-	f.must(t, "reply", ev, err)
+	f.replyAt(t, t0.Add(2*h), "sorry for the delay", true)
 	if fr, _ := f.state().Clocks(f.now); fr.Running || !fr.Breached {
 		t.Fatalf("late reply: %+v", fr)
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,8 +12,8 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay/relaytest"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
@@ -23,34 +21,6 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
-
-func natsURL() string {
-	if u := os.Getenv("TICKETS_TEST_NATS"); u != "" {
-		return u
-	}
-	return "nats://127.0.0.1:4222"
-}
-
-// natsTopic returns a stream of the test's own on the test server (deleted at the end),
-// skipping the test when the server is unreachable, failing it when CI=true.
-func natsTopic(t *testing.T) string {
-	t.Helper()
-	conn, err := nats.Connect(natsURL(), nats.Timeout(3*time.Second))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("NATS unreachable at %s: %v", natsURL(), err)
-		}
-		t.Skipf("NATS unreachable at %s: %v", natsURL(), err)
-	}
-	topic := "te_test_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
-	t.Cleanup(func() {
-		if js, err := conn.JetStream(); err == nil {
-			_ = js.DeleteStream(topic)
-		}
-		conn.Close()
-	})
-	return topic
-}
 
 // process is one ticketd's read side: its own memory read model, engine and bus.
 type process struct {
@@ -71,7 +41,7 @@ func startProcess(t *testing.T, w *readmodeltest.World, topic string) *process {
 	if _, err := engine.CatchUp(ctx, w.Events); err != nil {
 		t.Fatal(err)
 	}
-	if p.bus, err = watermillrelay.NewJetStream(ctx, natsURL(), topic, slog.Default()); err != nil {
+	if p.bus, err = watermillrelay.NewJetStream(ctx, relaytest.NATSURL(), topic, slog.Default()); err != nil {
 		t.Fatal(err)
 	}
 	go func() { p.done <- watermillrelay.Run(ctx, w.Events, p.bus, engine, nil, slog.Default()) }()
@@ -86,30 +56,11 @@ func (p *process) close(t *testing.T) {
 	_ = p.bus.Close()
 }
 
-func waitCheckpoint(t *testing.T, store projections.Store, head uint64) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		ok := true
-		for _, n := range projections.Names() {
-			if pos, _ := store.Checkpoint(context.Background(), n); pos < head {
-				ok = false
-			}
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			pos, _ := store.Checkpoint(context.Background(), projections.Queues)
-			t.Fatalf("a read model reached %d of %d", pos, head)
-		}
-	}
-}
-
 // TestJetStreamAcrossProcesses: two processes share the event store and a JetStream
 // stream on the real NATS server; one starts while the other is already relaying and
 // commands keep coming. Both read models end equal to a rebuild from the event store.
 func TestJetStreamAcrossProcesses(t *testing.T) {
-	topic := natsTopic(t)
+	topic := relaytest.Topic(t)
 	w := readmodeltest.Random(t, memstore.New(), 21, 40, 200)
 	rng := rand.New(rand.NewPCG(21, 2))
 	before := uint64(len(w.All(t))) // what A caught up with from the store: never published
@@ -124,14 +75,12 @@ func TestJetStreamAcrossProcesses(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	waitCheckpoint(t, a.store, head)
-	waitCheckpoint(t, b.store, head)
-	want := readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w), w)
-	if readmodeltest.Dump(t, a.store, w) != want || readmodeltest.Dump(t, b.store, w) != want {
-		t.Fatal("a process's read model differs from a rebuild")
-	}
+	relaytest.WaitCaughtUp(t, a.store, head, 20*time.Second)
+	relaytest.WaitCaughtUp(t, b.store, head, 20*time.Second)
+	readmodeltest.AssertSameAsRebuilt(t, a.store, memStore, w, "the first process's read model")
+	readmodeltest.AssertSameAsRebuilt(t, b.store, memStore, w, "the second process's read model")
 	// Each record published is in the stream once, although both relays published most of them.
-	conn, _ := nats.Connect(natsURL())
+	conn, _ := nats.Connect(relaytest.NATSURL())
 	defer conn.Close()
 	js, _ := conn.JetStream()
 	var info *nats.StreamInfo
@@ -193,13 +142,13 @@ func (a *ackWatch) Subscribe(ctx context.Context, topic string) (<-chan *message
 // (the head position travels in the message headers), loads fail for a while, and no
 // message is acked before its record is applied.
 func TestJetStreamBatches(t *testing.T) {
-	topic := natsTopic(t)
+	topic := relaytest.Topic(t)
 	w := readmodeltest.Random(t, memstore.New(), 22, 80, 1200)
 	recs := w.All(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	store, cw, engine := restartedEngine(t, ctx, recs)
-	bus, err := watermillrelay.NewJetStream(ctx, natsURL(), topic, slog.New(slog.DiscardHandler))
+	bus, err := watermillrelay.NewJetStream(ctx, relaytest.NATSURL(), topic, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +165,7 @@ func TestJetStreamBatches(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	waitCheckpoint(t, store, head)
+	relaytest.WaitCaughtUp(t, store, head, 20*time.Second)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -227,8 +176,5 @@ func TestJetStreamBatches(t *testing.T) {
 	if loads := cw.LoadCount(projections.Queues); loads == 0 || loads > 10 {
 		t.Fatalf("%d queue row loads: the backlog was not applied in runs", loads)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
-	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
-		t.Fatal("the read model followed in runs over JetStream differs from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, memStore, w, "the read model followed in runs over JetStream")
 }

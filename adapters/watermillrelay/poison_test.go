@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay/relaytest"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
@@ -34,20 +35,7 @@ func TestLivePathSkipsAnUnstorableRow(t *testing.T) {
 	w.Receive(t, domain.TierCore, domain.ChannelWeb, "subject "+readmodeltest.Marker, "body")
 	last := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "after", "body").Ticket.ID
 	head := uint64(len(w.All(t)))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		pos, err := store.Checkpoint(ctx, projections.Queues)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pos == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the queue projection reached %d of %d", pos, head)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	relaytest.WaitCaughtUp(t, store, head, 10*time.Second)
 	if v, err := store.RowVersion(ctx, projections.Queues, last); err != nil || v != 0 {
 		t.Fatalf("the ticket after the refused row: version %d (%v)", v, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay/relaytest"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
@@ -51,9 +52,7 @@ func TestRelayFeedsProjections(t *testing.T) {
 	for round := range 2 {
 		runLive(t, w, store, round)
 	}
-	if a, b := readmodeltest.Dump(t, store, w), readmodeltest.Dump(t, readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w), w); a != b {
-		t.Fatal("the relay-fed read model differs from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, memStore, w, "the relay-fed read model")
 }
 
 func runLive(t *testing.T, w *readmodeltest.World, store projections.Store, round int) {
@@ -73,20 +72,7 @@ func runLive(t *testing.T, w *readmodeltest.World, store projections.Store, roun
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		pos, err := store.Checkpoint(ctx, projections.KPI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if pos == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("round %d: projections reached %d of %d", round, pos, head)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	relaytest.WaitCaughtUp(t, store, head, 10*time.Second)
 	lags, err := svc.Lag(ctx)
 	if err != nil || len(lags) != len(projections.Names()) || lags[0].Events != 0 {
 		t.Fatalf("lag %+v %v", lags, err)
@@ -151,14 +137,7 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if pos, _ := store.Checkpoint(ctx, projections.Agents); pos == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the projections did not catch up")
-		}
-	}
+	relaytest.WaitCaughtUp(t, store, head, 10*time.Second)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -172,10 +151,7 @@ func TestBatchesAckOnlyApplied(t *testing.T) {
 	if loads := cw.LoadCount(projections.Queues); loads == 0 || loads > 10 {
 		t.Fatalf("%d queue row loads for a backlog of %d records and 100 commands: not applied in runs", loads, backlog)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
-	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
-		t.Fatal("the read model followed in runs differs from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, memStore, w, "the read model followed in runs")
 }
 
 // restartedEngine returns a memory store that a first engine filled with the first third
@@ -201,3 +177,6 @@ func restartedEngine(t *testing.T, ctx context.Context, recs []eventlog.Record) 
 	}
 	return store, cw, engine
 }
+
+// memStore is the Factory of the relay tests' read models.
+func memStore(*testing.T) projections.Store { return memreadmodel.New() }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
+	"github.com/ticketengine/ticketengine/adapters/watermillrelay/relaytest"
 
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
@@ -66,20 +67,10 @@ func TestRelayRestartsAfterAFailure(t *testing.T) {
 		w.RandomCommand(t, rng)
 	}
 	head := uint64(len(w.All(t)))
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if pos, _ := store.Checkpoint(ctx, projections.Queues); pos == head {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the relay did not recover")
-		}
-	}
+	relaytest.WaitCaughtUp(t, store, head, 10*time.Second) // the relay recovered
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	rebuilt := readmodeltest.Rebuilt(t, func(*testing.T) projections.Store { return memreadmodel.New() }, w)
-	if readmodeltest.Dump(t, store, w) != readmodeltest.Dump(t, rebuilt, w) {
-		t.Fatal("after a restart of the relay the read model differs from a rebuild")
-	}
+	readmodeltest.AssertSameAsRebuilt(t, store, memStore, w, "after a restart of the relay, its read model")
 }

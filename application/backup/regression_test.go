@@ -4,35 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt/bolttest"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-func openBolt(t *testing.T) eventlog.EventStore {
-	t.Helper()
-	s, err := bolt.Open(context.Background(), filepath.Join(t.TempDir(), "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // TestDefect3NonUTF8CorrelationIDRoundTrips is issue 12's defect 3 on the embedded store:
 // a portal reply stored with an X-Correlation-ID that is not UTF-8 (as versions before
 // the edge refused it did) verified, but its export held U+FFFD and import refused the
 // file ("hash does not match … nothing was imported"). Now the same bytes come back.
 func TestDefect3NonUTF8CorrelationIDRoundTrips(t *testing.T) {
-	src := openBolt(t)
+	src := bolttest.Open(t)
 	reply, _ := json.Marshal(domain.CustomerReplied{Body: "hello"})
 	id := uuid.MustParse("0195f6a2-7c1e-7000-8000-000000000001")
 	recs := sealed(t, eventlog.TicketStream(id),
@@ -42,7 +31,7 @@ func TestDefect3NonUTF8CorrelationIDRoundTrips(t *testing.T) {
 	if _, err := src.Append(context.Background(), recs[0].Stream, eventlog.NoStream, recs); err != nil {
 		t.Fatal(err)
 	}
-	dst := openBolt(t)
+	dst := bolttest.Open(t)
 	file := roundTrip(t, src, dst)
 	got, err := dst.ReadStream(context.Background(), recs[0].Stream)
 	if err != nil || len(got) != 2 || got[1].Meta.CorrelationID != "corr-\xff\xfe\xc3(" || got[1].Hash != recs[1].Hash {

@@ -3,19 +3,19 @@ package command_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt/bolttest"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/eventstoretest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -32,7 +32,7 @@ func BenchmarkCommand(b *testing.B) {
 		open func(b *testing.B) eventlog.EventStore
 	}{
 		{"memory", func(*testing.B) eventlog.EventStore { return memstore.New() }},
-		{"bolt", openBolt},
+		{"bolt", func(b *testing.B) eventlog.EventStore { return bolttest.Open(b) }},
 	}
 	for _, cmd := range []string{"receive", "reply"} {
 		for _, st := range stores {
@@ -50,14 +50,6 @@ func BenchmarkCommand(b *testing.B) {
 const repliesPerTicket = 20
 
 var benchMeta = command.CommandMeta{Actor: "agent:bench"}
-
-func openBolt(b *testing.B) eventlog.EventStore {
-	s, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
-}
 
 func newBenchCommands(b *testing.B, store eventlog.EventStore) *command.Commands {
 	secrets, err := auth.NewSecrets(make([]byte, 32))
@@ -93,7 +85,7 @@ func benchCommand(b *testing.B, c *command.Commands, cmd string, g int) {
 	errs := make(chan error, g)
 	var wg sync.WaitGroup
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0 := eventstoretest.ProcessCPU()
 	start := time.Now()
 	for _, op := range ops {
 		wg.Add(1)
@@ -104,7 +96,7 @@ func benchCommand(b *testing.B, c *command.Commands, cmd string, g int) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU() - cpu0
+	cpu := eventstoretest.ProcessCPU() - cpu0
 	b.StopTimer()
 	close(errs)
 	for err := range errs {

@@ -50,34 +50,13 @@ func TestRacingWritersWithIfMatchOneWins(t *testing.T) {
 	c, store, _ := newCommands(t)
 	ctx := context.Background()
 	id := receive(t, c, staff).Ticket.ID
-	const writers = 16
-	var wins, preconditions int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v := int64(0)
-			meta := staff
-			meta.ExpectedVersion = &v
-			_, err := c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "on it", Public: true}, meta)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				wins++
-			case errors.Is(err, application.ErrPrecondition):
-				preconditions++
-			default:
-				t.Errorf("unexpected error: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins != 1 || preconditions != writers-1 {
-		t.Fatalf("%d wins, %d precondition failures; want 1 and %d", wins, preconditions, writers-1)
-	}
+	eventstoretest.OneWins(t, 16, application.ErrPrecondition, func() error {
+		v := int64(0)
+		meta := staff
+		meta.ExpectedVersion = &v
+		_, err := c.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "on it", Public: true}, meta)
+		return err
+	})
 	recs, _ := store.ReadStream(ctx, eventlog.TicketStream(id))
 	if len(recs) != 2 {
 		t.Fatalf("stream has %d events, want 2", len(recs))

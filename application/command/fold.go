@@ -2,6 +2,7 @@ package command
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
@@ -38,42 +39,36 @@ func (f folder[A]) applyAll(a A, recs []eventlog.Record) error {
 	return nil
 }
 
-// ticketFolder folds ticket streams. A record that does not decode is a corrupt store,
-// not a client's mistake, so its error carries no error kind.
-var ticketFolder = folder[*domain.Ticket]{
-	fresh: domain.NewTicket,
-	state: func(t *domain.Ticket) any { return t.State() },
-	restore: func(s any) (*domain.Ticket, bool) {
-		st, ok := s.(domain.TicketState)
-		return domain.RestoreTicket(st), ok
-	},
-	apply: func(t *domain.Ticket, r eventlog.Record) error {
-		e, err := domain.DecodeTicketEvent(r.Type, r.Data)
-		if err != nil {
-			return undecodable(r, err)
-		}
-		t.Apply(e, r.Meta.OccurredAt)
-		return nil
-	},
+// folderOf builds the folder of one kind of aggregate from the domain's own functions:
+// its empty aggregate, the aggregate a state restores, how a stored event decodes and how
+// an event applies (at the time it occurred). A record that does not decode is a corrupt
+// store, not a client's mistake, so its error carries no error kind.
+func folderOf[A interface{ State() S }, S any](fresh func() A, restore func(S) A,
+	decode func(eventType string, data []byte) (domain.Event, error), apply func(A, domain.Event, time.Time)) folder[A] {
+	return folder[A]{
+		fresh: fresh,
+		state: func(a A) any { return a.State() },
+		restore: func(s any) (A, bool) {
+			st, ok := s.(S)
+			return restore(st), ok
+		},
+		apply: func(a A, r eventlog.Record) error {
+			e, err := decode(r.Type, r.Data)
+			if err != nil {
+				return undecodable(r, err)
+			}
+			apply(a, e, r.Meta.OccurredAt)
+			return nil
+		},
+	}
 }
 
-// agentFolder folds agent streams.
-var agentFolder = folder[*domain.Agent]{
-	fresh: domain.NewAgent,
-	state: func(a *domain.Agent) any { return a.State() },
-	restore: func(s any) (*domain.Agent, bool) {
-		st, ok := s.(domain.AgentState)
-		return domain.RestoreAgent(st), ok
-	},
-	apply: func(a *domain.Agent, r eventlog.Record) error {
-		e, err := domain.DecodeAgentEvent(r.Type, r.Data)
-		if err != nil {
-			return undecodable(r, err)
-		}
-		a.Apply(e)
-		return nil
-	},
-}
+// ticketFolder folds ticket streams.
+var ticketFolder = folderOf(domain.NewTicket, domain.RestoreTicket, domain.DecodeTicketEvent, (*domain.Ticket).Apply)
+
+// agentFolder folds agent streams; an agent's events do not depend on their time.
+var agentFolder = folderOf(domain.NewAgent, domain.RestoreAgent, domain.DecodeAgentEvent,
+	func(a *domain.Agent, e domain.Event, _ time.Time) { a.Apply(e) })
 
 func undecodable(r eventlog.Record, err error) error {
 	return fmt.Errorf("stored event %s v%d does not decode: %v", r.Stream, r.Version, err)

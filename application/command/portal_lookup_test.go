@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt/bolttest"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
@@ -126,7 +125,7 @@ func wrongCode(code string) string {
 func TestPortalLookupReadsTheSame(t *testing.T) {
 	for kind, open := range map[string]func(t *testing.T) eventlog.EventStore{
 		"memory": func(*testing.T) eventlog.EventStore { return memstore.New() },
-		"bolt":   func(t *testing.T) eventlog.EventStore { return openBoltStore(t) },
+		"bolt":   func(t *testing.T) eventlog.EventStore { return bolttest.Open(t) },
 	} {
 		t.Run(kind, func(t *testing.T) {
 			w := newPortalWorld(t, open(t))
@@ -174,21 +173,12 @@ func TestPortalLookupReadsTheSame(t *testing.T) {
 	}
 }
 
-func openBoltStore(t testing.TB) eventlog.EventStore {
-	s, err := bolt.Open(context.Background(), filepath.Join(t.TempDir(), "events.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // BenchmarkPortalLookup times the portal's look-up on the embedded store: an unknown
 // number against a wrong code on a ticket whose body (and three replies) are 100 or
 // 100,000 characters. docs/PERFORMANCE.md ("Portal look-ups") has the figures; nothing
 // asserts them.
 func BenchmarkPortalLookup(b *testing.B) {
-	w := newPortalWorld(b, openBoltStore(b))
+	w := newPortalWorld(b, bolttest.Open(b))
 	ctx := context.Background()
 	for _, n := range []int{100, 100_000} {
 		tk := w.tickets[n]

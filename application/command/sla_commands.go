@@ -1,9 +1,6 @@
 package command
 
 import (
-	"context"
-	"time"
-
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -25,28 +22,30 @@ type CheckSLA struct {
 }
 
 // CheckSLAHandler handles CheckSLA.
-type CheckSLAHandler struct {
-	s      streams
-	policy domain.SLAPolicy
-}
+type CheckSLAHandler = TicketHandler[CheckSLA]
 
 // NewCheckSLAHandler returns the handler on its ports; it panics when store or clock is nil.
 func NewCheckSLAHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) CheckSLAHandler {
-	return CheckSLAHandler{s: newStreams("CheckSLAHandler", store, clock, cache), policy: policy}
+	return newTicketHandler[CheckSLA](store, clock, cache, policy)
 }
 
-// Handle records a breach if the clock is past due, else a warning if past the warning share.
-func (h CheckSLAHandler) Handle(ctx context.Context, c CheckSLA, meta CommandMeta) (TicketResult, error) {
+func (c CheckSLA) ticket() uuid.UUID { return c.TicketID }
+
+// validate refuses an unknown clock before the ticket is read.
+func (c CheckSLA) validate() error {
 	if c.Clock != domain.ClockFirstResponse && c.Clock != domain.ClockResolution {
-		return TicketResult{}, invalidField("clock", "must be first_response or resolution")
+		return invalidField("clock", "must be first_response or resolution")
 	}
-	return ticketUpdate(ctx, h.s, c.TicketID, meta, func(t *domain.Ticket, now time.Time) ([]domain.Event, error) {
-		if !t.Exists() {
-			return nil, application.ErrNotFound
-		}
-		if events := t.RecordSLABreach(c.Clock, now, h.policy); len(events) > 0 {
-			return events, nil
-		}
-		return t.RecordSLAWarning(c.Clock, now, h.policy), nil
-	})
+	return nil
+}
+
+// decide records a breach if the clock is past due, else a warning if past the warning share.
+func (c CheckSLA) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
+	if !t.Exists() {
+		return nil, application.ErrNotFound
+	}
+	if events := t.RecordSLABreach(c.Clock, d.now, d.policy); len(events) > 0 {
+		return events, nil
+	}
+	return t.RecordSLAWarning(c.Clock, d.now, d.policy), nil
 }

@@ -14,16 +14,24 @@ import (
 	"github.com/ticketengine/ticketengine/domain"
 )
 
+// watchedP1 starts a policy node on a new store and receives a VIP ticket classified P1
+// in category: the tightest SLA clocks the monitor watches.
+func watchedP1(t *testing.T, subject, category string) (eventlog.EventStore, *node, uuid.UUID) {
+	t.Helper()
+	store := newStore()
+	n := startNode(t, store, policy.Options{})
+	id := receive(t, n.cmds, domain.TierVIP, subject)
+	classify(t, n.cmds, id, category, domain.P1, "")
+	return store, n, id
+}
+
 func breachEvents(t *testing.T, store eventlog.EventStore, id uuid.UUID) (breaches, escalations int) {
 	return count(t, store, id, domain.TypeSLABreached, map[string]string{"clock": domain.ClockFirstResponse}),
 		count(t, store, id, domain.TypeTicketEscalated, map[string]string{"reason": domain.SLABreachReason, "team": "escalations"})
 }
 
 func TestVIPTicketWithoutReplyIsEscalatedOnceBySystem(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{})
-	id := receive(t, n.cmds, domain.TierVIP, "网站打不开")
-	classify(t, n.cmds, id, "outage", domain.P1, "")
+	store, _, id := watchedP1(t, "网站打不开", "outage")
 	eventually(t, 10*time.Second, "escalation", func() bool { _, e := breachEvents(t, store, id); return e > 0 })
 	time.Sleep(700 * time.Millisecond) // several retry periods: nothing more may be recorded
 	b, e := breachEvents(t, store, id)
@@ -50,10 +58,7 @@ func TestVIPTicketWithoutReplyIsEscalatedOnceBySystem(t *testing.T) {
 }
 
 func TestMonitorRestartedBetweenWarningAndBreach(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{})
-	id := receive(t, n.cmds, domain.TierVIP, "urgent")
-	classify(t, n.cmds, id, "outage", domain.P1, "")
+	store, n, id := watchedP1(t, "urgent", "outage")
 	eventually(t, 5*time.Second, "warning", func() bool {
 		return count(t, store, id, domain.TypeSLAWarningIssued, nil) > 0
 	})
@@ -113,11 +118,8 @@ func TestTwoMonitorsOnOneStoreRecordEachBreachOnce(t *testing.T) {
 }
 
 func TestWaitingTicketDoesNotBreachAndItsDueMoves(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{})
+	store, n, id := watchedP1(t, "waiting", "billing")
 	ctx := context.Background()
-	id := receive(t, n.cmds, domain.TierVIP, "waiting")
-	classify(t, n.cmds, id, "billing", domain.P1, "")
 	agent, err := n.cmds.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "A", Email: "a@example.com", Capacity: 5}, staff)
 	if err != nil {
 		t.Fatal(err)
@@ -167,11 +169,8 @@ func must(t *testing.T, f func() error) {
 // A resolved ticket leaves the engine's view; reopened by the customer it is reloaded from
 // its stream and its restarted resolution clock is watched again.
 func TestReopenedTicketIsWatchedAgain(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{})
+	store, n, id := watchedP1(t, "reopen me", "billing")
 	ctx := context.Background()
-	id := receive(t, n.cmds, domain.TierVIP, "reopen me")
-	classify(t, n.cmds, id, "billing", domain.P1, "")
 	must(t, func() error {
 		_, err := n.cmds.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "fixed?", Public: true}, staff)
 		return err

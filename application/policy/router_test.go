@@ -50,41 +50,57 @@ func assigneeOf(t *testing.T, store eventlog.EventStore, id uuid.UUID) uuid.UUID
 	return ticketState(t, store, id).Assignee
 }
 
+// routingNode starts a policy node with automatic assignment on a new store.
+func routingNode(t *testing.T) (eventlog.EventStore, *command.Commands) {
+	store := newStore()
+	return store, startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()}).cmds
+}
+
+// receiveBilling receives a standard-tier ticket and classifies it billing with priority
+// p, which hands it to routing.
+func receiveBilling(t *testing.T, c *command.Commands, subject string, p domain.Priority) uuid.UUID {
+	t.Helper()
+	id := receive(t, c, domain.TierStandard, subject)
+	classify(t, c, id, "billing", p, "")
+	return id
+}
+
 func waitAssigned(t *testing.T, store eventlog.EventStore, id uuid.UUID) uuid.UUID {
 	t.Helper()
 	eventually(t, 5*time.Second, "assignment of "+id.String(), func() bool { return assigneeOf(t, store, id) != uuid.Nil })
 	return assigneeOf(t, store, id)
 }
 
+// wantAssigned waits for the ticket's assignment and fails the test unless it went to
+// want; what says which assignment it was, as the failure reports it.
+func wantAssigned(t *testing.T, store eventlog.EventStore, id, want uuid.UUID, what string) {
+	t.Helper()
+	if got := waitAssigned(t, store, id); got != want {
+		t.Fatalf("%s: assigned to %v, want %v", what, got, want)
+	}
+}
+
 // settle waits until the engine has had time to act on everything appended so far.
 func settle() { time.Sleep(300 * time.Millisecond) }
 
 func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
-	c := n.cmds
+	store, c := routingNode(t)
 	ann := agent(t, c, "ann", "support", 2, true, "billing")
 	bob := agent(t, c, "bob", "support", 1, true, "Billing")
 	agent(t, c, "cyd", "support", 5, true, "network")         // no skill
 	agent(t, c, "eve", "sales", 5, true, "billing")           // other team
 	dan := agent(t, c, "dan", "support", 1, false, "billing") // offline
 
-	first := receive(t, c, domain.TierStandard, "one")
-	classify(t, c, first, "billing", domain.P3, "")
+	first := receiveBilling(t, c, "one", domain.P3)
 	a1 := waitAssigned(t, store, first)
-	second := receive(t, c, domain.TierStandard, "two")
-	classify(t, c, second, "billing", domain.P3, "")
+	second := receiveBilling(t, c, "two", domain.P3)
 	a2 := waitAssigned(t, store, second)
 	if a1 == a2 || (a1 != ann && a1 != bob) || (a2 != ann && a2 != bob) {
 		t.Fatalf("first two went to %v and %v; want ann and bob, one each (least loaded)", a1, a2)
 	}
-	third := receive(t, c, domain.TierStandard, "three")
-	classify(t, c, third, "billing", domain.P3, "")
-	if got := waitAssigned(t, store, third); got != ann {
-		t.Fatalf("third went to %v, want ann (bob is at capacity)", got)
-	}
-	fourth := receive(t, c, domain.TierStandard, "four")
-	classify(t, c, fourth, "billing", domain.P2, "")
+	third := receiveBilling(t, c, "three", domain.P3)
+	wantAssigned(t, store, third, ann, "the third ticket, to ann (bob is at capacity)")
+	fourth := receiveBilling(t, c, "four", domain.P2)
 	settle()
 	if got := ticketState(t, store, fourth); got.Assignee != uuid.Nil || got.Status != domain.StatusClassified {
 		t.Fatalf("fourth: %s / %v; want it waiting in the queue", got.Status, got.Assignee)
@@ -93,11 +109,8 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 		t.Fatalf(`{"auto":true} with everyone full: %v`, err)
 	}
 	setOnline(t, c, dan, true) // an agent comes online: the waiting ticket goes to them
-	if got := waitAssigned(t, store, fourth); got != dan {
-		t.Fatalf("fourth went to %v, want dan", got)
-	}
-	fifth := receive(t, c, domain.TierStandard, "five")
-	classify(t, c, fifth, "billing", domain.P3, "")
+	wantAssigned(t, store, fourth, dan, "the fourth ticket, to dan")
+	fifth := receiveBilling(t, c, "five", domain.P3)
 	settle()
 	if got := assigneeOf(t, store, fifth); got != uuid.Nil {
 		t.Fatalf("fifth assigned to %v with everyone full", got)
@@ -110,9 +123,7 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: bobs, Resolution: "done"}, staff); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitAssigned(t, store, fifth); got != bob {
-		t.Fatalf("fifth went to %v, want bob", got)
-	}
+	wantAssigned(t, store, fifth, bob, "the fifth ticket, to bob")
 	for _, r := range events(t, store, fifth) {
 		if r.Type == domain.TypeTicketAssigned && (r.Meta.Actor != command.SystemActor || r.Meta.Rule != policy.RuleAutoRoute || r.Meta.CausationID == "") {
 			t.Fatalf("assignment meta %+v", r.Meta)
@@ -121,39 +132,26 @@ func TestRoutingFollowsSkillLoadPresenceAndWaits(t *testing.T) {
 }
 
 func TestRoutingPrefersTheAgentIdleLongest(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
-	c := n.cmds
+	store, c := routingNode(t)
 	ann := agent(t, c, "ann", "support", 3, true, "billing")
 	bob := agent(t, c, "bob", "support", 3, false, "billing")
-	warm := receive(t, c, domain.TierStandard, "warm-up")
-	classify(t, c, warm, "billing", domain.P3, "")
-	if got := waitAssigned(t, store, warm); got != ann {
-		t.Fatalf("warm-up went to %v", got)
-	}
+	warm := receiveBilling(t, c, "warm-up", domain.P3)
+	wantAssigned(t, store, warm, ann, "the warm-up ticket, to ann")
 	if _, err := c.Resolve.Handle(context.Background(), command.ResolveTicket{TicketID: warm, Resolution: "ok"}, staff); err != nil {
 		t.Fatal(err)
 	}
 	setOnline(t, c, bob, true)
 	settle()
-	next := receive(t, c, domain.TierStandard, "next")
-	classify(t, c, next, "billing", domain.P3, "")
-	if got := waitAssigned(t, store, next); got != bob {
-		t.Fatalf("went to %v; want bob, idle longer than ann (both have no open ticket)", got)
-	}
+	next := receiveBilling(t, c, "next", domain.P3)
+	wantAssigned(t, store, next, bob, "the next ticket, to bob, idle longer than ann (both have no open ticket)")
 }
 
 func TestEscalatedTicketsRouteWithinTheEscalationTeam(t *testing.T) {
-	store := newStore()
-	n := startNode(t, store, policy.Options{Routing: true, Policy: domain.DefaultSLAPolicy()})
-	c := n.cmds
+	store, c := routingNode(t)
 	ann := agent(t, c, "ann", "support", 3, true, "billing")
 	esc := agent(t, c, "esc", "escalations", 3, true, "billing")
-	id := receive(t, c, domain.TierStandard, "refund")
-	classify(t, c, id, "billing", domain.P3, "")
-	if got := waitAssigned(t, store, id); got != ann {
-		t.Fatalf("went to %v, want ann", got)
-	}
+	id := receiveBilling(t, c, "refund", domain.P3)
+	wantAssigned(t, store, id, ann, "the ticket, to ann in its team")
 	if _, err := c.Escalate.Handle(context.Background(), command.EscalateTicket{TicketID: id,
 		EscalateTicket: domain.EscalateTicket{Reason: "angry"}}, staff); err != nil {
 		t.Fatal(err)

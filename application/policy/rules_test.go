@@ -115,9 +115,7 @@ func TestRuleClassificationTriggersRouting(t *testing.T) {
 	n := startNode(t, store, policy.Options{Rules: testRules(), Routing: true, Policy: domain.DefaultSLAPolicy()})
 	ann := agent(t, n.cmds, "ann", "support", 2, true, "billing")
 	id := receiveOn(t, n.cmds, domain.ChannelWeb, domain.TierVIP, "发票开错了", "")
-	if got := waitAssigned(t, store, id); got != ann {
-		t.Fatalf("assigned to %v", got)
-	}
+	wantAssigned(t, store, id, ann, "the classified ticket, to ann")
 	settle()
 	if s := ticketState(t, store, id); s.Priority != domain.P1 || s.Assignee != ann {
 		t.Fatalf("%s %v", s.Priority, s.Assignee)

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt/bolttest"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/backup"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -229,11 +230,7 @@ func BenchmarkImport(b *testing.B) {
 				b.StopTimer()
 				var dst eventlog.EventStore = memstore.New()
 				if kind == "bolt" {
-					bs, err := bolt.Open(context.Background(), filepath.Join(b.TempDir(), "events.db"))
-					if err != nil {
-						b.Fatal(err)
-					}
-					dst = bs
+					dst = bolttest.Open(b)
 				}
 				b.StartTimer()
 				n, err := backup.Import(context.Background(), dst, bytes.NewReader(file.Bytes()))

@@ -89,6 +89,22 @@ func openBolt(t *testing.T, path string) eventlog.EventStore {
 	return s
 }
 
+// boltDataDir writes a randomized history (buildHistory) into the embedded store of a new
+// data directory, for the CLI's --data, and returns the directory, the history and its
+// records; the store is closed again.
+func boltDataDir(t *testing.T, seed uint64, tickets, steps int) (string, history, []eventlog.Record) {
+	t.Helper()
+	data := t.TempDir()
+	s := openBolt(t, filepath.Join(data, bolt.FileName))
+	defer s.Close()
+	h := buildHistory(t, s, seed, tickets, steps)
+	recs, err := s.ReadAll(context.Background(), 0, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, h, recs
+}
+
 // rawEdit changes the closed store file directly.
 func rawEdit(t *testing.T, path string, edit func(events, streams *bbolt.Bucket) error) {
 	t.Helper()
@@ -112,12 +128,17 @@ func indexKey(stream string, version int64) []byte {
 	return binary.BigEndian.AppendUint64(k, uint64(version))
 }
 
-// deleteRecord removes a record and its index entry, as a careful intruder would.
-func deleteRecord(events, streams *bbolt.Bucket, r eventlog.Record) error {
-	if err := events.Delete(posKey(r.Position)); err != nil {
-		return err
+// deleteRecords removes records and their index entries, as a careful intruder would.
+func deleteRecords(events, streams *bbolt.Bucket, recs ...eventlog.Record) error {
+	for _, r := range recs {
+		if err := events.Delete(posKey(r.Position)); err != nil {
+			return err
+		}
+		if err := streams.Delete(indexKey(r.Stream, r.Version)); err != nil {
+			return err
+		}
 	}
-	return streams.Delete(indexKey(r.Stream, r.Version))
+	return nil
 }
 
 func verifyBolt(t *testing.T, path string, args ...string) cliResult {
@@ -168,7 +189,7 @@ func TestVerifyBoltDeletedEvent(t *testing.T) {
 	f := newBoltFixture(t)
 	path := f.copyTo(t)
 	recs := f.longStream(t, 4)
-	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecord(events, streams, recs[2]) })
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecords(events, streams, recs[2]) })
 	wantFinding(t, verifyBolt(t, path), recs[3], "version 3 where 2 was expected")
 	res := verifyBolt(t, path, "--json")
 	var got finding

@@ -12,10 +12,7 @@ import (
 // export is still byte for byte the embedded one, the chains and heads verify the same,
 // and replay finds the ticket by number.
 func TestRoundTripEventStoreDB(t *testing.T) {
-	data := t.TempDir()
-	s := openBolt(t, data+"/events.db")
-	h := buildHistory(t, s, 23, 5, 80)
-	s.Close()
+	data, h, _ := boltDataDir(t, 23, 5, 80)
 	conn := esdbtest.Start(t).ConnectionString()
 
 	first := runReal(t, "", "--data", data, "export")

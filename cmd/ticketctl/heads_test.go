@@ -77,46 +77,36 @@ func TestHeadsListing(t *testing.T) {
 	}
 }
 
-func TestHeadsCatchTruncation(t *testing.T) {
+// deletedAfterKeep copies the bolt fixture, keeps its heads, and then deletes from the
+// copy the records of a stream of n that pick chooses: the copy's path, the kept heads
+// and the whole stream's records.
+func deletedAfterKeep(t *testing.T, n int, pick func([]eventlog.Record) []eventlog.Record) (string, string, []eventlog.Record) {
+	t.Helper()
 	f := newBoltFixture(t)
 	path := f.copyTo(t)
 	kept := keepHeads(t, path)
-	recs := f.longStream(t, 3)
-	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecord(events, streams, recs[len(recs)-1]) })
+	recs := f.longStream(t, n)
+	rawEdit(t, path, func(events, streams *bbolt.Bucket) error { return deleteRecords(events, streams, pick(recs)...) })
+	return path, kept, recs
+}
+
+func TestHeadsCatchTruncation(t *testing.T) {
+	path, kept, recs := deletedAfterKeep(t, 3, func(r []eventlog.Record) []eventlog.Record { return r[len(r)-1:] })
 	wantKeptProblem(t, path, kept, recs[0].Stream, "newer events were removed")
 }
 
+// allRecords picks a whole stream for deletedAfterKeep.
+func allRecords(r []eventlog.Record) []eventlog.Record { return r }
+
 func TestHeadsCatchDeletedStream(t *testing.T) {
-	f := newBoltFixture(t)
-	path := f.copyTo(t)
-	kept := keepHeads(t, path)
-	recs := f.longStream(t, 2)
-	rawEdit(t, path, func(events, streams *bbolt.Bucket) error {
-		for _, r := range recs {
-			if err := deleteRecord(events, streams, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	path, kept, recs := deletedAfterKeep(t, 2, allRecords)
 	wantKeptProblem(t, path, kept, recs[0].Stream, "the stream is gone")
 }
 
 // TestHeadsCatchRewrittenStream: a stream deleted and appended again with other data and
 // fresh hashes verifies on its own; only the kept heads show it.
 func TestHeadsCatchRewrittenStream(t *testing.T) {
-	f := newBoltFixture(t)
-	path := f.copyTo(t)
-	kept := keepHeads(t, path)
-	recs := f.longStream(t, 2)
-	rawEdit(t, path, func(events, streams *bbolt.Bucket) error {
-		for _, r := range recs {
-			if err := deleteRecord(events, streams, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	path, kept, recs := deletedAfterKeep(t, 2, allRecords)
 	forged := make([]eventlog.Record, len(recs))
 	for i, r := range recs {
 		r.Position = 0

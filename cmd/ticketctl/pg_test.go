@@ -2,71 +2,31 @@ package main
 
 import (
 	"context"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// PostgreSQL tests share one server with other packages: each gets a schema of its own
-// (search_path in the DSN), dropped at its end. Without a server they skip, except when
-// CI=true, where the server must be there.
-
-func pgConn(t *testing.T) *pgx.Conn {
-	t.Helper()
-	dsn := os.Getenv("TICKETS_TEST_POSTGRES")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL unreachable at %s: %v", dsn, err)
-		}
-		t.Skipf("PostgreSQL unreachable at %s: %v", dsn, err)
-	}
-	return conn
-}
-
-// pgSchema creates an empty schema with the event store's tables and returns a DSN using
-// it, and a connection to it for changing rows behind the store's back.
+// pgSchema creates an empty schema of the test's own (postgrestest.FreshSchema) with the
+// event store's tables, and returns a DSN using it and a connection to it for changing
+// rows behind the store's back.
 func pgSchema(t *testing.T) (string, *pgx.Conn) {
 	t.Helper()
-	conn := pgConn(t)
+	dsn := postgrestest.FreshSchema(t, "t_ticketctl_")
 	ctx := context.Background()
-	schema := "t_ticketctl_" + strings.ReplaceAll(uuid.NewString()[:18], "-", "")
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(conn.Config().ConnString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsn := u.String()
 	if err := runMigrations(ctx, dsn); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, "SET search_path TO "+schema); err != nil {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { conn.Close(ctx) }) // before the schema is dropped
 	return dsn, conn
 }
 
@@ -206,27 +166,20 @@ func TestRoundTripEmbeddedPostgres(t *testing.T) {
 // TestMigrate: ticketctl migrate creates the event store's tables in an empty schema, and
 // running it again changes nothing; with no PostgreSQL configured it is a usage error.
 func TestMigrate(t *testing.T) {
-	conn := pgConn(t)
+	dsn := postgrestest.FreshSchema(t, "t_ticketctl_m")
 	ctx := context.Background()
-	schema := "t_ticketctl_m" + strings.ReplaceAll(uuid.NewString()[:12], "-", "")
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		defer conn.Close(ctx)
-		conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, _ := url.Parse(conn.Config().ConnString())
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	defer conn.Close(ctx)
 	for range 2 {
-		if res := runReal(t, "", "--eventstore", u.String(), "migrate"); res.code != exitOK || !strings.Contains(res.stderr, "event store schema is up to date") {
+		if res := runReal(t, "", "--eventstore", dsn, "migrate"); res.code != exitOK || !strings.Contains(res.stderr, "event store schema is up to date") {
 			t.Fatalf("migrate: %d %s", res.code, res.stderr)
 		}
 	}
 	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", schema+".events").Scan(&exists); err != nil || !exists {
+	if err := conn.QueryRow(ctx, "SELECT to_regclass(current_schema() || '.events') IS NOT NULL").Scan(&exists); err != nil || !exists {
 		t.Fatalf("no events table after migrate: %v", err)
 	}
 	if res := runReal(t, "", "--eventstore", "memory:", "migrate"); res.code != exitUsage {

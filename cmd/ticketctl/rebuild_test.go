@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -12,11 +13,7 @@ import (
 // fills them from the embedded store up to its last position, and a second rebuild
 // gives the same rows; a wrong name or an in-memory read model is refused.
 func TestRebuildPostgresReadModels(t *testing.T) {
-	data := t.TempDir()
-	s := openBolt(t, data+"/events.db")
-	h := buildHistory(t, s, 17, 8, 120)
-	recs, _ := s.ReadAll(context.Background(), 0, 1<<20)
-	s.Close()
+	data, h, recs := boltDataDir(t, 17, 8, 120)
 	dsn, conn := pgSchema(t)
 	var schema string
 	if err := conn.QueryRow(context.Background(), "SELECT current_schema()").Scan(&schema); err != nil {
@@ -57,7 +54,7 @@ func TestRebuildPostgresReadModels(t *testing.T) {
 
 // dropRebuildSchemas drops what a rebuild may leave beside the test's schema.
 func dropRebuildSchemas(t *testing.T, schema string) {
-	conn := pgConn(t)
+	conn := postgrestest.Connect(t)
 	ctx := context.Background()
 	defer conn.Close(ctx)
 	rows, err := conn.Query(ctx, "SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", schema+"_rb_%")

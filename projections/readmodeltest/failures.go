@@ -99,35 +99,45 @@ func testPoisonedRow(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	if !ok || st.Version != 2 || len(tl) != 2 || tl[1].Text != "a later reply" {
 		t.Fatalf("the replied ticket's portal: %v v%d %+v", ok, st.Version, tl)
 	}
-	live := Dump(t, store, w)
+	assertRestartsAgree(t, w, store, &Poisoned{Store: newStore(t), Marker: Marker}, want, true)
+	fs, err := store.Failures(ctx, projections.Portal)
+	check(t, err)
+	if fs[1].Stream != eventlog.TicketStream(replied) || fs[1].Type != domain.TypeCustomerReplied || fs[1].Position == 0 {
+		t.Fatalf("the portal's failures: %+v", fs)
+	}
+}
 
-	// A restart: the checkpoint is past the failures, nothing is read again.
-	e = mustEngine(t, store)
-	if n, err := e.CatchUp(ctx, w.Events); err != nil || n != 0 {
+// assertRestartsAgree: store has live-projected w's whole history, recording the
+// failures want. A restart from its checkpoints reads nothing again; a catch-up from 0
+// into fresh and a rebuild of every projection in place record the same failures and
+// end in the same rows. The rebuild runs beside the restarted engine when withEngine
+// (as in ticketd), else with no engine in the process (as ticketctl rebuilds).
+func assertRestartsAgree(t *testing.T, w *World, store, fresh projections.Store, want map[string]int, withEngine bool) {
+	t.Helper()
+	ctx := context.Background()
+	live := Dump(t, store, w)
+	restarted := mustEngine(t, store)
+	if n, err := restarted.CatchUp(ctx, w.Events); err != nil || n != 0 {
 		t.Fatalf("a restart read %d records: %v", n, err)
 	}
-	// From 0 into a new store: the same rows and failures.
-	fresh := &Poisoned{Store: newStore(t), Marker: Marker}
 	if _, err := mustEngine(t, fresh).CatchUp(ctx, w.Events); err != nil {
-		t.Fatal(err)
+		t.Fatalf("catching up from 0: %v", err)
 	}
 	sameCounts(t, "caught up from 0", failureCounts(t, fresh), want)
 	if got := Dump(t, fresh, w); got != live {
 		t.Fatalf("caught up from 0 and live differ:\n%s", firstDiff(got, live))
 	}
+	if !withEngine {
+		restarted = nil
+	}
 	for _, n := range projections.Names() {
-		if _, err := projections.Rebuild(ctx, w.Events, store, e, n, nil); err != nil {
+		if _, err := projections.Rebuild(ctx, w.Events, store, restarted, n, nil); err != nil {
 			t.Fatalf("rebuild %s: %v", n, err)
 		}
 	}
 	sameCounts(t, "rebuilt", failureCounts(t, store), want)
 	if got := Dump(t, store, w); got != live {
 		t.Fatalf("rebuilt and live differ:\n%s", firstDiff(got, live))
-	}
-	fs, err := store.Failures(ctx, projections.Portal)
-	check(t, err)
-	if fs[1].Stream != eventlog.TicketStream(replied) || fs[1].Type != domain.TypeCustomerReplied || fs[1].Position == 0 {
-		t.Fatalf("the portal's failures: %+v", fs)
 	}
 }
 
@@ -151,9 +161,7 @@ func testTransientCommit(t *testing.T, newStore Factory, newEvents EventsFactory
 	}
 	check(t, e.Flush(ctx))
 	sameCounts(t, "after a transient failure", failureCounts(t, store), map[string]int{})
-	if a, b := Dump(t, store, w), Dump(t, Rebuilt(t, newStore, w), w); a != b {
-		t.Fatalf("retried and rebuilt differ:\n%s", firstDiff(a, b))
-	}
+	AssertSameAsRebuilt(t, store, newStore, w, "retried")
 }
 
 // AppendRaw appends a record to ticket id's stream as another version or an import

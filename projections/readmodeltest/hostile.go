@@ -64,26 +64,5 @@ func testHostileEvents(t *testing.T, newStore Factory, newEvents EventsFactory) 
 			t.Fatalf("filter %+v: %d tickets, %v", f, len(ts), err)
 		}
 	}
-	live := Dump(t, store, w)
-
-	if n, err := mustEngine(t, store).CatchUp(ctx, w.Events); err != nil || n != 0 {
-		t.Fatalf("a restart read %d records: %v", n, err)
-	}
-	fresh := newStore(t)
-	if _, err := mustEngine(t, fresh).CatchUp(ctx, w.Events); err != nil {
-		t.Fatalf("catching up from 0: %v", err)
-	}
-	sameCounts(t, "caught up from 0", failureCounts(t, fresh), want)
-	if got := Dump(t, fresh, w); got != live {
-		t.Fatalf("caught up from 0 and live differ:\n%s", firstDiff(got, live))
-	}
-	for _, n := range projections.Names() {
-		if _, err := projections.Rebuild(ctx, w.Events, store, nil, n, nil); err != nil {
-			t.Fatalf("rebuild %s: %v", n, err)
-		}
-	}
-	sameCounts(t, "rebuilt", failureCounts(t, store), want)
-	if got := Dump(t, store, w); got != live {
-		t.Fatalf("rebuilt and live differ:\n%s", firstDiff(got, live))
-	}
+	assertRestartsAgree(t, w, store, newStore(t), want, false)
 }

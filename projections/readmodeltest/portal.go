@@ -16,13 +16,16 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) {
+// portalPrivacyWorld is a customer's ticket that went through every kind of step with
+// something the customer must not see in it (internal notes, teams, reasons, a breach),
+// beside another customer's ticket.
+func portalPrivacyWorld(t *testing.T, newEvents EventsFactory) (w *World, mine, other command.ReceivedTicket) {
 	ctx := context.Background()
-	w := NewWorld(t, newEvents())
+	w = NewWorld(t, newEvents())
 	a := w.Agent(t, "王小明", "support")
 	c := w.Commands
-	mine := w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")
-	other := w.Receive(t, domain.TierVIP, domain.ChannelEmail, "OTHER-CUSTOMER-SUBJECT", "OTHER-CUSTOMER-BODY")
+	mine = w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")
+	other = w.Receive(t, domain.TierVIP, domain.ChannelEmail, "OTHER-CUSTOMER-SUBJECT", "OTHER-CUSTOMER-BODY")
 	id := mine.Ticket.ID
 	steps := []func() (command.TicketResult, error){
 		func() (command.TicketResult, error) {
@@ -55,6 +58,14 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 	do(t, func() (command.TicketResult, error) {
 		return c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: domain.ClockResolution}, command.CommandMeta{Actor: command.SystemActor})
 	})
+	return w, mine, other
+}
+
+// testPortalPrivacy: the portal's view of a ticket shows the customer's conversation and
+// status and nothing internal, and a ticket's number and code open that ticket only.
+func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) {
+	ctx := context.Background()
+	w, mine, other := portalPrivacyWorld(t, newEvents)
 	store := newStore(t)
 	FeedLive(t, store, w.All(t), 3)
 	svc := projections.NewService(w.Events, store, nil, w.Clock)
@@ -86,12 +97,12 @@ func testPortalPrivacy(t *testing.T, newStore Factory, newEvents EventsFactory) 
 		t.Error("an open ticket shows no expected resolution")
 	}
 	// The note is in the read side (staff's conversation), yet in no row the portal reads.
-	staff, _, err := svc.Messages(ctx, id, -1, 0, "")
+	staff, _, err := svc.Messages(ctx, mine.Ticket.ID, -1, 0, "")
 	check(t, err)
 	if b, _ := json.Marshal(staff); !strings.Contains(string(b), "INTERNAL-NOTE-SECRET") {
 		t.Errorf("staff's conversation lacks the note: %s", b)
 	}
-	_, timeline, _, err := store.PortalTicket(ctx, id)
+	_, timeline, _, err := store.PortalTicket(ctx, mine.Ticket.ID)
 	check(t, err)
 	if b, _ := json.Marshal(timeline); strings.Contains(string(b), "SECRET") {
 		t.Errorf("the portal's stored timeline holds staff's words: %s", b)

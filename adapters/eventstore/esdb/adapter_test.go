@@ -17,21 +17,6 @@ import (
 	"github.com/ticketengine/ticketengine/application/eventstoretest"
 )
 
-func rawClient(t *testing.T, conn string) *client.Client {
-	t.Helper()
-	cfg, err := client.ParseConnectionString(conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Logger = client.NoopLogging()
-	c, err := client.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
 // TestRetryWithSameIDsIsIdempotent: the application derives event ids from idempotency
 // keys, so a retried append (same ids, same expected version) is acknowledged by the
 // server without a second copy, and returns the positions first stored.
@@ -101,7 +86,7 @@ func TestStoredFormat(t *testing.T) {
 	s := open(t, srv.ConnectionString())
 	stream := eventstoretest.NewStreamName()
 	rec := appendN(t, s, stream, nil, 1)[0]
-	rs, err := rawClient(t, srv.ConnectionString()).ReadStream(context.Background(), stream, client.ReadStreamOptions{}, 10)
+	rs, err := esdbtest.Client(t, srv.ConnectionString()).ReadStream(context.Background(), stream, client.ReadStreamOptions{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +123,7 @@ func TestForeignAndSystemEventsAreSkipped(t *testing.T) {
 	srv := esdbtest.Start(t)
 	s := open(t, srv.ConnectionString())
 	ctx := context.Background()
-	raw := rawClient(t, srv.ConnectionString())
+	raw := esdbtest.Client(t, srv.ConnectionString())
 	foreign := func(stream string) {
 		t.Helper()
 		_, err := raw.AppendToStream(ctx, stream, client.AppendToStreamOptions{},
@@ -214,13 +199,7 @@ func TestOpenFailsWithoutServer(t *testing.T) {
 // TestCloseEndsSubscriptions: closing the store ends its subscriptions with ErrClosed
 // instead of leaving them retrying.
 func TestCloseEndsSubscriptions(t *testing.T) {
-	srv := esdbtest.Start(t)
-	s := open(t, srv.ConnectionString())
-	done := make(chan error, 1)
-	go func() {
-		done <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
-	}()
-	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
+	_, s, done := idleSubscription(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

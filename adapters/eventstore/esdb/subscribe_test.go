@@ -81,6 +81,21 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// idleSubscription runs Subscribe from the start, with a handler that does nothing, on
+// a store of a new server; it returns once the server counts the subscription, with the
+// channel Subscribe's result will arrive on.
+func idleSubscription(t *testing.T) (*esdbtest.Server, *esdb.Store, <-chan error) {
+	t.Helper()
+	srv := esdbtest.Start(t)
+	s := open(t, srv.ConnectionString())
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
+	}()
+	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
+	return srv, s, done
+}
+
 func appendN(t *testing.T, s *esdb.Store, stream string, prev []eventlog.Record, n int) []eventlog.Record {
 	t.Helper()
 	expected, prevHash := eventlog.NoStream, ""
@@ -163,13 +178,7 @@ func TestSubscribeSurvivesRepeatedDrops(t *testing.T) {
 // TestSubscribeEndsWhenRefused: a server that drops the subscription for lack of rights
 // ends Subscribe with that error instead of a retry loop.
 func TestSubscribeEndsWhenRefused(t *testing.T) {
-	srv := esdbtest.Start(t)
-	s := open(t, srv.ConnectionString())
-	done := make(chan error, 1)
-	go func() {
-		done <- s.Subscribe(context.Background(), 0, func(context.Context, eventlog.Record) error { return nil })
-	}()
-	waitFor(t, "the subscription to start", func() bool { return srv.Subscriptions() == 1 })
+	srv, _, done := idleSubscription(t)
 	srv.DropSubscriptions(status.Error(codes.PermissionDenied, "access denied"))
 	select {
 	case err := <-done:

@@ -3,10 +3,7 @@ package memreadmodel_test
 import (
 	"context"
 	"runtime"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
@@ -15,54 +12,20 @@ import (
 	"github.com/ticketengine/ticketengine/projections/readmodeltest"
 )
 
-var (
-	benchOnce  sync.Once
-	benchWorld *readmodeltest.World
-)
-
-// BenchmarkRebuild measures a rebuild of every projection from position 0 into a fresh
-// memory store, straight from the event store (CatchUp): what each start does.
+// BenchmarkRebuild measures a rebuild of every projection into a fresh memory store
+// (readmodeltest.Rebuild): what each start does.
 func BenchmarkRebuild(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, memstore.New(), 99, 5000, 100_000) })
-	ctx := context.Background()
-	events := 0
-	cpu0 := cpuTime()
-	for b.Loop() {
-		e, err := projections.NewEngine(ctx, memreadmodel.New())
-		if err != nil {
-			b.Fatal(err)
-		}
-		n, err := e.CatchUp(ctx, benchWorld.Events)
-		if err != nil {
-			b.Fatal(err)
-		}
-		events += n
-	}
-	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(events)/(cpuTime()-cpu0).Seconds(), "events/cpu-s")
-}
-
-// cpuTime is the process's CPU time (user + system): on a shared machine the wall-clock
-// rate depends on the neighbours' load, the rate per CPU-second much less.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	w := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
+	readmodeltest.Rebuild(b, w, func(testing.TB) projections.Writer { return memreadmodel.New() })
 }
 
 // BenchmarkQueuePage measures GET /queues' store call (the first page of the whole
 // queue) over the rebuilt read models of the benchmark's history.
 func BenchmarkQueuePage(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, memstore.New(), 99, 5000, 100_000) })
+	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
 	ctx := context.Background()
 	store := memreadmodel.New()
-	e, err := projections.NewEngine(ctx, store)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
-		b.Fatal(err)
-	}
+	readmodeltest.CaughtUp(b, store, benchWorld)
 	now := benchWorld.Clock.Now()
 	b.ResetTimer()
 	for b.Loop() {
@@ -75,19 +38,12 @@ func BenchmarkQueuePage(b *testing.B) {
 // BenchmarkRebuiltHeap reports the live heap a rebuilt memory store holds per ticket of
 // the benchmark's history (after a GC, the store kept alive, the engine dropped).
 func BenchmarkRebuiltHeap(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, memstore.New(), 99, 5000, 100_000) })
-	ctx := context.Background()
+	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
 	var perTicket float64
 	for b.Loop() {
 		before := liveHeap()
 		store := memreadmodel.New()
-		e, err := projections.NewEngine(ctx, store)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
-			b.Fatal(err)
-		}
+		readmodeltest.CaughtUp(b, store, benchWorld)
 		perTicket = float64(liveHeap()-before) / float64(len(benchWorld.Tickets))
 		runtime.KeepAlive(store)
 	}
@@ -99,4 +55,64 @@ func liveHeap() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
+}
+
+// BenchmarkFollowBatchAllocs reports the allocations per event of the live path's engine
+// step (FollowBatch in runs of 100, as the relay feeds it, commits included) over the
+// memory store: what a change to the engine's rows must not make worse.
+func BenchmarkFollowBatchAllocs(b *testing.B) {
+	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
+	ctx := context.Background()
+	recs := benchWorld.All(b)
+	var perEvent float64
+	for b.Loop() {
+		e, err := projections.NewEngine(ctx, memreadmodel.New())
+		if err != nil {
+			b.Fatal(err)
+		}
+		perEvent = allocsPerEvent(len(recs), func() {
+			for i := 0; i < len(recs); i += 100 {
+				prev := uint64(0)
+				if i > 0 {
+					prev = recs[i-1].Position
+				}
+				if err := e.FollowBatch(ctx, benchWorld.Events, recs[i:min(i+100, len(recs))], prev); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := e.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	b.ReportMetric(perEvent, "allocs/event")
+}
+
+// BenchmarkCatchUpAllocs reports the allocations per event of a CatchUp from position 0
+// into the memory store (a start).
+func BenchmarkCatchUpAllocs(b *testing.B) {
+	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
+	ctx := context.Background()
+	n := len(benchWorld.All(b))
+	var perEvent float64
+	for b.Loop() {
+		e, err := projections.NewEngine(ctx, memreadmodel.New())
+		if err != nil {
+			b.Fatal(err)
+		}
+		perEvent = allocsPerEvent(n, func() {
+			if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	b.ReportMetric(perEvent, "allocs/event")
+}
+
+func allocsPerEvent(events int, f func()) float64 {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	f()
+	runtime.ReadMemStats(&m1)
+	return float64(m1.Mallocs-m0.Mallocs) / float64(events)
 }

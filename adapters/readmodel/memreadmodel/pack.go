@@ -182,13 +182,11 @@ func (r *unpacker) uvarint() uint64 {
 	return v
 }
 
+// varint reads a signed varint: the uvarint of its zigzag encoding, as binary.AppendVarint
+// writes it.
 func (r *unpacker) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		panic("memory read model: corrupt packed row")
-	}
-	r.b = r.b[n:]
-	return v
+	u := r.uvarint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 // str returns a string that shares the packed bytes, which are never written again.

@@ -1,6 +1,7 @@
 package memreadmodel
 
 import (
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -87,5 +88,24 @@ func TestTimelineKeepsVersionOrderOnce(t *testing.T) {
 	got := tl.entries([16]byte{})
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("timeline:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestVarintRoundTrips: a signed varint comes back whole, at zero, around the one-byte
+// boundary and at both ends of the range.
+func TestVarintRoundTrips(t *testing.T) {
+	vals := []int64{0, 1, -1, 63, -64, 64, -65, math.MaxInt64, math.MinInt64}
+	var w packer
+	for _, v := range vals {
+		w.varint(v)
+	}
+	r := unpacker{b: w.b}
+	for _, v := range vals {
+		if got := r.varint(); got != v {
+			t.Errorf("varint %d came back as %d", v, got)
+		}
+	}
+	if len(r.b) != 0 {
+		t.Errorf("%d bytes left unread", len(r.b))
 	}
 }

@@ -14,16 +14,11 @@ import (
 // BenchmarkTicketPage is the first page of GET /tickets?status=closed on the benchmark
 // history: a scan that decodes every ticket's packed queue row.
 func BenchmarkTicketPage(b *testing.B) {
-	benchOnce.Do(func() { benchWorld = readmodeltest.Random(b, memstore.New(), 99, 5000, 100_000) })
+	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
 	ctx := context.Background()
 	store := memreadmodel.New()
-	e, err := projections.NewEngine(ctx, store)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := e.CatchUp(ctx, benchWorld.Events); err != nil {
-		b.Fatal(err)
-	}
+	readmodeltest.CaughtUp(b, store, benchWorld)
+	b.ResetTimer()
 	f := projections.TicketFilter{Status: domain.StatusClosed}
 	for b.Loop() {
 		if _, _, err := store.TicketPage(ctx, f, projections.TicketCursor{}, projections.DefaultLimit); err != nil {

@@ -20,17 +20,7 @@ import (
 func connect(t *testing.T) (*esdbtest.Server, *client.Client) {
 	t.Helper()
 	srv := esdbtest.Start(t)
-	cfg, err := client.ParseConnectionString(srv.ConnectionString())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Logger = client.NoopLogging()
-	c, err := client.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
-	return srv, c
+	return srv, esdbtest.Client(t, srv.ConnectionString())
 }
 
 func ev(id uuid.UUID, typ string) client.EventData {
