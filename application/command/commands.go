@@ -26,6 +26,7 @@ type Commands struct {
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
+	CustomerTier  ChangeCustomerTierHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -67,6 +68,7 @@ func NewCommands(c Config) *Commands {
 		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
 		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
+		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache),
 		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
 	}
 }
