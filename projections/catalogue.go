@@ -28,7 +28,8 @@ const (
 
 // catalogue is every projection, in the order the engine applies them: a declared list,
 // the one place a new projection is registered.
-var catalogue = [...]Projection{queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection}
+var catalogue = [...]Projection{queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
+	customersProjection}
 
 // Catalogue returns every projection, in the order they are applied.
 func Catalogue() []Projection { return catalogue[:] }
