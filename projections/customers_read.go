@@ -137,7 +137,8 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 	}
 	switch st := rec.State(); {
 	case rec.Exists():
-		v.Stored, v.ExternalIDs = true, st.ExternalIDs
+		// The record's own ids first, then those of its tickets from before records existed.
+		v.Stored, v.ExternalIDs = true, append(st.ExternalIDs, slices.DeleteFunc(v.ExternalIDs, st.HasExternalID)...)
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = st.Name, st.Email, optional(st.Phone), st.Tier, optional(st.Language)
 	case latest != nil:
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = latest.Name, latest.Email, optional(latest.Phone), latest.Tier, optional(latest.Language)

@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("TransientCommit", func(t *testing.T) { testTransientCommit(t, newStore, newEvents) })
 	t.Run("HostileEvents", func(t *testing.T) { testHostileEvents(t, newStore, newEvents) })
 	t.Run("OpenByTeam", func(t *testing.T) { testOpenByTeam(t, newStore, newEvents) })
+	t.Run("Customers", func(t *testing.T) { testCustomers(t, newStore, newEvents) })
 }
 
 // FeedLive delivers the records to an engine as the relay would, with the faults a bus
