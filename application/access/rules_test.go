@@ -21,6 +21,7 @@ var allowed = map[access.Action]string{
 	access.GetTicket: "ASGUN", access.TicketAsOf: "ASU", access.TicketEvents: "ASU",
 	access.Queues: "ASGUN", access.KPI: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
+	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
 }
 
 var roles = map[string]access.Principal{
