@@ -26,7 +26,7 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		id := uuid.New()
 		data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-000000", Channel: domain.ChannelEmail,
 			Customer: domain.Customer{ID: ext, Name: "Old " + email, Email: email, Tier: tier, Language: "zh"},
-			Subject: "旧的问题", Priority: domain.P3, Team: domain.DefaultTeam})
+			Subject:  "旧的问题", Priority: domain.P3, Team: domain.DefaultTeam})
 		check(t, err)
 		w.AppendRaw(t, id, domain.TypeTicketReceived, string(data))
 		return id

@@ -112,6 +112,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(startService(t, cfg(t))) })
 	t.Run("Roles", func(t *testing.T) { testRoles(startService(t, cfg(t))) })
 	t.Run("EveryRoute", func(t *testing.T) { testEveryRoute(startService(t, cfg(t))) })
+	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {
