@@ -91,7 +91,7 @@ func joinCustomer(ctx context.Context, s streams, c domain.Customer, meta Comman
 		}
 		id = found
 	}
-	out, err := update(ctx, s, eventlog.CustomerStream(id), internal, customerFolder, func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
+	decide := func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
 		if !r.Exists() {
 			return domain.RegisterCustomer(id, c, ext)
 		}
@@ -99,12 +99,35 @@ func joinCustomer(ctx context.Context, s streams, c domain.Customer, meta Comman
 			return r.LinkExternalID(*ext)
 		}
 		return nil, nil
-	})
+	}
+	// A busy record (many new external ids at once) may lose a few races in a row; the
+	// reservation already ties the external id to the record, so the link may be left to
+	// the customer's next ticket rather than failing this one.
+	for range linkAttempts {
+		out, err := update(ctx, s, eventlog.CustomerStream(id), internal, customerFolder, decide)
+		if err == nil {
+			return out.Agg.State(), nil
+		}
+		if !errors.Is(err, application.ErrConflict) {
+			return domain.CustomerRecordState{}, err
+		}
+	}
+	recs, err := s.store.ReadStream(ctx, eventlog.CustomerStream(id))
 	if err != nil {
 		return domain.CustomerRecordState{}, err
 	}
-	return out.Agg.State(), nil
+	r, err := customerFolder.fold(recs)
+	if err == nil && !r.Exists() {
+		err = fmt.Errorf("%w: customer record %s lost every race", application.ErrConflict, id)
+	}
+	if err != nil {
+		return domain.CustomerRecordState{}, err
+	}
+	return r.State(), nil
 }
+
+// linkAttempts is how many times a receive tries to register or link its customer.
+const linkAttempts = 4
 
 // reserveExternalID reserves x for record id, or returns the record a concurrent
 // receive reserved it for first.
