@@ -14,6 +14,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -139,6 +140,9 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 	case rec.Exists():
 		// The record's own ids first, then those of its tickets from before records existed.
 		v.Stored, v.ExternalIDs = true, append(st.ExternalIDs, slices.DeleteFunc(v.ExternalIDs, st.HasExternalID)...)
+		if st, err = s.openRecord(ctx, st); err != nil {
+			return CustomerView{}, err
+		}
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = st.Name, st.Email, optional(st.Phone), st.Tier, optional(st.Language)
 	case latest != nil:
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = latest.Name, latest.Email, optional(latest.Phone), latest.Tier, optional(latest.Language)
@@ -146,6 +150,32 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 		return CustomerView{}, fmt.Errorf("%w: no customer %s", application.ErrNotFound, id)
 	}
 	return v, nil
+}
+
+// openRecord opens the sealed personal fields of a record (application/erasure). A
+// record whose key is destroyed shows them empty: its customer was erased.
+func (s *Service) openRecord(ctx context.Context, st domain.CustomerRecordState) (domain.CustomerRecordState, error) {
+	fields := []*string{&st.Name, &st.Email, &st.Phone}
+	if !slices.ContainsFunc(fields, func(f *string) bool { return erasure.Sealed(*f) }) {
+		return st, nil
+	}
+	if s.Keys == nil {
+		return st, fmt.Errorf("customer %s: personal fields are sealed and this process has no key store", st.ID)
+	}
+	key, err := s.Keys.Lookup(ctx, st.ID)
+	if errors.Is(err, erasure.ErrErased) {
+		st.Name, st.Email, st.Phone = "", "", ""
+		return st, nil
+	}
+	if err != nil {
+		return st, fmt.Errorf("customer %s data key: %w", st.ID, err)
+	}
+	for _, f := range fields {
+		if *f, err = erasure.Open(key, st.ID, *f); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }
 
 // Adoption is the customer a tier change registers a record of earlier tickets from

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -73,7 +74,7 @@ func ReservedCustomer(ctx context.Context, store eventlog.EventStore, x domain.E
 // Every step is an append where nothing may exist yet, so concurrent receives agree:
 // the loser of a race reads the winner's record. A crash between steps leaves a
 // reservation or a record that the next receive for the customer completes.
-func joinCustomer(ctx context.Context, s streams, c domain.Customer, meta CommandMeta) (domain.CustomerRecordState, error) {
+func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, c domain.Customer, meta CommandMeta) (domain.CustomerRecordState, error) {
 	internal := CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}
 	var ext *domain.ExternalID
 	id := domain.CustomerRecordID(c.Email)
@@ -93,7 +94,7 @@ func joinCustomer(ctx context.Context, s streams, c domain.Customer, meta Comman
 	}
 	decide := func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
 		if !r.Exists() {
-			return domain.RegisterCustomer(id, c, ext)
+			return sealed(ctx, keys, id)(domain.RegisterCustomer(id, c, ext))
 		}
 		if ext != nil {
 			return r.LinkExternalID(*ext)
@@ -162,12 +163,54 @@ type ChangeCustomerTier struct {
 }
 
 // ChangeCustomerTierHandler handles ChangeCustomerTier.
-type ChangeCustomerTierHandler struct{ s streams }
+type ChangeCustomerTierHandler struct {
+	s    streams
+	keys erasure.KeyStore
+}
 
 // NewChangeCustomerTierHandler returns the handler on its ports; it panics when store or
 // clock is nil.
 func NewChangeCustomerTierHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) ChangeCustomerTierHandler {
-	return ChangeCustomerTierHandler{newStreams("ChangeCustomerTierHandler", store, clock, cache)}
+	return ChangeCustomerTierHandler{s: newStreams("ChangeCustomerTierHandler", store, clock, cache)}
+}
+
+// WithKeys returns the handler sealing the personal fields of the records it registers
+// with keys (nil: stored in plain).
+func (h ChangeCustomerTierHandler) WithKeys(keys erasure.KeyStore) ChangeCustomerTierHandler {
+	h.keys = keys
+	return h
+}
+
+// sealed seals the personal fields (name, email, phone) of a CustomerRegistered with the
+// record's data key, when there is a key store: the event log then holds, and its hash
+// chain covers, only ciphertext, which destroying the key makes unreadable for good
+// (application/erasure; docs/AUDIT.md, "Erasure").
+func sealed(ctx context.Context, keys erasure.KeyStore, id uuid.UUID) func([]domain.Event, error) ([]domain.Event, error) {
+	return func(events []domain.Event, err error) ([]domain.Event, error) {
+		if err != nil || keys == nil {
+			return events, err
+		}
+		key, err := keys.Key(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("customer %s data key: %w", id, err)
+		}
+		for i, e := range events {
+			reg, ok := e.(domain.CustomerRegistered)
+			if !ok {
+				continue
+			}
+			for _, f := range []*string{&reg.Name, &reg.Email, &reg.Phone} {
+				if *f == "" {
+					continue
+				}
+				if *f, err = erasure.Seal(key, id, *f); err != nil {
+					return nil, err
+				}
+			}
+			events[i] = reg
+		}
+		return events, nil
+	}
 }
 
 // Handle records CustomerTierChanged (nothing when the tier is the record's already).
@@ -180,7 +223,7 @@ func (h ChangeCustomerTierHandler) Handle(ctx context.Context, c ChangeCustomerT
 		if c.Adopt.ID != "" {
 			ext = &domain.ExternalID{Source: domain.SourceAPI, ID: c.Adopt.ID}
 		}
-		reg, err := domain.RegisterCustomer(c.CustomerID, *c.Adopt, ext)
+		reg, err := sealed(ctx, h.keys, c.CustomerID)(domain.RegisterCustomer(c.CustomerID, *c.Adopt, ext))
 		if err != nil {
 			return nil, err
 		}

@@ -3,13 +3,16 @@ package command_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -140,4 +143,49 @@ func mustRead(t *testing.T, store eventlog.EventStore, stream string) []eventlog
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// TestSealedRecordIsErasedByItsKey: with a key store, CustomerRegistered holds the
+// personal fields sealed; the stream verifies before and after the key is destroyed,
+// and after it the fields no longer open.
+func TestSealedRecordIsErasedByItsKey(t *testing.T) {
+	c, store, clock := newCommands(t)
+	keys := erasure.NewMemoryKeys()
+	secrets, _ := auth.NewSecrets(make([]byte, 32))
+	c = command.NewCommands(command.Config{Store: store, Clock: clock, Policy: domain.DefaultSLAPolicy(), Secrets: secrets, Keys: keys})
+	ticket := receiveFor(t, c, domain.Customer{ID: "C-5", Name: "陈静", Email: "chen@example.com", Phone: "+86 21 5555 0000", Tier: domain.TierCore})
+	id := uuid.MustParse(ticket.Customer.RecordID)
+	recs := mustRead(t, store, eventlog.CustomerStream(id))
+	for _, pii := range []string{"chen@example.com", "陈静", "5555"} {
+		if strings.Contains(string(recs[0].Data), pii) {
+			t.Fatalf("CustomerRegistered holds %q in plain: %s", pii, recs[0].Data)
+		}
+	}
+	reg, _ := domain.DecodeCustomerEvent(recs[0].Type, recs[0].Data)
+	key, err := keys.Lookup(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if email, err := erasure.Open(key, id, reg.(domain.CustomerRegistered).Email); err != nil || email != "chen@example.com" {
+		t.Fatalf("open: %q %v", email, err)
+	}
+	if err := keys.Destroy(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	v := eventlog.NewChainVerifier()
+	for _, r := range mustRead(t, store, eventlog.CustomerStream(id)) {
+		v.Add(r)
+	}
+	if len(v.Problems) != 0 {
+		t.Fatalf("the chain after erasure: %v", v.Problems)
+	}
+	if _, err := keys.Lookup(context.Background(), id); !errors.Is(err, erasure.ErrErased) {
+		t.Fatalf("key after destroy: %v", err)
+	}
+	// The erased customer's record stays (its tier, its tickets' grouping): a new ticket
+	// from them joins it, and needs no key, as nothing of the record is sealed anew.
+	again := receiveFor(t, c, domain.Customer{Name: "陈静", Email: "chen@example.com"})
+	if again.Customer.RecordID != id.String() || again.Customer.Tier != domain.TierCore {
+		t.Fatalf("after erasure the customer joined %s (%s)", again.Customer.RecordID, again.Customer.Tier)
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -29,6 +30,14 @@ type ReceiveTicketHandler struct {
 	s       streams
 	policy  domain.SLAPolicy
 	secrets *auth.Secrets
+	keys    erasure.KeyStore // nil: customer records' personal fields in plain
+}
+
+// WithKeys returns the handler sealing the personal fields of the customer records it
+// makes with keys (application/erasure).
+func (h ReceiveTicketHandler) WithKeys(keys erasure.KeyStore) ReceiveTicketHandler {
+	h.keys = keys
+	return h
 }
 
 // NewReceiveTicketHandler returns the handler on its ports; it panics when one but the
@@ -62,7 +71,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 			return prior, err
 		}
 	}
-	record, err := joinCustomer(ctx, h.s, c.Customer, meta)
+	record, err := joinCustomer(ctx, h.s, h.keys, c.Customer, meta)
 	if err != nil {
 		return ReceivedTicket{}, err
 	}

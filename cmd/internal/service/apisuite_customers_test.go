@@ -59,6 +59,10 @@ func testCustomers(c client, svc *service.Service) {
 	if err != nil || recs[len(recs)-1].Type != domain.TypeCustomerTierChanged {
 		t.Fatalf("the record's stream: %v %v", recs, err)
 	}
+	// Where the store has a key store beside it, the record's personal fields are sealed.
+	if sealed := !strings.Contains(string(recs[0].Data), "mei@example.com"); sealed != (svc.Keys != nil) {
+		t.Fatalf("key store %v, CustomerRegistered %s", svc.Keys != nil, recs[0].Data)
+	}
 	before := c.must(200, "GET", "/tickets/"+first, nil)
 	after := c.must(200, "GET", "/tickets/"+receive(map[string]any{"name": "李梅", "email": "mei@example.com", "tier": "standard"}), nil)
 	if !strings.Contains(before.Raw, `"tier":"core"`) || !strings.Contains(after.Raw, `"tier":"vip"`) || !strings.Contains(after.Raw, `"record_id":"`+id+`"`) {
