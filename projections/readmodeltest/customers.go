@@ -10,6 +10,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -22,6 +23,10 @@ import (
 func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
 	w := NewWorld(t, newEvents())
+	// Records' personal fields sealed, as ticketd on the embedded store does.
+	keys := erasure.NewMemoryKeys()
+	w.Commands.Receive = w.Commands.Receive.WithKeys(keys)
+	w.Commands.CustomerTier = w.Commands.CustomerTier.WithKeys(keys)
 	legacy := func(ext, email string, tier domain.Tier) uuid.UUID {
 		id := uuid.New()
 		data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-000000", Channel: domain.ChannelEmail,
@@ -60,6 +65,7 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		t.Fatalf("live rows differ from rebuilt rows:\n%s", firstDiff(rows, got))
 	}
 	svc := projections.NewService(w.Events, live, nil, w.Clock)
+	svc.Keys = keys
 	old := domain.CustomerRecordID("old@example.com")
 	if again.Customer.RecordID != old.String() || again.Customer.Tier != domain.TierStandard {
 		t.Fatalf("a legacy customer's new ticket joined %s (%s), want %s", again.Customer.RecordID, again.Customer.Tier, old)
@@ -87,6 +93,11 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	check(t, err)
 	if len(page) != 2 || next == "" || len(rest) != 1 || end != "" || rest[0].ID != n1.ID {
 		t.Fatalf("pages: %d %q, %d %q", len(page), next, len(rest), end)
+	}
+	// Erased: the key destroyed, the record shows no personal data; the rest stays.
+	check(t, keys.Destroy(ctx, nid))
+	if v, err := svc.Customer(ctx, "C-9"); err != nil || v.Email != "" || v.Name != "" || v.Tier != domain.TierVIP || v.Tickets.Total != 3 {
+		t.Fatalf("erased customer: %+v %v", v, err)
 	}
 	if _, err := svc.Customer(ctx, "nobody"); !errors.Is(err, application.ErrNotFound) {
 		t.Fatalf("unknown customer: %v", err)
