@@ -31,7 +31,7 @@ func TestRebuildPostgresReadModels(t *testing.T) {
 	for i := range counts {
 		res := runReal(t, "", "--data", data, "--readmodel", dsn, "rebuild", "all")
 		if res.code != exitOK || strings.Count(res.stderr, "rebuild ") != len(projections.Names()) {
-			t.Fatalf("rebuild all: %d %q", res.code, res.stderr)
+			t.Fatalf("rebuild all: %d %s", res.code, res.stderr)
 		}
 		var minPos, maxPos int64
 		if err := conn.QueryRow(context.Background(), "SELECT min(position), max(position) FROM readmodel_checkpoints").Scan(&minPos, &maxPos); err != nil {
