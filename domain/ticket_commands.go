@@ -21,7 +21,8 @@ func (c ReceiveTicket) Validate() error {
 	v.check(c.Channel.Valid(), "channel", "must be one of email, web, chat, phone, api")
 	v.check(textOK(c.Customer.Name, 1, maxShortText), "customer.name", "is required, at most 200 characters")
 	v.check(emailOK(c.Customer.Email), "customer.email", "must be an email address")
-	v.check(c.Customer.Tier.Valid(), "customer.tier", "must be one of vip, core, standard")
+	v.check(c.Customer.Tier == "" || c.Customer.Tier.Valid(), "customer.tier", "must be one of vip, core, standard")
+	v.check(phoneOK(c.Customer.Phone), "customer.phone", "is at most 50 digits, spaces and + - ( )")
 	v.check(textOK(c.Customer.ID, 0, maxShortText), "customer.id", "is at most 200 characters")
 	v.check(languageOK(c.Customer.Language), "customer.language", "must be zh or en")
 	v.check(textOK(c.Subject, 1, maxSubject), "subject", "is required, at most 500 characters")
@@ -29,10 +30,14 @@ func (c ReceiveTicket) Validate() error {
 	return v.err()
 }
 
-// Receive opens a ticket: the clocks start now, at the default priority for the customer's tier.
+// Receive opens a ticket: the clocks start now, at the default priority for the customer's
+// tier. The tier is the customer record's (the application fills it in), so it is required here.
 func Receive(c ReceiveTicket, id uuid.UUID, number, accessCodeHash string, now time.Time, p SLAPolicy) ([]Event, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
+	}
+	if c.Customer.Tier == "" {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "customer.tier", Message: "is required"}}}
 	}
 	return []Event{TicketReceived{
 		TicketID: id, Number: number, AccessCodeHash: accessCodeHash,

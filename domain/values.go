@@ -109,11 +109,16 @@ func (c Channel) Valid() bool {
 	return false
 }
 
-// Customer is who asked. Language picks the notification templates (zh or en).
+// Customer is who asked, as they were when the ticket was received. Language picks the
+// notification templates (zh or en). ID is the caller's external id (source SourceAPI);
+// RecordID is the customer record the ticket joined (empty on tickets received before
+// records existed: the customers projection groups those by email).
 type Customer struct {
 	ID       string `json:"id,omitempty"`
+	RecordID string `json:"record_id,omitempty"`
 	Name     string `json:"name"`
 	Email    string `json:"email"`
+	Phone    string `json:"phone,omitempty"`
 	Tier     Tier   `json:"tier"`
 	Language string `json:"language,omitempty"`
 }

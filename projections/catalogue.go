@@ -28,8 +28,10 @@ const (
 
 // catalogue is every projection, in the order the engine applies them: a declared list,
 // the one place a new projection is registered.
-var catalogue = [...]Projection{queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
-	messagesProjection}
+var catalogue = [...]Projection{
+	queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
+	messagesProjection, customersProjection,
+}
 
 // Catalogue returns every projection, in the order they are applied.
 func Catalogue() []Projection { return catalogue[:] }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -25,7 +26,10 @@ type Service struct {
 	Store  Store
 	Engine *Engine
 	Clock  application.Clock
-	head   atomic.Uint64
+	// Keys opens the sealed personal fields of customer records (application/erasure);
+	// nil where none are sealed.
+	Keys erasure.KeyStore
+	head atomic.Uint64
 }
 
 // NewService returns the read side over a read-model store; engine is the one projecting

@@ -42,6 +42,7 @@ func (s *Server) readRoutes(r *mux.Router) {
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}/messages", "", access.TicketMessages, s.getMessages)
 	s.portalRoute(r, http.MethodGet, "/portal/tickets/{number}", "", access.PortalView, s.getPortalTicket)
 	s.staffRoute(r, http.MethodPost, "/admin/rebuild/{name}", "rebuild", access.Rebuild, s.postRebuild)
+	s.customerRoutes(r)
 	if s.Registry != nil {
 		s.Registry.MustRegister(newLagCollector(s.ReadSide, s.log))
 		if fr, ok := s.ReadSide.(failureReader); ok {

@@ -24,6 +24,9 @@ type receivedResponse struct {
 func (s *Server) receiveTicket(w http.ResponseWriter, r *http.Request) {
 	var req receiveRequest
 	meta, err := decodeCommand(w, r, principal(r), &req, false)
+	if err == nil && req.Customer.RecordID != "" {
+		err = fieldError("customer.record_id", "is the server's: the ticket joins a record by customer.id, else email")
+	}
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

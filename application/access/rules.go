@@ -38,6 +38,10 @@ const (
 	SetPresence   Action = "presence"
 	IssueToken    Action = "issue_token"
 	Rebuild       Action = "rebuild"
+
+	// Customer records: staff read them; a supervisor or admin changes a record's tier.
+	GetCustomer        Action = "get_customer"
+	ChangeCustomerTier Action = "change_customer_tier"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -76,6 +80,8 @@ var rules = map[Action]Rule{
 	SetPresence:   {Roles: commandRoles, OwnOnly: []Role{RoleAgent}},
 	IssueToken:    {Roles: adminRoles},
 	Rebuild:       {Roles: adminRoles},
+
+	GetCustomer: {Roles: staffRoles}, ChangeCustomerTier: {Roles: managerRoles},
 }
 
 // Actions lists every action (for tables and their tests).

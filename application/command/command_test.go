@@ -121,8 +121,8 @@ func TestIdempotentRepeatAppendsNothingAndReturnsTheFirstAnswer(t *testing.T) {
 		t.Fatalf("repeat answered %+v, first %+v", again, first)
 	}
 	all, _ := store.ReadAll(ctx, 0, 100)
-	if len(all) != 2 { // the number reservation and TicketReceived
-		t.Fatalf("store has %d events after a repeat, want 2", len(all))
+	if len(all) != 3 { // the customer record, the number reservation and TicketReceived
+		t.Fatalf("store has %d events after a repeat, want 3", len(all))
 	}
 	other := meta
 	other.RequestHash = "hash-b"
@@ -175,8 +175,8 @@ func TestInvalidCommandsAppendNothing(t *testing.T) {
 		t.Fatalf("unknown ticket: %v, want ErrNotFound", err)
 	}
 	all, _ := store.ReadAll(ctx, 0, 100)
-	if len(all) != 2 {
-		t.Fatalf("store has %d events, want 2 (one receipt)", len(all))
+	if len(all) != 3 {
+		t.Fatalf("store has %d events, want 3 (one receipt and its customer record)", len(all))
 	}
 }
 

@@ -3,6 +3,7 @@ package command
 import (
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -26,6 +27,7 @@ type Commands struct {
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
+	CustomerTier  ChangeCustomerTierHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -43,6 +45,9 @@ type Config struct {
 	// its handlers), so that a command reads and folds only the records after the cached
 	// version; 0 keeps none. See StreamCache.
 	StreamCacheSize int
+	// Keys keeps the customers' data keys: with it, the personal fields of customer
+	// records are sealed in the event log (application/erasure); nil keeps them in plain.
+	Keys erasure.KeyStore
 }
 
 // NewCommands builds every handler on c's ports, each given only those it uses, and on
@@ -51,7 +56,7 @@ type Config struct {
 func NewCommands(c Config) *Commands {
 	st, ck, cache, pol := c.Store, c.Clock, NewStreamCache(c.StreamCacheSize), c.Policy
 	return &Commands{
-		Receive:       NewReceiveTicketHandler(st, ck, cache, pol, c.Secrets),
+		Receive:       NewReceiveTicketHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 		Classify:      NewClassifyTicketHandler(st, ck, cache, pol),
 		Reprioritize:  NewReprioritizeTicketHandler(st, ck, cache, pol),
 		Assign:        NewAssignTicketHandler(st, ck, cache, c.Router),
@@ -67,6 +72,7 @@ func NewCommands(c Config) *Commands {
 		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
 		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
+		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
 	}
 }

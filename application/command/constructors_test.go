@@ -57,6 +57,7 @@ var constructors = []struct {
 	}},
 	{"SetPresence", []string{"store", "clock"}, func(p ports) { command.NewSetAgentPresenceHandler(p.store, p.clock, nil) }},
 	{"IssueToken", []string{"store", "clock", "secrets"}, func(p ports) { command.NewIssueTokenHandler(p.store, p.clock, p.secrets) }},
+	{"CustomerTier", []string{"store", "clock"}, func(p ports) { command.NewChangeCustomerTierHandler(p.store, p.clock, nil) }},
 	{"FindByNumber", []string{"store", "secrets"}, func(p ports) { auth.NewFindTicketByNumberHandler(p.store, p.secrets) }},
 	{"Commands", []string{"store", "clock", "secrets"}, func(p ports) {
 		command.NewCommands(command.Config{Store: p.store, Clock: p.clock, Secrets: p.secrets})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -29,6 +30,14 @@ type ReceiveTicketHandler struct {
 	s       streams
 	policy  domain.SLAPolicy
 	secrets *auth.Secrets
+	keys    erasure.KeyStore // nil: customer records' personal fields in plain
+}
+
+// WithKeys returns the handler sealing the personal fields of the customer records it
+// makes with keys (application/erasure).
+func (h ReceiveTicketHandler) WithKeys(keys erasure.KeyStore) ReceiveTicketHandler {
+	h.keys = keys
+	return h
 }
 
 // NewReceiveTicketHandler returns the handler on its ports; it panics when one but the
@@ -41,7 +50,8 @@ func NewReceiveTicketHandler(store eventlog.EventStore, clock application.Clock,
 	}
 }
 
-// Handle validates, reserves a unique number, and records TicketReceived. With an
+// Handle validates, joins the customer's record (joinCustomer), reserves a unique number,
+// and records TicketReceived. With an
 // idempotency key the ticket id is derived from it, so a repeat finds the first ticket.
 // Without one it is a UUIDv7, which starts with its creation time: the streams of
 // tickets made about the same time sort together in a store's index (bbolt's B+tree, a
@@ -61,6 +71,13 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 			return prior, err
 		}
 	}
+	record, err := joinCustomer(ctx, h.s, h.keys, c.Customer, meta)
+	if err != nil {
+		return ReceivedTicket{}, err
+	}
+	// The ticket keeps the customer as the request gave them, on the record's tier: the
+	// record's tier is authoritative once it exists (its SLA follows it).
+	c.Customer.RecordID, c.Customer.Tier = record.ID.String(), record.Tier
 	number, err := h.reserveNumber(ctx, id, meta)
 	if err != nil {
 		return ReceivedTicket{}, err

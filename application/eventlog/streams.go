@@ -27,6 +27,10 @@ const (
 	RoutingStreamPrefix      = "routing-"
 	WebhookStreamPrefix      = "webhook-"
 	NotificationStreamPrefix = "notifications-"
+	// Customer records, and the reservations that map an external id to one
+	// (customerext-<SHA-256 of source, NUL, id>), appended only where none exists.
+	CustomerStreamPrefix           = "customer-"
+	CustomerExternalIDStreamPrefix = "customerext-"
 )
 
 // streamKinds is the registry: one row per kind of stream. Prefixes end in "-" and none
@@ -39,6 +43,8 @@ var streamKinds = [...]StreamKind{
 	{Name: "routing", Prefix: RoutingStreamPrefix, ID: UUIDID},
 	{Name: "webhook", Prefix: WebhookStreamPrefix, ID: ShortDigestID},
 	{Name: "notifications", Prefix: NotificationStreamPrefix, ID: WordID},
+	{Name: "customer", Prefix: CustomerStreamPrefix, ID: UUIDID},
+	{Name: "customer external id", Prefix: CustomerExternalIDStreamPrefix, ID: DigestID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its
@@ -180,3 +186,6 @@ func TicketStream(id uuid.UUID) string { return TicketStreamPrefix + id.String()
 
 // AgentStream is the stream of one agent.
 func AgentStream(id uuid.UUID) string { return AgentStreamPrefix + id.String() }
+
+// CustomerStream is the stream of one customer record.
+func CustomerStream(id uuid.UUID) string { return CustomerStreamPrefix + id.String() }

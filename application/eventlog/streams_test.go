@@ -54,6 +54,8 @@ func TestCheckStream(t *testing.T) {
 		eventlog.RoutingStreamPrefix + uuid.NewString(),
 		eventlog.WebhookStreamPrefix + "00ff00ff00ff00ff",
 		eventlog.NotificationStreamPrefix + "mail",
+		eventlog.CustomerStream(uuid.New()),
+		eventlog.CustomerExternalIDStreamPrefix + auth.HashSecret("api\x00C-1"),
 	}
 	for _, s := range valid {
 		if err := eventlog.CheckStream(s); err != nil {

@@ -26,7 +26,8 @@ func testRules() policy.Rules {
 func receiveOn(t *testing.T, c *command.Commands, ch domain.Channel, tier domain.Tier, subject, body string) uuid.UUID {
 	t.Helper()
 	res, err := c.Receive.Handle(context.Background(), command.ReceiveTicket{Channel: ch, Subject: subject, Body: body,
-		Customer: domain.Customer{Name: "客户", Email: "c@example.com", Tier: tier}}, staff)
+		// One customer per tier: a record's tier is authoritative once it exists.
+		Customer: domain.Customer{Name: "客户", Email: "c-" + string(tier) + "@example.com", Tier: tier}}, staff)
 	if err != nil {
 		t.Fatal(err)
 	}

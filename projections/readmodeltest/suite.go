@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("OpenByTeam", func(t *testing.T) { testOpenByTeam(t, newStore, newEvents) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore, newEvents) })
 	t.Run("TicketList", func(t *testing.T) { testTicketList(t, newStore, newEvents) })
+	t.Run("Customers", func(t *testing.T) { testCustomers(t, newStore, newEvents) })
 }
 
 func mustEngine(t testing.TB, store projections.Writer) *projections.Engine {

@@ -114,6 +114,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("EveryRoute", func(t *testing.T) { testEveryRoute(startService(t, cfg(t))) })
 	t.Run("Conversation", func(t *testing.T) { testConversation(startService(t, cfg(t))) })
 	t.Run("TicketList", func(t *testing.T) { testTicketList(startService(t, cfg(t))) })
+	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {

@@ -69,6 +69,7 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 	// runtime's scavenger returns it: give it back now, at the cost of one collection.
 	debug.FreeOSMemory()
 	svc := projections.NewService(s.Store, store, engine, application.SystemClock{})
+	svc.Keys = s.Keys
 	bus, err := watermillrelay.Open(ctx, cfg.PubSub, log)
 	if err != nil {
 		return nil, fmt.Errorf("--pubsub: %w", err)

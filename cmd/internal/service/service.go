@@ -17,6 +17,7 @@ import (
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -37,6 +38,8 @@ type Service struct {
 	// AdminTokenCreated is set when this start generated the admin token (print it once).
 	AdminTokenCreated bool
 	AdminToken        string
+	// Keys are the customers' data keys (keys.go); nil where records are not sealed.
+	Keys erasure.KeyStore
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -81,8 +84,11 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
+	if s.Keys, err = openKeys(cfg); err != nil {
+		return nil, err
+	}
 	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
-		StreamCacheSize: cfg.streamCacheSize()}
+		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
 		return nil, err

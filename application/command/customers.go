@@ -1,0 +1,239 @@
+package command
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// TypeCustomerExternalIDReserved is the one event of a customerext-<digest> stream: the
+// external id belongs to this customer record. It is appended only where the stream
+// does not exist, so two receives racing for one new external id agree on one record.
+const TypeCustomerExternalIDReserved = "CustomerExternalIDReserved"
+
+// ExternalIDReservation is the data of TypeCustomerExternalIDReserved.
+type ExternalIDReservation struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+}
+
+// ExternalIDStream is the reservation stream of an external id: the SHA-256 of source,
+// NUL and id, so the stream name has a fixed form whatever the caller's id looks like.
+func ExternalIDStream(x domain.ExternalID) string {
+	return eventlog.CustomerExternalIDStreamPrefix + auth.HashSecret(x.Source+"\x00"+x.ID)
+}
+
+// customerFolder folds customer record streams.
+var customerFolder = folder[*domain.CustomerRecord]{
+	fresh: domain.NewCustomerRecord,
+	state: func(c *domain.CustomerRecord) any { return c.State() },
+	restore: func(s any) (*domain.CustomerRecord, bool) {
+		st, ok := s.(domain.CustomerRecordState)
+		return domain.RestoreCustomerRecord(st), ok
+	},
+	apply: func(c *domain.CustomerRecord, r eventlog.Record) error {
+		e, err := domain.DecodeCustomerEvent(r.Type, r.Data)
+		if err != nil {
+			return undecodable(r, err)
+		}
+		c.Apply(e)
+		return nil
+	},
+}
+
+// FoldCustomer replays a customer record's records.
+func FoldCustomer(recs []eventlog.Record) (*domain.CustomerRecord, error) {
+	return customerFolder.fold(recs)
+}
+
+// ReservedCustomer returns the record an external id is reserved for (uuid.Nil: none).
+func ReservedCustomer(ctx context.Context, store eventlog.EventStore, x domain.ExternalID) (uuid.UUID, error) {
+	recs, err := store.ReadStream(ctx, ExternalIDStream(x))
+	if err != nil || len(recs) == 0 {
+		return uuid.Nil, err
+	}
+	var r ExternalIDReservation
+	if err := json.Unmarshal(recs[0].Data, &r); err != nil || r.CustomerID == uuid.Nil {
+		return uuid.Nil, fmt.Errorf("reservation %s does not decode: %v", recs[0].Stream, err)
+	}
+	return r.CustomerID, nil
+}
+
+// joinCustomer finds the record a received ticket joins, making it when there is none:
+// by external id (its reservation stream), else by email (the record made for an email
+// has the id domain.CustomerRecordID derives from it), else a new record with that id.
+// Every step is an append where nothing may exist yet, so concurrent receives agree:
+// the loser of a race reads the winner's record. A crash between steps leaves a
+// reservation or a record that the next receive for the customer completes.
+func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, c domain.Customer, meta CommandMeta) (domain.CustomerRecordState, error) {
+	internal := CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}
+	var ext *domain.ExternalID
+	id := domain.CustomerRecordID(c.Email)
+	if c.ID != "" {
+		ext = &domain.ExternalID{Source: domain.SourceAPI, ID: c.ID}
+		found, err := ReservedCustomer(ctx, s.store, *ext)
+		if err != nil {
+			return domain.CustomerRecordState{}, fmt.Errorf("customer external id: %w", err)
+		}
+		if found == uuid.Nil {
+			found, err = reserveExternalID(ctx, s, *ext, id, internal)
+			if err != nil {
+				return domain.CustomerRecordState{}, err
+			}
+		}
+		id = found
+	}
+	decide := func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
+		if !r.Exists() {
+			return sealed(ctx, keys, id)(domain.RegisterCustomer(id, c, ext))
+		}
+		if ext != nil {
+			return r.LinkExternalID(*ext)
+		}
+		return nil, nil
+	}
+	// A busy record (many new external ids at once) may lose a few races in a row; the
+	// reservation already ties the external id to the record, so the link may be left to
+	// the customer's next ticket rather than failing this one.
+	for range linkAttempts {
+		out, err := update(ctx, s, eventlog.CustomerStream(id), internal, customerFolder, decide)
+		if err == nil {
+			return out.Agg.State(), nil
+		}
+		if !errors.Is(err, application.ErrConflict) {
+			return domain.CustomerRecordState{}, err
+		}
+	}
+	recs, err := s.store.ReadStream(ctx, eventlog.CustomerStream(id))
+	if err != nil {
+		return domain.CustomerRecordState{}, err
+	}
+	r, err := customerFolder.fold(recs)
+	if err == nil && !r.Exists() {
+		err = fmt.Errorf("%w: customer record %s lost every race", application.ErrConflict, id)
+	}
+	if err != nil {
+		return domain.CustomerRecordState{}, err
+	}
+	return r.State(), nil
+}
+
+// linkAttempts is how many times a receive tries to register or link its customer.
+const linkAttempts = 4
+
+// reserveExternalID reserves x for record id, or returns the record a concurrent
+// receive reserved it for first.
+func reserveExternalID(ctx context.Context, s streams, x domain.ExternalID, id uuid.UUID, meta CommandMeta) (uuid.UUID, error) {
+	data, _ := json.Marshal(ExternalIDReservation{CustomerID: id})
+	stream := ExternalIDStream(x)
+	recs, err := newRecords(stream, eventlog.NoStream, "", []string{TypeCustomerExternalIDReserved}, [][]byte{data}, meta, s.clock.Now())
+	if err != nil {
+		return uuid.Nil, err
+	}
+	_, err = s.store.Append(ctx, stream, eventlog.NoStream, recs)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
+		return uuid.Nil, fmt.Errorf("reserve customer external id: %w", err)
+	}
+	won, err := ReservedCustomer(ctx, s.store, x)
+	if err == nil && won == uuid.Nil {
+		err = fmt.Errorf("%w: reservation %s lost and not found", application.ErrConflict, stream)
+	}
+	return won, err
+}
+
+// ChangeCustomerTier sets a customer record's tier. Adopt, when set, is the customer as
+// the read model shows a record made of tickets received before records existed (no
+// stream yet): the record is registered from it first, so such a record can be changed too.
+type ChangeCustomerTier struct {
+	CustomerID uuid.UUID
+	Tier       domain.Tier
+	Adopt      *domain.Customer
+}
+
+// ChangeCustomerTierHandler handles ChangeCustomerTier.
+type ChangeCustomerTierHandler struct {
+	s    streams
+	keys erasure.KeyStore
+}
+
+// NewChangeCustomerTierHandler returns the handler on its ports; it panics when store or
+// clock is nil.
+func NewChangeCustomerTierHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) ChangeCustomerTierHandler {
+	return ChangeCustomerTierHandler{s: newStreams("ChangeCustomerTierHandler", store, clock, cache)}
+}
+
+// WithKeys returns the handler sealing the personal fields of the records it registers
+// with keys (nil: stored in plain).
+func (h ChangeCustomerTierHandler) WithKeys(keys erasure.KeyStore) ChangeCustomerTierHandler {
+	h.keys = keys
+	return h
+}
+
+// sealed seals the personal fields (name, email, phone) of a CustomerRegistered with the
+// record's data key, when there is a key store: the event log then holds, and its hash
+// chain covers, only ciphertext, which destroying the key makes unreadable for good
+// (application/erasure; docs/AUDIT.md, "Erasure").
+func sealed(ctx context.Context, keys erasure.KeyStore, id uuid.UUID) func([]domain.Event, error) ([]domain.Event, error) {
+	return func(events []domain.Event, err error) ([]domain.Event, error) {
+		if err != nil || keys == nil {
+			return events, err
+		}
+		key, err := keys.Key(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("customer %s data key: %w", id, err)
+		}
+		for i, e := range events {
+			reg, ok := e.(domain.CustomerRegistered)
+			if !ok {
+				continue
+			}
+			for _, f := range []*string{&reg.Name, &reg.Email, &reg.Phone} {
+				if *f == "" {
+					continue
+				}
+				if *f, err = erasure.Seal(key, id, *f); err != nil {
+					return nil, err
+				}
+			}
+			events[i] = reg
+		}
+		return events, nil
+	}
+}
+
+// Handle records CustomerTierChanged (nothing when the tier is the record's already).
+func (h ChangeCustomerTierHandler) Handle(ctx context.Context, c ChangeCustomerTier, meta CommandMeta) (domain.CustomerRecordState, error) {
+	out, err := update(ctx, h.s, eventlog.CustomerStream(c.CustomerID), meta, customerFolder, func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
+		if r.Exists() || c.Adopt == nil {
+			return r.ChangeTier(c.Tier)
+		}
+		var ext *domain.ExternalID
+		if c.Adopt.ID != "" {
+			ext = &domain.ExternalID{Source: domain.SourceAPI, ID: c.Adopt.ID}
+		}
+		reg, err := sealed(ctx, h.keys, c.CustomerID)(domain.RegisterCustomer(c.CustomerID, *c.Adopt, ext))
+		if err != nil {
+			return nil, err
+		}
+		adopted := domain.NewCustomerRecord()
+		adopted.Apply(reg[0])
+		change, err := adopted.ChangeTier(c.Tier)
+		return append(reg, change...), err
+	})
+	if err != nil {
+		return domain.CustomerRecordState{}, err
+	}
+	return out.Agg.State(), nil
+}

@@ -1,0 +1,92 @@
+package projections
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/domain"
+)
+
+// Customers is the projection of customer records' tickets: one row per ticket with the
+// record it belongs to and the customer as the ticket received them. A record's tickets
+// and their counts are the rows with its id; the record itself (external ids, tier) is
+// its customer-<id> stream, folded on read (customers_read.go).
+//
+// A ticket received before records existed has no record id in its TicketReceived: its
+// row takes domain.CustomerRecordID of its email, the id a record made for that email
+// gets, so a rebuild groups an existing history into records by email, and the record
+// made when such a customer next writes is the same one.
+const Customers = "customers"
+
+// CustomerTicket is a row of customers.
+type CustomerTicket struct {
+	TicketID   uuid.UUID   `json:"ticket_id"`
+	Version    int64       `json:"version"`
+	CustomerID uuid.UUID   `json:"customer_id"`
+	ExternalID string      `json:"external_id"`
+	Email      string      `json:"email"` // normalized (domain.NormalizeEmail)
+	Name       string      `json:"name"`
+	Phone      string      `json:"phone"`
+	Tier       domain.Tier `json:"tier"`
+	Language   string      `json:"language"`
+	Open       bool        `json:"is_open"`
+	ReceivedAt time.Time   `json:"received_at"`
+}
+
+// customerOf is the record a TicketReceived belongs to.
+func customerOf(e domain.TicketReceived) uuid.UUID {
+	if id, err := uuid.Parse(e.Customer.RecordID); err == nil && id != uuid.Nil {
+		return id
+	}
+	return domain.CustomerRecordID(e.Customer.Email)
+}
+
+var customersProjection = Declare(Spec[CustomerTicket]{
+	Name: Customers, Reads: TicketStreams,
+	Empty: func(id uuid.UUID) CustomerTicket { return CustomerTicket{TicketID: id, Version: -1} },
+	Fold: func(r CustomerTicket, e *Event) CustomerTicket {
+		r.TicketID, r.Version = e.ID, e.Version()
+		switch x := e.Data.(type) {
+		case domain.TicketReceived:
+			c := x.Customer
+			r.CustomerID, r.ExternalID, r.Email = customerOf(x), c.ID, domain.NormalizeEmail(c.Email)
+			r.Name, r.Phone, r.Tier, r.Language = c.Name, c.Phone, c.Tier, c.Language
+			r.Open, r.ReceivedAt = true, e.At().UTC()
+		case domain.TicketReopened:
+			r.Open = true
+		case domain.TicketResolved, domain.TicketClosed:
+			r.Open = false
+		}
+		return r
+	},
+	Head: func(r *CustomerTicket) (*uuid.UUID, *int64) { return &r.TicketID, &r.Version },
+	Table: Table{
+		Name: "rm_customer_tickets", Key: []string{"ticket_id"},
+		Columns: []Column{
+			Col("ticket_id", "uuid", func(r *CustomerTicket) uuid.UUID { return r.TicketID }),
+			Col("version", "bigint", func(r *CustomerTicket) int64 { return r.Version }),
+			Col("customer_id", "uuid", func(r *CustomerTicket) uuid.UUID { return r.CustomerID }),
+			Col("external_id", "text", func(r *CustomerTicket) string { return r.ExternalID }),
+			Col("email", "text", func(r *CustomerTicket) string { return r.Email }),
+			Col("name", "text", func(r *CustomerTicket) string { return r.Name }),
+			Col("phone", "text", func(r *CustomerTicket) string { return r.Phone }),
+			Col("tier", "text", func(r *CustomerTicket) string { return string(r.Tier) }),
+			Col("language", "text", func(r *CustomerTicket) string { return r.Language }),
+			Col("is_open", "boolean", func(r *CustomerTicket) bool { return r.Open }),
+			Col("received_at", "timestamptz", func(r *CustomerTicket) time.Time { return r.ReceivedAt }),
+		},
+		Read: []string{"ticket_id", "version", "customer_id", "external_id", "email", "name", "phone", "tier",
+			"language", "is_open", "received_at"},
+		Scan: func(scan func(dest ...any) error) (Row, error) {
+			var r CustomerTicket
+			var tier string
+			if err := scan(&r.TicketID, &r.Version, &r.CustomerID, &r.ExternalID, &r.Email, &r.Name, &r.Phone,
+				&tier, &r.Language, &r.Open, &r.ReceivedAt); err != nil {
+				return nil, err
+			}
+			r.Tier, r.ReceivedAt = domain.Tier(tier), r.ReceivedAt.UTC()
+			return &r, nil
+		},
+	},
+})

@@ -1,0 +1,115 @@
+package readmodeltest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/erasure"
+	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
+)
+
+// testCustomers: the customers projection groups tickets into records: tickets received
+// before records existed (no record id in TicketReceived) by email, case-insensitively,
+// and the record made when such a customer writes again is the same one; tickets with
+// one external id and one with only that record's email join one record; a record's
+// tier is its stream's (a change is an event); live rows equal rebuilt rows.
+func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
+	ctx := context.Background()
+	w := NewWorld(t, newEvents())
+	// Records' personal fields sealed, as ticketd on the embedded store does.
+	keys := erasure.NewMemoryKeys()
+	w.Commands.Receive = w.Commands.Receive.WithKeys(keys)
+	w.Commands.CustomerTier = w.Commands.CustomerTier.WithKeys(keys)
+	legacy := func(ext, email string, tier domain.Tier) uuid.UUID {
+		id := uuid.New()
+		data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-000000", Channel: domain.ChannelEmail,
+			Customer: domain.Customer{ID: ext, Name: "Old " + email, Email: email, Tier: tier, Language: "zh"},
+			Subject:  "旧的问题", Priority: domain.P3, Team: domain.DefaultTeam})
+		check(t, err)
+		w.AppendRaw(t, id, domain.TypeTicketReceived, string(data))
+		return id
+	}
+	legacy("old-1", "Old@Example.com", domain.TierCore)
+	legacy("", "old@example.com", domain.TierCore)
+	legacy("", "solo@example.com", domain.TierVIP)
+	receive := func(ext, email string, tier domain.Tier) domain.TicketState {
+		r, err := w.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelAPI, Subject: "新的问题",
+			Customer: domain.Customer{ID: ext, Name: "N " + email, Email: email, Tier: tier}}, meta)
+		check(t, err)
+		return r.Ticket
+	}
+	again := receive("", "OLD@example.com", domain.TierStandard)
+	n1 := receive("C-9", "n@example.com", domain.TierStandard)
+	receive("C-9", "n.work@example.com", "")
+	n3 := receive("", "N@Example.com", "")
+	nid := uuid.MustParse(n1.Customer.RecordID)
+	_, err := w.Commands.CustomerTier.Handle(ctx, command.ChangeCustomerTier{CustomerID: nid, Tier: domain.TierVIP}, meta)
+	check(t, err)
+	_, err = w.Commands.Escalate.Handle(ctx, command.EscalateTicket{TicketID: n3.ID, EscalateTicket: domain.EscalateTicket{Team: "t2", Reason: "x"}}, meta)
+	check(t, err)
+	_, err = w.Commands.Resolve.Handle(ctx, command.ResolveTicket{TicketID: n3.ID, Resolution: "done"}, meta)
+	check(t, err)
+
+	rebuilt := Rebuilt(t, newStore, w)
+	live := newStore(t)
+	FeedLive(t, live, w.All(t), 3)
+	rows := customerRows(t, rebuilt)
+	if got := customerRows(t, live); got != rows {
+		t.Fatalf("live rows differ from rebuilt rows:\n%s", firstDiff(rows, got))
+	}
+	svc := projections.NewService(w.Events, live, nil, w.Clock)
+	svc.Keys = keys
+	old := domain.CustomerRecordID("old@example.com")
+	if again.Customer.RecordID != old.String() || again.Customer.Tier != domain.TierStandard {
+		t.Fatalf("a legacy customer's new ticket joined %s (%s), want %s", again.Customer.RecordID, again.Customer.Tier, old)
+	}
+	for _, ref := range []string{old.String(), "old-1"} {
+		v, err := svc.Customer(ctx, ref)
+		check(t, err)
+		if v.ID != old || v.Tickets != (projections.CustomerCounts{Open: 3, Total: 3}) || len(v.ExternalIDs) != 1 || v.ExternalIDs[0].ID != "old-1" {
+			t.Fatalf("customer %s: %+v", ref, v)
+		}
+	}
+	v, err := svc.Customer(ctx, "C-9")
+	check(t, err)
+	if v.ID != nid || v.Tier != domain.TierVIP || v.Email != "n@example.com" || v.Tickets != (projections.CustomerCounts{Open: 2, Total: 3}) {
+		t.Fatalf("customer C-9: %+v", v)
+	}
+	solo, err := svc.CustomersByEmail(ctx, "SOLO@example.com")
+	check(t, err)
+	if len(solo) != 1 || solo[0].Tier != domain.TierVIP || solo[0].Tickets.Total != 1 || solo[0].Adoption() == nil {
+		t.Fatalf("solo: %+v", solo)
+	}
+	page, next, err := svc.CustomerTicketsPage(ctx, nid.String(), 2, "")
+	check(t, err)
+	rest, end, err := svc.CustomerTicketsPage(ctx, "C-9", 2, next)
+	check(t, err)
+	if len(page) != 2 || next == "" || len(rest) != 1 || end != "" || rest[0].ID != n1.ID {
+		t.Fatalf("pages: %d %q, %d %q", len(page), next, len(rest), end)
+	}
+	// Erased: the key destroyed, the record shows no personal data; the rest stays.
+	check(t, keys.Destroy(ctx, nid))
+	if v, err := svc.Customer(ctx, "C-9"); err != nil || v.Email != "" || v.Name != "" || v.Tier != domain.TierVIP || v.Tickets.Total != 3 {
+		t.Fatalf("erased customer: %+v %v", v, err)
+	}
+	if _, err := svc.Customer(ctx, "nobody"); !errors.Is(err, application.ErrNotFound) {
+		t.Fatalf("unknown customer: %v", err)
+	}
+	none, err := svc.CustomersByEmail(ctx, "nobody@example.com")
+	if err != nil || len(none) != 0 {
+		t.Fatalf("unknown email: %v %v", none, err)
+	}
+}
+
+func customerRows(t *testing.T, store projections.Store) string {
+	rows, err := store.Rows(context.Background(), projections.Customers)
+	check(t, err)
+	return asJSON(t, rows)
+}
