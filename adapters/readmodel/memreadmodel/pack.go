@@ -110,7 +110,7 @@ func (p *packed) head() domain.TicketState {
 	t.Status = domain.Status(r.str())
 	t.Channel = domain.Channel(r.str())
 	t.Customer.ID = r.str()
-	for range 5 { // the customer's name, email, tier, language; the subject
+	for range 7 { // the customer's name, email, tier, language, record id, phone; the subject
 		r.str()
 	}
 	t.Category = r.str()

@@ -60,6 +60,14 @@ func TestPackRoundTripsEveryField(t *testing.T) {
 		if p := pack(&s); p.version != s.Version || !p.createdAt().Equal(s.CreatedAt) {
 			t.Fatalf("packed version %d, created %v; want %d, %v", p.version, p.createdAt(), s.Version, s.CreatedAt)
 		}
+		// head decodes a prefix in state's order: a field added to pack and state but
+		// not skipped in head shifts every field head reads after it.
+		h := pack(&s).head()
+		if h.ID != s.ID || !h.CreatedAt.Equal(s.CreatedAt) || h.Number != s.Number || h.Version != s.Version ||
+			h.Status != s.Status || h.Channel != s.Channel || h.Customer.ID != s.Customer.ID ||
+			h.Category != s.Category || h.Priority != s.Priority || h.Team != s.Team || h.Assignee != s.Assignee {
+			t.Fatalf("head:\n got %+v\nwant %+v", h, s)
+		}
 	}
 }
 
