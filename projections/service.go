@@ -25,6 +25,8 @@ type Service struct {
 	Store  Store
 	Engine *Engine
 	Clock  application.Clock
+	// Search is the search projection of this process, or nil when search is off.
+	Search *SearchIndexer
 	head   atomic.Uint64
 }
 
@@ -275,6 +277,9 @@ func (s *Service) Rebuild(ctx context.Context, name string) (RebuildStats, error
 
 // RebuildProgress is Rebuild telling progress the events read so far (ticketctl shows it).
 func (s *Service) RebuildProgress(ctx context.Context, name string, progress func(events int)) (RebuildStats, error) {
+	if name == SearchName {
+		return s.rebuildSearch(ctx)
+	}
 	if name != All {
 		return Rebuild(ctx, s.Events, s.Store, s.Engine, name, progress)
 	}

@@ -165,7 +165,7 @@ func (s *Server) getPortalTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postRebuild(w http.ResponseWriter, r *http.Request) {
 	name := mux.Vars(r)["name"]
-	if !projections.Known(name) && name != projections.All {
+	if !projections.Known(name) && name != projections.All && name != projections.SearchName {
 		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (queues, portal, kpi, agents, all)", domain.ErrNotFound, name))
 		return
 	}

@@ -22,6 +22,8 @@ type ReadSide interface {
 	Agent(ctx context.Context, id uuid.UUID, minVersion int64) (projections.AgentView, error)
 	Rebuild(ctx context.Context, name string) (projections.RebuildStats, error)
 	Lag(ctx context.Context) ([]projections.Lag, error)
+	// SearchTickets is full-text search (docs/SEARCH.md); internal includes notes (staff).
+	SearchTickets(ctx context.Context, q string, internal bool, limit int) ([]projections.SearchHit, error)
 }
 
 var _ ReadSide = (*projections.Service)(nil)

@@ -26,6 +26,7 @@ const EngineConns = 2
 func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logger) (*projections.Service, error) {
 	var store projections.Store = memreadmodel.New()
 	var writer projections.Writer = store
+	var rmPool *pgxpool.Pool // the read model's PostgreSQL, for the search index
 	if cfg.ReadModel != "" {
 		if err := pgreadmodel.Migrate(ctx, cfg.ReadModel); err != nil {
 			return nil, fmt.Errorf("read-model migrations: %w", err)
@@ -35,6 +36,7 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 		s.closers = append(s.closers, func() error { pool.Close(); return nil })
+		rmPool = pool
 		if store, err = pgreadmodel.New(ctx, pool); err != nil {
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
@@ -68,14 +70,23 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 	// The catch-up's garbage would otherwise stay resident for minutes, until the
 	// runtime's scavenger returns it: give it back now, at the cost of one collection.
 	debug.FreeOSMemory()
+	search, err := s.openSearch(ctx, cfg, rmPool, log)
+	if err != nil {
+		return nil, err
+	}
 	svc := projections.NewService(s.Store, store, engine, application.SystemClock{})
+	consumers := []watermillrelay.Consumer{engine}
+	if search != nil {
+		svc.Search = search
+		consumers = append(consumers, search)
+	}
 	bus, err := watermillrelay.Open(ctx, cfg.PubSub, log)
 	if err != nil {
 		return nil, fmt.Errorf("--pubsub: %w", err)
 	}
 	s.closers = append(s.closers, bus.Close)
 	s.background = append(s.background, func(ctx context.Context) error {
-		return watermillrelay.Run(ctx, s.Store, bus, engine, svc, log)
+		return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, consumers...)
 	})
 	return svc, nil
 }
