@@ -22,6 +22,17 @@ const SearchName = "search"
 // with documents. A restart re-reads at most this many records, indexing nothing twice.
 const SearchCheckpointEvery = 10_000
 
+// SearchCommitEvery is how often the live path commits the index (FlushPeriod), and
+// SearchMaxPending how many records it applies before it commits anyway. An index commit
+// costs far more than a read-model commit (the embedded index writes and syncs a segment
+// per commit, beside the event store's own syncs), so the index is committed about once
+// a second, not every 20 ms: a search commits what it needs first (SearchTickets), so
+// no one reads an older index for it.
+const (
+	SearchCommitEvery = time.Second
+	SearchMaxPending  = 20_000
+)
+
 // SearchIndexer is the search projection: it turns ticket events into index documents
 // (one per message) and writes them to a SearchIndex in batches, with the position as
 // the index's own checkpoint. It is not a row projection of the catalogue (its store is
@@ -39,7 +50,7 @@ type SearchIndexer struct {
 	batch    SearchBatch
 	docPos   []uint64 // the position of each of batch's documents (isolate)
 	pending  int      // records applied since the last commit
-	building bool // Rebuild runs: live records are left to its catch-up
+	building bool     // Rebuild runs: live records are left to its catch-up
 	failed   uint64
 	lastAt   time.Time
 
@@ -57,7 +68,7 @@ func NewSearchIndexer(ctx context.Context, index SearchIndex) (*SearchIndexer, e
 	if err != nil {
 		return nil, fmt.Errorf("search checkpoint: %w", err)
 	}
-	return &SearchIndexer{index: index, pos: pos, durable: pos, commit: pos, MaxPending: 1000}, nil
+	return &SearchIndexer{index: index, pos: pos, durable: pos, commit: pos, MaxPending: SearchMaxPending}, nil
 }
 
 // Search asks the index.
@@ -194,6 +205,10 @@ func (x *SearchIndexer) flush(ctx context.Context, final bool) error {
 	x.mu.Unlock()
 	return nil
 }
+
+// FlushPeriod is the interval the live path commits the index at (SearchCommitEvery);
+// the relay asks for it (watermillrelay.RunAll).
+func (x *SearchIndexer) FlushPeriod() time.Duration { return SearchCommitEvery }
 
 // FlushEvery commits pending records every interval until ctx ends, then once more with
 // stop, writing the checkpoint; a failed commit goes to onErr and is tried again.

@@ -30,7 +30,7 @@ func (s *Service) SearchTickets(ctx context.Context, q string, internal bool, li
 
 // settleSearch waits, up to MaxWait, until the search index has committed what the
 // event store held when the query came (the newest record the relay has read and up
-// to settleBatch after it), polling the indexer's committed position.
+// to settleBatch after it): it polls what the indexer has applied, then commits it.
 func (s *Service) settleSearch(ctx context.Context) error {
 	pos := s.Search.Progress().Committed
 	target := max(pos, s.head.Load())
@@ -41,14 +41,22 @@ func (s *Service) settleSearch(ctx context.Context) error {
 	if len(recs) > 0 {
 		target = recs[len(recs)-1].Position
 	}
+	if target <= pos {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, MaxWait)
 	defer cancel()
-	for s.Search.Progress().Committed < target {
+	for s.Search.Position() < target {
 		select {
 		case <-ctx.Done():
 			return nil // answer what it has, as an eventually consistent read does
-		case <-time.After(10 * time.Millisecond):
+		case <-time.After(5 * time.Millisecond):
 		}
+	}
+	// Applied but perhaps not committed (the index commits about once a second): commit
+	// now. Searches arriving together wait for one commit; the others find nothing left.
+	if s.Search.Progress().Committed < target {
+		return quiet(ctx, s.Search.Flush(ctx))
 	}
 	return nil
 }

@@ -110,7 +110,11 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 			stop, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer done()
 			onErr := func(err error) { logger.Error("read models: commit failed; retrying", "err", err) }
-			if err := c.FlushEvery(ctx, stop, FlushInterval, onErr); err != nil {
+			interval := FlushInterval
+			if p, ok := c.(interface{ FlushPeriod() time.Duration }); ok {
+				interval = p.FlushPeriod() // a consumer whose commits cost more says how often
+			}
+			if err := c.FlushEvery(ctx, stop, interval, onErr); err != nil {
 				errs <- fmt.Errorf("read models: final commit: %w", err)
 			}
 		}()
