@@ -83,15 +83,7 @@ func (x *SearchIndexer) follow(ctx context.Context, es eventlog.EventStore, recs
 // what was stored meanwhile. The index answers from what it has while it runs.
 func (x *SearchIndexer) Rebuild(ctx context.Context, es eventlog.EventStore) (RebuildStats, error) {
 	start := time.Now()
-	x.commitMu.Lock()
-	x.mu.Lock()
-	x.building = true
-	err := x.index.Reset(ctx)
-	if err == nil {
-		x.pos, x.durable, x.commit, x.batch, x.pending = 0, 0, 0, SearchBatch{}, 0
-	}
-	x.mu.Unlock()
-	x.commitMu.Unlock()
+	err := x.reset(ctx, true)
 	defer func() {
 		x.mu.Lock()
 		x.building = false
@@ -125,4 +117,20 @@ func (x *SearchIndexer) Rebuild(ctx context.Context, es eventlog.EventStore) (Re
 	}
 	took := time.Since(start)
 	return RebuildStats{Projection: SearchName, Events: n, Position: x.Position(), Took: took, Seconds: took.Seconds()}, nil
+}
+
+// Reset empties the index and starts the projection again from position 0.
+func (x *SearchIndexer) Reset(ctx context.Context) error { return x.reset(ctx, false) }
+
+func (x *SearchIndexer) reset(ctx context.Context, building bool) error {
+	x.commitMu.Lock()
+	defer x.commitMu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.index.Reset(ctx); err != nil {
+		return err
+	}
+	x.pos, x.durable, x.commit, x.batch, x.docPos, x.pending = 0, 0, 0, SearchBatch{}, nil, 0
+	x.building = building
+	return nil
 }

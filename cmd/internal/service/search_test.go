@@ -220,3 +220,44 @@ func runServiceLogged(t *testing.T, cfg service.Config, log *slog.Logger) (*serv
 	t.Cleanup(stop)
 	return svc, stop
 }
+
+// TestRebuildSearchOffline is `ticketctl rebuild search`: with ticketd stopped, the
+// embedded index is emptied and rebuilt from the event store up to its last position;
+// the next start catches up nothing and finds what the live index found.
+func TestRebuildSearchOffline(t *testing.T) {
+	cfg := service.Config{Data: t.TempDir()}
+	cfg.Policies.Disabled = true
+	ctx := context.Background()
+	svc, stop := runService(t, cfg)
+	tk := storeSearchTickets(ctx, t, svc)
+	live := checkSearchHits(ctx, t, svc, tk)
+	stop()
+
+	off := cfg
+	off.NoReadSide = true
+	tool, err := service.Build(ctx, off, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := tool.Store.ReadAll(ctx, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats projections.RebuildStats
+	err = tool.Rebuild(ctx, projections.SearchName, func(string, int) {}, func(s projections.RebuildStats) { stats = s })
+	if cerr := tool.Close(); err != nil || cerr != nil {
+		t.Fatalf("rebuild search: %v, close: %v", err, cerr)
+	}
+	if stats.Events != len(recs) || stats.Position != recs[len(recs)-1].Position {
+		t.Fatalf("rebuild search: %+v, the store holds %d records", stats, len(recs))
+	}
+
+	var logs syncBuffer
+	svc, _ = runServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	if !strings.Contains(logs.String(), `msg="search index caught up" events=0`) {
+		t.Fatalf("the start after a rebuild indexed again:\n%s", logs.String())
+	}
+	if got := checkSearchHits(ctx, t, svc, tk); !reflect.DeepEqual(got, live) {
+		t.Fatalf("rebuilt offline: %v, live: %v", got, live)
+	}
+}
