@@ -21,12 +21,12 @@ const MaxWait = 2 * time.Second
 // read endpoints, read-your-writes waits, rebuilds and lag. Engine may be nil in a
 // process that serves reads while another process projects.
 type Service struct {
+	// Search is the search projection of this process, or nil when search is off.
+	Search *SearchIndexer
 	Events eventlog.EventStore
 	Store  Store
 	Engine *Engine
 	Clock  application.Clock
-	// Search is the search projection of this process, or nil when search is off.
-	Search *SearchIndexer
 	head   atomic.Uint64
 }
 

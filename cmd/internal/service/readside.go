@@ -70,21 +70,21 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 	// The catch-up's garbage would otherwise stay resident for minutes, until the
 	// runtime's scavenger returns it: give it back now, at the cost of one collection.
 	debug.FreeOSMemory()
-	search, err := s.openSearch(ctx, cfg, rmPool, log)
-	if err != nil {
-		return nil, err
-	}
 	svc := projections.NewService(s.Store, store, engine, application.SystemClock{})
-	consumers := []watermillrelay.Consumer{engine}
-	if search != nil {
-		svc.Search = search
-		consumers = append(consumers, search)
-	}
 	bus, err := watermillrelay.Open(ctx, cfg.PubSub, log)
 	if err != nil {
 		return nil, fmt.Errorf("--pubsub: %w", err)
 	}
 	s.closers = append(s.closers, bus.Close)
+	search, err := s.openSearch(ctx, cfg, rmPool, log)
+	if err != nil {
+		return nil, err
+	}
+	consumers := []watermillrelay.Consumer{engine}
+	if search != nil {
+		svc.Search = search
+		consumers = append(consumers, search)
+	}
 	s.background = append(s.background, func(ctx context.Context) error {
 		return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, consumers...)
 	})
