@@ -5,9 +5,14 @@ import (
 	"log/slog"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
@@ -80,7 +85,8 @@ func TestRunAllFeedsSearch(t *testing.T) {
 			}
 			b := watermillrelay.NewGoChannel(slog.Default())
 			if bus == "jetstream" {
-				if b, err = watermillrelay.NewJetStream(ctx, natsURL(), natsTopic(t), slog.Default()); err != nil {
+				url, topic := searchNATS(t)
+				if b, err = watermillrelay.NewJetStream(ctx, url, topic, slog.Default()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -115,4 +121,31 @@ func TestRunAllFeedsSearch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// searchNATS is the test NATS server (TICKETS_TEST_NATS or the local default) and a
+// stream of the test's own, deleted at the end; the test is skipped when the server is
+// unreachable, and fails when CI=true. (The same as the package's NATS helpers, which
+// main has since moved to relaytest: use relaytest.NATSURL and relaytest.Topic there.)
+func searchNATS(t *testing.T) (string, string) {
+	t.Helper()
+	url := os.Getenv("TICKETS_TEST_NATS")
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	conn, err := nats.Connect(url, nats.Timeout(3*time.Second))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("NATS unreachable at %s: %v", url, err)
+		}
+		t.Skipf("NATS unreachable at %s: %v", url, err)
+	}
+	topic := "te_search_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
+	t.Cleanup(func() {
+		if js, err := conn.JetStream(); err == nil {
+			_ = js.DeleteStream(topic)
+		}
+		conn.Close()
+	})
+	return url, topic
 }
