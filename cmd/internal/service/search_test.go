@@ -3,7 +3,10 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -259,5 +262,35 @@ func TestRebuildSearchOffline(t *testing.T) {
 	}
 	if got := checkSearchHits(ctx, t, svc, tk); !reflect.DeepEqual(got, live) {
 		t.Fatalf("rebuilt offline: %v, live: %v", got, live)
+	}
+}
+
+// TestRebuildSearchOverHTTP: POST /admin/rebuild/search rebuilds the index in ticketd
+// (the events it read in the answer), and the index finds what it found before; with
+// --search off the route answers 404.
+func TestRebuildSearchOverHTTP(t *testing.T) {
+	for _, mode := range []string{service.SearchDefault, service.SearchOff} {
+		cfg := service.Config{EventStore: "memory:", Data: t.TempDir(), Search: mode}
+		cfg.Policies.Disabled = true
+		ctx := context.Background()
+		svc, _ := runService(t, cfg)
+		tk := receive(ctx, t, svc, "发票", "上个月的发票抬头写错了", "a@example.com")
+		req := httptest.NewRequest(http.MethodPost, "/admin/rebuild/search", nil)
+		req.Header.Set("Authorization", "Bearer "+svc.AdminToken)
+		rec := httptest.NewRecorder()
+		svc.HTTP.ServeHTTP(rec, req)
+		if mode == service.SearchOff {
+			if rec.Code != http.StatusNotFound {
+				t.Fatalf("rebuild search with search off: %d %s", rec.Code, rec.Body)
+			}
+			continue
+		}
+		var st projections.RebuildStats
+		if err := json.Unmarshal(rec.Body.Bytes(), &st); rec.Code != http.StatusOK || err != nil || st.Events == 0 {
+			t.Fatalf("rebuild search: %d %s", rec.Code, rec.Body)
+		}
+		if hits := searchIDs(ctx, t, svc, "发票", false); !slices.Equal(hits, []uuid.UUID{tk.Ticket.ID}) {
+			t.Fatalf("发票 after the rebuild: %v", hits)
+		}
 	}
 }
