@@ -33,5 +33,9 @@ func (s *Service) Failures(ctx context.Context) ([]FailureCount, error) {
 	for _, n := range Names() {
 		out = append(out, FailureCount{Projection: n, Recorded: recorded[n], Skipped: skipped[n]})
 	}
+	if s.Search != nil { // the index keeps no failures: what this process skipped
+		n := s.Search.Progress().Failed
+		out = append(out, FailureCount{Projection: SearchName, Recorded: int(n), Skipped: n})
+	}
 	return out, nil
 }

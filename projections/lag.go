@@ -51,6 +51,13 @@ func (s *Service) Lag(ctx context.Context) ([]Lag, error) {
 		}
 		out = append(out, l)
 	}
+	if s.Search != nil {
+		l, err := s.searchLag(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
 	return out, nil
 }
 

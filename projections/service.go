@@ -22,6 +22,8 @@ const MaxWait = 2 * time.Second
 // read endpoints, read-your-writes waits, rebuilds and lag. Engine may be nil in a
 // process that serves reads while another process projects.
 type Service struct {
+	// Search is the search projection of this process, or nil when search is off.
+	Search *SearchIndexer
 	Events eventlog.EventStore
 	Store  Store
 	Engine *Engine
@@ -279,6 +281,9 @@ func (s *Service) Rebuild(ctx context.Context, name string) (RebuildStats, error
 
 // RebuildProgress is Rebuild telling progress the events read so far (ticketctl shows it).
 func (s *Service) RebuildProgress(ctx context.Context, name string, progress func(events int)) (RebuildStats, error) {
+	if name == SearchName {
+		return s.rebuildSearch(ctx)
+	}
 	if name != All {
 		return Rebuild(ctx, s.Events, s.Store, s.Engine, name, progress)
 	}

@@ -165,6 +165,10 @@ func (s *Server) getPortalTicket(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) postRebuild(w http.ResponseWriter, r *http.Request) {
+	if mux.Vars(r)["name"] == projections.SearchName {
+		s.postRebuildSearch(w, r) // the search index: not a read model of the catalogue
+		return
+	}
 	name := mux.Vars(r)["name"]
 	if !projections.Known(name) && name != projections.All {
 		s.writeProblem(w, r, fmt.Errorf("%w: no read model is named %q (%s, all)", domain.ErrNotFound, name, strings.Join(projections.Names(), ", ")))

@@ -15,6 +15,8 @@ import (
 
 // ReadSide is what the projection-backed reads need: *projections.Service implements it.
 type ReadSide interface {
+	// SearchTickets is full-text search (docs/SEARCH.md); internal includes notes (staff).
+	SearchTickets(ctx context.Context, q string, internal bool, limit int) ([]projections.SearchHit, error)
 	Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error)
 	KPI(ctx context.Context, from, to time.Time, groupBy string) ([]projections.KPIRow, error)
 	Portal(ctx context.Context, id uuid.UUID, minVersion int64) (projections.PortalView, error)

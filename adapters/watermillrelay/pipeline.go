@@ -44,6 +44,47 @@ const FollowAhead = 512
 // checkpoint, and returns nil; it returns an error only when that last commit fails. A
 // failed relay subscription is logged and started again after RetryDelay.
 func Run(ctx context.Context, events eventlog.EventStore, bus *Bus, engine *projections.Engine, svc *projections.Service, logger *slog.Logger) error {
+	return RunAll(ctx, events, bus, svc, logger, engine)
+}
+
+// Consumer is what the live path feeds: the read-model engine (*projections.Engine) and
+// the search projection (*projections.SearchIndexer) both are.
+type Consumer interface {
+	// Position is what it has applied.
+	Position() uint64
+	// FollowBatch applies a run of records in store order, prev the position before it.
+	FollowBatch(ctx context.Context, es eventlog.EventStore, recs []eventlog.Record, prev uint64) error
+	// FlushEvery commits every interval until ctx ends, then once more with stop.
+	FlushEvery(ctx, stop context.Context, interval time.Duration, onErr func(error)) error
+}
+
+// consumers is several consumers fed by one subscription and one relay.
+type consumers []Consumer
+
+// Position is the lowest position any of them has applied.
+func (cs consumers) Position() uint64 {
+	low := ^uint64(0)
+	for _, c := range cs {
+		low = min(low, c.Position())
+	}
+	return low
+}
+
+// FollowBatch hands the run to each; each skips what it has.
+func (cs consumers) FollowBatch(ctx context.Context, es eventlog.EventStore, recs []eventlog.Record, prev uint64) error {
+	for _, c := range cs {
+		if err := c.FollowBatch(ctx, es, recs, prev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunAll is Run for several consumers over one subscription and one relay: the relay
+// starts from the lowest position, a message is acknowledged once every consumer has
+// applied its record, and each commits on its own (FlushEvery, FlushInterval).
+func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *projections.Service, logger *slog.Logger, cs ...Consumer) error {
+	engine := consumers(cs)
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -54,8 +95,8 @@ func Run(ctx context.Context, events eventlog.EventStore, bus *Bus, engine *proj
 		return fmt.Errorf("subscribe %s: %w", bus.Topic, err)
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 3)
-	wg.Add(2)
+	errs := make(chan error, 2+len(cs))
+	wg.Add(1 + len(cs))
 	go func() {
 		defer wg.Done()
 		applied := func(pos uint64) bool { return pos <= engine.Position() }
@@ -63,15 +104,21 @@ func Run(ctx context.Context, events eventlog.EventStore, bus *Bus, engine *proj
 			return followAhead(ctx, events, engine, rec, PrevPosition(m), HeadPosition(m))
 		})
 	}()
-	go func() {
-		defer wg.Done()
-		stop, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer done()
-		onErr := func(err error) { logger.Error("read models: commit failed; retrying", "err", err) }
-		if err := engine.FlushEvery(ctx, stop, FlushInterval, onErr); err != nil {
-			errs <- fmt.Errorf("read models: final commit: %w", err)
-		}
-	}()
+	for _, c := range cs {
+		go func() {
+			defer wg.Done()
+			stop, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer done()
+			onErr := func(err error) { logger.Error("read models: commit failed; retrying", "err", err) }
+			interval := FlushInterval
+			if p, ok := c.(interface{ FlushPeriod() time.Duration }); ok {
+				interval = p.FlushPeriod() // a consumer whose commits cost more says how often
+			}
+			if err := c.FlushEvery(ctx, stop, interval, onErr); err != nil {
+				errs <- fmt.Errorf("read models: final commit: %w", err)
+			}
+		}()
+	}
 	var onRead func(eventlog.Record)
 	if svc != nil {
 		onRead = func(r eventlog.Record) { svc.ObserveHead(r.Position) }
@@ -98,7 +145,7 @@ func Run(ctx context.Context, events eventlog.EventStore, bus *Bus, engine *proj
 // holds more after it, up to FollowAhead records read from the store with it: one batch.
 // The message is acknowledged only once this returns nil, so only after its record is
 // applied; a failed read ahead leaves the record alone to apply.
-func followAhead(ctx context.Context, events eventlog.EventStore, engine *projections.Engine, rec eventlog.Record, prev, head uint64) error {
+func followAhead(ctx context.Context, events eventlog.EventStore, engine consumers, rec eventlog.Record, prev, head uint64) error {
 	recs := []eventlog.Record{rec}
 	if head > rec.Position && rec.Position > engine.Position() {
 		if more, err := events.ReadAll(ctx, rec.Position, FollowAhead-1); err == nil {

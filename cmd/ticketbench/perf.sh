@@ -4,10 +4,10 @@
 #
 #   cmd/ticketbench/perf.sh [STEP…]      from the repository root
 #
-# Steps: build limits embedded postgres lag fill startup lifecycle memory. The default is
+# Steps: build limits embedded postgres lag fill startup lifecycle memory search. The default is
 # all but fill (which builds the million-event store once in $OUT/big; startup does it
 # when missing), lifecycle (which repeats only the lifecycle runs) and memory (ticketd's
-# RSS with 100,000 tickets). Results go to $OUT (default
+# RSS with 100,000 tickets) and search (--search off against the default). Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
 # load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
 # postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
@@ -95,6 +95,19 @@ step_lifecycle() {
 	down
 	dropdb $db
 	rm -rf "$OUT/lc-$n"
+}
+
+# The search projection's cost on the embedded store: lifecycle runs with --search off
+# and with the default (bleve in <data>/search), alternately, fresh each time.
+step_search() {
+	for mode in off default; do
+		n=$(date +%H%M%S)
+		rm -rf "$OUT/search-$n"
+		if [ $mode = off ]; then up 18187 "$OUT/search-$n" --search off; else up 18187 "$OUT/search-$n"; fi
+		run search-$mode-$n 18187 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
+		down
+		rm -rf "$OUT/search-$n"
+	done
 }
 
 step_postgres() {

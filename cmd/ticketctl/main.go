@@ -63,7 +63,7 @@ var commands = map[string]subcommand{
 	"import":  {"import [--in FILE]   load an export into an EMPTY store, verifying every hash", runImport},
 	"migrate": {"migrate   apply the PostgreSQL migrations of --eventstore and --readmodel", runMigrate},
 	"tokens":  {"tokens create --role ROLE [--subject S]   mint a bearer token", runTokens},
-	"rebuild": {"rebuild NAME|all   rebuild read models from the event store", runRebuild},
+	"rebuild": {"rebuild NAME|all   rebuild read models (or the search index: search) from the event store", runRebuild},
 }
 
 // errUsage marks a usage error (exit 2); errProblems a verification that found problems.

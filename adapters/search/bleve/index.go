@@ -47,8 +47,12 @@ func Open(dir string) (*Index, error) {
 	return x, nil
 }
 
+// lockTimeout bounds the wait for the index's lock (its root.bolt): a directory another
+// process has open (a running ticketd) is an error, not a wait without end.
+const lockTimeout = "2s"
+
 func openOrCreate(dir string) (bv.Index, error) {
-	ix, err := bv.Open(dir)
+	ix, err := bv.OpenUsing(dir, map[string]interface{}{"bolt_timeout": lockTimeout})
 	if err == nil {
 		return ix, nil
 	}

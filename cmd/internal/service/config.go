@@ -18,6 +18,7 @@ type Config struct {
 	EventStore string // --eventstore / TICKETS_EVENTSTORE: "" (embedded), memory:, postgres://…, esdb://…
 	ReadModel  string // --readmodel / TICKETS_READMODEL: "" (memory) or postgres://…
 	PubSub     string // --pubsub / TICKETS_PUBSUB: "" (in process) or nats://…
+	Search     string // --search / TICKETS_SEARCH: "" (by read model), off, embedded, postgres
 	SLAPolicy  string // --sla-policy / TICKETS_SLA_POLICY: YAML or JSON file
 	AdminToken string // TICKETS_ADMIN_TOKEN (environment only: never on a command line)
 	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
@@ -72,6 +73,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.EventStore, "eventstore", env("TICKETS_EVENTSTORE", ""), "event store: empty = embedded in --data; memory: (tests); postgres://…; esdb://… [TICKETS_EVENTSTORE]")
 	fs.StringVar(&c.ReadModel, "readmodel", env("TICKETS_READMODEL", ""), "read models: empty = in memory, rebuilt at start; postgres://… [TICKETS_READMODEL]")
 	fs.StringVar(&c.PubSub, "pubsub", env("TICKETS_PUBSUB", ""), "projection bus: empty = in process; nats://… (JetStream) [TICKETS_PUBSUB]")
+	fs.StringVar(&c.Search, "search", env("TICKETS_SEARCH", ""), "search index: empty = PostgreSQL with a postgres:// read model, else embedded in --data/search; off; embedded; postgres [TICKETS_SEARCH]")
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
 	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
@@ -112,6 +114,9 @@ func (c Config) Validate() error {
 	}
 	if c.PubSub != "" && !strings.HasPrefix(c.PubSub, "nats://") {
 		return fmt.Errorf("--pubsub: %q is not empty or nats://…", c.PubSub)
+	}
+	if err := c.validateSearch(); err != nil {
+		return err
 	}
 	if err := c.Policies.validate(); err != nil {
 		return err

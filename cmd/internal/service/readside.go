@@ -26,6 +26,7 @@ const EngineConns = 2
 func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logger) (*projections.Service, error) {
 	var store projections.Store = memreadmodel.New()
 	var writer projections.Writer = store
+	var rmPool *pgxpool.Pool // the read model's PostgreSQL, for the search index
 	if cfg.ReadModel != "" {
 		if err := pgreadmodel.Migrate(ctx, cfg.ReadModel); err != nil {
 			return nil, fmt.Errorf("read-model migrations: %w", err)
@@ -35,6 +36,7 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
 		s.closers = append(s.closers, func() error { pool.Close(); return nil })
+		rmPool = pool
 		if store, err = pgreadmodel.New(ctx, pool); err != nil {
 			return nil, fmt.Errorf("--readmodel: %w", err)
 		}
@@ -75,8 +77,17 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 		return nil, fmt.Errorf("--pubsub: %w", err)
 	}
 	s.closers = append(s.closers, bus.Close)
+	search, err := s.openSearch(ctx, cfg, rmPool, log)
+	if err != nil {
+		return nil, err
+	}
+	consumers := []watermillrelay.Consumer{engine}
+	if search != nil {
+		svc.Search = search
+		consumers = append(consumers, search)
+	}
 	s.background = append(s.background, func(ctx context.Context) error {
-		return watermillrelay.Run(ctx, s.Store, bus, engine, svc, log)
+		return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, consumers...)
 	})
 	return svc, nil
 }

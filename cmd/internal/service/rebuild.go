@@ -22,6 +22,9 @@ var ErrRebuildInMemory = errors.New("--readmodel is in memory: ticketd rebuilds 
 // process, so a ticketd projecting into the same tables should be stopped first, or it
 // goes on from the checkpoint it had.
 func (s *Service) Rebuild(ctx context.Context, name string, progress func(name string, events int), done func(projections.RebuildStats)) error {
+	if name == projections.SearchName {
+		return s.rebuildSearch(ctx, done)
+	}
 	names := []string{name}
 	if name == projections.All {
 		names = projections.Names()
