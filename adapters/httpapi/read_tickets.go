@@ -13,7 +13,7 @@ import (
 
 // ticketFilter reads GET /tickets' query; a value that cannot match anything (an unknown
 // status, priority or channel, an assignee that is not an id) is a 422. `q` (full-text
-// search) is not declared yet, so it is a 400 unknown parameter.
+// search) is read by getTickets.
 func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	q := r.URL.Query()
 	f := projections.TicketFilter{Status: domain.Status(q.Get("status")), Customer: q.Get("customer"),
@@ -43,12 +43,17 @@ func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	return f, err
 }
 
-// getTickets is GET /tickets: every ticket, open or not, newest first.
+// getTickets is GET /tickets: every ticket, open or not, newest first; with q, the
+// tickets the search finds, best first (read_search.go).
 func (s *Server) getTickets(w http.ResponseWriter, r *http.Request) {
 	f, err := ticketFilter(r)
 	var limit int
 	if err == nil {
 		limit, err = limitParam(r)
+	}
+	if q := r.URL.Query().Get("q"); err == nil && q != "" {
+		s.searchTickets(w, r, f, q, limit)
+		return
 	}
 	var page listPage
 	if err == nil {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/google/uuid"
 
@@ -162,8 +163,37 @@ func testTicketList(c client, _ *service.Service) {
 	if !strings.Contains(closed.Raw, `"status":"closed"`) || !strings.Contains(closed.Raw, `"number":`) {
 		t.Fatalf("a closed ticket as GET /tickets/{id} shows it: %s", closed.Raw)
 	}
-	c.invalidOnPurpose().must(400, "GET", "/tickets?q=refund", nil)
+	testTicketSearch(t, c, list, ids)
 	c.invalidOnPurpose().must(422, "GET", "/tickets?status=open", nil)
 	c.invalidOnPurpose().must(422, "GET", "/tickets?cursor=nope", nil)
 	client{t: t, base: c.base}.invalidOnPurpose().must(401, "GET", "/tickets", nil)
+}
+
+// testTicketSearch: GET /tickets?q= finds Chinese by a two-character word inside a
+// sentence and English by its stem, keeps the other filters, pages through the ranked
+// hits, and gives each item a highlighted snippet.
+func testTicketSearch(t *testing.T, c client, list func(string) []string, ids []string) {
+	t.Helper()
+	customer := map[string]any{"id": "cust-search", "name": "客户", "email": "s@example.com", "tier": "core"}
+	zh := c.must(201, "POST", "/tickets", map[string]any{"channel": "email", "customer": customer,
+		"subject": "抬头", "body": "上个月的发票抬头写错了"}).Body["id"].(string)
+	en := c.must(201, "POST", "/tickets", map[string]any{"channel": "web", "customer": customer,
+		"subject": "billing", "body": "Two invoices were charged twice"}).Body["id"].(string)
+	sorted := func(in []string) string { out := slices.Clone(in); slices.Sort(out); return strings.Join(out, ",") }
+	for query, want := range map[string][]string{
+		"q=" + url.QueryEscape("发票"):                    {zh},
+		"q=invoice":                                     {en},
+		"q=invoice&channel=email":                       nil,
+		"q=" + url.QueryEscape("问题") + "&limit=1":       ids,
+		"q=" + url.QueryEscape("问题") + "&status=closed": {ids[1]},
+	} {
+		if got := list(query); sorted(got) != sorted(want) {
+			t.Errorf("GET /tickets?%s: %v, want %v", query, got, want)
+		}
+	}
+	found := c.must(200, "GET", "/tickets?q="+url.QueryEscape("发票"), nil)
+	if !strings.Contains(found.Raw, `"snippet":"`) || !strings.Contains(found.Raw, "\u003cmark\u003e发票\u003c/mark\u003e") && !strings.Contains(found.Raw, "<mark>发票</mark>") {
+		t.Errorf("no highlighted snippet: %s", found.Raw)
+	}
+	c.invalidOnPurpose().must(422, "GET", "/tickets?q=x&cursor=nope", nil)
 }
