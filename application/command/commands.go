@@ -77,6 +77,6 @@ func NewCommands(c Config) *Commands {
 		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
-		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol).WithKeys(c.Keys),
+		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 	}
 }

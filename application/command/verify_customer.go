@@ -2,11 +2,13 @@ package command
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
@@ -14,22 +16,27 @@ import (
 
 // VerifyTicketCustomer confirms the address of a self-service ticket's customer (the
 // link mailed to it was followed): the ticket joins the record of that email and takes
-// its tier. The caller has checked the confirmation token (auth.Secrets.ConfirmToken).
+// its tier. Token is the confirmation token of the link (auth.Secrets.ConfirmToken); a
+// wrong one is the same not-found as an unknown ticket.
 type VerifyTicketCustomer struct {
 	TicketID uuid.UUID
+	Token    string
 }
 
 // VerifyTicketCustomerHandler handles VerifyTicketCustomer.
 type VerifyTicketCustomerHandler struct {
-	s      streams
-	policy domain.SLAPolicy
-	keys   erasure.KeyStore
+	s       streams
+	policy  domain.SLAPolicy
+	secrets *auth.Secrets
+	keys    erasure.KeyStore
 }
 
-// NewVerifyTicketCustomerHandler returns the handler on its ports; it panics when store
-// or clock is nil.
-func NewVerifyTicketCustomerHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) VerifyTicketCustomerHandler {
-	return VerifyTicketCustomerHandler{s: newStreams("VerifyTicketCustomerHandler", store, clock, cache), policy: policy}
+// NewVerifyTicketCustomerHandler returns the handler on its ports; it panics when one but
+// the cache is nil.
+func NewVerifyTicketCustomerHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache,
+	policy domain.SLAPolicy, secrets *auth.Secrets) VerifyTicketCustomerHandler {
+	return VerifyTicketCustomerHandler{s: newStreams("VerifyTicketCustomerHandler", store, clock, cache),
+		policy: policy, secrets: mustSecrets("VerifyTicketCustomerHandler", secrets)}
 }
 
 // WithKeys returns the handler sealing the personal fields of the records it registers.
@@ -43,6 +50,9 @@ func (h VerifyTicketCustomerHandler) WithKeys(keys erasure.KeyStore) VerifyTicke
 // A crash between the two leaves a record that the next confirmation (or receive for
 // that email) finds, so the confirmation can simply be repeated.
 func (h VerifyTicketCustomerHandler) Handle(ctx context.Context, c VerifyTicketCustomer, meta CommandMeta) (TicketResult, error) {
+	if !h.secrets.ConfirmTokenMatches(c.TicketID, c.Token) {
+		return TicketResult{}, fmt.Errorf("%w: no such confirmation", application.ErrNotFound)
+	}
 	recs, err := h.s.store.ReadStream(ctx, eventlog.TicketStream(c.TicketID))
 	if err != nil {
 		return TicketResult{}, err
