@@ -7,7 +7,8 @@
 //   - command: one handler per command (receive, assign, reply, change a customer's tier,
 //     …), each built on the narrow ports it uses; command metadata and idempotency; the
 //     read-fold-decide-append loop with its stream cache; the Commands set the adapters
-//     drive. Receive joins the customer's record (customers.go).
+//     drive. Receive joins the customer's record (customers.go); a self-service receive
+//     joins none until the address is confirmed (verify_customer.go).
 //   - query: reads that fold a stream on demand (GetTicket, TicketEvents, RecordsAsOf),
 //     and TicketView, the ticket as staff see it.
 //   - access: authorisation: roles and principals, the rule of every action, the portal

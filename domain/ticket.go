@@ -47,6 +47,8 @@ type TicketState struct {
 	RatedFor      int  `json:"rated_for"` // the resolution count the last rating was given for
 	Escalated     bool `json:"escalated"`
 	Reopened      bool `json:"reopened"`
+	// Unverified: a self-service ticket whose customer has not confirmed the address yet.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Ticket is the aggregate: its state changes only by applying events.
@@ -77,7 +79,7 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.ID, s.Number, s.AccessCodeHash = e.TicketID, e.Number, e.AccessCodeHash
 		s.Status, s.Channel, s.Customer, s.Subject = StatusReceived, e.Channel, e.Customer, e.Subject
 		s.Priority, s.Team, s.SLA = e.Priority, e.Team, e.SLA
-		s.CreatedAt, s.ClockStart = at, at
+		s.CreatedAt, s.ClockStart, s.Unverified = at, at, e.Unverified
 	case TicketClassified:
 		s.Category, s.Priority, s.Team, s.SLA = e.Category, e.Priority, e.Team, e.SLA
 		if s.Status == StatusReceived {
@@ -135,6 +137,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		} else {
 			s.ResolutionWarned = e.Due
 		}
+	case TicketCustomerVerified:
+		s.Unverified, s.Customer.RecordID, s.Customer.Tier, s.SLA = false, e.RecordID, e.Tier, e.SLA
 	case SLABreached:
 		if e.Clock == ClockFirstResponse {
 			s.FirstResponseBreached = true

@@ -13,6 +13,10 @@ type ReceiveTicket struct {
 	Customer Customer
 	Subject  string
 	Body     string
+	// Unverified is set only by the self-service route (POST /portal/tickets): the address
+	// is unconfirmed, so the ticket joins no customer record and runs on the standard tier
+	// until VerifyCustomer.
+	Unverified bool
 }
 
 // Validate checks the request's fields.
@@ -43,7 +47,8 @@ func Receive(c ReceiveTicket, id uuid.UUID, number, accessCodeHash string, now t
 		TicketID: id, Number: number, AccessCodeHash: accessCodeHash,
 		Channel: c.Channel, Customer: c.Customer, Subject: c.Subject, Body: c.Body,
 		Priority: DefaultPriority, Team: DefaultTeam,
-		SLA: dueFrom(now, p.Target(c.Customer.Tier, DefaultPriority)),
+		SLA:        dueFrom(now, p.Target(c.Customer.Tier, DefaultPriority)),
+		Unverified: c.Unverified,
 	}}, nil
 }
 

@@ -30,6 +30,7 @@ const (
 	TypeTicketRated            = "TicketRated"
 	TypeSLAWarningIssued       = "SLAWarningIssued"
 	TypeSLABreached            = "SLABreached"
+	TypeTicketCustomerVerified = "TicketCustomerVerified"
 )
 
 // SLA clock names, as used in SLAWarningIssued and SLABreached.
@@ -50,6 +51,9 @@ type TicketReceived struct {
 	Priority       Priority  `json:"priority"`
 	Team           string    `json:"team"`
 	SLA            SLADue    `json:"sla"`
+	// Unverified marks a self-service ticket whose customer has not yet confirmed the
+	// address: it joined no customer record and runs on the standard tier.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // TicketClassified sets category, priority and team; Rule names the rule when the system classified.
@@ -181,6 +185,8 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[SLAWarningIssued](data)
 	case TypeSLABreached:
 		e = decodeInto[SLABreached](data)
+	case TypeTicketCustomerVerified:
+		e = decodeInto[TicketCustomerVerified](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

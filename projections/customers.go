@@ -34,8 +34,12 @@ type CustomerTicket struct {
 	ReceivedAt time.Time   `json:"received_at"`
 }
 
-// customerOf is the record a TicketReceived belongs to.
+// customerOf is the record a TicketReceived belongs to: none (uuid.Nil, a row no record
+// read counts) while a self-service ticket's address is unconfirmed.
 func customerOf(e domain.TicketReceived) uuid.UUID {
+	if e.Unverified {
+		return uuid.Nil
+	}
 	if id, err := uuid.Parse(e.Customer.RecordID); err == nil && id != uuid.Nil {
 		return id
 	}
@@ -53,6 +57,10 @@ var customersProjection = Declare(Spec[CustomerTicket]{
 			r.CustomerID, r.ExternalID, r.Email = customerOf(x), c.ID, domain.NormalizeEmail(c.Email)
 			r.Name, r.Phone, r.Tier, r.Language = c.Name, c.Phone, c.Tier, c.Language
 			r.Open, r.ReceivedAt = true, e.At().UTC()
+		case domain.TicketCustomerVerified:
+			if id, err := uuid.Parse(x.RecordID); err == nil {
+				r.CustomerID, r.Tier = id, x.Tier
+			}
 		case domain.TicketReopened:
 			r.Open = true
 		case domain.TicketResolved, domain.TicketClosed:

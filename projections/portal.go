@@ -81,6 +81,8 @@ type PortalView struct {
 	ExpectedResolutionBy query.JSONTime        `json:"expected_resolution_by"`
 	Timeline             []PortalTimelineEntry `json:"timeline"`
 	Version              int64                 `json:"version"`
+	// Verified is false until the customer confirms the address through the mailed link.
+	Verified bool `json:"verified"`
 }
 
 // PortalTimelineEntry is a timeline item as the customer sees it.
@@ -94,7 +96,7 @@ type PortalTimelineEntry struct {
 // assigned: that it was escalated (and why) is the team's business.
 func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) PortalView {
 	v := PortalView{Number: s.Number, Status: s.Status, Subject: s.Subject, Version: s.Version,
-		Timeline: make([]PortalTimelineEntry, 0, len(timeline))}
+		Timeline: make([]PortalTimelineEntry, 0, len(timeline)), Verified: !s.Unverified}
 	if v.Status == domain.StatusEscalated {
 		v.Status = domain.StatusAssigned
 	}

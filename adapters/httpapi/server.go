@@ -36,6 +36,9 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// PortalLimiter throttles portal look-ups per client address.
 	PortalLimiter *access.Limiter
+	// OpenLimiter throttles self-service tickets (POST /portal/tickets) per client
+	// address: its own bucket, so opening tickets never locks anyone out of look-ups.
+	OpenLimiter *access.Limiter
 }
 
 // Server serves the API.
@@ -60,6 +63,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.PortalLimiter == nil {
 		o.PortalLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.OpenLimiter == nil {
+		o.OpenLimiter = access.NewLimiter(20, time.Minute)
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()

@@ -39,6 +39,21 @@ func (l *Limiter) Allow(addr string) bool {
 	return len(l.client(addr, l.now()).failed) < l.failures
 }
 
+// Take counts one attempt and reports whether it is allowed: the limiter used as a plain
+// rate limit (every attempt counts, as for self-service tickets), not only on failures.
+// A refused attempt is not counted, so a client that waits gets back in after the window.
+func (l *Limiter) Take(addr string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	c := l.client(addr, now)
+	if len(c.failed) >= l.failures {
+		return false
+	}
+	c.failed = append(c.failed, now)
+	return true
+}
+
 // Failed records a failed look-up (unknown number or wrong code).
 func (l *Limiter) Failed(addr string) {
 	l.mu.Lock()

@@ -33,3 +33,28 @@ func TestClientAddr(t *testing.T) {
 		}
 	}
 }
+
+func TestLimiterTakeCountsEveryAttempt(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(3, time.Minute)
+	l.now = func() time.Time { return now }
+	for i := range 3 {
+		if !l.Take("a") {
+			t.Fatalf("attempt %d of 3 refused", i+1)
+		}
+	}
+	if l.Take("a") {
+		t.Error("the 4th attempt in the window is allowed")
+	}
+	if !l.Take("b") {
+		t.Error("another client is refused")
+	}
+	now = now.Add(30 * time.Second)
+	if l.Take("a") {
+		t.Error("allowed again before the window moved on")
+	}
+	now = now.Add(31 * time.Second)
+	if !l.Take("a") {
+		t.Error("still refused once the window moved on (refused attempts must not count)")
+	}
+}

@@ -22,6 +22,10 @@ const (
 	PortalView  Action = "portal_view"
 	PortalReply Action = "customer_reply"
 	PortalRate  Action = "rate"
+	// Self-service: anyone opens a ticket (rate-limited per client address) and confirms
+	// its address with the token mailed to it.
+	PortalOpen    Action = "portal_open"
+	PortalConfirm Action = "portal_confirm"
 
 	GetTicket    Action = "get_ticket"
 	TicketAsOf   Action = "ticket_as_of" // GET /tickets/{id}?as_of=: history is the auditors'
@@ -71,6 +75,7 @@ var rules = map[Action]Rule{
 	Close: {Roles: commandRoles},
 
 	PortalView: {Roles: customer}, PortalReply: {Roles: customer}, PortalRate: {Roles: customer},
+	PortalOpen: {Roles: customer}, PortalConfirm: {Roles: customer},
 
 	GetTicket: {Roles: staffRoles}, TicketAsOf: {Roles: auditRoles}, TicketEvents: {Roles: auditRoles},
 	Queues: {Roles: staffRoles}, KPI: {Roles: analystRoles}, ListAgents: {Roles: staffRoles},

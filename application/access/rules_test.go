@@ -18,6 +18,7 @@ var allowed = map[access.Action]string{
 	access.Reply: "ASG", access.Note: "ASG", access.Wait: "ASG", access.Resolve: "ASG",
 	access.Reopen: "ASG", access.Close: "ASG",
 	access.PortalView: "C", access.PortalReply: "C", access.PortalRate: "C",
+	access.PortalOpen: "C", access.PortalConfirm: "C",
 	access.GetTicket: "ASGUN", access.TicketAsOf: "ASU", access.TicketEvents: "ASU",
 	access.Queues: "ASGUN", access.KPI: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",

@@ -46,6 +46,20 @@ func (s *Secrets) AccessCode(ticketID uuid.UUID) string {
 	return crockford.EncodeToString(s.mac("access-code:", ticketID))[:12]
 }
 
+// ConfirmToken is the token of the link that confirms a self-service ticket's address:
+// 26 characters, about 130 bits. It goes only into the mail to that address, never into
+// the answer to POST /portal/tickets, so whoever opened the ticket (perhaps with someone
+// else's email) cannot confirm it without reading that mailbox.
+func (s *Secrets) ConfirmToken(ticketID uuid.UUID) string {
+	return crockford.EncodeToString(s.mac("confirm-address:", ticketID))[:26]
+}
+
+// ConfirmTokenMatches compares a presented confirmation token in constant time.
+func (s *Secrets) ConfirmTokenMatches(ticketID uuid.UUID, presented string) bool {
+	want := s.ConfirmToken(ticketID)
+	return subtle.ConstantTimeCompare([]byte(NormalizeAccessCode(presented)), []byte(want)) == 1
+}
+
 // Token is a bearer token for the token with this id.
 func (s *Secrets) Token(tokenID uuid.UUID) string {
 	return "tk_" + strings.ToLower(crockford.EncodeToString(s.mac("token:", tokenID))[:40])

@@ -28,6 +28,8 @@ type Commands struct {
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
 	CustomerTier  ChangeCustomerTierHandler
+	// VerifyCustomer confirms a self-service ticket's address (POST /portal/tickets).
+	VerifyCustomer VerifyTicketCustomerHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -74,5 +76,7 @@ func NewCommands(c Config) *Commands {
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
 		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
+
+		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 	}
 }

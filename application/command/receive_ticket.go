@@ -71,13 +71,19 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 			return prior, err
 		}
 	}
-	record, err := joinCustomer(ctx, h.s, h.keys, c.Customer, meta)
-	if err != nil {
-		return ReceivedTicket{}, err
+	if c.Unverified {
+		// An unconfirmed address joins no record: whoever typed someone else's email gets
+		// neither that record's tier nor a place in it (VerifyTicketCustomer joins later).
+		c.Customer.ID, c.Customer.RecordID, c.Customer.Tier = "", "", domain.TierStandard
+	} else {
+		record, err := joinCustomer(ctx, h.s, h.keys, c.Customer, meta)
+		if err != nil {
+			return ReceivedTicket{}, err
+		}
+		// The ticket keeps the customer as the request gave them, on the record's tier: the
+		// record's tier is authoritative once it exists (its SLA follows it).
+		c.Customer.RecordID, c.Customer.Tier = record.ID.String(), record.Tier
 	}
-	// The ticket keeps the customer as the request gave them, on the record's tier: the
-	// record's tier is authoritative once it exists (its SLA follows it).
-	c.Customer.RecordID, c.Customer.Tier = record.ID.String(), record.Tier
 	number, err := h.reserveNumber(ctx, id, meta)
 	if err != nil {
 		return ReceivedTicket{}, err

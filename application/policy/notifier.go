@@ -37,10 +37,14 @@ type NotifierOptions struct {
 	PortalURL string // base of the portal link, e.g. https://support.example.com/portal
 	// AccessCode gives a ticket's portal access code, for the link (auth.Secrets).
 	AccessCode func(uuid.UUID) string
-	Queue      int // bounded queue length; default 1024
-	Attempts   int // sends per mail before it is dropped; default 5
-	Backoff    time.Duration
-	Log        *slog.Logger
+	// ConfirmToken gives the token that confirms a self-service ticket's address
+	// (auth.Secrets.ConfirmToken): the receipt mail of an unverified ticket links to
+	// {PortalURL}/tickets/{number}/confirm?code=&token= instead of the plain portal link.
+	ConfirmToken func(uuid.UUID) string
+	Queue        int // bounded queue length; default 1024
+	Attempts     int // sends per mail before it is dropped; default 5
+	Backoff      time.Duration
+	Log          *slog.Logger
 }
 
 // Notifier turns notices into mails: the customer hears when the ticket is received,
@@ -147,7 +151,11 @@ func (n *Notifier) send(ctx context.Context, m Mail) {
 func (n *Notifier) mails(x Notice) []Mail {
 	var out []Mail
 	s := x.Ticket
-	if m, ok := customerMail(s, x.Record.Type, detail(x), n.link(s)); ok {
+	link := n.link(s)
+	if x.Record.Type == domain.TypeTicketReceived && s.Unverified && n.o.ConfirmToken != nil && link != "" {
+		link = confirmLink(link, n.o.ConfirmToken(s.ID))
+	}
+	if m, ok := customerMail(s, x.Record.Type, detail(x), link); ok {
 		out = append(out, m)
 	}
 	switch x.Record.Type {

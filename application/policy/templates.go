@@ -80,10 +80,20 @@ func customerMail(s domain.TicketState, eventType, detail, portal string) (Mail,
 	} else {
 		body = fmt.Sprintf(t.body, s.Customer.Name, s.Subject, s.Number, detail, status)
 	}
-	if portal != "" {
+	switch {
+	case portal != "" && eventType == domain.TypeTicketReceived && s.Unverified:
+		body += fmt.Sprintf(confirmLine[l], portal)
+	case portal != "":
 		body += fmt.Sprintf(portalLine[l], portal)
 	}
 	return Mail{To: s.Customer.Email, Subject: fmt.Sprintf(t.subject, s.Number), Body: body}, true
+}
+
+// confirmLines end the receipt mail of a self-service ticket: its link also confirms the
+// address, which joins the ticket to the customer's record.
+var confirmLine = map[string]string{
+	"en": "\nConfirm your email address and follow your ticket here: %s\n",
+	"zh": "\n请点击以下链接确认您的邮箱地址并查看工单进度：%s\n",
 }
 
 // agentMail words a mail to an agent about a ticket.
@@ -98,6 +108,17 @@ func agentMail(a domain.AgentState, s domain.TicketState, eventType, clock, due 
 		body = fmt.Sprintf(t.body, s.Number, s.Subject, s.Priority, clockWords[l][clock], due)
 	}
 	return Mail{To: a.Email, Subject: fmt.Sprintf(t.subject, s.Number, s.Subject), Body: body}, true
+}
+
+// confirmLink turns a ticket's portal link (…/tickets/{number}?code=…) into the link that
+// confirms its customer's address: …/tickets/{number}/confirm?code=…&token=….
+func confirmLink(portal, token string) string {
+	path, query, _ := strings.Cut(portal, "?")
+	link := path + "/confirm?"
+	if query != "" {
+		link += query + "&"
+	}
+	return link + "token=" + url.QueryEscape(token)
 }
 
 // portalLink is the customer's link to the ticket in the portal, with the access code.

@@ -50,6 +50,9 @@ type TicketView struct {
 	CreatedAt       JSONTime        `json:"created_at"`
 	UpdatedAt       JSONTime        `json:"updated_at"`
 	Version         int64           `json:"version"`
+	// Verified is false while a self-service ticket's customer has not confirmed the
+	// address (the ticket then belongs to no customer record and runs on the standard tier).
+	Verified bool `json:"verified"`
 }
 
 // SLAView is the ticket's SLA as it stands at the moment of the view.
@@ -73,6 +76,7 @@ func NewTicketView(s domain.TicketState, now time.Time) TicketView {
 			Paused: !s.WaitingSince.IsZero(),
 		},
 		CreatedAt: JSONTime(s.CreatedAt), UpdatedAt: JSONTime(s.UpdatedAt), Version: s.Version,
+		Verified: !s.Unverified,
 	}
 	if s.Category != "" {
 		v.Category = &s.Category

@@ -55,6 +55,7 @@ func pack(t *domain.TicketState) *packed {
 	w.varint(int64(t.Resolutions))
 	w.varint(int64(t.RatedFor))
 	w.bools(t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened)
+	w.bools(t.Unverified) // a byte of its own: the flags above fill the four bools reads
 	return &packed{version: t.Version, b: clip(w.b)}
 }
 
@@ -93,6 +94,7 @@ func (p *packed) state() domain.TicketState {
 	t.Resolutions = int(r.varint())
 	t.RatedFor = int(r.varint())
 	t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened = r.bools()
+	t.Unverified, _, _, _ = r.bools()
 	return t
 }
 

@@ -22,7 +22,8 @@ type client struct {
 	t       *testing.T
 	base    string
 	token   string
-	invalid bool // the requests are invalid on purpose: only responses are checked
+	invalid bool         // the requests are invalid on purpose: only responses are checked
+	hc      *http.Client // nil: http.DefaultClient (another one dials from another client address)
 }
 
 type response struct {
@@ -55,7 +56,11 @@ func (c client) do(method, path string, body any, headers ...string) response {
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	hc := c.hc
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -115,6 +120,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("Conversation", func(t *testing.T) { testConversation(startService(t, cfg(t))) })
 	t.Run("TicketList", func(t *testing.T) { testTicketList(startService(t, cfg(t))) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
+	t.Run("SelfService", func(t *testing.T) { testSelfService(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {

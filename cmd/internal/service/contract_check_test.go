@@ -96,7 +96,7 @@ func TestContractCheckFailsOnUndeclaredField(t *testing.T) {
 		`"priority":"P1","assignee":null,"assignee_name":null,"team":"support","escalation_level":0,` +
 		`"sla":{"first_response_due":"2026-12-02T09:05:00.000Z","resolution_due":"2026-12-02T11:00:00.000Z",` +
 		`"first_response_breached":false,"resolution_breached":false,"paused":false},` +
-		`"created_at":"2026-12-02T09:00:00.000Z","updated_at":"2026-12-02T09:00:00.000Z","version":0%s}`
+		`"created_at":"2026-12-02T09:00:00.000Z","updated_at":"2026-12-02T09:00:00.000Z","version":0,"verified":true%s}`
 	cases := []struct {
 		name, body, contentType, requestID string
 		status                             int

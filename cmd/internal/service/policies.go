@@ -100,7 +100,7 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 			return nil, fmt.Errorf("--smtp-url: %w", err)
 		}
 		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock,
-			PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, Log: log})
+			PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, ConfirmToken: deps.Secrets.ConfirmToken, Log: log})
 		s.background = append(s.background, n.Run)
 		notifier, mails = n, n
 	}

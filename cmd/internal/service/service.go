@@ -40,6 +40,8 @@ type Service struct {
 	AdminToken        string
 	// Keys are the customers' data keys (keys.go); nil where records are not sealed.
 	Keys erasure.KeyStore
+	// Secrets derives access codes and confirmation tokens from the server key.
+	Secrets *auth.Secrets
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -75,6 +77,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.Secrets = secrets
 	if s.AdminToken, s.AdminTokenCreated, err = cfg.adminToken(); err != nil {
 		return nil, fmt.Errorf("admin token: %w", err)
 	}
