@@ -32,7 +32,7 @@ func testMessages(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	other := w.Receive(t, domain.TierCore, domain.ChannelEmail, "other", "OTHER-BODY")
 	id := tk.Ticket.ID
 	asAgent := command.CommandMeta{Actor: "agent:" + a.ID.String()}
-	steps := []func() (command.TicketResult, error){
+	w.Steps(t, time.Minute,
 		func() (command.TicketResult, error) {
 			return c.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: a.ID}, meta)
 		},
@@ -51,11 +51,7 @@ func testMessages(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		func() (command.TicketResult, error) {
 			return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "fixed"}, meta)
 		},
-	}
-	for _, s := range steps {
-		w.Clock.Advance(time.Minute)
-		do(t, s)
-	}
+	)
 	live := newStore(t)
 	FeedLive(t, live, w.All(t), 4)
 	rebuilt := Rebuilt(t, newStore, w)
