@@ -24,8 +24,7 @@ func TestPoisonEventsWithMemoryReadModels(t *testing.T) {
 }
 
 func TestPoisonEventsWithPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	testPoisonEvents(t, service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()})
+	testPoisonEvents(t, postgresConfig(t))
 }
 
 func testPoisonEvents(t *testing.T, cfg service.Config) {

@@ -20,8 +20,7 @@ import (
 // ticket received after them reaches the queue, ticketd starts again over the same
 // tables, and a rebuild of every read model completes.
 func TestHostileRepliesOnPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	cfg := service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
+	cfg := postgresConfig(t)
 	cfg.Policies.Disabled = true
 	meta := command.CommandMeta{Actor: "admin"}
 	customer := domain.Customer{ID: "c-1", Name: "陈静", Email: "chen@example.com", Tier: domain.TierVIP}

@@ -29,8 +29,7 @@ func TestSearchOnEmbeddedIndex(t *testing.T) {
 // TestSearchOnPostgresReadModels: with PostgreSQL read models the search runs in
 // PostgreSQL (pgsearch) without being asked.
 func TestSearchOnPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	runSearchScenario(t, service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()})
+	runSearchScenario(t, postgresConfig(t))
 }
 
 // TestSearchOff: --search off builds no index, and a search says so.
