@@ -15,15 +15,21 @@ const (
 	TypeAgentWentOffline = "AgentWentOffline"
 )
 
+// AgentProfile is who an agent is: registered by AgentRegistered, kept in AgentState.
+// Its fields sit flat in both JSON forms.
+type AgentProfile struct {
+	Name     string   `json:"name"`
+	Email    string   `json:"email"`
+	Team     string   `json:"team"`
+	Skills   []string `json:"skills"`
+	Capacity int      `json:"capacity"`
+	Language string   `json:"language,omitempty"`
+}
+
 // AgentRegistered adds a member of staff who can be assigned tickets.
 type AgentRegistered struct {
-	AgentID  uuid.UUID `json:"agent_id"`
-	Name     string    `json:"name"`
-	Email    string    `json:"email"`
-	Team     string    `json:"team"`
-	Skills   []string  `json:"skills"`
-	Capacity int       `json:"capacity"`
-	Language string    `json:"language,omitempty"`
+	AgentID uuid.UUID `json:"agent_id"`
+	AgentProfile
 }
 
 // AgentWentOnline makes the agent available to routing.
@@ -55,15 +61,10 @@ func DecodeAgentEvent(eventType string, data []byte) (Event, error) {
 
 // AgentState is an agent's profile and presence.
 type AgentState struct {
-	ID       uuid.UUID `json:"id"`
-	Name     string    `json:"name"`
-	Email    string    `json:"email"`
-	Team     string    `json:"team"`
-	Skills   []string  `json:"skills"`
-	Capacity int       `json:"capacity"`
-	Language string    `json:"language,omitempty"`
-	Online   bool      `json:"online"`
-	Version  int64     `json:"version"`
+	ID uuid.UUID `json:"id"`
+	AgentProfile
+	Online  bool  `json:"online"`
+	Version int64 `json:"version"`
 }
 
 // HasSkill reports whether the agent has the skill (case-insensitive).
@@ -96,8 +97,7 @@ func (a *Agent) Apply(e Event) {
 	a.s.Version++
 	switch e := e.(type) {
 	case AgentRegistered:
-		a.s = AgentState{ID: e.AgentID, Name: e.Name, Email: e.Email, Team: e.Team, Skills: e.Skills,
-			Capacity: e.Capacity, Language: e.Language, Version: a.s.Version}
+		a.s = AgentState{ID: e.AgentID, AgentProfile: e.AgentProfile, Version: a.s.Version}
 	case AgentWentOnline:
 		a.s.Online = true
 	case AgentWentOffline:
@@ -138,7 +138,8 @@ func Register(c RegisterAgent, id uuid.UUID) ([]Event, error) {
 	if skills == nil {
 		skills = []string{}
 	}
-	return []Event{AgentRegistered{AgentID: id, Name: c.Name, Email: c.Email, Team: team, Skills: skills, Capacity: c.Capacity, Language: c.Language}}, nil
+	return []Event{AgentRegistered{AgentID: id, AgentProfile: AgentProfile{Name: c.Name, Email: c.Email, Team: team,
+		Skills: skills, Capacity: c.Capacity, Language: c.Language}}}, nil
 }
 
 // SetPresence records going online or offline; no event when nothing changes.

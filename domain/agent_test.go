@@ -86,7 +86,7 @@ func TestRegisterAndPresence(t *testing.T) {
 }
 
 func TestHasSkill(t *testing.T) {
-	s := domain.AgentState{Skills: []string{"Billing", "退款"}}
+	s := domain.AgentState{AgentProfile: domain.AgentProfile{Skills: []string{"Billing", "退款"}}}
 	if !s.HasSkill("billing") || !s.HasSkill("退款") || s.HasSkill("bill") {
 		t.Fatal("HasSkill is a case-insensitive exact match")
 	}

@@ -26,16 +26,23 @@ type ExternalID struct {
 	ID     string `json:"id"`
 }
 
-// CustomerRegistered creates a customer record from the first ticket that names them.
-// Name, Email and Phone are personal data (docs/AUDIT.md, "Erasure").
-type CustomerRegistered struct {
-	CustomerID  uuid.UUID    `json:"customer_id"`
+// CustomerProfile is what a record says of its customer: registered by
+// CustomerRegistered, kept (and changed by the record's later events) in
+// CustomerRecordState. Its fields sit flat in both JSON forms. Name, Email and Phone are
+// personal data (docs/AUDIT.md, "Erasure").
+type CustomerProfile struct {
 	ExternalIDs []ExternalID `json:"external_ids"`
 	Name        string       `json:"name"`
 	Email       string       `json:"email"`
 	Phone       string       `json:"phone,omitempty"`
 	Tier        Tier         `json:"tier"`
 	Language    string       `json:"language,omitempty"`
+}
+
+// CustomerRegistered creates a customer record from the first ticket that names them.
+type CustomerRegistered struct {
+	CustomerID uuid.UUID `json:"customer_id"`
+	CustomerProfile
 }
 
 // CustomerExternalIDLinked adds an external id to a record.
@@ -88,14 +95,9 @@ func CustomerRecordID(email string) uuid.UUID {
 
 // CustomerRecordState is a customer record as its events leave it.
 type CustomerRecordState struct {
-	ID          uuid.UUID    `json:"id"`
-	ExternalIDs []ExternalID `json:"external_ids"`
-	Name        string       `json:"name"`
-	Email       string       `json:"email"`
-	Phone       string       `json:"phone,omitempty"`
-	Tier        Tier         `json:"tier"`
-	Language    string       `json:"language,omitempty"`
-	Version     int64        `json:"version"`
+	ID uuid.UUID `json:"id"`
+	CustomerProfile
+	Version int64 `json:"version"`
 }
 
 // HasExternalID reports whether x is one of the record's external ids.
@@ -130,8 +132,8 @@ func (c *CustomerRecord) Apply(e Event) {
 	c.s.Version++
 	switch e := e.(type) {
 	case CustomerRegistered:
-		c.s = CustomerRecordState{ID: e.CustomerID, ExternalIDs: slices.Clone(e.ExternalIDs), Name: e.Name,
-			Email: e.Email, Phone: e.Phone, Tier: e.Tier, Language: e.Language, Version: c.s.Version}
+		c.s = CustomerRecordState{ID: e.CustomerID, CustomerProfile: e.CustomerProfile, Version: c.s.Version}
+		c.s.ExternalIDs = slices.Clone(e.ExternalIDs)
 	case CustomerExternalIDLinked:
 		c.s.ExternalIDs = append(slices.Clone(c.s.ExternalIDs), ExternalID(e))
 	case CustomerTierChanged:
@@ -156,8 +158,8 @@ func RegisterCustomer(id uuid.UUID, c Customer, ext *ExternalID) ([]Event, error
 	if ext != nil {
 		ids = append(ids, *ext)
 	}
-	return []Event{CustomerRegistered{CustomerID: id, ExternalIDs: ids, Name: c.Name, Email: c.Email,
-		Phone: c.Phone, Tier: c.Tier, Language: c.Language}}, nil
+	return []Event{CustomerRegistered{CustomerID: id, CustomerProfile: CustomerProfile{ExternalIDs: ids, Name: c.Name,
+		Email: c.Email, Phone: c.Phone, Tier: c.Tier, Language: c.Language}}}, nil
 }
 
 // LinkExternalID adds x to the record; no event when it is there already.

@@ -108,8 +108,8 @@ func TestDecodeTicketEventErrors(t *testing.T) {
 
 func TestAgentEventsRoundTrip(t *testing.T) {
 	samples := map[string]domain.Event{
-		"AgentRegistered": domain.AgentRegistered{AgentID: agentA, Name: "李娜", Email: "li@example.com", Team: "support",
-			Skills: []string{"billing", "退款"}, Capacity: 8, Language: "zh"},
+		"AgentRegistered": domain.AgentRegistered{AgentID: agentA, AgentProfile: domain.AgentProfile{Name: "李娜",
+			Email: "li@example.com", Team: "support", Skills: []string{"billing", "退款"}, Capacity: 8, Language: "zh"}},
 		"AgentWentOnline":  domain.AgentWentOnline{},
 		"AgentWentOffline": domain.AgentWentOffline{},
 	}

@@ -3,6 +3,8 @@ package projections
 import (
 	"context"
 	"time"
+
+	"github.com/ticketengine/ticketengine/projections/searchtext"
 )
 
 // SearchDocument is one message of a ticket as the search index holds it: the ticket's
@@ -38,6 +40,17 @@ type SearchQuery struct {
 
 // DefaultSearchLimit is the number of hits of a query that names no limit.
 const DefaultSearchLimit = 50
+
+// Terms returns what every backend starts a query from: its distinct tokens
+// (searchtext.QueryTerms; none for nothing to search) and the number of tickets it asks
+// for, DefaultSearchLimit when it names none.
+func (q SearchQuery) Terms() ([]string, int) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	return searchtext.QueryTerms(q.Text), limit
+}
 
 // SearchHit is one ticket found: its best message's score (comparable within one
 // query of one backend only) and a snippet of that message, HTML-escaped with the

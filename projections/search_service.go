@@ -33,16 +33,9 @@ func (s *Service) SearchTickets(ctx context.Context, q string, internal bool, li
 // to settleBatch after it): it polls what the indexer has applied, then commits it.
 func (s *Service) settleSearch(ctx context.Context) error {
 	pos := s.Search.Progress().Committed
-	target := max(pos, s.head.Load())
-	recs, err := s.Events.ReadAll(ctx, target, settleBatch)
-	if err != nil {
+	target, err := s.settleTarget(ctx, pos)
+	if err != nil || target <= pos {
 		return err
-	}
-	if len(recs) > 0 {
-		target = recs[len(recs)-1].Position
-	}
-	if target <= pos {
-		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, MaxWait)
 	defer cancel()

@@ -257,20 +257,27 @@ func (s *Service) settle(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	target := max(pos, s.head.Load())
-	recs, err := s.Events.ReadAll(ctx, target, settleBatch)
-	if err != nil {
+	target, err := s.settleTarget(ctx, pos)
+	if err != nil || target <= pos {
 		return err
-	}
-	if len(recs) > 0 {
-		target = recs[len(recs)-1].Position
-	}
-	if target <= pos {
-		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, MaxWait)
 	defer cancel()
 	return s.waitCommitted(ctx, name, target)
+}
+
+// settleTarget is the position a read settles to from pos: the newest record the relay
+// has read and up to settleBatch after it.
+func (s *Service) settleTarget(ctx context.Context, pos uint64) (uint64, error) {
+	target := max(pos, s.head.Load())
+	recs, err := s.Events.ReadAll(ctx, target, settleBatch)
+	if err != nil {
+		return 0, err
+	}
+	if len(recs) > 0 {
+		target = recs[len(recs)-1].Position
+	}
+	return target, nil
 }
 
 // Rebuild rebuilds projection name (or All, one after the other) from position 0 while

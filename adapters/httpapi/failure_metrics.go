@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -35,11 +34,8 @@ func (c *failureCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.total 
 
 // Collect implements prometheus.Collector.
 func (c *failureCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.TODO(), 2*time.Second)
-	defer cancel()
-	fs, err := c.rs.Failures(ctx)
-	if err != nil {
-		c.log.Warn("projection failures unavailable", "err", err)
+	fs, ok := scrape(c.log, "projection failures", c.rs.Failures)
+	if !ok {
 		return
 	}
 	for _, f := range fs {

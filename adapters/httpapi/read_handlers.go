@@ -33,12 +33,9 @@ func queueFilter(r *http.Request) (projections.QueueFilter, error) {
 	if f.Priority != "" && !f.Priority.Valid() {
 		return f, fieldError("priority", "must be one of P1, P2, P3, P4")
 	}
-	if a := q.Get("assignee"); a != "" {
-		id, err := uuid.Parse(a)
-		if err != nil {
-			return f, fieldError("assignee", "must be an agent id")
-		}
-		f.Assignee = id
+	var err error
+	if f.Assignee, err = assigneeParam(q); err != nil {
+		return f, err
 	}
 	if b := q.Get("breached"); b != "" {
 		v, err := strconv.ParseBool(b)

@@ -36,11 +36,8 @@ func (c *lagCollector) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector. The scrape has no context of its own: a
 // short timeout bounds it.
 func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.TODO(), 2*time.Second)
-	defer cancel()
-	lags, err := c.rs.Lag(ctx)
-	if err != nil {
-		c.log.Warn("projection lag unavailable", "err", err)
+	lags, ok := scrape(c.log, "projection lag", c.rs.Lag)
+	if !ok {
 		return
 	}
 	for _, l := range lags {
@@ -48,4 +45,18 @@ func (c *lagCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.seconds, prometheus.GaugeValue, l.Seconds, l.Projection)
 		ch <- prometheus.MustNewConstMetric(c.pos, prometheus.GaugeValue, float64(l.Position), l.Projection)
 	}
+}
+
+// scrape reads what a collector exposes, bounded by a short timeout since a scrape has
+// no context of its own; a failed read is logged as what being unavailable, and ok is
+// false.
+func scrape[T any](log *slog.Logger, what string, read func(context.Context) (T, error)) (v T, ok bool) {
+	ctx, cancel := context.WithTimeout(context.TODO(), 2*time.Second)
+	defer cancel()
+	v, err := read(ctx)
+	if err != nil {
+		log.Warn(what+" unavailable", "err", err)
+		return v, false
+	}
+	return v, true
 }

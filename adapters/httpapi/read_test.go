@@ -129,8 +129,9 @@ func TestQueueAndAgentsOverHTTP(t *testing.T) {
 	if r.Ticket.Version != 1 {
 		t.Errorf("version %d", r.Ticket.Version)
 	}
-	for path, want := range map[string]int{"/queues?priority=P9": 422, "/queues?breached=maybe": 422, "/queues?status=closed": 422, "/queues?limit=0": 422, "/agents/not-an-id": 404} {
-		if code, _, body := e.do(t, "GET", path, access.RoleAdmin); code != want {
+	for path, want := range map[string]int{"/queues?priority=P9": 422, "/queues?breached=maybe": 422, "/queues?status=closed": 422, "/queues?limit=0": 422, "/agents/not-an-id": 404,
+		"/queues?assignee=not-an-id": 422, "/tickets?assignee=not-an-id": 422} {
+		if code, _, body := e.do(t, "GET", path, access.RoleAdmin); code != want || (want == 422 && strings.Contains(path, "assignee") && !strings.Contains(body, `"assignee"`)) {
 			t.Errorf("%s: %d %s", path, code, body)
 		}
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
 
@@ -28,14 +29,10 @@ func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	if f.Channel != "" && !f.Channel.Valid() {
 		return f, fieldError("channel", "must be one of email, web, chat, phone, api")
 	}
-	if a := q.Get("assignee"); a != "" {
-		id, err := uuid.Parse(a)
-		if err != nil {
-			return f, fieldError("assignee", "must be an agent id")
-		}
-		f.Assignee = id
-	}
 	var err error
+	if f.Assignee, err = assigneeParam(q); err != nil {
+		return f, err
+	}
 	if f.From, err = timeParam(r, "from", time.Time{}); err != nil {
 		return f, err
 	}
@@ -87,4 +84,17 @@ func (s *Server) getMessages(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, page)
+}
+
+// assigneeParam reads a filter's assignee: an agent id, uuid.Nil when absent.
+func assigneeParam(q url.Values) (uuid.UUID, error) {
+	a := q.Get("assignee")
+	if a == "" {
+		return uuid.Nil, nil
+	}
+	id, err := uuid.Parse(a)
+	if err != nil {
+		return uuid.Nil, fieldError("assignee", "must be an agent id")
+	}
+	return id, nil
 }

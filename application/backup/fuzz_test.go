@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/testio"
 )
 
 // FuzzExportImport: any record the chain accepts (its data has a canonical form) goes
@@ -24,7 +25,7 @@ import (
 func FuzzExportImport(f *testing.F) {
 	f.Add(`{"a":"b"}`, "agent:1", "corr", "", "key", "", "", "T2", "ticket-x", "TicketReplied", int64(0), int64(1700000000123456789))
 	for _, s := range hostileStrings() {
-		f.Add(`{"body":`+rawToken(s)+`}`, s, s, s, s, s, s, s, "ticket-"+s, s, int64(0), int64(0))
+		f.Add(`{"body":`+testio.RawJSONString(s)+`}`, s, s, s, s, s, s, s, "ticket-"+s, s, int64(0), int64(0))
 	}
 	for _, d := range hostileData {
 		f.Add(d, "a", "", "", "", "", "", "", "s", "T", int64(0), int64(-1))
@@ -40,7 +41,7 @@ func FuzzExportImport(f *testing.F) {
 			RequestHash: rh, Rule: rule, OccurredAt: time.Unix(0, nanos)}
 		recs := []eventlog.Record{
 			{Type: typ, Data: []byte(data), Meta: meta},
-			{Type: type2, Data: []byte(`{"n":` + rawToken(data) + `}`), Meta: meta},
+			{Type: type2, Data: []byte(`{"n":` + testio.RawJSONString(data) + `}`), Meta: meta},
 		}
 		// Streams are of a registered kind (the stores refuse any other name), so the
 		// fuzzed name picks the ticket id.

@@ -16,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/testio"
 )
 
 // hostileStrings is every kind of string the edge can let through, or an older version
@@ -48,25 +49,6 @@ func hostileStrings() map[string]string {
 		"beyond U+10FFFF": "\xf4\x90\x80\x80", "truncated": "\xe2\x82", "NUL": "a\x00b",
 		"long": strings.Repeat("é\u200d", 5000),
 	}
-}
-
-// rawToken writes s as a JSON string with its bytes as they are (not UTF-8 ones too),
-// escaping only what JSON requires: what a lax or older writer may have stored.
-func rawToken(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String() + `"`
 }
 
 // escapedToken writes every rune of s outside ASCII as \u escapes (astral ones as
@@ -108,7 +90,7 @@ var hostileData = map[string]string{
 func hostileStreams(t testing.TB) [][]eventlog.Record {
 	var out [][]eventlog.Record
 	for name, s := range hostileStrings() {
-		for form, tok := range map[string]string{"raw": rawToken(s), "escaped": escapedToken(s)} {
+		for form, tok := range map[string]string{"raw": testio.RawJSONString(s), "escaped": escapedToken(s)} {
 			meta := eventlog.Metadata{Actor: s, CorrelationID: s, CausationID: s, IdempotencyKey: s, RequestHash: s, Rule: s}
 			data := eventlog.Record{Type: "CustomerReplied", Data: []byte(`{"body":` + tok + `,` + tok + `:1}`), Meta: meta}
 			out = append(out, sealed(t, eventlog.TicketStream(uuid.NewSHA1(uuid.NameSpaceOID, []byte(name+form))),

@@ -27,11 +27,8 @@ func NewMemoryKeys() *MemoryKeys {
 func (m *MemoryKeys) Key(_ context.Context, customer uuid.UUID) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.erased[customer] {
-		return nil, ErrErased
-	}
-	if k, ok := m.keys[customer]; ok {
-		return k, nil
+	if k, ok, err := m.held(customer); ok || err != nil {
+		return k, err
 	}
 	k, err := NewKey()
 	if err != nil {
@@ -45,13 +42,20 @@ func (m *MemoryKeys) Key(_ context.Context, customer uuid.UUID) ([]byte, error) 
 func (m *MemoryKeys) Lookup(_ context.Context, customer uuid.UUID) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.erased[customer] {
-		return nil, ErrErased
-	}
-	if k, ok := m.keys[customer]; ok {
-		return k, nil
+	if k, ok, err := m.held(customer); ok || err != nil {
+		return k, err
 	}
 	return nil, fmt.Errorf("%w: no key for customer %s", application.ErrNotFound, customer)
+}
+
+// held returns the customer's key when there is one (ok), ErrErased when it was
+// destroyed. The caller holds m.mu.
+func (m *MemoryKeys) held(customer uuid.UUID) (key []byte, ok bool, err error) {
+	if m.erased[customer] {
+		return nil, false, ErrErased
+	}
+	k, ok := m.keys[customer]
+	return k, ok, nil
 }
 
 // Destroy implements KeyStore.

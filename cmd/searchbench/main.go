@@ -9,16 +9,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"time"
 
+	"github.com/ticketengine/ticketengine/cmd/internal/tool"
 	"github.com/ticketengine/ticketengine/projections"
 	"github.com/ticketengine/ticketengine/projections/searchtest"
 )
@@ -27,15 +25,7 @@ import (
 var common = []string{"订单", "order", "delivery", "登录", "商品 颜色", "the box"}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "searchbench:", err)
-		os.Exit(1)
-	}
+	tool.Main("searchbench", func(ctx context.Context) error { return run(ctx, os.Args[1:], os.Stdout) })
 }
 
 type config struct {

@@ -11,23 +11,19 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/tool"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	tool.MainCode(func(ctx context.Context) int { return run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr) })
 }
 
 // Exit codes: 0 all is well; 1 the command failed, or verify found a problem; 2 usage.

@@ -2,33 +2,16 @@ package main
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ticketengine/ticketengine/application/testio"
 )
-
-// syncBuffer is a writer the progress goroutine and the test may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestProgressReports: a long run reports counts and rates until finished, then once
 // more; a short one (finished before the first report) stays silent.
 func TestProgressReports(t *testing.T) {
-	var out syncBuffer
+	var out testio.SyncBuffer
 	p := newProgress("verify", &out, 5*time.Millisecond)
 	p.add(1200)
 	deadline := time.Now().Add(5 * time.Second)
@@ -42,7 +25,7 @@ func TestProgressReports(t *testing.T) {
 	if !strings.Contains(text, "verify: 1200 events, ") || !strings.Contains(text, "events/s") || !strings.HasSuffix(text, "(done)\n") || !strings.Contains(text, "verify: 1234 events") {
 		t.Fatalf("progress wrote:\n%s", text)
 	}
-	var quiet syncBuffer
+	var quiet testio.SyncBuffer
 	q := newProgress("export", &quiet, time.Hour)
 	q.add(5)
 	q.finish()

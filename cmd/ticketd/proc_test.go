@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ticketengine/ticketengine/application/testio"
 )
 
 // These helpers run the real ticketd binary, the way an operator does: built once per
@@ -75,7 +76,7 @@ type daemon struct {
 	base   string // http://host:port from the "listening on" line
 	exited chan struct{}
 	state  *os.ProcessState
-	stderr *lockedBuffer
+	stderr *testio.SyncBuffer
 }
 
 // daemonEnv is the environment of a ticketd under test: the caller's, minus any
@@ -96,7 +97,7 @@ func startDaemon(t *testing.T, env []string, args ...string) *daemon {
 	t.Helper()
 	cmd := exec.Command(ticketdBinary(t), append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
-	d := &daemon{cmd: cmd, exited: make(chan struct{}), stderr: &lockedBuffer{}}
+	d := &daemon{cmd: cmd, exited: make(chan struct{}), stderr: &testio.SyncBuffer{}}
 	cmd.Stderr = d.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -162,22 +163,4 @@ func (d *daemon) waitExit(t *testing.T, timeout time.Duration) int {
 		t.Fatalf("ticketd still runs %v after SIGTERM", timeout)
 		return 0
 	}
-}
-
-// lockedBuffer collects the child's stderr, which is written from exec's copying goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

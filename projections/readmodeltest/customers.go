@@ -23,40 +23,8 @@ import (
 func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	ctx := context.Background()
 	w := NewWorld(t, newEvents())
-	// Records' personal fields sealed, as ticketd on the embedded store does.
-	keys := erasure.NewMemoryKeys()
-	w.Commands.Receive = w.Commands.Receive.WithKeys(keys)
-	w.Commands.CustomerTier = w.Commands.CustomerTier.WithKeys(keys)
-	legacy := func(ext, email string, tier domain.Tier) uuid.UUID {
-		id := uuid.New()
-		data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-000000", Channel: domain.ChannelEmail,
-			Customer: domain.Customer{ID: ext, Name: "Old " + email, Email: email, Tier: tier, Language: "zh"},
-			Subject:  "旧的问题", Priority: domain.P3, Team: domain.DefaultTeam})
-		check(t, err)
-		w.AppendRaw(t, id, domain.TypeTicketReceived, string(data))
-		return id
-	}
-	legacy("old-1", "Old@Example.com", domain.TierCore)
-	legacy("", "old@example.com", domain.TierCore)
-	legacy("", "solo@example.com", domain.TierVIP)
-	receive := func(ext, email string, tier domain.Tier) domain.TicketState {
-		r, err := w.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelAPI, Subject: "新的问题",
-			Customer: domain.Customer{ID: ext, Name: "N " + email, Email: email, Tier: tier}}, meta)
-		check(t, err)
-		return r.Ticket
-	}
-	again := receive("", "OLD@example.com", domain.TierStandard)
-	n1 := receive("C-9", "n@example.com", domain.TierStandard)
-	receive("C-9", "n.work@example.com", "")
-	n3 := receive("", "N@Example.com", "")
+	keys, again, n1 := customersHistory(t, w)
 	nid := uuid.MustParse(n1.Customer.RecordID)
-	_, err := w.Commands.CustomerTier.Handle(ctx, command.ChangeCustomerTier{CustomerID: nid, Tier: domain.TierVIP}, meta)
-	check(t, err)
-	_, err = w.Commands.Escalate.Handle(ctx, command.EscalateTicket{TicketID: n3.ID, EscalateTicket: domain.EscalateTicket{Team: "t2", Reason: "x"}}, meta)
-	check(t, err)
-	_, err = w.Commands.Resolve.Handle(ctx, command.ResolveTicket{TicketID: n3.ID, Resolution: "done"}, meta)
-	check(t, err)
-
 	rebuilt := Rebuilt(t, newStore, w)
 	live := newStore(t)
 	FeedLive(t, live, w.All(t), 3)
@@ -106,6 +74,47 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	if err != nil || len(none) != 0 {
 		t.Fatalf("unknown email: %v %v", none, err)
 	}
+}
+
+// customersHistory writes testCustomers' history, the records' personal fields sealed
+// with the keys returned as ticketd on the embedded store does: tickets received before
+// records existed, a legacy customer writing again (again), C-9's first ticket (n1),
+// C-9 made VIP and a ticket joining it by email escalated and resolved.
+func customersHistory(t *testing.T, w *World) (keys *erasure.MemoryKeys, again, n1 domain.TicketState) {
+	ctx := context.Background()
+	// Records' personal fields sealed, as ticketd on the embedded store does.
+	keys = erasure.NewMemoryKeys()
+	w.Commands.Receive = w.Commands.Receive.WithKeys(keys)
+	w.Commands.CustomerTier = w.Commands.CustomerTier.WithKeys(keys)
+	legacy := func(ext, email string, tier domain.Tier) uuid.UUID {
+		id := uuid.New()
+		data, err := json.Marshal(domain.TicketReceived{TicketID: id, Number: "TK-000000", Channel: domain.ChannelEmail,
+			Customer: domain.Customer{ID: ext, Name: "Old " + email, Email: email, Tier: tier, Language: "zh"},
+			Subject:  "旧的问题", Priority: domain.P3, Team: domain.DefaultTeam})
+		check(t, err)
+		w.AppendRaw(t, id, domain.TypeTicketReceived, string(data))
+		return id
+	}
+	legacy("old-1", "Old@Example.com", domain.TierCore)
+	legacy("", "old@example.com", domain.TierCore)
+	legacy("", "solo@example.com", domain.TierVIP)
+	receive := func(ext, email string, tier domain.Tier) domain.TicketState {
+		r, err := w.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelAPI, Subject: "新的问题",
+			Customer: domain.Customer{ID: ext, Name: "N " + email, Email: email, Tier: tier}}, meta)
+		check(t, err)
+		return r.Ticket
+	}
+	again = receive("", "OLD@example.com", domain.TierStandard)
+	n1 = receive("C-9", "n@example.com", domain.TierStandard)
+	receive("C-9", "n.work@example.com", "")
+	n3 := receive("", "N@Example.com", "")
+	_, err := w.Commands.CustomerTier.Handle(ctx, command.ChangeCustomerTier{CustomerID: uuid.MustParse(n1.Customer.RecordID), Tier: domain.TierVIP}, meta)
+	check(t, err)
+	_, err = w.Commands.Escalate.Handle(ctx, command.EscalateTicket{TicketID: n3.ID, EscalateTicket: domain.EscalateTicket{Team: "t2", Reason: "x"}}, meta)
+	check(t, err)
+	_, err = w.Commands.Resolve.Handle(ctx, command.ResolveTicket{TicketID: n3.ID, Resolution: "done"}, meta)
+	check(t, err)
+	return keys, again, n1
 }
 
 func customerRows(t *testing.T, store projections.Store) string {

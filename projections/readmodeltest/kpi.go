@@ -19,6 +19,15 @@ import (
 func (w *World) at(offset time.Duration) { w.Clock.Set(Epoch.Add(offset)) }
 
 // do runs a command that must succeed.
+// Steps does each step in turn, the clock advanced by every before each.
+func (w *World) Steps(t testing.TB, every time.Duration, steps ...func() (command.TicketResult, error)) {
+	t.Helper()
+	for _, s := range steps {
+		w.Clock.Advance(every)
+		do(t, s)
+	}
+}
+
 func do(t testing.TB, fn func() (command.TicketResult, error)) {
 	t.Helper()
 	if _, err := fn(); err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -30,7 +32,7 @@ func testMessages(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	other := w.Receive(t, domain.TierCore, domain.ChannelEmail, "other", "OTHER-BODY")
 	id := tk.Ticket.ID
 	asAgent := command.CommandMeta{Actor: "agent:" + a.ID.String()}
-	steps := []func() (command.TicketResult, error){
+	w.Steps(t, time.Minute,
 		func() (command.TicketResult, error) {
 			return c.Assign.Handle(ctx, command.AssignTicket{TicketID: id, AgentID: a.ID}, meta)
 		},
@@ -49,11 +51,7 @@ func testMessages(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		func() (command.TicketResult, error) {
 			return c.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "fixed"}, meta)
 		},
-	}
-	for _, s := range steps {
-		w.Clock.Advance(time.Minute)
-		do(t, s)
-	}
+	)
 	live := newStore(t)
 	FeedLive(t, live, w.All(t), 4)
 	rebuilt := Rebuilt(t, newStore, w)
@@ -66,46 +64,54 @@ func testMessages(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	}
 	for name, store := range map[string]projections.Store{"live": live, "rebuilt": rebuilt} {
 		svc := projections.NewService(w.Events, store, nil, w.Clock)
-		all, next, err := svc.Messages(ctx, id, -1, 0, "")
+		checkConversation(t, name, svc, id, other.Ticket.ID, w.Agents[0].ID, want)
+	}
+}
+
+// checkConversation checks the messages of ticket id on one store: want in one page,
+// in order with distinct ids, the same in pages of 2; an unknown ticket (notTicket) and a
+// bad cursor refused; the other ticket's one message; no internal note in the portal.
+func checkConversation(t *testing.T, name string, svc *projections.Service, id, other, notTicket uuid.UUID, want []string) {
+	ctx := context.Background()
+	all, next, err := svc.Messages(ctx, id, -1, 0, "")
+	check(t, err)
+	if got := messageLines(all); next != "" || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("%s: conversation (next %q):\n%s\nwant\n%s", name, next, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for i := 1; i < len(all); i++ {
+		if time.Time(all[i].At).Before(time.Time(all[i-1].At)) || all[i].ID == all[i-1].ID {
+			t.Fatalf("%s: messages out of order or sharing an id: %v", name, all)
+		}
+	}
+	var paged []projections.MessageView
+	cursor := ""
+	for n := 0; n == 0 || cursor != ""; n++ {
+		page, nc, err := svc.Messages(ctx, id, 6, 2, cursor)
 		check(t, err)
-		if got := messageLines(all); next != "" || strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Fatalf("%s: conversation (next %q):\n%s\nwant\n%s", name, next, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		if n > len(want) || len(page) > 2 {
+			t.Fatalf("%s: pages do not end: %d", name, n)
 		}
-		for i := 1; i < len(all); i++ {
-			if time.Time(all[i].At).Before(time.Time(all[i-1].At)) || all[i].ID == all[i-1].ID {
-				t.Fatalf("%s: messages out of order or sharing an id: %v", name, all)
-			}
-		}
-		var paged []projections.MessageView
-		cursor := ""
-		for n := 0; n == 0 || cursor != ""; n++ {
-			page, nc, err := svc.Messages(ctx, id, 6, 2, cursor)
-			check(t, err)
-			if n > len(want) || len(page) > 2 {
-				t.Fatalf("%s: pages do not end: %d", name, n)
-			}
-			paged, cursor = append(paged, page...), nc
-		}
-		if asJSON(t, paged) != asJSON(t, all) {
-			t.Fatalf("%s: pages of 2 give %s, want %s", name, asJSON(t, paged), asJSON(t, all))
-		}
-		if _, _, err := svc.Messages(ctx, w.Agents[0].ID, -1, 0, ""); !errors.Is(err, application.ErrNotFound) {
-			t.Fatalf("%s: an unknown ticket's messages: %v", name, err)
-		}
-		if _, _, err := svc.Messages(ctx, id, -1, 0, "not-a-cursor"); !errors.Is(err, domain.ErrInvalid) {
-			t.Fatalf("%s: a bad cursor: %v", name, err)
-		}
-		om, _, err := svc.Messages(ctx, other.Ticket.ID, -1, 0, "")
-		check(t, err)
-		if got := messageLines(om); len(got) != 1 || !strings.HasSuffix(got[0], "OTHER-BODY") {
-			t.Fatalf("%s: the other ticket's conversation: %v", name, got)
-		}
-		// The customer's own view of the same ticket never shows the note.
-		view, err := svc.Portal(ctx, id, -1)
-		check(t, err)
-		if b, _ := json.Marshal(view); strings.Contains(string(b), "INTERNAL-NOTE") || !strings.Contains(string(b), "订单号 12345") {
-			t.Fatalf("%s: the portal view: %s", name, b)
-		}
+		paged, cursor = append(paged, page...), nc
+	}
+	if asJSON(t, paged) != asJSON(t, all) {
+		t.Fatalf("%s: pages of 2 give %s, want %s", name, asJSON(t, paged), asJSON(t, all))
+	}
+	if _, _, err := svc.Messages(ctx, notTicket, -1, 0, ""); !errors.Is(err, application.ErrNotFound) {
+		t.Fatalf("%s: an unknown ticket's messages: %v", name, err)
+	}
+	if _, _, err := svc.Messages(ctx, id, -1, 0, "not-a-cursor"); !errors.Is(err, domain.ErrInvalid) {
+		t.Fatalf("%s: a bad cursor: %v", name, err)
+	}
+	om, _, err := svc.Messages(ctx, other, -1, 0, "")
+	check(t, err)
+	if got := messageLines(om); len(got) != 1 || !strings.HasSuffix(got[0], "OTHER-BODY") {
+		t.Fatalf("%s: the other ticket's conversation: %v", name, got)
+	}
+	// The customer's own view of the same ticket never shows the note.
+	view, err := svc.Portal(ctx, id, -1)
+	check(t, err)
+	if b, _ := json.Marshal(view); strings.Contains(string(b), "INTERNAL-NOTE") || !strings.Contains(string(b), "订单号 12345") {
+		t.Fatalf("%s: the portal view: %s", name, b)
 	}
 }
 

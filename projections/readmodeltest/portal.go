@@ -27,7 +27,7 @@ func portalPrivacyWorld(t *testing.T, newEvents EventsFactory) (w *World, mine, 
 	mine = w.Receive(t, domain.TierCore, domain.ChannelWeb, "我的打印机坏了", "it jams")
 	other = w.Receive(t, domain.TierVIP, domain.ChannelEmail, "OTHER-CUSTOMER-SUBJECT", "OTHER-CUSTOMER-BODY")
 	id := mine.Ticket.ID
-	steps := []func() (command.TicketResult, error){
+	w.Steps(t, 10*time.Minute,
 		func() (command.TicketResult, error) {
 			return c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{Category: "hardware", Priority: domain.P1, Team: "TEAMSECRET-desk"}}, meta)
 		},
@@ -49,11 +49,7 @@ func portalPrivacyWorld(t *testing.T, newEvents EventsFactory) (w *World, mine, 
 		func() (command.TicketResult, error) {
 			return c.Escalate.Handle(ctx, command.EscalateTicket{TicketID: id, EscalateTicket: domain.EscalateTicket{Team: "TEAMSECRET-escalations", Reason: "ESCALATION-REASON-SECRET"}}, meta)
 		},
-	}
-	for _, s := range steps {
-		w.Clock.Advance(10 * time.Minute)
-		do(t, s)
-	}
+	)
 	w.Clock.Advance(10 * time.Hour) // past every due time: a breach is recorded
 	do(t, func() (command.TicketResult, error) {
 		return c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: domain.ClockResolution}, command.CommandMeta{Actor: command.SystemActor})

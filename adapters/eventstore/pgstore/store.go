@@ -138,15 +138,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string) ([]eventlog.Recor
 
 // ReadStreamFrom implements eventlog.EventStore (on the (stream, version) unique index).
 func (s *Store) ReadStreamFrom(ctx context.Context, stream string, from int64) ([]eventlog.Record, error) {
-	rows, err := s.pool.Query(ctx, selectRecord+`WHERE stream = $1 AND version >= $2 ORDER BY version`, stream, max(from, 0))
-	if err != nil {
-		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
-	}
-	out, err := collectRecords(rows)
-	if err != nil {
-		return nil, fmt.Errorf("postgres event store: read %s: %w", stream, err)
-	}
-	return out, nil
+	return s.queryRecords(ctx, "read "+stream, `WHERE stream = $1 AND version >= $2 ORDER BY version`, stream, max(from, 0))
 }
 
 // ReadAll implements eventlog.EventStore.
@@ -154,13 +146,19 @@ func (s *Store) ReadAll(ctx context.Context, after uint64, limit int) ([]eventlo
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, selectRecord+`WHERE position > $1 ORDER BY position LIMIT $2`, int64(after), limit)
+	return s.queryRecords(ctx, fmt.Sprintf("read all after %d", after), `WHERE position > $1 ORDER BY position LIMIT $2`, int64(after), limit)
+}
+
+// queryRecords reads the records selectRecord+where selects; what names the read in
+// its error.
+func (s *Store) queryRecords(ctx context.Context, what, where string, args ...any) ([]eventlog.Record, error) {
+	rows, err := s.pool.Query(ctx, selectRecord+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres event store: read all after %d: %w", after, err)
+		return nil, fmt.Errorf("postgres event store: %s: %w", what, err)
 	}
 	out, err := collectRecords(rows)
 	if err != nil {
-		return nil, fmt.Errorf("postgres event store: read all after %d: %w", after, err)
+		return nil, fmt.Errorf("postgres event store: %s: %w", what, err)
 	}
 	return out, nil
 }

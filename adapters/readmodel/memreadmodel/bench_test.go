@@ -22,10 +22,8 @@ func BenchmarkRebuild(b *testing.B) {
 // BenchmarkQueuePage measures GET /queues' store call (the first page of the whole
 // queue) over the rebuilt read models of the benchmark's history.
 func BenchmarkQueuePage(b *testing.B) {
-	benchWorld := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
+	store, benchWorld := caughtUpBenchStore(b)
 	ctx := context.Background()
-	store := memreadmodel.New()
-	readmodeltest.CaughtUp(b, store, benchWorld)
 	now := benchWorld.Clock.Now()
 	b.ResetTimer()
 	for b.Loop() {
@@ -48,6 +46,14 @@ func BenchmarkRebuiltHeap(b *testing.B) {
 		runtime.KeepAlive(store)
 	}
 	b.ReportMetric(perTicket, "heap-B/ticket")
+}
+
+// caughtUpBenchStore is a memory store caught up with the benchmark's history.
+func caughtUpBenchStore(b *testing.B) (*memreadmodel.Store, *readmodeltest.World) {
+	w := readmodeltest.BenchWorld(b, memstore.New(), 5000, 100_000)
+	store := memreadmodel.New()
+	readmodeltest.CaughtUp(b, store, w)
+	return store, w
 }
 
 func liveHeap() int64 {

@@ -17,13 +17,9 @@ const pageSize = 500
 // Search finds the messages holding every query term, best first, and returns their
 // tickets in the order of each ticket's best message.
 func (x *Index) Search(ctx context.Context, q projections.SearchQuery) ([]projections.SearchHit, error) {
-	terms := searchtext.QueryTerms(q.Text)
+	terms, limit := q.Terms()
 	if len(terms) == 0 {
 		return nil, nil
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = projections.DefaultSearchLimit
 	}
 	x.open.RLock()
 	defer x.open.RUnlock()

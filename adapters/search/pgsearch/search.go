@@ -21,13 +21,9 @@ const searchSQL = `SELECT ticket_id::text, score, body FROM (
 
 // Search returns the tickets with a message holding every query term, best first.
 func (x *Index) Search(ctx context.Context, q projections.SearchQuery) ([]projections.SearchHit, error) {
-	terms := searchtext.QueryTerms(q.Text)
+	terms, limit := q.Terms()
 	if len(terms) == 0 {
 		return nil, nil
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = projections.DefaultSearchLimit
 	}
 	rows, err := x.pool.Query(ctx, searchSQL, terms, q.IncludeInternal, limit)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -83,24 +82,8 @@ func (c client) must(status int, method, path string, body any, headers ...strin
 
 func startService(t *testing.T, cfg service.Config) (client, *service.Service) {
 	t.Helper()
-	// The suite counts events exactly; the policies' own actions are tested in policies_test.go.
-	cfg.Policies.Disabled = true
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.Build(ctx, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Start(ctx)
-	srv := httptest.NewServer(svc.HTTP)
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		svc.Wait()
-		if err := svc.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return client{t: t, base: srv.URL, token: svc.AdminToken}, svc
+	c, svc, _ := runningService(t, cfg)
+	return c, svc
 }
 
 var newTicket = map[string]any{

@@ -41,10 +41,7 @@ func TestHostileOnEventStoreDB(t *testing.T) {
 }
 
 func TestHostileOnPostgresReadModels(t *testing.T) {
-	runHostile(t, func(t *testing.T) service.Config {
-		dsn := freshPostgresSchema(t)
-		return service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
-	})
+	runHostile(t, postgresConfig)
 }
 
 func TestHostileOnEmbeddedStoreWithPostgresReadModels(t *testing.T) {

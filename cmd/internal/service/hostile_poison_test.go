@@ -3,7 +3,6 @@ package service_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -25,36 +24,7 @@ func TestPoisonEventsWithMemoryReadModels(t *testing.T) {
 }
 
 func TestPoisonEventsWithPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	testPoisonEvents(t, service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()})
-}
-
-// runningService is a started engine that the test may stop and start again on its stores.
-func runningService(t *testing.T, cfg service.Config) (client, *service.Service, func()) {
-	t.Helper()
-	cfg.Policies.Disabled = true
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.Build(ctx, cfg, nil)
-	if err != nil {
-		cancel()
-		t.Fatalf("the engine does not start: %v", err)
-	}
-	svc.Start(ctx)
-	srv := httptest.NewServer(svc.HTTP)
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			srv.Close()
-			cancel()
-			svc.Wait()
-			if err := svc.Close(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		}
-	}
-	t.Cleanup(stop)
-	return client{t: t, base: srv.URL, token: svc.AdminToken}, svc, stop
+	testPoisonEvents(t, postgresConfig(t))
 }
 
 func testPoisonEvents(t *testing.T, cfg service.Config) {

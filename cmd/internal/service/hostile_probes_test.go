@@ -3,6 +3,8 @@ package service_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/ticketengine/ticketengine/application/testio"
 )
 
 // hostileFixture holds the tickets the probes act on: open is open throughout (replies, notes,
@@ -26,7 +28,7 @@ func receiveBody(subject, body, name, id string) []byte {
 // harness covers, as staff and as the customer. A string the edge rule refuses must get
 // a 400 wherever it goes; any other must get anything but a 5xx.
 func (f hostileFixture) probesFor(s string) []probe {
-	js, want := jsonString(s), 0
+	js, want := testio.RawJSONString(s), 0
 	if refusedText(s) {
 		want = 400
 	}

@@ -20,25 +20,15 @@ import (
 // ticket received after them reaches the queue, ticketd starts again over the same
 // tables, and a rebuild of every read model completes.
 func TestHostileRepliesOnPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	cfg := service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
+	cfg := postgresConfig(t)
 	cfg.Policies.Disabled = true
 	meta := command.CommandMeta{Actor: "admin"}
 	customer := domain.Customer{ID: "c-1", Name: "陈静", Email: "chen@example.com", Tier: domain.TierVIP}
 	var after command.ReceivedTicket
 	run := func(steps func(ctx context.Context, svc *service.Service)) {
-		ctx, cancel := context.WithCancel(context.Background())
-		svc, err := service.Build(ctx, cfg, nil)
-		if err != nil {
-			t.Fatalf("start: %v", err)
-		}
-		svc.Start(ctx)
-		steps(ctx, svc)
-		cancel()
-		svc.Wait()
-		if err := svc.Close(); err != nil {
-			t.Fatal(err)
-		}
+		svc, stop := runService(t, cfg)
+		steps(context.Background(), svc)
+		stop()
 	}
 	run(func(ctx context.Context, svc *service.Service) {
 		tk, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Customer: customer, Subject: "s", Body: "b"}, meta)

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,27 +91,6 @@ func (w *wire) send(p probe) (int, string, error) {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(raw), nil
-}
-
-// jsonString quotes s for a JSON body as a hostile client would: quotes, backslashes and
-// control characters escaped (so NUL arrives as the \u0000 escape), every other byte
-// raw, invalid UTF-8 included, where encoding/json would have replaced it.
-func jsonString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20:
-			fmt.Fprintf(&b, `\u%04x`, c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // q escapes s for a query value, byte for byte (invalid UTF-8 stays invalid once decoded).

@@ -28,31 +28,6 @@ targets:
     P1: {first_response: 2s, resolution: 1h}
 `
 
-// runService builds and starts the whole service; stop halts and closes it.
-func runService(t *testing.T, cfg service.Config) (svc *service.Service, stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.Build(ctx, cfg, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc.Start(ctx)
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		svc.Wait()
-		if err := svc.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	}
-	t.Cleanup(stop)
-	return svc, stop
-}
-
 func countTypes(t *testing.T, store eventlog.EventStore, id uuid.UUID) map[string]int {
 	t.Helper()
 	recs, err := store.ReadStream(context.Background(), eventlog.TicketStream(id))

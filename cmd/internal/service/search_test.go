@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -10,12 +9,12 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/testio"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -30,8 +29,7 @@ func TestSearchOnEmbeddedIndex(t *testing.T) {
 // TestSearchOnPostgresReadModels: with PostgreSQL read models the search runs in
 // PostgreSQL (pgsearch) without being asked.
 func TestSearchOnPostgresReadModels(t *testing.T) {
-	dsn := freshPostgresSchema(t)
-	runSearchScenario(t, service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()})
+	runSearchScenario(t, postgresConfig(t))
 }
 
 // TestSearchOff: --search off builds no index, and a search says so.
@@ -80,14 +78,7 @@ func runSearchScenario(t *testing.T, cfg service.Config) {
 	stop()
 
 	// A restart resumes from the index's checkpoint: it indexes nothing again.
-	var logs syncBuffer
-	svc, _ = runServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
-	if !strings.Contains(logs.String(), `msg="search index caught up" events=0`) {
-		t.Fatalf("the restart re-indexed:\n%s", logs.String())
-	}
-	if got := checkSearchHits(ctx, t, svc, tk); !reflect.DeepEqual(got, live) {
-		t.Fatalf("after a restart: %v, live: %v", got, live)
-	}
+	svc = startIndexingNothing(ctx, t, cfg, tk, live, "after a restart")
 
 	// Rebuilt from events, the index finds what the live one found, and follows on.
 	st, err := svc.ReadSide.Rebuild(ctx, projections.SearchName)
@@ -182,48 +173,6 @@ func sorted(ids []uuid.UUID) []uuid.UUID {
 	return ids
 }
 
-// syncBuffer is a log sink the service's goroutines may write while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// runServiceLogged is runService with a logger.
-func runServiceLogged(t *testing.T, cfg service.Config, log *slog.Logger) (*service.Service, func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.Build(ctx, cfg, log)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	svc.Start(ctx)
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			svc.Wait()
-			if err := svc.Close(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return svc, stop
-}
-
 // TestRebuildSearchOffline is `ticketctl rebuild search`: with ticketd stopped, the
 // embedded index is emptied and rebuilt from the event store up to its last position;
 // the next start catches up nothing and finds what the live index found.
@@ -255,14 +204,23 @@ func TestRebuildSearchOffline(t *testing.T) {
 		t.Fatalf("rebuild search: %+v, the store holds %d records", stats, len(recs))
 	}
 
-	var logs syncBuffer
-	svc, _ = runServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	startIndexingNothing(ctx, t, cfg, tk, live, "rebuilt offline")
+}
+
+// startIndexingNothing starts the service on cfg's stores and checks that its search
+// index resumes from its checkpoint (it indexes no event again) and finds what the live
+// one found (live).
+func startIndexingNothing(ctx context.Context, t *testing.T, cfg service.Config, tk searchTickets, live map[string][]uuid.UUID, when string) *service.Service {
+	t.Helper()
+	var logs testio.SyncBuffer
+	svc, _ := runServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
 	if !strings.Contains(logs.String(), `msg="search index caught up" events=0`) {
-		t.Fatalf("the start after a rebuild indexed again:\n%s", logs.String())
+		t.Fatalf("%s: the start indexed again:\n%s", when, logs.String())
 	}
 	if got := checkSearchHits(ctx, t, svc, tk); !reflect.DeepEqual(got, live) {
-		t.Fatalf("rebuilt offline: %v, live: %v", got, live)
+		t.Fatalf("%s: %v, live: %v", when, got, live)
 	}
+	return svc
 }
 
 // TestRebuildSearchOverHTTP: POST /admin/rebuild/search rebuilds the index in ticketd

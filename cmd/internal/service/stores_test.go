@@ -24,10 +24,7 @@ func TestAPIOnPostgresStore(t *testing.T) {
 
 // PostgreSQL for the event store and the read models alike: --readmodel postgres://….
 func TestAPIOnPostgresReadModels(t *testing.T) {
-	runAPISuite(t, func(t *testing.T) service.Config {
-		dsn := freshPostgresSchema(t)
-		return service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
-	})
+	runAPISuite(t, postgresConfig)
 }
 
 func TestAPIOnEventStoreDB(t *testing.T) {
@@ -38,3 +35,10 @@ func TestAPIOnEventStoreDB(t *testing.T) {
 
 // freshPostgresSchema returns a DSN on a new schema of the test server, dropped at the end.
 func freshPostgresSchema(t *testing.T) string { return postgrestest.FreshSchema(t, "t_api_") }
+
+// postgresConfig is ticketd on PostgreSQL alone: the event store and the read models in
+// one fresh schema.
+func postgresConfig(t *testing.T) service.Config {
+	dsn := freshPostgresSchema(t)
+	return service.Config{EventStore: dsn, ReadModel: dsn, Data: t.TempDir()}
+}
