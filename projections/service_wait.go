@@ -1,3 +1,6 @@
+// Waiting for the read side: a read with ?min_version waits for its row's version, and a
+// list read settles to what the event store held when it came.
+
 package projections
 
 import (
@@ -8,9 +11,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
-
-// Waiting for the read side: a read with ?min_version waits for its row's version, and a
-// list read settles to what the event store held when it came.
 
 // WaitFor waits, up to MaxWait, until projection name has applied version of the
 // ticket or agent id. Not reaching it in time is not an error: the read answers what it
