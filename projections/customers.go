@@ -34,16 +34,22 @@ type CustomerTicket struct {
 	ReceivedAt time.Time   `json:"received_at"`
 }
 
-// customerOf is the record a TicketReceived belongs to: none (uuid.Nil, a row no record
-// read counts) while a self-service ticket's address is unconfirmed.
-func customerOf(e domain.TicketReceived) uuid.UUID {
-	if e.Unverified {
+// customerOf is the record a TicketReceived belongs to (RecordOf).
+func customerOf(e domain.TicketReceived) uuid.UUID { return RecordOf(e.Customer, e.Unverified) }
+
+// RecordOf is the customer record a ticket of customer c belongs to: the record it joined
+// (c.RecordID), else, for a ticket received before records existed, the record of its
+// email (domain.CustomerRecordID); none (uuid.Nil, which no record read counts) while a
+// self-service ticket's address is unconfirmed. The customers projection and GET
+// /tickets?customer= (MatchesTicket, the queues table's customer_id) both group by it.
+func RecordOf(c domain.Customer, unverified bool) uuid.UUID {
+	if unverified {
 		return uuid.Nil
 	}
-	if id, err := uuid.Parse(e.Customer.RecordID); err == nil && id != uuid.Nil {
+	if id, err := uuid.Parse(c.RecordID); err == nil && id != uuid.Nil {
 		return id
 	}
-	return domain.CustomerRecordID(e.Customer.Email)
+	return domain.CustomerRecordID(c.Email)
 }
 
 var customersProjection = Declare(Spec[CustomerTicket]{

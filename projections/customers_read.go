@@ -61,6 +61,20 @@ func (s *Service) customerTickets(ctx context.Context) ([]*CustomerTicket, error
 	return out, nil
 }
 
+// ResolveCustomer is GET /tickets?customer=: ref (a record id, or an external id of
+// source api, as GET /customers/{id} takes it) as its record's id; an external id that
+// names no record is application.ErrNotFound.
+func (s *Service) ResolveCustomer(ctx context.Context, ref string) (uuid.UUID, error) {
+	if id, err := uuid.Parse(ref); err == nil {
+		return id, nil
+	}
+	rows, err := s.customerTickets(ctx)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return s.resolveCustomer(ctx, ref, rows)
+}
+
 // resolveCustomer turns {id} (a record id, or an external id of source api) into a
 // record id: an external id by its reservation, else by the tickets that gave it.
 func (s *Service) resolveCustomer(ctx context.Context, ref string, rows []*CustomerTicket) (uuid.UUID, error) {

@@ -159,7 +159,8 @@ var queuesProjection = &ticketRows{name: Queues, table: Table{
 		NullCol("category", "text", func(t *ticket) string { return t.Category }),
 		Col("tier", "text", func(t *ticket) string { return string(t.Customer.Tier) }),
 		Col("channel", "text", func(t *ticket) string { return string(t.Channel) }),
-		NullCol("customer_id", "text", func(t *ticket) string { return t.Customer.ID }),
+		// The ticket's customer record (GET /tickets?customer=), as text: migration 00008.
+		NullCol("customer_id", "text", func(t *ticket) string { return recordText(t) }),
 		NullCol("first_response_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.FirstResponseDue }),
 		NullCol("resolution_due", "timestamptz", func(t *ticket) time.Time { return t.SLA.ResolutionDue }),
 		NullCol("waiting_since", "timestamptz", func(t *ticket) time.Time { return t.WaitingSince }),
@@ -172,3 +173,12 @@ var queuesProjection = &ticketRows{name: Queues, table: Table{
 	},
 	Read: []string{"state"}, Scan: ScanSnapshot[ticket],
 }}
+
+// recordText is the customer record a ticket belongs to as the queues table's
+// customer_id holds it: text, "" (NULL) for none.
+func recordText(t *ticket) string {
+	if id := RecordOf(t.Customer, t.Unverified); id != uuid.Nil {
+		return id.String()
+	}
+	return ""
+}

@@ -18,16 +18,16 @@ import (
 // GET /tickets lists every ticket, open or not, from the queues projection: its rows are
 // every ticket's snapshot (rm_queue_tickets keeps closed and resolved tickets too, with
 // is_open false; only GET /queues limits itself to the open ones), so the list needs no
-// second copy of every ticket, and no rebuild: migration 00007 adds the one column it
-// filters on that the table lacked (customer_id) and the indexes of its order.
+// second copy of every ticket: migration 00007 adds the one column it filters on that
+// the table lacked (customer_id, since 00008 the ticket's customer record) and the
+// indexes of its order.
 
 // TicketFilter selects tickets for GET /tickets; an empty field does not filter.
-// Customer is, for now, the customer's external id as the ticket was received with it;
-// it becomes a customer record's id once tickets carry one (the seam is this field and
-// MatchesTicket/the store's customer_id column).
+// Customer is a customer record's id: the tickets that belong to it (RecordOf), as
+// GET /customers/{id}/tickets lists them (the HTTP layer resolves an external id first).
 type TicketFilter struct {
 	Status   domain.Status
-	Customer string
+	Customer uuid.UUID
 	Assignee uuid.UUID
 	Team     string
 	Category string
@@ -59,7 +59,7 @@ func (c TicketCursor) IsZero() bool { return c.ID == uuid.Nil }
 func MatchesTicket(s *domain.TicketState, f TicketFilter) bool {
 	return !f.None() &&
 		(f.Status == "" || s.Status == f.Status) &&
-		(f.Customer == "" || s.Customer.ID == f.Customer) &&
+		(f.Customer == uuid.Nil || RecordOf(s.Customer, s.Unverified) == f.Customer) &&
 		(f.Assignee == uuid.Nil || s.Assignee == f.Assignee) &&
 		(f.Team == "" || s.Team == f.Team) &&
 		(f.Category == "" || s.Category == f.Category) &&

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
 	"github.com/ticketengine/ticketengine/application/access"
@@ -19,6 +20,7 @@ type CustomerReads interface {
 	Customer(ctx context.Context, ref string) (projections.CustomerView, error)
 	CustomersByEmail(ctx context.Context, email string) ([]projections.CustomerView, error)
 	CustomerTicketsPage(ctx context.Context, ref string, limit int, cursor string) ([]query.TicketView, string, error)
+	ResolveCustomer(ctx context.Context, ref string) (uuid.UUID, error)
 }
 
 var _ CustomerReads = (*projections.Service)(nil)

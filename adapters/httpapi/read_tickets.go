@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,16 +9,17 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
 // ticketFilter reads GET /tickets' query; a value that cannot match anything (an unknown
 // status, priority or channel, an assignee that is not an id) is a 422. `q` (full-text
-// search) is read by getTickets.
+// search) is read by getTickets, `customer` by customerParam.
 func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	q := r.URL.Query()
-	f := projections.TicketFilter{Status: domain.Status(q.Get("status")), Customer: q.Get("customer"),
+	f := projections.TicketFilter{Status: domain.Status(q.Get("status")),
 		Team: q.Get("team"), Category: q.Get("category"), Priority: domain.Priority(q.Get("priority")),
 		Channel: domain.Channel(q.Get("channel")), Tag: q.Get("tag")}
 	if f.Status != "" && !slices.Contains(domain.Statuses(), f.Status) {
@@ -44,9 +46,17 @@ func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 // tickets the search finds, best first (read_search.go).
 func (s *Server) getTickets(w http.ResponseWriter, r *http.Request) {
 	f, err := ticketFilter(r)
+	known := true
+	if err == nil {
+		f.Customer, known, err = s.customerParam(r)
+	}
 	var limit int
 	if err == nil {
 		limit, err = limitParam(r)
+	}
+	if err == nil && !known { // a customer no record has: no ticket is theirs
+		writeJSON(w, http.StatusOK, listPage{Items: []any{}})
+		return
 	}
 	if q := r.URL.Query().Get("q"); err == nil && q != "" {
 		s.searchTickets(w, r, f, q, limit)
@@ -61,6 +71,29 @@ func (s *Server) getTickets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, page)
+}
+
+// customerParam reads GET /tickets' customer: a customer record's id, or an external id
+// resolved to its record as GET /customers/{id} resolves it, so every external id of a
+// record finds all of its tickets. known is false when it names no record (a nil id, an
+// external id nobody gave, or no customer read side to resolve with).
+func (s *Server) customerParam(r *http.Request) (id uuid.UUID, known bool, err error) {
+	ref := r.URL.Query().Get("customer")
+	if ref == "" {
+		return uuid.Nil, true, nil
+	}
+	if id, err := uuid.Parse(ref); err == nil {
+		return id, id != uuid.Nil, nil
+	}
+	c, ok := s.ReadSide.(CustomerReads)
+	if !ok {
+		return uuid.Nil, false, nil
+	}
+	id, err = c.ResolveCustomer(r.Context(), ref)
+	if errors.Is(err, application.ErrNotFound) {
+		return uuid.Nil, false, nil
+	}
+	return id, err == nil, err
 }
 
 // getMessages is GET /tickets/{id}/messages: the conversation, internal notes included.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/uuid"
@@ -55,6 +56,10 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	if len(solo) != 1 || solo[0].Tier != domain.TierVIP || solo[0].Tickets.Total != 1 || solo[0].Adoption() == nil {
 		t.Fatalf("solo: %+v", solo)
 	}
+	old3, _, err := svc.CustomerTicketsPage(ctx, "old-1", 10, "")
+	check(t, err)
+	nall, _, err := svc.CustomerTicketsPage(ctx, "C-9", 10, "")
+	check(t, err)
 	page, next, err := svc.CustomerTicketsPage(ctx, nid.String(), 2, "")
 	check(t, err)
 	rest, end, err := svc.CustomerTicketsPage(ctx, "C-9", 2, next)
@@ -67,6 +72,7 @@ func testCustomers(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	if v, err := svc.Customer(ctx, "C-9"); err != nil || v.Email != "" || v.Name != "" || v.Tier != domain.TierVIP || v.Tickets.Total != 3 {
 		t.Fatalf("erased customer: %+v %v", v, err)
 	}
+	testRecordTickets(t, svc, Rebuilt(t, newStore, w), w, map[uuid.UUID][]uuid.UUID{old: viewIDs(old3), nid: viewIDs(nall)})
 	if _, err := svc.Customer(ctx, "nobody"); !errors.Is(err, application.ErrNotFound) {
 		t.Fatalf("unknown customer: %v", err)
 	}
@@ -108,7 +114,11 @@ func customersHistory(t *testing.T, w *World) (keys *erasure.MemoryKeys, again, 
 	n1 = receive("C-9", "n@example.com", domain.TierStandard)
 	receive("C-9", "n.work@example.com", "")
 	n3 := receive("", "N@Example.com", "")
-	_, err := w.Commands.CustomerTier.Handle(ctx, command.ChangeCustomerTier{CustomerID: uuid.MustParse(n1.Customer.RecordID), Tier: domain.TierVIP}, meta)
+	// Self-service, the address not confirmed: in no record, whatever email it names.
+	_, err := w.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "冒充",
+		Customer: domain.Customer{Name: "?", Email: "n@example.com", Tier: domain.TierStandard}, Unverified: true}, meta)
+	check(t, err)
+	_, err = w.Commands.CustomerTier.Handle(ctx, command.ChangeCustomerTier{CustomerID: uuid.MustParse(n1.Customer.RecordID), Tier: domain.TierVIP}, meta)
 	check(t, err)
 	_, err = w.Commands.Escalate.Handle(ctx, command.EscalateTicket{TicketID: n3.ID, EscalateTicket: domain.EscalateTicket{Team: "t2", Reason: "x"}}, meta)
 	check(t, err)
@@ -121,4 +131,38 @@ func customerRows(t *testing.T, store projections.Store) string {
 	rows, err := store.Rows(context.Background(), projections.Customers)
 	check(t, err)
 	return asJSON(t, rows)
+}
+
+// testRecordTickets: GET /tickets?customer= (a record's id) lists the record's tickets as
+// GET /customers/{id}/tickets does (want, newest first): those received before records
+// existed by their email, those that joined it, whichever external id they came with;
+// an unconfirmed self-service ticket is in no record's list. On the live store and a
+// rebuilt one.
+func testRecordTickets(t *testing.T, live *projections.Service, rebuilt projections.Store, w *World, want map[uuid.UUID][]uuid.UUID) {
+	ctx := context.Background()
+	for name, svc := range map[string]*projections.Service{"live": live, "rebuilt": projections.NewService(w.Events, rebuilt, nil, w.Clock)} {
+		for id, ids := range want {
+			got, next, err := svc.Tickets(ctx, projections.TicketFilter{Customer: id}, projections.MaxLimit, "")
+			check(t, err)
+			if len(ids) != 3 || next != "" || !slices.Equal(viewIDs(got), ids) {
+				t.Fatalf("%s: GET /tickets?customer=%s: %v, want the record's %v", name, id, viewIDs(got), ids)
+			}
+		}
+		all, _, err := svc.Tickets(ctx, projections.TicketFilter{}, projections.MaxLimit, "")
+		check(t, err)
+		unverified := 0
+		for _, v := range all {
+			if !v.Verified {
+				unverified++
+				for _, ids := range want {
+					if slices.Contains(ids, v.ID) {
+						t.Fatalf("%s: the unconfirmed ticket %s is in a record's list", name, v.ID)
+					}
+				}
+			}
+		}
+		if unverified != 1 {
+			t.Fatalf("%s: %d unconfirmed tickets, want 1", name, unverified)
+		}
+	}
 }

@@ -35,6 +35,7 @@ func testTicketList(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		return bytes.Compare(b.ID[:], a.ID[:])
 	})
 	mid := states[len(states)/2].CreatedAt
+	rec5 := uuid.MustParse(w.Tickets[5].Ticket.Customer.RecordID) // customer c5's record
 	cases := []struct {
 		name string
 		f    projections.TicketFilter
@@ -44,7 +45,7 @@ func testTicketList(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		{"closed", projections.TicketFilter{Status: domain.StatusClosed}, func(s domain.TicketState) bool { return s.Status == domain.StatusClosed }},
 		{"resolved in billing", projections.TicketFilter{Status: domain.StatusResolved, Team: "billing"},
 			func(s domain.TicketState) bool { return s.Status == domain.StatusResolved && s.Team == "billing" }},
-		{"customer", projections.TicketFilter{Customer: "c5"}, func(s domain.TicketState) bool { return s.Customer.ID == "c5" }},
+		{"customer", projections.TicketFilter{Customer: rec5}, func(s domain.TicketState) bool { return s.Customer.RecordID == rec5.String() }},
 		{"assignee", projections.TicketFilter{Assignee: w.Agents[1].ID}, func(s domain.TicketState) bool { return s.Assignee == w.Agents[1].ID }},
 		{"category and priority", projections.TicketFilter{Category: "bug", Priority: domain.P2},
 			func(s domain.TicketState) bool { return s.Category == "bug" && s.Priority == domain.P2 }},

@@ -31,6 +31,7 @@ func pack(t *domain.TicketState) *packed {
 	w.varint(t.Version)
 	w.str(string(t.Status))
 	w.str(string(t.Channel))
+	w.bools(t.Unverified) // here, not with the flags below: the list's filter reads it (head)
 	w.str(t.Customer.ID)
 	w.str(t.Customer.Name)
 	w.str(t.Customer.Email)
@@ -55,7 +56,6 @@ func pack(t *domain.TicketState) *packed {
 	w.varint(int64(t.Resolutions))
 	w.varint(int64(t.RatedFor))
 	w.bools(t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened)
-	w.bools(t.Unverified) // a byte of its own: the flags above fill the four bools reads
 	return &packed{version: t.Version, b: clip(w.b)}
 }
 
@@ -70,6 +70,7 @@ func (p *packed) state() domain.TicketState {
 	t.Version = r.varint()
 	t.Status = domain.Status(r.str())
 	t.Channel = domain.Channel(r.str())
+	t.Unverified, _, _, _ = r.bools()
 	t.Customer.ID = r.str()
 	t.Customer.Name = r.str()
 	t.Customer.Email = r.str()
@@ -94,12 +95,12 @@ func (p *packed) state() domain.TicketState {
 	t.Resolutions = int(r.varint())
 	t.RatedFor = int(r.varint())
 	t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened = r.bools()
-	t.Unverified, _, _, _ = r.bools()
 	return t
 }
 
 // head decodes the fields up to the assignee, what the ticket list filters and orders
-// on (projections.MatchesTicket, TicketBefore), and leaves the rest zero: a list read
+// on (projections.MatchesTicket, TicketBefore: the customer's email and record id and
+// the unverified flag make the ticket's record), and leaves the rest zero: a list read
 // decodes every row this far and only its page in full. It follows state's order.
 func (p *packed) head() domain.TicketState {
 	r := unpacker{b: p.b}
@@ -111,10 +112,15 @@ func (p *packed) head() domain.TicketState {
 	t.Version = r.varint()
 	t.Status = domain.Status(r.str())
 	t.Channel = domain.Channel(r.str())
+	t.Unverified, _, _, _ = r.bools()
 	t.Customer.ID = r.str()
-	for range 7 { // the customer's name, email, tier, language, record id, phone; the subject
-		r.str()
-	}
+	r.str() // the customer's name
+	t.Customer.Email = r.str()
+	r.str() // tier
+	r.str() // language
+	t.Customer.RecordID = r.str()
+	r.str() // phone
+	r.str() // the subject
 	t.Category = r.str()
 	t.Priority = domain.Priority(r.str())
 	t.Team = r.str()

@@ -65,6 +65,7 @@ func TestPackRoundTripsEveryField(t *testing.T) {
 		h := pack(&s).head()
 		if h.ID != s.ID || !h.CreatedAt.Equal(s.CreatedAt) || h.Number != s.Number || h.Version != s.Version ||
 			h.Status != s.Status || h.Channel != s.Channel || h.Customer.ID != s.Customer.ID ||
+			h.Customer.Email != s.Customer.Email || h.Customer.RecordID != s.Customer.RecordID || h.Unverified != s.Unverified ||
 			h.Category != s.Category || h.Priority != s.Priority || h.Team != s.Team || h.Assignee != s.Assignee {
 			t.Fatalf("head:\n got %+v\nwant %+v", h, s)
 		}

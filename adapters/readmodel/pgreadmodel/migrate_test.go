@@ -20,8 +20,10 @@ import (
 )
 
 // TestMigration7FillsCustomerIDs: a read model migrated before 00007 holds queue rows
-// without customer_id; migrating fills it from each row's snapshot, so GET /tickets'
-// customer filter finds the old tickets with no rebuild.
+// without customer_id; migrating (00007, then 00008) fills it with the customer record
+// each row's snapshot names, so GET /tickets' customer filter finds those tickets with no
+// rebuild; a ticket with no record id in its snapshot (received before records existed)
+// is NULL until a rebuild.
 func TestMigration7FillsCustomerIDs(t *testing.T) {
 	ctx := context.Background()
 	dsn := postgrestest.FreshSchema(t, "t_mig7_")
@@ -50,9 +52,10 @@ func TestMigration7FillsCustomerIDs(t *testing.T) {
 	}
 	t.Cleanup(pool.Close)
 	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
-	for i, customer := range []string{"c-old", ""} {
+	record := uuid.New()
+	for i, rec := range []string{record.String(), ""} {
 		s := domain.TicketState{ID: uuid.New(), Number: "TK-" + strings.Repeat("A", i+1), Version: 0, Status: domain.StatusClosed,
-			Channel: domain.ChannelEmail, Customer: domain.Customer{ID: customer, Name: "Old", Tier: domain.TierCore},
+			Channel: domain.ChannelEmail, Customer: domain.Customer{ID: "c-old", RecordID: rec, Name: "Old", Tier: domain.TierCore},
 			Priority: domain.P3, Team: "support", CreatedAt: at, UpdatedAt: at}
 		state, _ := json.Marshal(s)
 		if _, err := pool.Exec(ctx, `INSERT INTO rm_queue_tickets (ticket_id, number, version, status, is_open, team, priority,
@@ -65,18 +68,19 @@ func TestMigration7FillsCustomerIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	var filled, null int
-	if err := pool.QueryRow(ctx, "SELECT count(*) FILTER (WHERE customer_id = 'c-old'), count(*) FILTER (WHERE customer_id IS NULL) FROM rm_queue_tickets").Scan(&filled, &null); err != nil {
+	if err := pool.QueryRow(ctx, "SELECT count(*) FILTER (WHERE customer_id = $1), count(*) FILTER (WHERE customer_id IS NULL) FROM rm_queue_tickets",
+		record.String()).Scan(&filled, &null); err != nil {
 		t.Fatal(err)
 	}
 	if filled != 1 || null != 1 {
-		t.Fatalf("after migrating: %d rows of c-old, %d without a customer id; want 1 and 1", filled, null)
+		t.Fatalf("after migrating: %d rows of the record, %d without a record; want 1 and 1", filled, null)
 	}
 	store, err := pgreadmodel.New(ctx, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, more, err := store.TicketPage(ctx, projections.TicketFilter{Customer: "c-old", Status: domain.StatusClosed}, projections.TicketCursor{}, 10)
-	if err != nil || more || len(got) != 1 || got[0].Customer.ID != "c-old" {
+	got, more, err := store.TicketPage(ctx, projections.TicketFilter{Customer: record, Status: domain.StatusClosed}, projections.TicketCursor{}, 10)
+	if err != nil || more || len(got) != 1 || got[0].Customer.RecordID != record.String() {
 		t.Fatalf("the old ticket by its customer: %v %v %v", got, more, err)
 	}
 }

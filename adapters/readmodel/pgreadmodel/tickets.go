@@ -17,7 +17,7 @@ import (
 // most selective one, each ordered as the list is (created_at DESC, ticket_id DESC), and
 // a page reads only its own rows; the cursor is a key, not an offset.
 func (s *Store) TicketPage(ctx context.Context, f projections.TicketFilter, after projections.TicketCursor, limit int) ([]domain.TicketState, bool, error) {
-	if f.None() || !isClean(string(f.Status)) || !isClean(f.Customer) || !isClean(f.Team) ||
+	if f.None() || !isClean(string(f.Status)) || !isClean(f.Team) ||
 		!isClean(f.Category) || !isClean(string(f.Priority)) || !isClean(string(f.Channel)) {
 		return nil, false, nil
 	}
@@ -27,11 +27,13 @@ func (s *Store) TicketPage(ctx context.Context, f projections.TicketFilter, afte
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "$", "$"+strconv.Itoa(len(args))))
 	}
-	for _, c := range []struct{ col, v string }{{"status", string(f.Status)}, {"customer_id", f.Customer},
-		{"team", f.Team}, {"category", f.Category}, {"priority", string(f.Priority)}, {"channel", string(f.Channel)}} {
+	for _, c := range []struct{ col, v string }{{"status", string(f.Status)}, {"team", f.Team}, {"category", f.Category}, {"priority", string(f.Priority)}, {"channel", string(f.Channel)}} {
 		if c.v != "" {
 			add(c.col+" = $", c.v)
 		}
+	}
+	if f.Customer != uuid.Nil { // the ticket's customer record, as text (migration 00008)
+		add("customer_id = $", f.Customer.String())
 	}
 	if f.Assignee != uuid.Nil {
 		add("assignee_id = $", f.Assignee)

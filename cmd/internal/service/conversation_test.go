@@ -93,7 +93,9 @@ func messageLines(items []any) []string {
 }
 
 // testTicketList: GET /tickets finds closed tickets with filters and pages with the
-// cursor, newest first; q (search) is not accepted yet.
+// cursor, newest first; customer is a record (its id or any of its external ids), so
+// tickets of two external ids with one email are one customer's, and an unconfirmed
+// self-service ticket with that email is in no customer's list.
 func testTicketList(c client, _ *service.Service) {
 	t := c.t
 	agentID := c.must(201, "POST", "/agents", map[string]any{"name": "王芳", "email": "wang@example.com", "team": "support", "capacity": 5}).Body["id"].(string)
@@ -142,14 +144,19 @@ func testTicketList(c client, _ *service.Service) {
 		return out
 	}
 	newestFirst := order(ids...)
+	record := c.must(200, "GET", "/customers/cust-0", nil).Body["id"].(string)
 	for query, want := range map[string][]string{
 		"limit=1":                               newestFirst,
 		"limit=2":                               newestFirst,
 		"status=closed":                         {ids[1]},
 		"status=closed&customer=cust-1":         {ids[1]},
-		"status=closed&customer=cust-0":         nil,
+		"status=closed&customer=cust-0":         {ids[1]}, // cust-0 and cust-1: one record (one email)
 		"channel=email&limit=1":                 order(ids[3], ids[1]),
-		"customer=cust-0&limit=1":               order(ids[2], ids[0]),
+		"customer=cust-0&limit=1":               newestFirst,
+		"customer=cust-1":                       newestFirst,
+		"customer=" + record:                    newestFirst,
+		"customer=nobody":                       nil,
+		"customer=" + uuid.NewString():          nil,
 		"assignee=" + agentID + "&team=support": {ids[1]},
 		"tag=vip":                               nil,
 		"from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&limit=3": newestFirst,
@@ -157,6 +164,16 @@ func testTicketList(c client, _ *service.Service) {
 	} {
 		if got := list(query); strings.Join(got, ",") != strings.Join(want, ",") {
 			t.Errorf("GET /tickets?%s: %v, want %v", query, got, want)
+		}
+	}
+	// Self-service with the same email, the address not confirmed: in no record's list.
+	client{t: t, base: c.base}.must(201, "POST", "/portal/tickets", selfServiceTicket("K@example.com", "冒充"))
+	if got := list("channel=web"); len(got) != 2 || !slices.Contains(got, ids[2]) {
+		t.Fatalf("GET /tickets?channel=web: %v, want the self-service ticket and %s", got, ids[2])
+	}
+	for _, ref := range []string{"cust-0", record} {
+		if got := list("customer=" + ref); !slices.Equal(got, newestFirst) {
+			t.Fatalf("GET /tickets?customer=%s after a self-service ticket with the email: %v, want %v", ref, got, newestFirst)
 		}
 	}
 	closed := c.must(200, "GET", "/tickets?status=closed", nil)
