@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,10 +96,19 @@ func daemonEnv(extra ...string) []string {
 // SIGKILLed at the end of the test if it still runs, and its log shown if the test failed.
 func startDaemon(t *testing.T, env []string, args ...string) *daemon {
 	t.Helper()
+	return startDaemonLog(t, env, nil, args...)
+}
+
+// startDaemonLog is startDaemon also copying ticketd's stderr (its log) to log, when not nil.
+func startDaemonLog(t *testing.T, env []string, log io.Writer, args ...string) *daemon {
+	t.Helper()
 	cmd := exec.Command(ticketdBinary(t), append([]string{"--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = env
 	d := &daemon{cmd: cmd, exited: make(chan struct{}), stderr: &testio.SyncBuffer{}}
 	cmd.Stderr = d.stderr
+	if log != nil {
+		cmd.Stderr = io.MultiWriter(d.stderr, log)
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

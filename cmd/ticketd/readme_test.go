@@ -15,8 +15,9 @@ import (
 
 // TestREADMEWalkThrough runs the README's curl walk-through as written, with bash, curl
 // and jq, against a freshly started ticketd whose --data is ./data of the script's
-// directory (the walk-through reads data/admin.token). Only the API= line is changed, to
-// the port the server got. curl is wrapped to report each answer's status on stderr:
+// directory (the walk-through reads data/admin.token), started as the README starts it:
+// mails to the log (--smtp-url log:), the log in ./ticketd.log (the walk-through takes
+// the confirmation link from it). Only the API= line is changed, to the port the server got. curl is wrapped to report each answer's status on stderr:
 // every request must succeed except the one the README shows failing (412 on reopen).
 func TestREADMEWalkThrough(t *testing.T) {
 	for _, tool := range []string{"bash", "curl", "jq"} {
@@ -25,8 +26,16 @@ func TestREADMEWalkThrough(t *testing.T) {
 		}
 	}
 	block := readmeWalkThrough(t)
+	if raw, _ := os.ReadFile(filepath.Join("..", "..", "README.md")); !strings.Contains(string(raw), readmeStart) {
+		t.Fatalf("the README no longer starts ticketd with %q; update this test", readmeStart)
+	}
 	dir := t.TempDir()
-	d := startDaemon(t, daemonEnv(), "--data", filepath.Join(dir, "data"))
+	log, err := os.Create(filepath.Join(dir, "ticketd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() }) // after the daemon's end: cleanups run last first
+	d := startDaemonLog(t, daemonEnv(), log, "--data", filepath.Join(dir, "data"), "--smtp-url", "log:")
 	const as = "API=http://127.0.0.1:8080"
 	if !strings.Contains(block, as) {
 		t.Fatalf("the walk-through no longer sets %s; update this test", as)
@@ -51,6 +60,9 @@ func TestREADMEWalkThrough(t *testing.T) {
 		checkWalkThroughAnswer(t, a)
 	}
 }
+
+// readmeStart is how the README starts ticketd; the test starts it the same way.
+const readmeStart = "go run ./cmd/ticketd --smtp-url log: 2> ticketd.log &"
 
 // pendingSteps are walk-through requests known to fail today, each with its cause (a part
 // of the engine not wired yet, or a README line out of date); a failure there is logged,

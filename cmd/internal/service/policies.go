@@ -23,7 +23,7 @@ type PolicyConfig struct {
 	// a command-only node; {"auto":true} is then unavailable here.
 	Disabled      bool
 	Routing       bool     // --routing / TICKETS_ROUTING (default on)
-	SMTPURL       string   // --smtp-url / TICKETS_SMTP_URL: smtp://[user:pass@]host:port; empty = no mail
+	SMTPURL       string   // --smtp-url / TICKETS_SMTP_URL: smtp://[user:pass@]host:port; log: = to the log; empty = no mail
 	SMTPFrom      string   // --smtp-from / TICKETS_SMTP_FROM
 	PortalURL     string   // --portal-url / TICKETS_PORTAL_URL: base of the customer's portal link
 	Webhooks      []string // --webhooks / TICKETS_WEBHOOKS: comma-separated URLs
@@ -42,7 +42,7 @@ func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string
 	})
 	p.Disabled = !on("TICKETS_POLICIES")
 	fs.BoolVar(&p.Routing, "routing", on("TICKETS_ROUTING"), "assign classified tickets automatically by skill and load [TICKETS_ROUTING]")
-	fs.StringVar(&p.SMTPURL, "smtp-url", env("TICKETS_SMTP_URL", ""), "mail server for notifications, `smtp://host:port`; empty = none [TICKETS_SMTP_URL]")
+	fs.StringVar(&p.SMTPURL, "smtp-url", env("TICKETS_SMTP_URL", ""), "mail server for notifications, `smtp://host:port`; log: writes each mail to the log instead (trying the engine); empty = none [TICKETS_SMTP_URL]")
 	fs.StringVar(&p.SMTPFrom, "smtp-from", env("TICKETS_SMTP_FROM", "tickets@localhost"), "sender `address` of notifications [TICKETS_SMTP_FROM]")
 	fs.StringVar(&p.PortalURL, "portal-url", env("TICKETS_PORTAL_URL", "http://127.0.0.1:8080/portal"), "base `URL` of the customer portal, for links in mails [TICKETS_PORTAL_URL]")
 	fs.Func("webhooks", "comma-separated `URLs` that receive every event [TICKETS_WEBHOOKS]", func(v string) error {
@@ -64,10 +64,10 @@ func splitList(v string) []string {
 }
 
 func (p PolicyConfig) validate() error {
-	if p.SMTPURL != "" {
+	if p.SMTPURL != "" && p.SMTPURL != smtp.LogURL {
 		u, err := url.Parse(p.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-			return fmt.Errorf("--smtp-url: %q is not smtp://host:port", p.SMTPURL)
+			return fmt.Errorf("--smtp-url: %q is not smtp://host:port or log:", p.SMTPURL)
 		}
 	}
 	for _, w := range p.Webhooks {
@@ -95,7 +95,13 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 	var notifier policy.NoticeSink
 	var mails *policy.Notifier
 	if c.SMTPURL != "" {
-		mailer, err := smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
+		var mailer policy.Mailer
+		var err error
+		if c.SMTPURL == smtp.LogURL {
+			mailer, err = smtp.NewLog(log, c.SMTPFrom)
+		} else {
+			mailer, err = smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
+		}
 		if err != nil {
 			return nil, fmt.Errorf("--smtp-url: %w", err)
 		}
