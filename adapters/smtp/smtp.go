@@ -1,6 +1,7 @@
 // Package smtp sends the policies' mails over SMTP with the standard library's net/smtp
 // client: plain-text UTF-8 (base64, so Chinese survives every relay), subject encoded per
 // RFC 2047, STARTTLS when the server offers it, and AUTH PLAIN when the URL has a user.
+// LogMailer, behind the same port, writes them to the log instead (--smtp-url log:).
 package smtp
 
 import (
