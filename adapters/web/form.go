@@ -113,7 +113,7 @@ func fieldMessages(err error) []fieldMessage {
 	}
 	out := make([]fieldMessage, len(ve.Fields))
 	for i, f := range ve.Fields {
-		out[i] = fieldMessage{Field: f.Field, Reason: f.Message}
+		out[i] = fieldMessage{Field: f.Field}
 	}
 	return out
 }

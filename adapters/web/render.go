@@ -27,9 +27,10 @@ type page struct {
 	Message  string // a message key: the error page's text, or a notice
 }
 
-// fieldMessage is a refused field: its label's key and the reason.
+// fieldMessage is a refused field, by name: the page shows its label (the catalogue's
+// field.<name>) and the catalogue's reason, in the page's language.
 type fieldMessage struct {
-	Field, Reason string
+	Field string
 }
 
 var funcs = template.FuncMap{

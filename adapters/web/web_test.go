@@ -181,6 +181,24 @@ func TestFailedLookUpsAreLimited(t *testing.T) {
 	}
 }
 
+// TestOpeningIsLimited: the open limiter (the API's, application/access) counts the
+// pages' tickets too.
+func TestOpeningIsLimited(t *testing.T) {
+	s, err := web.New(web.Options{Customers: &fakeCustomers{}, Tickets: fakeTickets{domain.StatusReceived}, OpenLimiter: access.NewLimiter(2, time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"name": {"Ann"}, "email": {"a@example.com"}, "subject": {"s"}, "body": {"b"}}
+	for range 2 {
+		if a := do(s, http.MethodPost, "/help/tickets", form); a.status != http.StatusSeeOther {
+			t.Fatalf("%d", a.status)
+		}
+	}
+	if a := do(s, http.MethodPost, "/help/tickets", form); a.status != http.StatusTooManyRequests || a.header.Get("Retry-After") != "60" {
+		t.Fatalf("the third ticket in a minute: %d %v", a.status, a.header)
+	}
+}
+
 // TestOpenRedirectsToTheTicketOrShowsTheFields: a refused field shows the form again
 // with what was typed; an opened ticket lands on its page with number and code.
 func TestOpenRedirectsToTheTicketOrShowsTheFields(t *testing.T) {
