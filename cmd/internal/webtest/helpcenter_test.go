@@ -1,10 +1,12 @@
 package webtest_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -21,6 +23,32 @@ func TestHelpCenter(t *testing.T) {
 	t.Run("NarrowScreen", func(t *testing.T) { narrow(t, b, e, ticketPath) })
 	t.Run("Languages", func(t *testing.T) { languages(t, b, e) })
 	t.Run("Accessibility", func(t *testing.T) { accessible(t, b, e) })
+	t.Run("WithoutJavaScript", func(t *testing.T) { withoutJavaScript(t, b, e) })
+}
+
+// withoutJavaScript: with scripts off, a customer still opens a ticket, switches the
+// language and replies: every step is a plain form.
+func withoutJavaScript(t *testing.T, b *browser, e *engine) {
+	b.language(t, "en")
+	b.must(t, scripts(false))
+	defer b.must(t, scripts(true))
+	b.must(t, chromedp.Navigate(e.url+"/help"),
+		fill("#name", "No Script"), fill("#email", "noscript@example.com"), fill("#subject", "Plain forms"),
+		fill("#body", "Sent without JavaScript."), click(`form[action="/help/tickets"] button`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-field="number"]`)),
+		click(`.lang button[value="zh"]`), chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] [data-field="number"]`)),
+		fill(`form[action*="/replies"] textarea[name="body"]`, "不用脚本也能回复"), click(`form[action*="/replies"] button`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-field="version"][data-value="1"]`)))
+	if got := js[string](t, b, `typeof window.htmx`); got != "undefined" {
+		t.Fatalf("the page ran its scripts: htmx is %s", got)
+	}
+}
+
+func scripts(on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	})
 }
 
 const script = "<script>alert(1)</script>"
@@ -42,6 +70,9 @@ func visit(t *testing.T, b *browser, e *engine) string {
 	}
 	if n := js[int](t, b, `document.querySelectorAll('#timeline script').length`); n != 0 {
 		t.Fatalf("the body became %d script elements", n)
+	}
+	if got := js[string](t, b, `typeof window.htmx`); got != "object" {
+		t.Fatalf("htmx did not load under the CSP: %s", got)
 	}
 	b.checkPage(t)
 
