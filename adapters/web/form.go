@@ -118,8 +118,8 @@ func fieldMessages(err error) []fieldMessage {
 	return out
 }
 
-// statusOf maps an error kind to a page status and message key; kinds the pages do
-// not expect are a logged 500.
+// failWith shows the error page for an error: its kind (domain/errs) maps to a status
+// and a message key here, in one place; kinds the pages do not expect are a logged 500.
 func (s *Server) failWith(w http.ResponseWriter, r *http.Request, err error) {
 	status, key := http.StatusInternalServerError, "error.internal"
 	switch errs.KindOf(err) {

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -46,7 +45,6 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"itoa": func(v int64) string { return strconv.FormatInt(v, 10) },
 	"seq":  func(from, to int) []int { return seq(from, to) },
 }
 

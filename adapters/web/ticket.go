@@ -48,14 +48,14 @@ func (s *Server) find(r *http.Request) (uuid.UUID, error) {
 // ticket is GET /help/tickets/{number}?code=: status, expected resolution, the public
 // timeline, the reply form, and the rating form once resolved.
 func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
-	min, err := strconv.ParseInt(r.URL.Query().Get("min_version"), 10, 64)
-	if err != nil || min < 0 {
-		min = -1
+	minVersion, err := strconv.ParseInt(r.URL.Query().Get("min_version"), 10, 64)
+	if err != nil || minVersion < 0 {
+		minVersion = -1
 	}
 	id, err := s.find(r)
 	var v projections.PortalView
 	if err == nil {
-		v, err = s.Tickets.Portal(r.Context(), id, min)
+		v, err = s.Tickets.Portal(r.Context(), id, minVersion)
 	}
 	if err != nil {
 		s.failWith(w, r, err)
