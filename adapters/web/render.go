@@ -45,7 +45,7 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
-	"seq":  func(from, to int) []int { return seq(from, to) },
+	"seq": func(from, to int) []int { return seq(from, to) },
 }
 
 func seq(from, to int) []int {
