@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,8 +13,9 @@ import (
 
 // TestSelfServiceMailConfirmsTheAddress: a ticket opened with no token is mailed, through
 // a real SMTP server, to the address given, with its number and a link under
-// --portal-url that carries the confirmation token (which the 201 never shows); following
-// the link (GET, as a mail client does) joins the ticket to the record of that email.
+// --portal-url (the help center) that carries the confirmation token (which the 201 never
+// shows); the link's page confirms with one button, and the ticket joins the record of
+// that email.
 func TestSelfServiceMailConfirmsTheAddress(t *testing.T) {
 	mail := smtptest.Start(t)
 	const portal = "https://help.example.com/portal"
@@ -40,10 +42,20 @@ func TestSelfServiceMailConfirmsTheAddress(t *testing.T) {
 	if r := anon.must(200, "GET", "/portal/tickets/"+number+"?code="+code, nil); r.Body["verified"] != false {
 		t.Fatalf("before the link: %s", r.Raw)
 	}
-	// The help center's base is --portal-url; this server serves the portal under /portal.
-	done := anon.must(200, "GET", "/portal"+strings.TrimPrefix(link, portal), nil)
-	if done.Body["verified"] != true {
-		t.Fatalf("following the link: %s", done.Raw)
+	// The help center's base is --portal-url; this server serves it under /help. Opening
+	// the link shows a button and changes nothing; pressing it confirms.
+	path := "/help" + strings.TrimPrefix(link, portal)
+	if status, _, body := page(t, "GET", srv.URL+path, nil); status != 200 || !strings.Contains(body, `method="post"`) {
+		t.Fatalf("opening the link: %d\n%s", status, body)
+	}
+	if r := anon.must(200, "GET", "/portal/tickets/"+number+"?code="+code, nil); r.Body["verified"] != false {
+		t.Fatalf("opening the link confirmed: %s", r.Raw)
+	}
+	if status, h, _ := page(t, "POST", srv.URL+path, url.Values{}); status != 303 || !strings.HasPrefix(h.Get("Location"), "/help/tickets/"+number+"?code="+code) {
+		t.Fatalf("pressing the button: %d %v", status, h)
+	}
+	if done := anon.must(200, "GET", "/portal/tickets/"+number+"?code="+code, nil); done.Body["verified"] != true {
+		t.Fatalf("after the button: %s", done.Raw)
 	}
 	rec := staff.must(200, "GET", "/customers?email=ann@example.com", nil)
 	if !strings.Contains(rec.Raw, `"total":2`) || !strings.Contains(rec.Raw, `"tier":"core"`) {

@@ -25,7 +25,7 @@ type PolicyConfig struct {
 	Routing       bool     // --routing / TICKETS_ROUTING (default on)
 	SMTPURL       string   // --smtp-url / TICKETS_SMTP_URL: smtp://[user:pass@]host:port; log: = to the log; empty = no mail
 	SMTPFrom      string   // --smtp-from / TICKETS_SMTP_FROM
-	PortalURL     string   // --portal-url / TICKETS_PORTAL_URL: base of the customer's portal link
+	PortalURL     string   // --portal-url / TICKETS_PORTAL_URL: base of the help center, for the links in customers' mails
 	Webhooks      []string // --webhooks / TICKETS_WEBHOOKS: comma-separated URLs
 	WebhookSecret string   // TICKETS_WEBHOOK_SECRET (environment only: a secret)
 }
@@ -44,7 +44,7 @@ func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string
 	fs.BoolVar(&p.Routing, "routing", on("TICKETS_ROUTING"), "assign classified tickets automatically by skill and load [TICKETS_ROUTING]")
 	fs.StringVar(&p.SMTPURL, "smtp-url", env("TICKETS_SMTP_URL", ""), "mail server for notifications, `smtp://host:port`; log: writes each mail to the log instead (trying the engine); empty = none [TICKETS_SMTP_URL]")
 	fs.StringVar(&p.SMTPFrom, "smtp-from", env("TICKETS_SMTP_FROM", "tickets@localhost"), "sender `address` of notifications [TICKETS_SMTP_FROM]")
-	fs.StringVar(&p.PortalURL, "portal-url", env("TICKETS_PORTAL_URL", "http://127.0.0.1:8080/portal"), "base `URL` of the customer portal, for links in mails [TICKETS_PORTAL_URL]")
+	fs.StringVar(&p.PortalURL, "portal-url", env("TICKETS_PORTAL_URL", "http://127.0.0.1:8080/help"), "base `URL` of the help center (the pages under /help), for the links in customers' mails [TICKETS_PORTAL_URL]")
 	fs.Func("webhooks", "comma-separated `URLs` that receive every event [TICKETS_WEBHOOKS]", func(v string) error {
 		p.Webhooks = splitList(v)
 		return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
+	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -42,6 +43,10 @@ type Service struct {
 	Keys erasure.KeyStore
 	// Secrets derives access codes and confirmation tokens from the server key.
 	Secrets *auth.Secrets
+	// API is the JSON API alone; HTTP is the API with the pages beside it (pages.go).
+	API http.Handler
+
+	limiters limiters
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -104,7 +109,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		engine.SetCommands(s.Commands)
 	}
 	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
-	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready}
+	s.limiters = newLimiters()
+	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
@@ -114,7 +121,10 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
-	if s.HTTP, err = httpapi.New(opts); err != nil {
+	if s.API, err = httpapi.New(opts); err != nil {
+		return nil, err
+	}
+	if s.HTTP, err = s.WithPages(s.API, web.CommandCustomers{Commands: s.Commands}); err != nil {
 		return nil, err
 	}
 	ok = true

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// page is what every template gets: the language and its catalogue, the current URL
+// (for the switcher), and the page's own data.
+type page struct {
+	Lang     string
+	Msg      catalogue
+	Here     string // the request URI, where the switcher comes back to
+	Title    string // a message key
+	Features Features
+	Errors   []fieldMessage
+	Form     map[string]string
+	Ticket   *ticketView
+	Number   string
+	Code     string
+	Token    string
+	Message  string // a message key: the error page's text, or a notice
+}
+
+// fieldMessage is a refused field, by name: the page shows its label (the catalogue's
+// field.<name>) and the catalogue's reason, in the page's language.
+type fieldMessage struct {
+	Field string
+}
+
+var funcs = template.FuncMap{
+	// t is a message of the page's catalogue, formatted with args; a missing key shows
+	// itself (the catalogue test makes sure none is missing).
+	"t": func(m catalogue, key string, args ...any) string {
+		s, ok := m[key]
+		if !ok {
+			return key
+		}
+		if len(args) > 0 {
+			return fmt.Sprintf(s, args...)
+		}
+		return s
+	},
+	"seq": func(from, to int) []int { return seq(from, to) },
+}
+
+func seq(from, to int) []int {
+	out := make([]int, 0, to-from+1)
+	for i := from; i <= to; i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// newPage is the page data for the request's language.
+func (s *Server) newPage(r *http.Request, title string) *page {
+	l := chooseLanguage(r)
+	return &page{Lang: l, Msg: s.cats[l], Here: r.URL.RequestURI(), Title: title,
+		Features: s.Customers.Features(), Form: map[string]string{}}
+}
+
+// render writes a page; it renders into a buffer first, so a template error is a clean
+// 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Logger.ErrorContext(r.Context(), "page did not render", slog.String("page", name), slog.Any("err", err))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail renders the error page with a message key.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, key string) {
+	p := s.newPage(r, "error.title")
+	p.Message = key
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	s.render(w, r, status, "error", p)
+}
+
+// when formats a time for a page: UTC, to the minute, the same in both languages.
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}

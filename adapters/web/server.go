@@ -1,0 +1,140 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
+)
+
+// Options are the adapter's dependencies. Customers and Tickets are required; the
+// limiters are the API's own (application/access), so pages and API share one budget.
+type Options struct {
+	Customers Customers
+	Tickets   Tickets
+	// PortalLimiter throttles look-ups by number and code per client address.
+	PortalLimiter *access.Limiter
+	// OpenLimiter throttles opening tickets per client address.
+	OpenLimiter *access.Limiter
+	Logger      *slog.Logger
+}
+
+// Server serves the pages.
+type Server struct {
+	Options
+	cats    map[string]catalogue
+	pages   map[string]*template.Template
+	handler http.Handler
+}
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// New builds the pages; it refuses Options missing a required field and catalogues or
+// templates that do not load.
+func New(o Options) (*Server, error) {
+	if o.Customers == nil || o.Tickets == nil {
+		return nil, fmt.Errorf("%w: web.Options.Customers and Tickets are required", application.ErrConfig)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PortalLimiter == nil {
+		o.PortalLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.OpenLimiter == nil {
+		o.OpenLimiter = access.NewLimiter(20, time.Minute)
+	}
+	s := &Server{Options: o}
+	var err error
+	if s.cats, err = loadCatalogues(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, http.StatusForbidden, "error.cross_site")
+	}))
+	s.handler = cop.Handler(s.routes())
+	return s, nil
+}
+
+// Owns reports whether a path is the pages' (the builder sends the rest to the API).
+// The desk (/desk) joins here when it lands.
+func Owns(path string) bool {
+	return path == "/" || path == "/help" || strings.HasPrefix(path, "/help/")
+}
+
+// ServeHTTP implements http.Handler: every answer carries the security headers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	// Pages of a ticket hold its access code in their URL: no page sends a Referer.
+	h.Set("Referrer-Policy", "no-referrer")
+	s.handler.ServeHTTP(w, r)
+}
+
+// ContentSecurityPolicy allows scripts, styles and requests from the server itself only:
+// no inline script or style, no framing, forms posting only here.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// routes is the page table (docs/PAGES.md lists it).
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", redirect("/help"))
+	mux.HandleFunc("GET /help/{$}", redirect("/help"))
+	mux.HandleFunc("GET /help", s.home)
+	mux.Handle("GET /help/assets/", assetHandler())
+	mux.HandleFunc("POST /help/lang", s.switchLanguage)
+	mux.HandleFunc("POST /help/tickets", s.open)
+	mux.HandleFunc("GET /help/tickets", s.lookup)
+	mux.HandleFunc("GET /help/tickets/{number}", s.ticket)
+	mux.HandleFunc("POST /help/tickets/{number}/replies", s.reply)
+	mux.HandleFunc("POST /help/tickets/{number}/rating", s.rate)
+	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
+	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" {
+			s.fail(w, r, http.StatusNotFound, "error.not_found")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+func redirect(to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusSeeOther) }
+}
+
+// parsePages parses each page with the layout, once at start.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}

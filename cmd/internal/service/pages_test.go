@@ -1,0 +1,58 @@
+package service_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
+)
+
+// page is a request to the help center, which the OpenAPI contract does not cover; the
+// redirect is returned, not followed.
+func page(t *testing.T, method, target string, form url.Values) (int, http.Header, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(raw)
+}
+
+// TestPagesBesideTheAPI: ticketd serves the help center and the API on one address: / is
+// the help center's, the API's routes are unchanged, and both doors draw on one limiter
+// of failed look-ups per client (application/access), so the pages are no way around it.
+func TestPagesBesideTheAPI(t *testing.T) {
+	c, _ := startService(t, service.Config{EventStore: "memory:", Data: t.TempDir()})
+	if status, h, _ := page(t, http.MethodGet, c.base+"/", nil); status != http.StatusSeeOther || h.Get("Location") != "/help" {
+		t.Fatalf("/: %d %v", status, h)
+	}
+	if status, h, _ := page(t, http.MethodGet, c.base+"/help", nil); status != http.StatusOK || h.Get("Content-Security-Policy") == "" {
+		t.Fatalf("/help: %d %v", status, h)
+	}
+	c.must(http.StatusOK, http.MethodGet, "/openapi.json", nil)
+	anon := client{t: t, base: c.base, invalid: true}
+	for range 20 {
+		anon.must(http.StatusNotFound, http.MethodGet, "/portal/tickets/TK-NONE?code=WRONG", nil)
+	}
+	status, h, body := page(t, http.MethodGet, c.base+"/help/tickets/TK-NONE?code=WRONG", nil)
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") == "" || !strings.Contains(body, "<html") {
+		t.Fatalf("the page after 20 failed look-ups on the API: %d %v", status, h)
+	}
+}
