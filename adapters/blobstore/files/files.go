@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/attachments"
@@ -28,14 +29,21 @@ type Store struct {
 var _ attachments.Blobs = (*Store)(nil)
 
 // Open returns the store under dir, creating it (and its tmp directory) if needed, and
-// removing temporary files an interrupted upload left.
+// removing the temporary files of uploads interrupted a day ago or more (not newer ones:
+// another process on the same directory, ticketctl beside ticketd, may be writing them).
 func Open(dir string) (*Store, error) {
 	tmp := filepath.Join(dir, "tmp")
-	if err := os.RemoveAll(tmp); err != nil {
-		return nil, fmt.Errorf("attachments: %w", err)
-	}
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("attachments: %w", err)
+	}
+	for _, e := range left {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 24*time.Hour {
+			_ = os.Remove(filepath.Join(tmp, e.Name()))
+		}
 	}
 	return &Store{dir: dir}, nil
 }

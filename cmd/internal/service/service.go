@@ -12,9 +12,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/erasure"
@@ -42,6 +44,11 @@ type Service struct {
 	Keys erasure.KeyStore
 	// Secrets derives access codes and confirmation tokens from the server key.
 	Secrets *auth.Secrets
+	// Attachments are the uploads (attachments.go), their files in Blobs under
+	// --data/attachments; Sweeper deletes anonymous uploads nobody attached.
+	Attachments *attachments.Service
+	Blobs       *files.Store
+	Sweeper     *attachments.Sweeper
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -104,7 +111,11 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		engine.SetCommands(s.Commands)
 	}
 	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
-	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready}
+	if err := s.buildAttachments(cfg, log); err != nil {
+		return nil, err
+	}
+	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
+		Attachments: s.Attachments}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
