@@ -17,6 +17,8 @@ type ReceiveTicket struct {
 	// is unconfirmed, so the ticket joins no customer record and runs on the standard tier
 	// until VerifyCustomer.
 	Unverified bool
+	// Attachments are the files of the first message, resolved and claimed already.
+	Attachments []Attachment
 }
 
 // Validate checks the request's fields.
@@ -31,6 +33,7 @@ func (c ReceiveTicket) Validate() error {
 	v.check(languageOK(c.Customer.Language), "customer.language", "must be zh or en")
 	v.check(textOK(c.Subject, 1, maxSubject), "subject", "is required, at most 500 characters")
 	v.check(textOK(c.Body, 0, maxBody), "body", "is at most 100000 characters")
+	v.check(attachmentsOK(c.Attachments), "attachments", "are at most 20, each named once")
 	return v.err()
 }
 
@@ -48,7 +51,7 @@ func Receive(c ReceiveTicket, id uuid.UUID, number, accessCodeHash string, now t
 		Channel: c.Channel, Customer: c.Customer, Subject: c.Subject, Body: c.Body,
 		Priority: DefaultPriority, Team: DefaultTeam,
 		SLA:        dueFrom(now, p.Target(c.Customer.Tier, DefaultPriority)),
-		Unverified: c.Unverified,
+		Unverified: c.Unverified, Attachments: cloneAttachments(c.Attachments),
 	}}, nil
 }
 
@@ -153,17 +156,19 @@ func (t *Ticket) escalation(c EscalateTicket, now time.Time, p SLAPolicy) Ticket
 	return e
 }
 
-// Reply posts a staff message: public to the customer, or an internal note.
-func (t *Ticket) Reply(body string, public bool) ([]Event, error) {
+// Reply posts a staff message: public to the customer, or an internal note, with the
+// files it carries (resolved and claimed by the application).
+func (t *Ticket) Reply(body string, public bool, atts ...Attachment) ([]Event, error) {
 	var v validator
 	v.check(textOK(body, 1, maxBody), "body", "is required, at most 100000 characters")
+	v.check(attachmentsOK(atts), "attachments", "are at most 20, each named once")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if err := t.require("reply", t.s.Status.Open()); err != nil {
 		return nil, err
 	}
-	return []Event{TicketReplied{Body: body, Public: public}}, nil
+	return []Event{TicketReplied{Body: body, Public: public, Attachments: cloneAttachments(atts)}}, nil
 }
 
 // Wait puts the ticket on hold for the customer; the SLA clocks pause.
@@ -219,17 +224,18 @@ func (t *Ticket) Close() ([]Event, error) {
 }
 
 // CustomerReply is the customer's message from the portal: it resumes a waiting ticket
-// and reopens a resolved one.
-func (t *Ticket) CustomerReply(body string, now time.Time, p SLAPolicy) ([]Event, error) {
+// and reopens a resolved one. atts are the files it carries.
+func (t *Ticket) CustomerReply(body string, now time.Time, p SLAPolicy, atts ...Attachment) ([]Event, error) {
 	var v validator
 	v.check(textOK(body, 1, maxBody), "body", "is required, at most 100000 characters")
+	v.check(attachmentsOK(atts), "attachments", "are at most 20, each named once")
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if err := t.require("customer reply", t.s.Status.Open() || t.s.Status == StatusResolved); err != nil {
 		return nil, err
 	}
-	e := CustomerReplied{Body: body}
+	e := CustomerReplied{Body: body, Attachments: cloneAttachments(atts)}
 	if t.s.Status == StatusWaiting {
 		due := t.s.shiftedDue(now)
 		e.SLA = &due

@@ -54,6 +54,8 @@ type TicketReceived struct {
 	// Unverified marks a self-service ticket whose customer has not yet confirmed the
 	// address: it joined no customer record and runs on the standard tier.
 	Unverified bool `json:"unverified,omitempty"`
+	// Attachments are the files the customer's first message carries.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // TicketClassified sets category, priority and team; Rule names the rule when the system classified.
@@ -90,14 +92,16 @@ type TicketEscalated struct {
 
 // TicketReplied is a staff reply: public to the customer, or an internal note.
 type TicketReplied struct {
-	Body   string `json:"body"`
-	Public bool   `json:"public"`
+	Body        string       `json:"body"`
+	Public      bool         `json:"public"`
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // CustomerReplied is the customer's message; on a waiting ticket it resumes the SLA clocks.
 type CustomerReplied struct {
-	Body string  `json:"body"`
-	SLA  *SLADue `json:"sla,omitempty"`
+	Body        string       `json:"body"`
+	SLA         *SLADue      `json:"sla,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // TicketAwaitingCustomer pauses the SLA clocks until the customer answers.

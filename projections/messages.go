@@ -52,6 +52,9 @@ type Message struct {
 	Agent  uuid.UUID // the agent who wrote it
 	Staff  string    // or the subject of staff who is not an agent ("lead", "admin")
 	Body   string
+	// Files are the message's attachments: a pointer (8 bytes, nil for most messages)
+	// rather than a slice (24), as every message of every ticket is held in memory.
+	Files *[]AttachmentView
 }
 
 // Time is when the message was written.
@@ -76,6 +79,8 @@ type messageJSON struct {
 	Kind   string     `json:"kind"`
 	Author authorJSON `json:"author"`
 	Body   string     `json:"body"`
+	// Attachments are absent for a message without any (rows written before they existed).
+	Attachments []AttachmentView `json:"attachments,omitempty"`
 }
 
 type authorJSON struct {
@@ -86,8 +91,12 @@ type authorJSON struct {
 
 // MarshalJSON writes the message as rm_messages holds it.
 func (m Message) MarshalJSON() ([]byte, error) {
-	return json.Marshal(messageJSON{ID: m.ID, At: m.Time(), Kind: m.Kind, Body: m.Body,
-		Author: authorJSON{Kind: m.Author, Agent: m.Agent, Subject: m.Staff}})
+	j := messageJSON{ID: m.ID, At: m.Time(), Kind: m.Kind, Body: m.Body,
+		Author: authorJSON{Kind: m.Author, Agent: m.Agent, Subject: m.Staff}}
+	if m.Files != nil {
+		j.Attachments = *m.Files
+	}
+	return json.Marshal(j)
 }
 
 // UnmarshalJSON reads it back; kinds become the constants, so a row read from
@@ -98,7 +107,7 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*m = Message{ID: j.ID, At: j.At.UnixNano(), Kind: constant(j.Kind), Author: constant(j.Author.Kind),
-		Agent: j.Author.Agent, Staff: j.Author.Subject, Body: j.Body}
+		Agent: j.Author.Agent, Staff: j.Author.Subject, Body: j.Body, Files: filesOf(j.Attachments)}
 	return nil
 }
 
@@ -152,12 +161,12 @@ func messageOf(r *Conversation, e *Event) (Message, bool) {
 	m := Message{ID: e.Record.ID, At: e.At().UnixNano()}
 	switch x := e.Data.(type) {
 	case domain.TicketReceived:
-		m.Kind, m.Author, m.Body = MessageCustomer, AuthorCustomer, x.Body
+		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, filesOf(AttachmentViews(x.Attachments))
 		r.CustomerID, r.CustomerName = x.Customer.ID, x.Customer.Name
 	case domain.CustomerReplied:
-		m.Kind, m.Author, m.Body = MessageCustomer, AuthorCustomer, x.Body
+		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, filesOf(AttachmentViews(x.Attachments))
 	case domain.TicketReplied:
-		m.Kind, m.Body = MessageInternal, x.Body
+		m.Kind, m.Body, m.Files = MessageInternal, x.Body, filesOf(AttachmentViews(x.Attachments))
 		if x.Public {
 			m.Kind = MessagePublic
 		}
@@ -186,4 +195,30 @@ func authorOf(actor string) (kind string, agent uuid.UUID, subject string) {
 		subject = role
 	}
 	return AuthorAgent, uuid.Nil, strings.Clone(subject)
+}
+
+// AttachmentViews are a message's attachments as the conversation and the portal show
+// them: never nil (an empty list is [], not null).
+func AttachmentViews(atts []domain.Attachment) []AttachmentView {
+	out := make([]AttachmentView, len(atts))
+	for i, a := range atts {
+		out[i] = AttachmentView{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size}
+	}
+	return out
+}
+
+// filesOf is the pointer a Message keeps: nil for none.
+func filesOf(vs []AttachmentView) *[]AttachmentView {
+	if len(vs) == 0 {
+		return nil
+	}
+	return &vs
+}
+
+// files are the message's attachments, [] for none.
+func (m Message) files() []AttachmentView {
+	if m.Files == nil {
+		return []AttachmentView{}
+	}
+	return *m.Files
 }

@@ -31,7 +31,9 @@ type AuthorView struct {
 	Name *string `json:"name"`
 }
 
-// AttachmentView is an attachment of a message: none exist yet, so every list is empty.
+// AttachmentView is an attachment of a message; the file is downloaded from
+// GET /attachments/{id} (staff) or GET /portal/tickets/{number}/attachments/{id} (the
+// customer, public messages only).
 type AttachmentView struct {
 	ID          string `json:"id"`
 	Filename    string `json:"filename"`
@@ -74,7 +76,7 @@ func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, 
 	out := make([]MessageView, len(page))
 	for i, m := range page {
 		out[i] = MessageView{ID: m.ID, At: query.JSONTime(m.Time()), Kind: m.Kind, Body: m.Body,
-			Author: AuthorView{Kind: m.Author, ID: orNull(m.AuthorID(c))}, Attachments: []AttachmentView{}}
+			Author: AuthorView{Kind: m.Author, ID: orNull(m.AuthorID(c))}, Attachments: m.files()}
 		switch {
 		case m.Author == AuthorCustomer:
 			out[i].Author.Name = orNull(c.CustomerName)

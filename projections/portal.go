@@ -1,6 +1,8 @@
 package projections
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -18,6 +20,9 @@ type PortalEntry struct {
 	At       time.Time `json:"at"`
 	Kind     string    `json:"kind"`
 	Text     string    `json:"text"`
+	// Attachments of the public message the entry shows (none for internal notes: those
+	// have no entry at all).
+	Attachments []AttachmentView `json:"attachments,omitempty"`
 }
 
 // Portal timeline kinds.
@@ -43,14 +48,14 @@ func PortalEntryFor(id uuid.UUID, version int64, e domain.Event, at time.Time) (
 	p := PortalEntry{TicketID: id, Version: version, At: at}
 	switch e := e.(type) {
 	case domain.TicketReceived:
-		p.Kind, p.Text = KindReceived, e.Body
+		p.Kind, p.Text, p.Attachments = KindReceived, e.Body, nonEmpty(e.Attachments)
 	case domain.TicketReplied:
 		if !e.Public {
 			return p, false
 		}
-		p.Kind, p.Text = KindReply, e.Body
+		p.Kind, p.Text, p.Attachments = KindReply, e.Body, nonEmpty(e.Attachments)
 	case domain.CustomerReplied:
-		p.Kind, p.Text = KindCustomerReply, e.Body
+		p.Kind, p.Text, p.Attachments = KindCustomerReply, e.Body, nonEmpty(e.Attachments)
 	case domain.TicketAssigned:
 		p.Kind, p.Text = KindAssigned, e.AgentName
 	case domain.TicketAwaitingCustomer:
@@ -85,11 +90,21 @@ type PortalView struct {
 	Verified bool `json:"verified"`
 }
 
-// PortalTimelineEntry is a timeline item as the customer sees it.
+// PortalTimelineEntry is a timeline item as the customer sees it; attachments is [] for
+// entries without (every kind but received, reply and customer_reply has none).
 type PortalTimelineEntry struct {
-	At   query.JSONTime `json:"at"`
-	Kind string         `json:"kind"`
-	Text string         `json:"text"`
+	At          query.JSONTime   `json:"at"`
+	Kind        string           `json:"kind"`
+	Text        string           `json:"text"`
+	Attachments []AttachmentView `json:"attachments"`
+}
+
+// nonEmpty is AttachmentViews, nil for none (an entry without attachments stores none).
+func nonEmpty(atts []domain.Attachment) []AttachmentView {
+	if len(atts) == 0 {
+		return nil
+	}
+	return AttachmentViews(atts)
 }
 
 // NewPortalView shows a ticket to its customer at `now`. An escalated ticket shows as
@@ -108,7 +123,11 @@ func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) 
 		v.ExpectedResolutionBy = query.JSONTime(res.Due)
 	}
 	for _, e := range timeline {
-		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: query.JSONTime(e.At), Kind: e.Kind, Text: e.Text})
+		atts := e.Attachments
+		if atts == nil {
+			atts = []AttachmentView{}
+		}
+		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: query.JSONTime(e.At), Kind: e.Kind, Text: e.Text, Attachments: atts})
 	}
 	return v
 }
@@ -164,14 +183,30 @@ var timelineTable = Table{
 		Col("at", "timestamptz", func(e *PortalEntry) time.Time { return e.At }),
 		Col("kind", "text", func(e *PortalEntry) string { return e.Kind }),
 		Col("text", "text", func(e *PortalEntry) string { return e.Text }),
+		NullCol("attachments", "text", func(e *PortalEntry) string { return attachmentsJSON(e.Attachments) }),
 	},
-	Read: []string{"ticket_id", "version", "at", "kind", "text"},
+	Read: []string{"ticket_id", "version", "at", "kind", "text", "attachments"},
 	Scan: func(scan func(dest ...any) error) (Row, error) {
 		var e PortalEntry
-		if err := scan(&e.TicketID, &e.Version, &e.At, &e.Kind, &e.Text); err != nil {
+		var atts *string
+		if err := scan(&e.TicketID, &e.Version, &e.At, &e.Kind, &e.Text, &atts); err != nil {
 			return nil, err
 		}
 		e.At = e.At.UTC()
+		if atts != nil {
+			if err := json.Unmarshal([]byte(*atts), &e.Attachments); err != nil {
+				return nil, fmt.Errorf("rm_portal_timeline.attachments: %w", err)
+			}
+		}
 		return &e, nil
 	},
+}
+
+// attachmentsJSON is the attachments column: their JSON, "" (NULL) for none.
+func attachmentsJSON(atts []AttachmentView) string {
+	if len(atts) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(atts) // strings and numbers always encode
+	return string(b)
 }

@@ -54,16 +54,15 @@ func (s *Server) openPortalTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	var req portalOpenRequest
 	meta, err := decodeCommand(w, r, portalClient(addr), &req, false)
-	if err == nil && len(req.Attachments) > 0 {
-		err = fieldError("attachments", "must be empty: attachments are not supported yet")
-	}
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	res, err := s.Commands.Receive.Handle(r.Context(), command.ReceiveTicket{Channel: domain.ChannelWeb,
-		Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email},
-		Subject:  req.Subject, Body: req.Body, Unverified: true}, meta)
+	res, err := attached(s, r.Context(), meta.Actor, req.Attachments, meta, func(atts []domain.Attachment) (command.ReceivedTicket, error) {
+		return s.Commands.Receive.Handle(r.Context(), command.ReceiveTicket{Channel: domain.ChannelWeb,
+			Customer: domain.Customer{Name: req.Customer.Name, Email: req.Customer.Email},
+			Subject:  req.Subject, Body: req.Body, Unverified: true, Attachments: atts}, meta)
+	})
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -8,11 +8,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/domain"
 )
 
 type portalReplyRequest struct {
-	Body string `json:"body"`
+	Body        string   `json:"body"`
+	Attachments []string `json:"attachments"`
 }
 
 type portalRatingRequest struct {
@@ -46,7 +49,9 @@ func portalCommand[B any](s *Server, run func(context.Context, uuid.UUID, B, com
 
 func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
 	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalReplyRequest, m command.CommandMeta) (command.TicketResult, error) {
-		return s.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: b.Body}, m)
+		return attached(s, ctx, attachments.TicketUploader(id), b.Attachments, m, func(atts []domain.Attachment) (command.TicketResult, error) {
+			return s.Commands.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: b.Body, Attachments: atts}, m)
+		})
 	})(w, r)
 }
 

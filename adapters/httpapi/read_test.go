@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	blobmemory "github.com/ticketengine/ticketengine/adapters/blobstore/memory"
 	"github.com/ticketengine/ticketengine/adapters/eventstore/memstore"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/readmodel/memreadmodel"
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
@@ -56,8 +58,12 @@ func newReadEnv(t *testing.T) *readEnv {
 		}
 		_ = bus.Close()
 	})
+	atts, err := attachments.New(attachments.Config{Store: w.Events, Blobs: blobmemory.New(), Clock: w.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
 	server, err := httpapi.New(httpapi.Options{Commands: w.Commands, Store: w.Events, Clock: w.Clock,
-		Auth: auth.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc})
+		Auth: auth.NewAuthenticator(w.Events, adminToken), Registry: prometheus.NewRegistry(), ReadSide: svc, Attachments: atts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,7 @@ func (s *Server) routes() *mux.Router {
 	s.portalRoute(r, http.MethodPost, "/portal/tickets/{number}/replies", "customer_reply", access.PortalReply, s.portalReply)
 	s.portalRoute(r, http.MethodPost, "/portal/tickets/{number}/rating", "rate", access.PortalRate, s.portalRating)
 	s.portalOpenRoutes(r)
+	s.attachmentRoutes(r)
 
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)

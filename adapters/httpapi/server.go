@@ -17,6 +17,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -39,6 +40,12 @@ type Options struct {
 	// OpenLimiter throttles self-service tickets (POST /portal/tickets) per client
 	// address: its own bucket, so opening tickets never locks anyone out of look-ups.
 	OpenLimiter *access.Limiter
+	// Attachments serves the uploads and downloads; nil: no attachment routes, and a
+	// message naming attachments is a 422.
+	Attachments *attachments.Service
+	// UploadLimiter throttles anonymous uploads (POST /portal/attachments) per client
+	// address: a bucket of its own, like OpenLimiter's.
+	UploadLimiter *access.Limiter
 }
 
 // Server serves the API.
@@ -66,6 +73,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.OpenLimiter == nil {
 		o.OpenLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.UploadLimiter == nil {
+		o.UploadLimiter = access.NewLimiter(20, time.Minute)
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()

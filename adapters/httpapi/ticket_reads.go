@@ -31,7 +31,10 @@ func (s *Server) receiveTicket(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	res, err := s.Commands.Receive.Handle(r.Context(), command.ReceiveTicket{Channel: req.Channel, Customer: req.Customer, Subject: req.Subject, Body: req.Body}, meta)
+	res, err := attached(s, r.Context(), principal(r).Actor(), req.Attachments, meta, func(atts []domain.Attachment) (command.ReceivedTicket, error) {
+		return s.Commands.Receive.Handle(r.Context(), command.ReceiveTicket{Channel: req.Channel, Customer: req.Customer,
+			Subject: req.Subject, Body: req.Body, Attachments: atts}, meta)
+	})
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

@@ -18,10 +18,11 @@ import (
 // Request bodies. Unknown fields are refused by decodeStrict.
 type (
 	receiveRequest struct {
-		Channel  domain.Channel  `json:"channel"`
-		Customer domain.Customer `json:"customer"`
-		Subject  string          `json:"subject"`
-		Body     string          `json:"body"`
+		Channel     domain.Channel  `json:"channel"`
+		Customer    domain.Customer `json:"customer"`
+		Subject     string          `json:"subject"`
+		Body        string          `json:"body"`
+		Attachments []string        `json:"attachments"`
 	}
 	classifyRequest struct {
 		Category string          `json:"category"`
@@ -37,8 +38,9 @@ type (
 		Reason string `json:"reason"`
 	}
 	replyRequest struct {
-		Body   string `json:"body"`
-		Public *bool  `json:"public"`
+		Body        string   `json:"body"`
+		Public      *bool    `json:"public"`
+		Attachments []string `json:"attachments"`
 	}
 	reasonRequest struct {
 		Reason string `json:"reason"`
@@ -103,7 +105,9 @@ func (s *Server) replyToTicket(w http.ResponseWriter, r *http.Request) {
 				return command.TicketResult{}, err
 			}
 		}
-		return s.Commands.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: b.Body, Public: public}, m)
+		return attached(s, ctx, principal(r).Actor(), b.Attachments, m, func(atts []domain.Attachment) (command.TicketResult, error) {
+			return s.Commands.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: b.Body, Public: public, Attachments: atts}, m)
+		})
 	})(w, r)
 }
 

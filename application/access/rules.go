@@ -46,6 +46,15 @@ const (
 	// Customer records: staff read them; a supervisor or admin changes a record's tier.
 	GetCustomer        Action = "get_customer"
 	ChangeCustomerTier Action = "change_customer_tier"
+
+	// Attachments: staff who write messages upload; staff read any file. The customer
+	// uploads on their ticket, anyone before opening one (rate-limited), and the customer
+	// reads the files of their ticket's public messages.
+	UploadAttachment Action = "upload_attachment"
+	GetAttachment    Action = "get_attachment"
+	PortalUpload     Action = "portal_upload"
+	PortalOpenUpload Action = "portal_open_upload"
+	PortalAttachment Action = "portal_attachment"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -87,6 +96,9 @@ var rules = map[Action]Rule{
 	Rebuild:       {Roles: adminRoles},
 
 	GetCustomer: {Roles: staffRoles}, ChangeCustomerTier: {Roles: managerRoles},
+
+	UploadAttachment: {Roles: commandRoles}, GetAttachment: {Roles: staffRoles},
+	PortalUpload: {Roles: customer}, PortalOpenUpload: {Roles: customer}, PortalAttachment: {Roles: customer},
 }
 
 // Actions lists every action (for tables and their tests).

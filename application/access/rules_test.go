@@ -24,6 +24,8 @@ var allowed = map[access.Action]string{
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
 	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
+	access.UploadAttachment: "ASG", access.GetAttachment: "ASGUN",
+	access.PortalUpload: "C", access.PortalOpenUpload: "C", access.PortalAttachment: "C",
 }
 
 var roles = map[string]access.Principal{

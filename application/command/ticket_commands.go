@@ -76,9 +76,10 @@ func (c EscalateTicket) decide(t *domain.Ticket, d decision) ([]domain.Event, er
 
 // ReplyToTicket is a staff reply; Public false makes it an internal note.
 type ReplyToTicket struct {
-	TicketID uuid.UUID
-	Body     string
-	Public   bool
+	TicketID    uuid.UUID
+	Body        string
+	Public      bool
+	Attachments []domain.Attachment // resolved and claimed (application/attachments)
 }
 
 // ReplyToTicketHandler handles ReplyToTicket.
@@ -92,7 +93,7 @@ func NewReplyToTicketHandler(store eventlog.EventStore, clock application.Clock,
 func (c ReplyToTicket) ticket() uuid.UUID { return c.TicketID }
 
 func (c ReplyToTicket) decide(t *domain.Ticket, _ decision) ([]domain.Event, error) {
-	return t.Reply(c.Body, c.Public)
+	return t.Reply(c.Body, c.Public, c.Attachments...)
 }
 
 // WaitOnCustomer pauses the SLA clocks until the customer answers.
@@ -177,8 +178,9 @@ func (c CloseTicket) decide(t *domain.Ticket, _ decision) ([]domain.Event, error
 // CustomerReply is the customer's message from the portal: it resumes a waiting ticket
 // and reopens a resolved one.
 type CustomerReply struct {
-	TicketID uuid.UUID
-	Body     string
+	TicketID    uuid.UUID
+	Body        string
+	Attachments []domain.Attachment // resolved and claimed (application/attachments)
 }
 
 // CustomerReplyHandler handles CustomerReply.
@@ -192,7 +194,7 @@ func NewCustomerReplyHandler(store eventlog.EventStore, clock application.Clock,
 func (c CustomerReply) ticket() uuid.UUID { return c.TicketID }
 
 func (c CustomerReply) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
-	return t.CustomerReply(c.Body, d.now, d.policy)
+	return t.CustomerReply(c.Body, d.now, d.policy, c.Attachments...)
 }
 
 // RateTicket is the customer's satisfaction rating, once per resolution.

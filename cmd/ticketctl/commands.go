@@ -46,6 +46,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	workers := fs.Int("workers", 0, "hashing workers (0: one per CPU)")
 	asJSON := fs.Bool("json", false, "problems as JSON lines: position, stream, version, event_id, problem")
 	streams := fs.Bool("streams", false, "also read every stream on its own, as commands do, and check it is the one verified")
+	withFiles := fs.Bool("files", true, "also check every attachment's file under --data/attachments against its event (the whole store only)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -87,6 +88,11 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 				return err
 			}
 			rep.Problems = append(rep.Problems, more...)
+		}
+		if *withFiles && *ticket == "" {
+			if err := c.verifyFiles(ctx, store, &rep); err != nil {
+				return err
+			}
 		}
 		return c.reportVerify(rep, *heads, *asJSON)
 	})
@@ -136,6 +142,7 @@ func runExport(ctx context.Context, c *cli, args []string) error {
 	to := fs.String("to", "", "only events that occurred before this `time`")
 	ticket := fs.String("ticket", "", "only this ticket's events (`id or number`)")
 	out := fs.String("out", "", "write to this `file` (written whole or not at all) instead of stdout")
+	filesDir := fs.String("files", "", "also copy every attachment's file into this `directory` (checked against its event)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -163,6 +170,9 @@ func runExport(ctx context.Context, c *cli, args []string) error {
 			prog.finish()
 			if err == nil {
 				fmt.Fprintf(c.stderr, "export: %d events written\n", n)
+			}
+			if err == nil && *filesDir != "" {
+				err = c.copyFiles(ctx, store, *filesDir, true)
 			}
 			return err
 		})
@@ -196,6 +206,7 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 func runImport(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("import")
 	in := fs.String("in", "", "read this `file` instead of stdin")
+	filesDir := fs.String("files", "", "also copy the attachments' files from this `directory` (an export's --files) into --data/attachments, each checked against its event")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -213,6 +224,9 @@ func runImport(ctx context.Context, c *cli, args []string) error {
 		prog.finish()
 		if err == nil {
 			fmt.Fprintf(c.stderr, "import: %d events imported\n", n)
+		}
+		if err == nil && *filesDir != "" {
+			err = c.copyFiles(ctx, store, *filesDir, false)
 		}
 		return err
 	})

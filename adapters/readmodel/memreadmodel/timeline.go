@@ -1,6 +1,7 @@
 package memreadmodel
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/google/uuid"
@@ -9,7 +10,8 @@ import (
 )
 
 // timeline is a ticket's public timeline packed into one byte slice, entries in version
-// order: each entry is its version, time, kind and text. As a slice of PortalEntry it
+// order: each entry is its version, time, kind, text and attachments (their JSON, empty
+// for none: one byte). As a slice of PortalEntry it
 // took 80 bytes an entry before its text, in an array grown by doubling.
 type timeline []byte
 
@@ -50,6 +52,11 @@ func appendEntry(b []byte, e projections.PortalEntry) []byte {
 		w.str(e.Kind)
 	}
 	w.str(e.Text)
+	var atts []byte
+	if len(e.Attachments) > 0 {
+		atts, _ = json.Marshal(e.Attachments) // strings and numbers always encode
+	}
+	w.str(string(atts))
 	return w.b
 }
 
@@ -65,6 +72,9 @@ func (tl timeline) entries(id uuid.UUID) []projections.PortalEntry {
 			e.Kind = r.str()
 		}
 		e.Text = r.str()
+		if atts := r.str(); atts != "" {
+			_ = json.Unmarshal([]byte(atts), &e.Attachments) // written by appendEntry
+		}
 		out = append(out, e)
 	}
 	return out

@@ -59,7 +59,7 @@ func testSelfService(c client, svc *service.Service) {
 	}
 	bad := anon.invalidOnPurpose()
 	if r := bad.must(422, "POST", "/portal/tickets", map[string]any{"customer": map[string]any{"name": "A", "email": "a@example.com"},
-		"subject": "s", "attachments": []string{"x"}}); !strings.Contains(r.Raw, `"field":"attachments"`) {
+		"subject": "s", "attachments": []string{"x"}}); !strings.Contains(r.Raw, `"field":"attachments[0]"`) {
 		t.Fatalf("attachments: %s", r.Raw)
 	}
 	bad.must(400, "POST", "/portal/tickets", map[string]any{"customer": map[string]any{"name": "A", "email": "a@example.com", "tier": "vip"}, "subject": "s"})

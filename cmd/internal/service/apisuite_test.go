@@ -104,6 +104,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("TicketList", func(t *testing.T) { testTicketList(startService(t, cfg(t))) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
 	t.Run("SelfService", func(t *testing.T) { testSelfService(startService(t, cfg(t))) })
+	t.Run("Attachments", func(t *testing.T) { testAttachments(t, cfg) })
 }
 
 func testLifecycle(c client, _ *service.Service) {

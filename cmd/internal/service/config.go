@@ -29,6 +29,7 @@ type Config struct {
 	// DefaultStreamCache; negative is none.
 	StreamCache int
 	Policies    PolicyConfig
+	Attachments AttachmentConfig
 	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
 	NoReadSide bool
 }
@@ -79,6 +80,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
 	fs.Func("stream-cache", fmt.Sprintf("how many `streams` commands keep folded, to read only their new events; 0 = none (default %d) [TICKETS_STREAM_CACHE]", DefaultStreamCache), c.setStreamCache)
 	c.Policies.registerFlags(fs, env)
+	c.Attachments.registerFlags(fs, env)
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
 	c.SecretKey = getenv("TICKETS_SECRET_KEY")
 }
@@ -119,6 +121,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Policies.validate(); err != nil {
+		return err
+	}
+	if err := c.Attachments.validate(); err != nil {
 		return err
 	}
 	if c.SLAPolicy != "" {

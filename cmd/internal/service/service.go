@@ -12,10 +12,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/erasure"
@@ -45,6 +47,11 @@ type Service struct {
 	Secrets *auth.Secrets
 	// API is the JSON API alone; HTTP is the API with the pages beside it (pages.go).
 	API http.Handler
+	// Attachments are the uploads (attachments.go), their files in Blobs under
+	// --data/attachments; Sweeper deletes anonymous uploads nobody attached.
+	Attachments *attachments.Service
+	Blobs       *files.Store
+	Sweeper     *attachments.Sweeper
 
 	limiters limiters
 
@@ -110,8 +117,11 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	s.limiters = newLimiters()
+	if err := s.buildAttachments(cfg, log); err != nil {
+		return nil, err
+	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Attachments: s.Attachments}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {

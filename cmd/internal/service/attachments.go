@@ -1,0 +1,86 @@
+package service
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
+	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/attachments"
+)
+
+// AttachmentConfig configures uploads (docs/API-NOTES.md "Attachments").
+type AttachmentConfig struct {
+	// MaxMiB bounds one file (--attachment-max-mib / TICKETS_ATTACHMENT_MAX_MIB); 0 is 25.
+	MaxMiB int
+	// Types is the allow-list of sniffed media types (--attachment-types /
+	// TICKETS_ATTACHMENT_TYPES, comma-separated); nil is attachments.DefaultTypes.
+	Types []string
+	// Clock tells the time to the uploads' retention (tests move it); nil is the wall clock.
+	Clock application.Clock
+}
+
+// sweepEvery is how often unclaimed anonymous uploads are looked for.
+const sweepEvery = 10 * time.Minute
+
+func (a *AttachmentConfig) registerFlags(fs *flag.FlagSet, env func(name, def string) string) {
+	a.MaxMiB, _ = strconv.Atoi(env("TICKETS_ATTACHMENT_MAX_MIB", "0"))
+	fs.Func("attachment-max-mib", "largest attachment, in `MiB` (default 25) [TICKETS_ATTACHMENT_MAX_MIB]", func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("%q is not a number of MiB (1 or more)", v)
+		}
+		a.MaxMiB = n
+		return nil
+	})
+	if v := env("TICKETS_ATTACHMENT_TYPES", ""); v != "" {
+		a.Types = splitList(v)
+	}
+	fs.Func("attachment-types", "comma-separated media `types` an attachment may be, told from its content (default: images, PDF, text, CSV, office documents; docs/API-NOTES.md) [TICKETS_ATTACHMENT_TYPES]", func(v string) error {
+		a.Types = splitList(v)
+		return attachments.CheckTypes(a.Types)
+	})
+}
+
+func (a AttachmentConfig) validate() error {
+	if a.MaxMiB < 0 {
+		return fmt.Errorf("--attachment-max-mib: %d is not 1 or more", a.MaxMiB)
+	}
+	if err := attachments.CheckTypes(a.Types); err != nil {
+		return fmt.Errorf("--attachment-types: %w", err)
+	}
+	return nil
+}
+
+// buildAttachments opens the files under --data/attachments, with every event store: the
+// files of a PostgreSQL or EventStoreDB deployment are on the one machine that runs
+// ticketd until a shared blob store comes (docs/API-NOTES.md). The sweeper of unclaimed
+// anonymous uploads runs in the background.
+func (s *Service) buildAttachments(cfg Config, log *slog.Logger) error {
+	blobs, err := files.Open(filepath.Join(cfg.Data, "attachments"))
+	if err != nil {
+		return fmt.Errorf("--data: %w", err)
+	}
+	clock := cfg.Attachments.Clock
+	if clock == nil {
+		clock = application.SystemClock{}
+	}
+	s.Attachments, err = attachments.New(attachments.Config{Store: s.Store, Blobs: blobs, Clock: clock,
+		MaxSize: int64(cfg.Attachments.MaxMiB) << 20, Types: cfg.Attachments.Types})
+	if err != nil {
+		return err
+	}
+	s.Blobs = blobs
+	s.Sweeper = attachments.NewSweeper(s.Attachments)
+	s.background = append(s.background, func(ctx context.Context) error {
+		return s.Sweeper.Run(ctx, sweepEvery, func(err error) {
+			log.Warn("attachment sweep", slog.Any("err", err))
+		})
+	})
+	return nil
+}
