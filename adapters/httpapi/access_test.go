@@ -22,7 +22,7 @@ func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.tokens[access.RoleAgent] = tok
+	e.tokens[access.RoleAgent] = tok.Token
 	ticket := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "s", "b").Ticket.ID.String()
 
 	registered := map[string]httpapi.RouteAction{}

@@ -24,6 +24,8 @@ var allowed = map[access.Action]string{
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
 	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
+	access.ListStaff: "AS", access.CreateStaff: "A", access.ChangePassword: "ASGUN", access.ChangeAgent: "AS",
+	access.DeactivateAccount: "AS", access.ReactivateAccount: "AS", access.ListTokens: "A", access.RevokeToken: "A",
 }
 
 var roles = map[string]access.Principal{

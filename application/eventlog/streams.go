@@ -31,6 +31,9 @@ const (
 	// (customerext-<SHA-256 of source, NUL, id>), appended only where none exists.
 	CustomerStreamPrefix           = "customer-"
 	CustomerExternalIDStreamPrefix = "customerext-"
+	// Staff accounts' emails: staffemail-<SHA-256 of the lower-cased email>, one
+	// reservation naming the account, appended only where none exists (unique emails).
+	StaffEmailStreamPrefix = "staffemail-"
 )
 
 // streamKinds is the registry: one row per kind of stream. Prefixes end in "-" and none
@@ -45,6 +48,7 @@ var streamKinds = [...]StreamKind{
 	{Name: "notifications", Prefix: NotificationStreamPrefix, ID: WordID},
 	{Name: "customer", Prefix: CustomerStreamPrefix, ID: UUIDID},
 	{Name: "customer external id", Prefix: CustomerExternalIDStreamPrefix, ID: DigestID},
+	{Name: "staff email", Prefix: StaffEmailStreamPrefix, ID: DigestID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its

@@ -90,8 +90,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if s.Keys, err = openKeys(cfg); err != nil {
 		return nil, err
 	}
+	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
-		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys}
+		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys, ForgetTokens: s.Auth.Forget}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
 		return nil, err
@@ -103,7 +104,6 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
@@ -111,6 +111,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 			return nil, err
 		}
 		s.ReadSide = read
+		s.Commands.WithReadModels(read, read)
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
