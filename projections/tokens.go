@@ -32,6 +32,7 @@ var tokensProjection = Declare(Spec[TokenRow]{
 	Name: Tokens, Reads: TokenStreams,
 	Empty: func(id uuid.UUID) TokenRow { return TokenRow{ID: id, Version: -1} },
 	Fold: func(r TokenRow, e *Event) TokenRow {
+		r.ID, r.Version = e.ID, e.Version()
 		switch x := e.Data.(type) {
 		case auth.TokenIssued:
 			r.Role, r.Subject, r.CreatedAt, r.ExpiresAt = string(x.Role), x.Subject, e.At().UTC(), x.ExpiresAt
