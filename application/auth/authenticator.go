@@ -136,3 +136,9 @@ func (a *Authenticator) Forget() {
 	a.cache = map[string]cachedPrincipal{}
 	a.mu.Unlock()
 }
+
+// WithClock makes the authenticator judge expiry and the cache by now (tests' clocks).
+func (a *Authenticator) WithClock(now func() time.Time) *Authenticator {
+	a.now = now
+	return a
+}
