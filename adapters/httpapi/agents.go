@@ -44,7 +44,7 @@ type tokenRequest struct {
 
 func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
 	var req registerAgentRequest
-	meta, err := decodeCommand(w, r, principal(r), &req, false)
+	meta, err := decodeSecretCommand(w, r, principal(r), &req)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

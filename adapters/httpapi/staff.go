@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -54,7 +55,7 @@ func (s *Server) staffRoutes(r *mux.Router) {
 
 func (s *Server) createStaff(w http.ResponseWriter, r *http.Request) {
 	var req createStaffRequest
-	meta, err := decodeCommand(w, r, principal(r), &req, false)
+	meta, err := decodeSecretCommand(w, r, principal(r), &req)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -92,7 +93,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req passwordRequest
-	meta, err := decodeCommand(w, r, p, &req, false)
+	meta, err := decodeSecretCommand(w, r, p, &req)
 	if err == nil && p.Role != access.RoleAdmin && req.OldPassword == "" {
 		err = fieldError("old_password", "is required to change your own password")
 	}
@@ -143,4 +144,29 @@ func (s *Server) reactivate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, projections.NewStaffView(a))
+}
+
+// secretFields are the request fields never hashed into an event's request_hash: the
+// hash of a body holding a password would be an unsalted SHA-256 of that password,
+// readable by whoever reads the log. A repeat with the same Idempotency-Key and another
+// password is therefore taken for the same request (the first one's outcome stands).
+var secretFields = []string{"password", "old_password"}
+
+// decodeSecretCommand is decodeCommand for bodies that carry a password.
+func decodeSecretCommand(w http.ResponseWriter, r *http.Request, p access.Principal, req any) (command.CommandMeta, error) {
+	body, err := readBody(w, r)
+	if err != nil {
+		return command.CommandMeta{}, err
+	}
+	if body, err = decodeStrict(body, req, false); err != nil {
+		return command.CommandMeta{}, err
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		for _, f := range secretFields {
+			delete(fields, f)
+		}
+		body, _ = json.Marshal(fields)
+	}
+	return commandMeta(r, p, body)
 }

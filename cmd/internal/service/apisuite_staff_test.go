@@ -40,6 +40,24 @@ func testStaff(c client, svc *service.Service) {
 	}
 	asSup.must(403, "POST", "/staff", map[string]any{"name": "X", "email": "x@example.com", "role": "admin", "password": "long enough 1"})
 
+	// The password is in no event, not even through the request hash of an Idempotency-Key:
+	// a repeat with another password is the same request (the first answer, no 422).
+	body := map[string]any{"name": "Kai", "email": "kai@example.com", "role": "auditor", "password": "kai secret pw 1"}
+	first := c.must(201, "POST", "/staff", body, "Idempotency-Key", "kai-1")
+	body["password"] = "kai other pw 22"
+	if again := c.must(201, "POST", "/staff", body, "Idempotency-Key", "kai-1"); again.Body["id"] != first.Body["id"] {
+		t.Fatalf("repeat: %s, first %s", again.Raw, first.Raw)
+	}
+	recs, err := svc.Store.ReadAll(context.Background(), 0, 10_000)
+	for _, r := range recs {
+		if strings.Contains(string(r.Data), "kai secret pw 1") || strings.Contains(string(r.Data), "correct horse 1") {
+			t.Fatalf("a password in %s: %s", r.Type, r.Data)
+		}
+	}
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("read the log: %d records, %v", len(recs), err)
+	}
+
 	// The password: the account itself with the old one, an admin without.
 	bad2 := asSup.invalidOnPurpose()
 	bad2.must(422, "POST", "/staff/"+supID+"/password", map[string]any{"password": "a new one here"})
