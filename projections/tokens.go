@@ -71,18 +71,52 @@ func decodeToken(typ string, data []byte) (uuid.UUID, domain.Event, error) {
 	return uuid.Nil, nil, fmt.Errorf("unknown token event type %q", typ)
 }
 
+// TokenUsageStore keeps when each token was last used: written by the authenticator at
+// most once a minute per token (never an event per request), read by GET /tokens. Both
+// read-model stores implement it; it is no projection (the event log does not say it).
+type TokenUsageStore interface {
+	RecordTokenUse(ctx context.Context, id uuid.UUID, at time.Time) error
+	TokenUses(ctx context.Context) (map[uuid.UUID]time.Time, error)
+}
+
+// TokenView is a token as GET /tokens lists it.
+type TokenView struct {
+	TokenRow
+	LastUsedAt *time.Time
+}
+
+// RecordTokenUse stores a token's use in the read-model store (auth.UsageRecorder); a
+// store without TokenUsageStore keeps nothing.
+func (s *Service) RecordTokenUse(ctx context.Context, id uuid.UUID, at time.Time) error {
+	if u, ok := s.Store.(TokenUsageStore); ok {
+		return u.RecordTokenUse(ctx, id, at)
+	}
+	return nil
+}
+
 // LiveTokens is GET /tokens: the tokens not revoked (expired ones included, with their
 // expires_at), oldest first.
-func (s *Service) LiveTokens(ctx context.Context) ([]TokenRow, error) {
+func (s *Service) LiveTokens(ctx context.Context) ([]TokenView, error) {
 	rows, err := s.tokenRows(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := rows[:0]
-	for _, r := range rows {
-		if !r.Revoked {
-			out = append(out, r)
+	used := map[uuid.UUID]time.Time{}
+	if u, ok := s.Store.(TokenUsageStore); ok {
+		if used, err = u.TokenUses(ctx); err != nil {
+			return nil, err
 		}
+	}
+	out := make([]TokenView, 0, len(rows))
+	for _, r := range rows {
+		if r.Revoked {
+			continue
+		}
+		v := TokenView{TokenRow: r}
+		if at, ok := used[r.ID]; ok {
+			v.LastUsedAt = &at
+		}
+		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {

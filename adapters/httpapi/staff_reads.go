@@ -18,7 +18,7 @@ import (
 
 // TokenReads is the read side of tokens: *projections.Service implements it.
 type TokenReads interface {
-	LiveTokens(ctx context.Context) ([]projections.TokenRow, error)
+	LiveTokens(ctx context.Context) ([]projections.TokenView, error)
 }
 
 var _ TokenReads = (*projections.Service)(nil)
@@ -61,10 +61,8 @@ func (s *Server) staffReadRoutes(r *mux.Router) {
 			rows, err := tr.LiveTokens(r.Context())
 			items := make([]tokenView, len(rows))
 			for i, t := range rows {
-				items[i] = tokenView{ID: t.ID, Role: t.Role, Subject: t.Subject, CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt}
-				if at, ok := s.Auth.LastUsed(t.ID); ok {
-					items[i].LastUsedAt = &at
-				}
+				items[i] = tokenView{ID: t.ID, Role: t.Role, Subject: t.Subject, CreatedAt: t.CreatedAt,
+					ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt}
 			}
 			writePage(s, w, r, items, err)
 		})

@@ -23,6 +23,12 @@ const CacheTTL = time.Second
 // usageEvery is how often a token's last use is written down at most.
 const usageEvery = time.Minute
 
+// UsageRecorder keeps when tokens were last used (the read-model store's token usage).
+// It is called at most once a minute per token per node, on the request's path.
+type UsageRecorder interface {
+	RecordTokenUse(ctx context.Context, id uuid.UUID, at time.Time) error
+}
+
 // Authenticator turns bearer tokens into principals. The admin token comes from
 // configuration; the others are looked up by hash and cached for CacheTTL.
 type Authenticator struct {
@@ -32,6 +38,7 @@ type Authenticator struct {
 	cache     map[string]cachedPrincipal
 	lastUsed  map[uuid.UUID]time.Time
 	now       func() time.Time
+	usage     UsageRecorder // nil: uses are not recorded
 }
 
 type cachedPrincipal struct {
@@ -66,7 +73,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, token string) (access.
 			return access.Principal{}, err
 		}
 	}
-	a.used(c.id, now)
+	a.used(ctx, c.id, now)
 	return c.p, nil
 }
 
@@ -104,29 +111,32 @@ func (a *Authenticator) load(ctx context.Context, h string, now time.Time) (cach
 	return c, nil
 }
 
-// used notes the token's use, at most once a minute per token (not an event per request).
-func (a *Authenticator) used(id uuid.UUID, now time.Time) {
-	if id == uuid.Nil {
+// used records the token's use, at most once a minute per token (not an event per
+// request). Usage is a statistic: a store that fails to record it does not fail the
+// request, and the next use a minute later tries again.
+func (a *Authenticator) used(ctx context.Context, id uuid.UUID, now time.Time) {
+	if id == uuid.Nil || a.usage == nil {
 		return
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if last, ok := a.lastUsed[id]; ok && now.Sub(last) < usageEvery {
-		return
+	last, ok := a.lastUsed[id]
+	due := !ok || now.Sub(last) >= usageEvery
+	if due {
+		if len(a.lastUsed) > 100_000 {
+			a.lastUsed = map[uuid.UUID]time.Time{}
+		}
+		a.lastUsed[id] = now
 	}
-	if len(a.lastUsed) > 100_000 {
-		a.lastUsed = map[uuid.UUID]time.Time{}
+	a.mu.Unlock()
+	if due {
+		_ = a.usage.RecordTokenUse(ctx, id, now.UTC().Truncate(time.Millisecond))
 	}
-	a.lastUsed[id] = now.UTC().Truncate(time.Millisecond)
 }
 
-// LastUsed is when the token was last used on this node, to the minute; ok is false
-// when it was not used since the node started.
-func (a *Authenticator) LastUsed(id uuid.UUID) (time.Time, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	t, ok := a.lastUsed[id]
-	return t, ok
+// WithUsage makes the authenticator record token uses in u (built after the read side).
+func (a *Authenticator) WithUsage(u UsageRecorder) *Authenticator {
+	a.usage = u
+	return a
 }
 
 // Forget drops every cached principal, so that a revocation or a deactivation appended

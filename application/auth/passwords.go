@@ -34,15 +34,6 @@ func HashPassword(field, password string) (string, error) {
 	return string(h), nil
 }
 
-// PasswordMatches compares a presented password with a stored hash; an empty hash (an
-// account without a password) matches nothing.
-func PasswordMatches(hash, password string) bool {
-	if hash == "" {
-		return false
-	}
-	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
-}
-
 // TypeStaffEmailReserved is the single event of a staffemail-<hash> stream: appending it
 // with NoStream is what makes an account's email unique (case-insensitive).
 const TypeStaffEmailReserved = "StaffEmailReserved"

@@ -33,22 +33,22 @@ func NewCreateStaffHandler(store eventlog.EventStore, clock application.Clock, c
 // duplicate is ErrEmailTaken), and records the account with the password's hash.
 func (h CreateStaffHandler) Handle(ctx context.Context, c CreateStaff, meta CommandMeta) (domain.AgentState, error) {
 	id := newAccountID("staff", meta)
+	hash := ""
 	decide := func() ([]domain.Event, error) {
 		if c.Role == domain.RoleAgent {
 			return domain.Register(domain.RegisterAgent{Name: c.Name, Email: c.Email, Team: c.Team,
-				Capacity: DefaultStaffCapacity, Language: c.Language, PasswordHash: c.Password}, id)
+				Capacity: DefaultStaffCapacity, Language: c.Language, PasswordHash: hash}, id)
 		}
 		return domain.CreateStaff(domain.CreateStaffAccount{Name: c.Name, Email: c.Email, Role: c.Role,
-			Team: c.Team, Language: c.Language, PasswordHash: c.Password}, id)
+			Team: c.Team, Language: c.Language, PasswordHash: hash}, id)
 	}
 	if _, err := decide(); err != nil {
 		return domain.AgentState{}, err
 	}
-	hash, err := auth.HashPassword("password", c.Password)
-	if err != nil {
+	var err error
+	if hash, err = auth.HashPassword("password", c.Password); err != nil {
 		return domain.AgentState{}, err
 	}
-	c.Password = hash
 	if err := reserveEmail(ctx, h.s, c.Email, id, meta); err != nil {
 		return domain.AgentState{}, err
 	}

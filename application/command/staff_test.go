@@ -164,3 +164,34 @@ func mustSecrets(t *testing.T) *auth.Secrets {
 	}
 	return s
 }
+
+type countingUsage struct{ n int }
+
+func (c *countingUsage) RecordTokenUse(context.Context, uuid.UUID, time.Time) error {
+	c.n++
+	return nil
+}
+
+// A token's use is recorded at most once a minute, however often it is used.
+func TestTokenUseIsRecordedAtMostOnceAMinute(t *testing.T) {
+	c, store, clock := newCommands(t)
+	ctx := context.Background()
+	usage := &countingUsage{}
+	authn := auth.NewAuthenticator(store, "admin-token-0123456789").WithClock(clock.Now).WithUsage(usage)
+	tok, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: "analyst", Subject: "bi"}, staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		if _, err := authn.Authenticate(ctx, tok.Token); err != nil {
+			t.Fatal(err)
+		}
+		if i == 59 {
+			clock.Advance(30 * time.Second)
+		}
+		clock.Advance(time.Second / 2)
+	}
+	if usage.n != 2 { // at 0 s, and once more after a minute had passed (at 60 s)
+		t.Fatalf("%d uses recorded over 90 s of requests, want 2", usage.n)
+	}
+}

@@ -112,6 +112,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		}
 		s.ReadSide = read
 		s.Commands.WithReadModels(read, read)
+		s.Auth.WithUsage(read)
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
