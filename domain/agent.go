@@ -26,10 +26,12 @@ type AgentProfile struct {
 	Language string   `json:"language,omitempty"`
 }
 
-// AgentRegistered adds a member of staff who can be assigned tickets.
+// AgentRegistered adds a member of staff who can be assigned tickets. PasswordHash is
+// the password's bcrypt hash (never the password), empty for an agent without one.
 type AgentRegistered struct {
 	AgentID uuid.UUID `json:"agent_id"`
 	AgentProfile
+	PasswordHash string `json:"password_hash,omitempty"`
 }
 
 // AgentWentOnline makes the agent available to routing.
@@ -56,16 +58,36 @@ func DecodeAgentEvent(eventType string, data []byte) (Event, error) {
 	case TypeAgentWentOffline:
 		return AgentWentOffline{}, nil
 	}
+	if e, ok, err := decodeStaffEvent(eventType, data); ok {
+		return e, err
+	}
 	return nil, fmt.Errorf("%w: unknown agent event type %q", ErrInvalid, eventType)
 }
 
-// AgentState is an agent's profile and presence.
+// AgentState is a staff account: an agent's profile and presence, or (Role other than
+// agent) an account without routing fields. Role is empty in agents registered before
+// accounts had roles: they are agents (RoleOf). PasswordHash never leaves the write side:
+// the read models clear it.
 type AgentState struct {
 	ID uuid.UUID `json:"id"`
 	AgentProfile
-	Online  bool  `json:"online"`
-	Version int64 `json:"version"`
+	Role         string `json:"role,omitempty"`
+	Deactivated  bool   `json:"deactivated,omitempty"`
+	PasswordHash string `json:"password_hash,omitempty"`
+	Online       bool   `json:"online"`
+	Version      int64  `json:"version"`
 }
+
+// RoleOf is the account's role: agent for accounts registered before roles.
+func (s AgentState) RoleOf() string {
+	if s.Role == "" {
+		return RoleAgent
+	}
+	return s.Role
+}
+
+// Active reports whether the account may sign in and be routed tickets.
+func (s AgentState) Active() bool { return !s.Deactivated }
 
 // HasSkill reports whether the agent has the skill (case-insensitive).
 func (s AgentState) HasSkill(skill string) bool {
@@ -97,22 +119,28 @@ func (a *Agent) Apply(e Event) {
 	a.s.Version++
 	switch e := e.(type) {
 	case AgentRegistered:
-		a.s = AgentState{ID: e.AgentID, AgentProfile: e.AgentProfile, Version: a.s.Version}
+		a.s = AgentState{ID: e.AgentID, AgentProfile: e.AgentProfile, Role: RoleAgent, PasswordHash: e.PasswordHash, Version: a.s.Version}
 	case AgentWentOnline:
 		a.s.Online = true
 	case AgentWentOffline:
 		a.s.Online = false
+	default:
+		a.applyStaff(e)
 	}
 }
 
-// RegisterAgent is the command that adds an agent.
+// RegisterAgent is the command that adds an agent. Password is the plain password the
+// application checks (CheckPassword) and hashes before the domain sees it: the domain
+// records only PasswordHash.
 type RegisterAgent struct {
-	Name     string
-	Email    string
-	Team     string
-	Skills   []string
-	Capacity int
-	Language string
+	Name         string
+	Email        string
+	Team         string
+	Skills       []string
+	Capacity     int
+	Language     string
+	Password     string
+	PasswordHash string
 }
 
 // Register validates and records a new agent; the team defaults to support.
@@ -139,13 +167,16 @@ func Register(c RegisterAgent, id uuid.UUID) ([]Event, error) {
 		skills = []string{}
 	}
 	return []Event{AgentRegistered{AgentID: id, AgentProfile: AgentProfile{Name: c.Name, Email: c.Email, Team: team,
-		Skills: skills, Capacity: c.Capacity, Language: c.Language}}}, nil
+		Skills: skills, Capacity: c.Capacity, Language: c.Language}, PasswordHash: c.PasswordHash}}, nil
 }
 
 // SetPresence records going online or offline; no event when nothing changes.
 func (a *Agent) SetPresence(online bool) ([]Event, error) {
-	if !a.Exists() {
+	if !a.Exists() || a.s.RoleOf() != RoleAgent {
 		return nil, ErrNotFound
+	}
+	if online && a.s.Deactivated {
+		return nil, fmt.Errorf("%w: the account is deactivated", ErrInvalidTransition)
 	}
 	if a.s.Online == online {
 		return nil, nil

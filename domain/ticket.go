@@ -89,6 +89,11 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.Priority, s.SLA = e.Priority, e.SLA
 	case TicketAssigned:
 		s.Assignee, s.AssigneeName, s.Status = e.AgentID, e.AgentName, StatusAssigned
+	case TicketUnassigned:
+		s.Assignee, s.AssigneeName = uuid.Nil, ""
+		if s.Status == StatusAssigned {
+			s.Status = StatusClassified
+		}
 	case TicketEscalated:
 		t.resume(at, e.SLA)
 		if e.Team != s.Team {

@@ -31,6 +31,7 @@ const (
 	TypeSLAWarningIssued       = "SLAWarningIssued"
 	TypeSLABreached            = "SLABreached"
 	TypeTicketCustomerVerified = "TicketCustomerVerified"
+	TypeTicketUnassigned       = "TicketUnassigned"
 )
 
 // SLA clock names, as used in SLAWarningIssued and SLABreached.
@@ -191,6 +192,8 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[SLABreached](data)
 	case TypeTicketCustomerVerified:
 		e = decodeInto[TicketCustomerVerified](data)
+	case TypeTicketUnassigned:
+		e = decodeInto[TicketUnassigned](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

@@ -39,6 +39,8 @@ type AgentView struct {
 	Capacity    int       `json:"capacity"`
 	Online      bool      `json:"online"`
 	OpenTickets int       `json:"open_tickets"`
+	Language    string    `json:"language,omitempty"`
+	Active      bool      `json:"active"`
 	Version     int64     `json:"version"`
 }
 
@@ -49,5 +51,5 @@ func NewAgentView(a AgentRow) AgentView {
 		skills = []string{}
 	}
 	return AgentView{ID: a.ID, Name: a.Name, Team: a.Team, Skills: skills, Capacity: a.Capacity,
-		Online: a.Online, OpenTickets: a.OpenTickets, Version: a.Version}
+		Online: a.Online, OpenTickets: a.OpenTickets, Language: a.Language, Active: a.Active(), Version: a.Version}
 }

@@ -30,7 +30,7 @@ const (
 // the one place a new projection is registered.
 var catalogue = [...]Projection{
 	queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
-	messagesProjection, customersProjection,
+	messagesProjection, customersProjection, tokensProjection,
 }
 
 // Catalogue returns every projection, in the order they are applied.
@@ -71,9 +71,10 @@ type Kind uint8
 
 // Stream kinds.
 const (
-	NoStream      Kind = iota // a stream no projection reads (tokens, ticket numbers)
+	NoStream      Kind = iota // a stream no projection reads (ticket numbers, reservations)
 	TicketStreams             // ticket-<id>
-	AgentStreams              // agent-<id>
+	AgentStreams              // agent-<id> (every staff account)
+	TokenStreams              // token-<hash>, rows keyed by the token's id
 )
 
 // Projection is one read model, as the engine and the stores see it. Rows are keyed by

@@ -37,6 +37,9 @@ func decode(rec eventlog.Record) (Event, bool, error) {
 		if err == nil {
 			d.Data, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
 		}
+	case strings.HasPrefix(rec.Stream, eventlog.TokenStreamPrefix):
+		d.Kind = TokenStreams
+		d.ID, d.Data, err = decodeToken(rec.Type, rec.Data)
 	default:
 		return d, false, nil
 	}
@@ -77,7 +80,9 @@ func ApplyTicket(s domain.TicketState, e domain.Event, at time.Time) domain.Tick
 func ApplyAgent(s domain.AgentState, e domain.Event) domain.AgentState {
 	a := domain.RestoreAgent(s)
 	a.Apply(e)
-	return a.State()
+	n := a.State()
+	n.PasswordHash = "" // read models never hold a password's hash
+	return n
 }
 
 // emptyAgent is the row of an agent before registration.

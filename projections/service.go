@@ -98,9 +98,11 @@ func (s *Service) Agents(ctx context.Context) ([]AgentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]AgentView, len(rows))
-	for i, a := range rows {
-		out[i] = NewAgentView(a)
+	out := make([]AgentView, 0, len(rows))
+	for _, a := range rows {
+		if a.RoleOf() == domain.RoleAgent {
+			out = append(out, NewAgentView(a))
+		}
 	}
 	return out, nil
 }
@@ -114,7 +116,7 @@ func (s *Service) Agent(ctx context.Context, id uuid.UUID, minVersion int64) (Ag
 	if err != nil {
 		return AgentView{}, err
 	}
-	if !ok {
+	if !ok || a.RoleOf() != domain.RoleAgent {
 		return AgentView{}, application.ErrNotFound
 	}
 	return NewAgentView(a), nil

@@ -72,8 +72,12 @@ func (s *Service) positionOf(ctx context.Context, name string, id uuid.UUID, ver
 		return 0, false, nil
 	}
 	stream := eventlog.TicketStream(id)
-	if def.Reads() == AgentStreams {
+	switch def.Reads() {
+	case AgentStreams:
 		stream = eventlog.AgentStream(id)
+	case TicketStreams:
+	default: // token rows are keyed by the token's id, not their stream's name
+		return 0, false, nil
 	}
 	recs, err := s.Events.ReadStream(ctx, stream)
 	if err != nil {

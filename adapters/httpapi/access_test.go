@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.tokens[access.RoleAgent] = tok
+	e.tokens[access.RoleAgent] = tok.Token
 	ticket := e.w.Receive(t, domain.TierStandard, domain.ChannelAPI, "s", "b").Ticket.ID.String()
 
 	registered := map[string]httpapi.RouteAction{}
@@ -53,6 +54,10 @@ func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 		}
 		for _, role := range []access.Role{"", access.RoleAdmin, access.RoleSupervisor, access.RoleAgent, access.RoleAuditor, access.RoleAnalyst} {
 			code, _, body := e.do(t, ra.Method, path, role)
+			if rule, _ := access.RuleOf(ra.Action); code == http.StatusForbidden && slices.Contains(rule.OwnOnly, role) &&
+				strings.Contains(body, "only on itself") {
+				continue // the role may, on its own account only: this path names another
+			}
 			checkAuthorised(t, key, access.Principal{Role: role}, ra.Action, code, body)
 		}
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
@@ -10,6 +11,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
 type registerAgentRequest struct {
@@ -19,6 +21,15 @@ type registerAgentRequest struct {
 	Skills   []string `json:"skills"`
 	Capacity int      `json:"capacity"`
 	Language string   `json:"language"`
+	Password string   `json:"password"`
+}
+
+type changeAgentRequest struct {
+	Name     *string   `json:"name"`
+	Team     *string   `json:"team"`
+	Skills   *[]string `json:"skills"`
+	Capacity *int      `json:"capacity"`
+	Language *string   `json:"language"`
 }
 
 type presenceRequest struct {
@@ -26,19 +37,21 @@ type presenceRequest struct {
 }
 
 type tokenRequest struct {
-	Role    access.Role `json:"role"`
-	Subject string      `json:"subject"`
+	Role      access.Role `json:"role"`
+	Subject   string      `json:"subject"`
+	ExpiresIn string      `json:"expires_in"`
 }
 
 func (s *Server) registerAgent(w http.ResponseWriter, r *http.Request) {
 	var req registerAgentRequest
-	meta, err := decodeCommand(w, r, principal(r), &req, false)
+	meta, err := decodeSecretCommand(w, r, principal(r), &req)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
 	res, err := s.Commands.RegisterAgent.Handle(r.Context(), command.RegisterAgent{
 		Name: req.Name, Email: req.Email, Team: req.Team, Skills: req.Skills, Capacity: req.Capacity, Language: req.Language,
+		Password: req.Password,
 	}, meta)
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -84,10 +97,65 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	token, err := s.Commands.IssueToken.Handle(r.Context(), command.IssueToken{Role: req.Role, Subject: req.Subject}, meta)
+	var ttl time.Duration
+	if req.ExpiresIn != "" {
+		if ttl, err = time.ParseDuration(req.ExpiresIn); err != nil || ttl <= 0 {
+			s.writeProblem(w, r, fieldError("expires_in", "must be a positive Go duration such as 720h or 90m"))
+			return
+		}
+	}
+	tok, err := s.Commands.IssueToken.Handle(r.Context(), command.IssueToken{Role: req.Role, Subject: req.Subject, ExpiresIn: ttl}, meta)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"token": token})
+	writeJSON(w, http.StatusCreated, map[string]any{"id": tok.ID, "token": tok.Token, "expires_at": tok.ExpiresAt})
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(mux.Vars(r)["id"])
+	if err != nil {
+		s.writeProblem(w, r, fmt.Errorf("%w: not a token id", domain.ErrNotFound))
+		return
+	}
+	meta, err := commandMeta(r, principal(r), nil)
+	if err == nil {
+		err = s.Commands.RevokeToken.Handle(r.Context(), command.RevokeToken{TokenID: id, Reason: "revoked by " + principal(r).Actor()}, meta)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// changeAgent is PATCH /agents/{id}: it answers the agent as GET /agents/{id} shows it,
+// once the read model has the change (or, without a read side, as the write side has it).
+func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request) {
+	id, err := accountID(r)
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	var req changeAgentRequest
+	meta, err := decodeCommand(w, r, principal(r), &req, false)
+	var a domain.AgentState
+	var version int64
+	if err == nil {
+		a, version, err = s.Commands.ChangeProfile.Handle(r.Context(), command.ChangeAgentProfile{AgentID: id,
+			ChangeAgentProfile: domain.ChangeAgentProfile{Name: req.Name, Team: req.Team, Skills: req.Skills,
+				Capacity: req.Capacity, Language: req.Language}}, meta)
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	view := projections.NewAgentView(projections.AgentRow{AgentState: a})
+	if s.ReadSide != nil {
+		if view, err = s.ReadSide.Agent(r.Context(), id, version); err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, view)
 }

@@ -74,7 +74,7 @@ func newReadEnv(t *testing.T) *readEnv {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.tokens[role] = tok
+		e.tokens[role] = tok.Token
 	}
 	return e
 }

@@ -45,6 +45,7 @@ func (s *Server) routes() *mux.Router {
 	s.staffRoute(r, http.MethodPost, "/agents", "register_agent", access.RegisterAgent, s.registerAgent)
 	s.staffRoute(r, http.MethodPost, "/agents/{id}/presence", "presence", access.SetPresence, s.setPresence)
 	s.staffRoute(r, http.MethodPost, "/tokens", "issue_token", access.IssueToken, s.issueToken)
+	s.staffRoutes(r)
 
 	s.portalRoute(r, http.MethodPost, "/portal/tickets/{number}/replies", "customer_reply", access.PortalReply, s.portalReply)
 	s.portalRoute(r, http.MethodPost, "/portal/tickets/{number}/rating", "rate", access.PortalRate, s.portalRating)

@@ -45,6 +45,7 @@ func (s *Server) readRoutes(r *mux.Router) {
 	s.portalRoute(r, http.MethodGet, "/portal/tickets/{number}", "", access.PortalView, s.getPortalTicket)
 	s.staffRoute(r, http.MethodPost, "/admin/rebuild/{name}", "rebuild", access.Rebuild, s.postRebuild)
 	s.customerRoutes(r)
+	s.staffReadRoutes(r)
 	if s.Registry != nil {
 		s.Registry.MustRegister(newLagCollector(s.ReadSide, s.log))
 		if fr, ok := s.ReadSide.(failureReader); ok {

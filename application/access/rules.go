@@ -43,6 +43,18 @@ const (
 	IssueToken    Action = "issue_token"
 	Rebuild       Action = "rebuild"
 
+	// Staff accounts (docs/API-NOTES.md "Staff accounts"): managers read and deactivate
+	// them; an admin creates them; any account changes its own password (with the old
+	// one), an admin anyone's. Tokens are listed and revoked by admins.
+	ListStaff         Action = "list_staff"
+	CreateStaff       Action = "create_staff"
+	ChangePassword    Action = "change_password"
+	ChangeAgent       Action = "change_agent"
+	DeactivateAccount Action = "deactivate_account"
+	ReactivateAccount Action = "reactivate_account"
+	ListTokens        Action = "list_tokens"
+	RevokeToken       Action = "revoke_token"
+
 	// Customer records: staff read them; a supervisor or admin changes a record's tier.
 	GetCustomer        Action = "get_customer"
 	ChangeCustomerTier Action = "change_customer_tier"
@@ -94,6 +106,11 @@ var rules = map[Action]Rule{
 	SetPresence:   {Roles: commandRoles, OwnOnly: []Role{RoleAgent}},
 	IssueToken:    {Roles: adminRoles},
 	Rebuild:       {Roles: adminRoles},
+
+	ListStaff: {Roles: managerRoles}, CreateStaff: {Roles: adminRoles},
+	ChangePassword: {Roles: staffRoles, OwnOnly: []Role{RoleSupervisor, RoleAgent, RoleAuditor, RoleAnalyst}},
+	ChangeAgent:    {Roles: managerRoles}, DeactivateAccount: {Roles: managerRoles}, ReactivateAccount: {Roles: managerRoles},
+	ListTokens: {Roles: adminRoles}, RevokeToken: {Roles: adminRoles},
 
 	GetCustomer: {Roles: staffRoles}, ChangeCustomerTier: {Roles: managerRoles},
 

@@ -26,6 +26,8 @@ var allowed = map[access.Action]string{
 	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
 	access.UploadAttachment: "ASG", access.GetAttachment: "ASGUN",
 	access.PortalUpload: "C", access.PortalOpenUpload: "C", access.PortalAttachment: "C",
+	access.ListStaff: "AS", access.CreateStaff: "A", access.ChangePassword: "ASGUN", access.ChangeAgent: "AS",
+	access.DeactivateAccount: "AS", access.ReactivateAccount: "AS", access.ListTokens: "A", access.RevokeToken: "A",
 }
 
 var roles = map[string]access.Principal{

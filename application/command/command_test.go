@@ -236,10 +236,11 @@ func TestTokensAuthenticateByRole(t *testing.T) {
 	if p, err := authn.Authenticate(ctx, "admin-token-0123456789"); err != nil || p.Role != access.RoleAdmin {
 		t.Fatalf("admin token: %+v %v", p, err)
 	}
-	tok, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: access.RoleAuditor, Subject: "kpmg"}, command.CommandMeta{Actor: "admin"})
+	issued, err := c.IssueToken.Handle(ctx, command.IssueToken{Role: access.RoleAuditor, Subject: "kpmg"}, command.CommandMeta{Actor: "admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tok := issued.Token
 	if p, err := authn.Authenticate(ctx, tok); err != nil || p.Role != access.RoleAuditor || p.Subject != "kpmg" {
 		t.Fatalf("issued token: %+v %v", p, err)
 	}

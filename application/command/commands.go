@@ -27,7 +27,15 @@ type Commands struct {
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
-	CustomerTier  ChangeCustomerTierHandler
+	RevokeToken   RevokeTokenHandler
+	// Staff accounts (POST /staff, passwords, profiles, deactivation).
+	CreateStaff    CreateStaffHandler
+	ChangePassword ChangePasswordHandler
+	ChangeProfile  ChangeAgentProfileHandler
+	Deactivate     DeactivateAccountHandler
+	Reactivate     ReactivateAccountHandler
+	ReleaseTickets ReleaseAgentTicketsHandler
+	CustomerTier   ChangeCustomerTierHandler
 	// VerifyCustomer confirms a self-service ticket's address (POST /portal/tickets).
 	VerifyCustomer VerifyTicketCustomerHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
@@ -50,6 +58,9 @@ type Config struct {
 	// Keys keeps the customers' data keys: with it, the personal fields of customer
 	// records are sealed in the event log (application/erasure); nil keeps them in plain.
 	Keys erasure.KeyStore
+	// ForgetTokens drops this node's cached token principals after a revocation
+	// (auth.Authenticator.Forget); nil when nothing caches them.
+	ForgetTokens func()
 }
 
 // NewCommands builds every handler on c's ports, each given only those it uses, and on
@@ -57,6 +68,8 @@ type Config struct {
 // is nil.
 func NewCommands(c Config) *Commands {
 	st, ck, cache, pol := c.Store, c.Clock, NewStreamCache(c.StreamCacheSize), c.Policy
+	revoke := NewRevokeTokenHandler(st, ck, c.Secrets, c.ForgetTokens)
+	release := NewReleaseAgentTicketsHandler(st, ck, cache, nil)
 	return &Commands{
 		Receive:       NewReceiveTicketHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 		Classify:      NewClassifyTicketHandler(st, ck, cache, pol),
@@ -74,9 +87,25 @@ func NewCommands(c Config) *Commands {
 		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
 		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
-		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
-		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
+		RevokeToken:   revoke,
+
+		CreateStaff:    NewCreateStaffHandler(st, ck, cache),
+		ChangePassword: NewChangePasswordHandler(st, ck, cache),
+		ChangeProfile:  NewChangeAgentProfileHandler(st, ck, cache),
+		Deactivate:     NewDeactivateAccountHandler(st, ck, cache, revoke, release),
+		Reactivate:     NewReactivateAccountHandler(st, ck, cache),
+		ReleaseTickets: release,
+		CustomerTier:   NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
+		FindByNumber:   auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
 		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 	}
+}
+
+// WithReadModels gives the handlers that find things in read models their finders,
+// once the read side is built (after the commands): deactivation finds the account's
+// tokens and open tickets with them.
+func (c *Commands) WithReadModels(tokens TokensOf, tickets AssignedTickets) {
+	c.Deactivate = c.Deactivate.WithFinders(tokens, tickets)
+	c.ReleaseTickets = c.ReleaseTickets.WithTickets(tickets)
 }

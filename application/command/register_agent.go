@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
@@ -14,7 +12,8 @@ import (
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-// RegisterAgent adds an agent and mints the agent's bearer token.
+// RegisterAgent adds an agent and mints the agent's bearer token. Password, optional,
+// is hashed here; only its hash reaches the event.
 type RegisterAgent = domain.RegisterAgent
 
 // RegisteredAgent is the answer: the token is shown only here.
@@ -38,12 +37,24 @@ func NewRegisterAgentHandler(store eventlog.EventStore, clock application.Clock,
 	}
 }
 
-// Handle records AgentRegistered, then issues the agent's token. The token's id is derived
-// from the agent's, so a retry after a crash between the two appends completes the pair.
+// Handle validates, reserves the email, records AgentRegistered, then issues the agent's
+// token. The token's id is derived from the agent's, so a retry after a crash between
+// the appends completes them.
 func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta CommandMeta) (RegisteredAgent, error) {
-	id := uuid.New()
-	if meta.IdempotencyKey != "" {
-		id = derivedID("agent", meta.Actor, meta.IdempotencyKey)
+	id := newAccountID("agent", meta)
+	if _, err := domain.Register(c, id); err != nil {
+		return RegisteredAgent{}, err
+	}
+	if c.Password != "" {
+		hash, err := auth.HashPassword("password", c.Password)
+		if err != nil {
+			return RegisteredAgent{}, err
+		}
+		c.PasswordHash = hash
+	}
+	c.Password = ""
+	if err := reserveEmail(ctx, h.s, c.Email, id, meta); err != nil {
+		return RegisteredAgent{}, err
 	}
 	out, err := update(ctx, h.s, eventlog.AgentStream(id), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
 		if a.Exists() {
@@ -54,9 +65,11 @@ func (h RegisterAgentHandler) Handle(ctx context.Context, c RegisterAgent, meta 
 	if err != nil {
 		return RegisteredAgent{}, err
 	}
-	token, err := h.tokens.issue(ctx, derivedID("agent-token", id.String()), access.RoleAgent, id.String(), meta)
+	token, err := h.tokens.issue(ctx, AgentTokenID(id.String()), access.RoleAgent, id.String(), nil, meta)
 	if err != nil {
 		return RegisteredAgent{}, err
 	}
-	return RegisteredAgent{Agent: out.Agg.State(), Token: token}, nil
+	st := out.Agg.State()
+	st.PasswordHash = ""
+	return RegisteredAgent{Agent: st, Token: token.Token}, nil
 }

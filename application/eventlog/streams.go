@@ -34,6 +34,9 @@ const (
 	// Uploaded files (application/attachments): the upload, its claim by a message, its
 	// deletion.
 	AttachmentStreamPrefix = "attachment-"
+	// Staff accounts' emails: staffemail-<SHA-256 of the lower-cased email>, one
+	// reservation naming the account, appended only where none exists (unique emails).
+	StaffEmailStreamPrefix = "staffemail-"
 )
 
 // streamKinds is the registry: one row per kind of stream. Prefixes end in "-" and none
@@ -49,6 +52,7 @@ var streamKinds = [...]StreamKind{
 	{Name: "customer", Prefix: CustomerStreamPrefix, ID: UUIDID},
 	{Name: "customer external id", Prefix: CustomerExternalIDStreamPrefix, ID: DigestID},
 	{Name: "attachment", Prefix: AttachmentStreamPrefix, ID: UUIDID},
+	{Name: "staff email", Prefix: StaffEmailStreamPrefix, ID: DigestID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its

@@ -140,7 +140,7 @@ func (v *view) best(t domain.TicketState, loads map[uuid.UUID]int) (candidate, b
 // eligible: registered, online, in the ticket's team, with the skill of its category.
 func (av *agentView) eligible(t domain.TicketState) bool {
 	s := av.a.State()
-	return s.Version >= 0 && s.Online && strings.EqualFold(s.Team, t.Team) && (t.Category == "" || s.HasSkill(t.Category))
+	return s.Version >= 0 && s.Online && s.Active() && s.RoleOf() == domain.RoleAgent && strings.EqualFold(s.Team, t.Team) && (t.Category == "" || s.HasSkill(t.Category))
 }
 
 // confirm appends TicketRouted at the expected version and folds it into the view.

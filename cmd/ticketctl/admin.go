@@ -7,45 +7,15 @@ import (
 	"log/slog"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
 // tokenActor is the actor ticketctl's tokens are issued by, as their events record it.
 var tokenActor = access.Principal{Role: access.RoleAdmin, Subject: "ticketctl"}.Actor()
-
-func runTokens(ctx context.Context, c *cli, args []string) error {
-	if len(args) == 0 || args[0] != "create" {
-		return usagef("tokens create --role ROLE [--subject S]")
-	}
-	fs := c.flags("tokens create")
-	role := fs.String("role", "", "supervisor, auditor, analyst or agent (`role`)")
-	subject := fs.String("subject", "", "who the token is for; an agent token's subject is the agent's id")
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	if *role == "" || fs.NArg() != 0 {
-		return usagef("tokens create --role ROLE [--subject S]")
-	}
-	svc, err := c.build(ctx)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	token, err := svc.Commands.IssueToken.Handle(ctx, command.IssueToken{Role: access.Role(*role), Subject: *subject},
-		command.CommandMeta{Actor: tokenActor, CorrelationID: uuid.NewString()})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(c.stdout, token)
-	return nil
-}
 
 func runRebuild(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("rebuild")

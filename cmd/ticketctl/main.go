@@ -58,7 +58,8 @@ var commands = map[string]subcommand{
 	"export":  {"export [--from TIME] [--to TIME] [--ticket ID] [--out FILE]   all events as canonical JSON lines", runExport},
 	"import":  {"import [--in FILE]   load an export into an EMPTY store, verifying every hash", runImport},
 	"migrate": {"migrate   apply the PostgreSQL migrations of --eventstore and --readmodel", runMigrate},
-	"tokens":  {"tokens create --role ROLE [--subject S]   mint a bearer token", runTokens},
+	"tokens":  {"tokens create --role ROLE [--subject S] [--expires-in D] | list | revoke ID   mint, list or revoke bearer tokens", runTokens},
+	"staff":   {"staff create --role ROLE --name N --email E [--team T] [--language L]   create an account; the password is read from stdin", runStaff},
 	"rebuild": {"rebuild NAME|all   rebuild read models (or the search index: search) from the event store", runRebuild},
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -49,5 +50,35 @@ func TestReadingCommandsNeedAStore(t *testing.T) {
 	}
 	if res := runReal(t, "", "--data", data, "verify"); res.code != exitOK {
 		t.Fatalf("verify of the new empty store: %d %s", res.code, res.stderr)
+	}
+}
+
+// TestTokensListAndRevoke: a created token is listed (never the secret) until revoked;
+// staff create reads the password from stdin and makes an admin account that signs in.
+func TestTokensListAndRevoke(t *testing.T) {
+	data := t.TempDir()
+	token := strings.TrimSpace(runReal(t, "", "--data", data, "tokens", "create", "--role", "analyst", "--subject", "bi", "--expires-in", "24h").stdout)
+	list := runReal(t, "", "--data", data, "tokens", "list")
+	if list.code != exitOK || !strings.Contains(list.stdout, `"subject":"bi"`) || !strings.Contains(list.stdout, `"expires_at":"`) || strings.Contains(list.stdout, token) {
+		t.Fatalf("tokens list: %d %s %s", list.code, list.stdout, list.stderr)
+	}
+	var row struct{ ID string }
+	if err := json.Unmarshal([]byte(strings.SplitN(list.stdout, "\n", 2)[0]), &row); err != nil {
+		t.Fatal(err)
+	}
+	if res := runReal(t, "", "--data", data, "tokens", "revoke", row.ID); res.code != exitOK {
+		t.Fatalf("tokens revoke: %d %s", res.code, res.stderr)
+	}
+	if list := runReal(t, "", "--data", data, "tokens", "list"); list.code != exitOK || strings.TrimSpace(list.stdout) != "" {
+		t.Fatalf("after revoke: %d %q", list.code, list.stdout)
+	}
+	made := runReal(t, "first admin pass\n", "--data", data, "staff", "create", "--role", "admin", "--name", "Root", "--email", "root@example.com")
+	if made.code != exitOK {
+		t.Fatalf("staff create: %d %s", made.code, made.stderr)
+	}
+	store := openBolt(t, data+"/events.db")
+	defer store.Close()
+	if acc, err := auth.SignIn(context.Background(), store, "root@example.com", "first admin pass"); err != nil || acc.ID.String() != strings.TrimSpace(made.stdout) || acc.RoleOf() != "admin" {
+		t.Fatalf("the admin signs in: %+v %v", acc, err)
 	}
 }

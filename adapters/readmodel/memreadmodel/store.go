@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -18,6 +19,9 @@ import (
 type Store struct {
 	mu sync.RWMutex
 	d  *data
+	// usage is when each token was last used (token_usage.go): not a projection's rows.
+	usageMu sync.Mutex
+	usage   map[uuid.UUID]time.Time
 }
 
 // data is every projection's rows; a rebuild fills a new one and swaps one

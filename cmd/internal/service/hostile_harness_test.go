@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
@@ -142,7 +144,7 @@ func makeFixture(c client) hostileFixture {
 		return ticketRef{id: b["id"].(string), number: b["number"].(string), code: b["access_code"].(string)}
 	}
 	f := hostileFixture{open: ref(), resolvable: ref(), rated: ref()}
-	agent := c.must(201, "POST", "/agents", map[string]any{"name": "刘洋", "email": "liu@example.com", "team": "support", "capacity": 50}).Body["id"]
+	agent := c.must(201, "POST", "/agents", map[string]any{"name": "刘洋", "email": "liu-" + uuid.NewString()[:8] + "@example.com", "team": "support", "capacity": 50}).Body["id"]
 	for _, id := range []string{f.resolvable.id, f.rated.id} {
 		c.must(200, "POST", "/tickets/"+id+"/assign", map[string]any{"agent_id": agent})
 	}

@@ -102,8 +102,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if s.Keys, err = openKeys(cfg); err != nil {
 		return nil, err
 	}
+	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
-		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys}
+		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys, ForgetTokens: s.Auth.Forget}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
 		return nil, err
@@ -115,7 +116,6 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	s.limiters = newLimiters()
 	if err := s.buildAttachments(cfg, log); err != nil {
 		return nil, err
@@ -128,6 +128,8 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 			return nil, err
 		}
 		s.ReadSide = read
+		s.Commands.WithReadModels(read, read)
+		s.Auth.WithUsage(read)
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
