@@ -23,6 +23,8 @@ type TicketState struct {
 	Assignee        uuid.UUID `json:"assignee"`
 	AssigneeName    string    `json:"assignee_name,omitempty"`
 	EscalationLevel int       `json:"escalation_level"`
+	// Tags are the ticket's tags, normalised and sorted (ticket_tags.go); nil for none.
+	Tags      []string  `json:"tags,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
 
@@ -131,6 +133,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.Status = StatusClosed
 	case TicketRated:
 		s.RatedFor = s.Resolutions
+	case TicketTagsChanged:
+		s.Tags = withTags(s.Tags, e)
 	case SLAWarningIssued:
 		if e.Clock == ClockFirstResponse {
 			s.FirstResponseWarned = e.Due

@@ -121,7 +121,10 @@ type TicketClosed struct{}
 
 // TicketRated is the customer's satisfaction score for the latest resolution.
 type TicketRated struct {
-	Score   int    `json:"score"`
+	Score int `json:"score"`
+	// NPS is the customer's answer, 0 to 10, to "how likely are you to recommend us"
+	// when they gave one.
+	NPS     *int   `json:"nps,omitempty"`
 	Comment string `json:"comment,omitempty"`
 }
 
@@ -187,6 +190,10 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[SLABreached](data)
 	case TypeTicketCustomerVerified:
 		e = decodeInto[TicketCustomerVerified](data)
+	case TypeTicketTagsChanged:
+		e = decodeInto[TicketTagsChanged](data)
+	case TypeMacroApplied:
+		e = decodeInto[MacroApplied](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}
