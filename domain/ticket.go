@@ -24,9 +24,9 @@ type TicketState struct {
 	AssigneeName    string    `json:"assignee_name,omitempty"`
 	EscalationLevel int       `json:"escalation_level"`
 	// Tags are the ticket's tags, normalised and sorted (ticket_tags.go); nil for none.
-	Tags      []string  `json:"tags,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	Tags      TagList   `json:"tags,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	SLA SLADue `json:"sla"`
 	// ClockStart is when the running resolution clock started (receipt, or the last reopening);

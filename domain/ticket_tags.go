@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,16 +74,16 @@ func (t *Ticket) ChangeTags(add, remove []string) ([]Event, error) {
 	}
 	var e TicketTagsChanged
 	for _, a := range add {
-		if !slices.Contains(t.s.Tags, a) {
+		if !t.s.Tags.Has(a) {
 			e.Added = append(e.Added, a)
 		}
 	}
 	for _, r := range remove {
-		if slices.Contains(t.s.Tags, r) {
+		if t.s.Tags.Has(r) {
 			e.Removed = append(e.Removed, r)
 		}
 	}
-	if len(t.s.Tags)+len(e.Added)-len(e.Removed) > MaxTags {
+	if t.s.Tags.Len()+len(e.Added)-len(e.Removed) > MaxTags {
 		return nil, &ValidationError{Fields: []FieldError{{Field: "add", Message: fmt.Sprintf("a ticket has at most %d tags", MaxTags)}}}
 	}
 	if len(e.Added) == 0 && len(e.Removed) == 0 {
@@ -91,9 +92,9 @@ func (t *Ticket) ChangeTags(add, remove []string) ([]Event, error) {
 	return []Event{e}, nil
 }
 
-// withTags is tags after the change, sorted, in a new array: states are shared by
-// projections and never changed in place.
-func withTags(tags []string, e TicketTagsChanged) []string {
+// withTags is tags after the change, sorted.
+func withTags(t TagList, e TicketTagsChanged) TagList {
+	tags := t.List()
 	out := make([]string, 0, len(tags)+len(e.Added))
 	for _, t := range tags {
 		if !slices.Contains(e.Removed, t) {
@@ -105,12 +106,64 @@ func withTags(tags []string, e TicketTagsChanged) []string {
 			out = append(out, a)
 		}
 	}
-	slices.Sort(out)
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return NewTagList(out)
 }
 
-// HasTag reports whether the ticket carries the (normalised) tag.
-func (s TicketState) HasTag(tag string) bool { return slices.Contains(s.Tags, tag) }
+// TagList is a ticket's tags, normalised and sorted. It is a comparable value (the tags
+// joined by NUL, which no tag holds), so TicketState stays comparable with ==, as the
+// projections compare snapshots; in JSON it is an array of strings.
+type TagList struct{ joined string }
+
+// NewTagList makes a list of normalised tags (sorted, duplicates dropped).
+func NewTagList(tags []string) TagList {
+	s := slices.Clone(tags)
+	slices.Sort(s)
+	return TagList{joined: strings.Join(slices.Compact(s), "\x00")}
+}
+
+// Joined is the tags joined by NUL, as TagListOf takes them back (a store's compact form).
+func (l TagList) Joined() string { return l.joined }
+
+// TagListOf is the list Joined gave.
+func TagListOf(joined string) TagList { return TagList{joined: joined} }
+
+// List returns the tags, sorted; nil for none.
+func (l TagList) List() []string {
+	if l.joined == "" {
+		return nil
+	}
+	return strings.Split(l.joined, "\x00")
+}
+
+// Len is the number of tags.
+func (l TagList) Len() int {
+	if l.joined == "" {
+		return 0
+	}
+	return strings.Count(l.joined, "\x00") + 1
+}
+
+// Has reports whether the (normalised) tag is in the list.
+func (l TagList) Has(tag string) bool { return tag != "" && slices.Contains(l.List(), tag) }
+
+// IsZero reports whether there are no tags (encoding/json's omitzero).
+func (l TagList) IsZero() bool { return l.joined == "" }
+
+// MarshalJSON writes the tags as an array ([] for none).
+func (l TagList) MarshalJSON() ([]byte, error) {
+	tags := l.List()
+	if tags == nil {
+		tags = []string{}
+	}
+	return json.Marshal(tags)
+}
+
+// UnmarshalJSON reads an array of tags (null: none).
+func (l *TagList) UnmarshalJSON(b []byte) error {
+	var tags []string
+	if err := json.Unmarshal(b, &tags); err != nil {
+		return err
+	}
+	*l = NewTagList(tags)
+	return nil
+}

@@ -46,6 +46,14 @@ const (
 	// Customer records: staff read them; a supervisor or admin changes a record's tier.
 	GetCustomer        Action = "get_customer"
 	ChangeCustomerTier Action = "change_customer_tier"
+
+	// Tags and macros: commands roles tag tickets and apply macros; staff read the
+	// macros; a supervisor or admin keeps them.
+	Tag         Action = "tag"
+	ListMacros  Action = "list_macros"
+	SaveMacro   Action = "save_macro"
+	DeleteMacro Action = "delete_macro"
+	ApplyMacro  Action = "apply_macro"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -87,6 +95,9 @@ var rules = map[Action]Rule{
 	Rebuild:       {Roles: adminRoles},
 
 	GetCustomer: {Roles: staffRoles}, ChangeCustomerTier: {Roles: managerRoles},
+
+	Tag: {Roles: commandRoles}, ApplyMacro: {Roles: commandRoles}, ListMacros: {Roles: staffRoles},
+	SaveMacro: {Roles: managerRoles}, DeleteMacro: {Roles: managerRoles},
 }
 
 // Actions lists every action (for tables and their tests).

@@ -24,6 +24,7 @@ var allowed = map[access.Action]string{
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
 	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
+	access.Tag: "ASG", access.ApplyMacro: "ASG", access.ListMacros: "ASGUN", access.SaveMacro: "AS", access.DeleteMacro: "AS",
 }
 
 var roles = map[string]access.Principal{

@@ -31,7 +31,13 @@ const (
 	// (customerext-<SHA-256 of source, NUL, id>), appended only where none exists.
 	CustomerStreamPrefix           = "customer-"
 	CustomerExternalIDStreamPrefix = "customerext-"
+	// The macro library: one stream of every macro (MacroLibraryStream).
+	MacroStreamPrefix = "macros-"
 )
+
+// MacroLibraryStream is the one stream of the macros: a team keeps tens or hundreds,
+// so listing them is one read of one stream, with no projection to wait for.
+const MacroLibraryStream = MacroStreamPrefix + "library"
 
 // streamKinds is the registry: one row per kind of stream. Prefixes end in "-" and none
 // is a prefix of another, so a stream name has at most one kind (streams_test.go).
@@ -45,6 +51,7 @@ var streamKinds = [...]StreamKind{
 	{Name: "notifications", Prefix: NotificationStreamPrefix, ID: WordID},
 	{Name: "customer", Prefix: CustomerStreamPrefix, ID: UUIDID},
 	{Name: "customer external id", Prefix: CustomerExternalIDStreamPrefix, ID: DigestID},
+	{Name: "macros", Prefix: MacroStreamPrefix, ID: WordID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its

@@ -205,7 +205,7 @@ func testKPI(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	from, to := Epoch, Epoch.Add(3*time.Hour)
 	want := scriptedKPIWant(agents)
 	for _, g := range projections.GroupBys {
-		rows, err := svc.KPI(ctx, from, to, g)
+		rows, err := svc.KPI(ctx, projections.KPIQuery{From: from, To: to, GroupBy: g})
 		check(t, err)
 		got, _ := json.MarshalIndent(rows, "", " ")
 		exp, _ := json.MarshalIndent(want[g], "", " ")
@@ -213,10 +213,10 @@ func testKPI(t *testing.T, newStore Factory, newEvents EventsFactory) {
 			t.Errorf("group_by=%s:\ngot  %s\nwant %s", g, got, exp)
 		}
 	}
-	if _, err := svc.KPI(ctx, from, to, "weather"); err == nil {
+	if _, err := svc.KPI(ctx, projections.KPIQuery{From: from, To: to, GroupBy: "weather"}); err == nil {
 		t.Error("an unknown group_by was accepted")
 	}
-	rows, err := svc.KPI(ctx, from, Epoch.Add(5*time.Hour), "day")
+	rows, err := svc.KPI(ctx, projections.KPIQuery{From: from, To: Epoch.Add(5*time.Hour), GroupBy: "day"})
 	check(t, err)
 	if len(rows) != 1 || rows[0].Received != 6 {
 		t.Errorf("a wider window should see 6 tickets: %+v", rows)

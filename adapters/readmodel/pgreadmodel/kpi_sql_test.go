@@ -58,7 +58,7 @@ func TestDocumentedKPIQuery(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, g := range projections.GroupBys {
-			want, err := projections.Report(facts, win[0], win[1], g, now)
+			want, err := projections.Report(facts, projections.KPIQuery{From: win[0], To: win[1], GroupBy: g}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
