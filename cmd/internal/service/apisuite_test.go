@@ -104,6 +104,9 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("TicketList", func(t *testing.T) { testTicketList(startService(t, cfg(t))) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
 	t.Run("SelfService", func(t *testing.T) { testSelfService(startService(t, cfg(t))) })
+	t.Run("Tags", func(t *testing.T) { testTags(startService(t, cfg(t))) })
+	t.Run("Macros", func(t *testing.T) { testMacros(startService(t, cfg(t))) })
+	t.Run("NPSReport", func(t *testing.T) { testNPSReport(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {
