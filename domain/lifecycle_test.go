@@ -11,7 +11,7 @@ import (
 func (f *fixture) rate(t *testing.T, score int) error {
 	t.Helper()
 	f.advance(m)
-	ev, err := f.tk.Rate(score, "")
+	ev, err := f.tk.Rate(score, nil, "")
 	if err == nil {
 		f.apply(ev)
 	}

@@ -144,7 +144,7 @@ func randomCommands(rng *rand.Rand) []matrixCommand {
 		{name: "reopen", run: func(f *fixture) ([]domain.Event, error) { return f.tk.Reopen("", f.now, f.policy) }},
 		{name: "close", run: func(f *fixture) ([]domain.Event, error) { return f.tk.Close() }},
 		{name: "customer reply", run: func(f *fixture) ([]domain.Event, error) { return f.tk.CustomerReply("c", f.now, f.policy) }},
-		{name: "rate", run: func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(1+rng.Intn(5), "") }},
+		{name: "rate", run: func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(1+rng.Intn(5), nil, "") }},
 	}
 }
 

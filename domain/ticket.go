@@ -23,8 +23,10 @@ type TicketState struct {
 	Assignee        uuid.UUID `json:"assignee"`
 	AssigneeName    string    `json:"assignee_name,omitempty"`
 	EscalationLevel int       `json:"escalation_level"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	// Tags are the ticket's tags, normalised and sorted (ticket_tags.go); nil for none.
+	Tags      TagList   `json:"tags,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	SLA SLADue `json:"sla"`
 	// ClockStart is when the running resolution clock started (receipt, or the last reopening);
@@ -136,6 +138,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.Status = StatusClosed
 	case TicketRated:
 		s.RatedFor = s.Resolutions
+	case TicketTagsChanged:
+		s.Tags = withTags(s.Tags, e)
 	case SLAWarningIssued:
 		if e.Clock == ClockFirstResponse {
 			s.FirstResponseWarned = e.Due

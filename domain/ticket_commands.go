@@ -246,10 +246,12 @@ func (t *Ticket) CustomerReply(body string, now time.Time, p SLAPolicy, atts ...
 	return []Event{e}, nil
 }
 
-// Rate records the customer's score, once per resolution, while resolved or closed.
-func (t *Ticket) Rate(score int, comment string) ([]Event, error) {
+// Rate records the customer's score (and, when given, their NPS answer), once per
+// resolution, while resolved or closed.
+func (t *Ticket) Rate(score int, nps *int, comment string) ([]Event, error) {
 	var v validator
 	v.check(score >= 1 && score <= 5, "score", "must be an integer from 1 to 5")
+	v.check(nps == nil || (*nps >= 0 && *nps <= 10), "nps", "must be an integer from 0 to 10")
 	v.check(textOK(comment, 0, maxReason), "comment", "is at most 2000 characters")
 	if err := v.err(); err != nil {
 		return nil, err
@@ -258,7 +260,7 @@ func (t *Ticket) Rate(score int, comment string) ([]Event, error) {
 	if err := t.require("rate", rateable); err != nil {
 		return nil, err
 	}
-	return []Event{TicketRated{Score: score, Comment: comment}}, nil
+	return []Event{TicketRated{Score: score, NPS: nps, Comment: comment}}, nil
 }
 
 func (t *Ticket) require(command string, ok bool) error {

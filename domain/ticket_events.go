@@ -126,7 +126,10 @@ type TicketClosed struct{}
 
 // TicketRated is the customer's satisfaction score for the latest resolution.
 type TicketRated struct {
-	Score   int    `json:"score"`
+	Score int `json:"score"`
+	// NPS is the customer's answer, 0 to 10, to "how likely are you to recommend us"
+	// when they gave one.
+	NPS     *int   `json:"nps,omitempty"`
 	Comment string `json:"comment,omitempty"`
 }
 
@@ -194,6 +197,10 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[TicketCustomerVerified](data)
 	case TypeTicketUnassigned:
 		e = decodeInto[TicketUnassigned](data)
+	case TypeTicketTagsChanged:
+		e = decodeInto[TicketTagsChanged](data)
+	case TypeMacroApplied:
+		e = decodeInto[MacroApplied](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

@@ -146,7 +146,7 @@ func matrixCommands() []matrixCommand {
 			func(t *testing.T, _ domain.TicketState, ev []domain.Event) { only[domain.TicketClosed](t, ev) }},
 		{"customer reply", func(f *fixture) ([]domain.Event, error) { return f.tk.CustomerReply("谢谢", f.now, f.policy) },
 			checkCustomerReply},
-		{"rate", func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(5, "很好") },
+		{"rate", func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(5, nil, "很好") },
 			func(t *testing.T, _ domain.TicketState, ev []domain.Event) {
 				if e := only[domain.TicketRated](t, ev); e.Score != 5 || e.Comment != "很好" {
 					t.Errorf("rated = %+v", e)

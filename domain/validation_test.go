@@ -50,8 +50,8 @@ func TestInvalidFields(t *testing.T) {
 		{"customer reply empty", waiting, func(f *fixture) ([]domain.Event, error) {
 			return f.tk.CustomerReply("", f.now, f.policy)
 		}, []string{"body"}},
-		{"rate zero", resolved, func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(0, "") }, []string{"score"}},
-		{"rate six with long comment", resolved, func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(6, long(2001)) }, []string{"score", "comment"}},
+		{"rate zero", resolved, func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(0, nil, "") }, []string{"score"}},
+		{"rate six with long comment", resolved, func(f *fixture) ([]domain.Event, error) { return f.tk.Rate(6, nil, long(2001)) }, []string{"score", "comment"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,6 +24,9 @@ type KPIFact struct {
 	// Ratings, RatingSum and Satisfied count the customer's ratings (one per resolution),
 	// their total score and those of 4 or 5.
 	Ratings, RatingSum, Satisfied int
+	// NPSResponses, NPSPromoters and NPSDetractors count the ratings that carried an NPS
+	// answer, those of 9 or 10, and those of 0 to 6.
+	NPSResponses, NPSPromoters, NPSDetractors int
 }
 
 // Period is a span of time [From, Until); a zero Until has no end yet.
@@ -62,6 +65,11 @@ func kpiStep(f KPIFact, e domain.Event, at time.Time, after domain.TicketState) 
 		f.RatingSum += e.Score
 		if e.Score >= 4 {
 			f.Satisfied++
+		}
+		if e.NPS != nil {
+			f.NPSResponses++
+			f.NPSPromoters += b2i(*e.NPS >= 9)
+			f.NPSDetractors += b2i(*e.NPS <= 6)
 		}
 	}
 	return f
@@ -152,6 +160,11 @@ var kpiProjection = Declare(Spec[KPIFact]{
 			Col("rating_sum", "integer", func(f *KPIFact) int { return f.RatingSum }),
 			Col("ratings_satisfied", "integer", func(f *KPIFact) int { return f.Satisfied }),
 			Col("closed_periods", "tstzmultirange", func(f *KPIFact) []Period { return f.Closed }),
+			// Migration 00009: the tags (group_by=tag counts a ticket under each) and NPS counts.
+			Col("tags", "text[]", func(f *KPIFact) []string { return nonNil(f.State.Tags.List()) }),
+			Col("nps_responses", "integer", func(f *KPIFact) int { return f.NPSResponses }),
+			Col("nps_promoters", "integer", func(f *KPIFact) int { return f.NPSPromoters }),
+			Col("nps_detractors", "integer", func(f *KPIFact) int { return f.NPSDetractors }),
 			SnapshotCol("fact"),
 		},
 		Read: []string{"fact"}, Scan: ScanSnapshot[KPIFact],

@@ -12,12 +12,22 @@ import (
 )
 
 // GroupBy values of GET /reports/kpi.
-var GroupBys = []string{"agent", "team", "category", "channel", "tier", "day"}
+var GroupBys = []string{"agent", "team", "category", "channel", "tier", "day", "priority", "tag"}
+
+// KPIQuery is what GET /reports/kpi asks: the tickets received in [From, To), grouped by
+// GroupBy, and only those carrying Tag (a normalised tag) when it is set.
+type KPIQuery struct {
+	From, To time.Time
+	GroupBy  string
+	Tag      string
+}
 
 // KPIRow is one row of the KPI report: the KPIs of API.md for one group of tickets
 // received in [from, to). A value without any ticket to measure is null.
 type KPIRow struct {
-	Group                   string   `json:"group"`
+	Group string `json:"group"`
+	// Name is the agent's name on rows of group_by=agent ("" for unassigned); absent on others.
+	Name                    *string  `json:"name,omitempty"`
 	Received                int      `json:"received"`
 	Resolved                int      `json:"resolved"`
 	ResolutionRate          *float64 `json:"resolution_rate"`
@@ -36,14 +46,39 @@ type KPIRow struct {
 	CSATSatisfiedRate       *float64 `json:"csat_satisfied_rate"`
 	Rated                   int      `json:"rated"`
 	Backlog                 int      `json:"backlog"`
+	// NPS is the percent of NPS answers of 9 or 10 minus the percent of 0 to 6, among
+	// the ratings that carried one (NPSResponses), to 2 decimals.
+	NPS          *float64 `json:"nps"`
+	NPSResponses int      `json:"nps_responses"`
+}
+
+// GroupsOf are the groups a ticket falls in: under group_by=tag one per tag it carries
+// ("" when it has none), under the others the one GroupOf names.
+func GroupsOf(f KPIFact, groupBy string) ([]string, error) {
+	if groupBy == "tag" {
+		if tags := f.State.Tags.List(); tags != nil {
+			return tags, nil
+		}
+		return []string{""}, nil
+	}
+	g, err := GroupOf(f, groupBy)
+	return []string{g}, err
 }
 
 // GroupOf is the group a ticket falls in: the current assignee's id ("unassigned"), the
-// current team, the category ("uncategorized"), the channel, the customer's tier, or
-// the UTC day it was received (YYYY-MM-DD).
+// current team, the category ("uncategorized"), the channel, the customer's tier, the
+// UTC day it was received (YYYY-MM-DD), or the current priority. A ticket falls in
+// several groups of group_by=tag (GroupsOf); GroupOf names its first.
 func GroupOf(f KPIFact, groupBy string) (string, error) {
 	s := f.State
 	switch groupBy {
+	case "priority":
+		return string(s.Priority), nil
+	case "tag":
+		if tags := s.Tags.List(); tags != nil {
+			return tags[0], nil
+		}
+		return "", nil
 	case "agent":
 		if s.Assignee == uuid.Nil {
 			return "unassigned", nil
@@ -63,32 +98,53 @@ func GroupOf(f KPIFact, groupBy string) (string, error) {
 	case "day":
 		return s.CreatedAt.UTC().Format("2006-01-02"), nil
 	}
-	return "", fmt.Errorf("%w: group_by must be one of agent, team, category, channel, tier, day", domain.ErrInvalid)
+	return "", fmt.Errorf("%w: group_by must be one of agent, team, category, channel, tier, day, priority, tag", domain.ErrInvalid)
 }
 
-// Report computes the KPI rows of the tickets received in [from, to), one per group,
-// ordered by group. SLA clocks are judged as they stand at `now`; the backlog at `to`.
-func Report(facts []KPIFact, from, to time.Time, groupBy string, now time.Time) ([]KPIRow, error) {
+// Report computes the KPI rows of the tickets received in [q.From, q.To) (carrying
+// q.Tag, when set), one per group, ordered by group. SLA clocks are judged as they
+// stand at `now`; the backlog at q.To.
+func Report(facts []KPIFact, q KPIQuery, now time.Time) ([]KPIRow, error) {
+	if _, err := GroupOf(KPIFact{}, q.GroupBy); err != nil {
+		return nil, err
+	}
 	groups := map[string][]KPIFact{}
 	for _, f := range facts {
-		if f.State.CreatedAt.Before(from) || !f.State.CreatedAt.Before(to) {
+		if f.State.CreatedAt.Before(q.From) || !f.State.CreatedAt.Before(q.To) || (q.Tag != "" && !f.State.Tags.Has(q.Tag)) {
 			continue
 		}
-		g, err := GroupOf(f, groupBy)
+		gs, err := GroupsOf(f, q.GroupBy)
 		if err != nil {
 			return nil, err
 		}
-		groups[g] = append(groups[g], f)
-	}
-	if _, err := GroupOf(KPIFact{}, groupBy); err != nil {
-		return nil, err
+		for _, g := range gs {
+			groups[g] = append(groups[g], f)
+		}
 	}
 	rows := make([]KPIRow, 0, len(groups))
 	for g, fs := range groups {
-		rows = append(rows, kpiRow(g, fs, to, now))
+		row := kpiRow(g, fs, q.To, now)
+		if q.GroupBy == "agent" {
+			name := agentName(fs)
+			row.Name = &name
+		}
+		rows = append(rows, row)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Group < rows[j].Group })
 	return rows, nil
+}
+
+// agentName is the name the group's agent had when last given a ticket of the group
+// ("" for the unassigned): the facts know no later rename, Service.KPI puts the
+// agents' current names over it.
+func agentName(fs []KPIFact) string {
+	name, at := "", time.Time{}
+	for _, f := range fs {
+		if f.State.AssigneeName != "" && !f.State.UpdatedAt.Before(at) {
+			name, at = f.State.AssigneeName, f.State.UpdatedAt
+		}
+	}
+	return name
 }
 
 // tally counts the numerators and denominators of one group.
@@ -96,6 +152,7 @@ type tally struct {
 	received, resolved, fcr, escalated, reopened, backlog int
 	frMet, frJudged, resMet, resJudged                    int
 	ratings, ratingSum, satisfied                         int
+	npsResponses, promoters, detractors                   int
 	firstResponse, resolution                             []float64
 }
 
@@ -128,6 +185,19 @@ func (t *tally) add(f KPIFact, to, now time.Time) {
 	t.ratings += f.Ratings
 	t.ratingSum += f.RatingSum
 	t.satisfied += f.Satisfied
+	t.npsResponses += f.NPSResponses
+	t.promoters += f.NPSPromoters
+	t.detractors += f.NPSDetractors
+}
+
+// nps is the percent of promoters minus the percent of detractors, to 2 decimals; nil
+// without answers.
+func (t *tally) nps() *float64 {
+	if t.npsResponses == 0 {
+		return nil
+	}
+	v := math.Round(float64(t.promoters-t.detractors)*10000/float64(t.npsResponses)) / 100
+	return &v
 }
 
 // judged: the clock's target has been met (it stopped running) or has passed.
@@ -155,6 +225,7 @@ func kpiRow(group string, fs []KPIFact, to, now time.Time) KPIRow {
 		CSATAvg:                 ratio(t.ratingSum, t.ratings),
 		CSATSatisfiedRate:       ratio(t.satisfied, t.ratings),
 		Rated:                   t.ratings, Backlog: t.backlog,
+		NPS: t.nps(), NPSResponses: t.npsResponses,
 	}
 }
 

@@ -54,6 +54,8 @@ type QueueFilter struct {
 	Assignee uuid.UUID
 	Priority domain.Priority
 	Category string
+	// Tag is a normalised tag the ticket carries (domain.NormalizeTag).
+	Tag      string
 	Breached *bool
 }
 

@@ -29,7 +29,8 @@ func MatchesStored(s *domain.TicketState, f QueueFilter) bool {
 		(f.Team == "" || s.Team == f.Team) &&
 		(f.Assignee == uuid.Nil || s.Assignee == f.Assignee) &&
 		(f.Priority == "" || s.Priority == f.Priority) &&
-		(f.Category == "" || s.Category == f.Category)
+		(f.Category == "" || s.Category == f.Category) &&
+		(f.Tag == "" || s.Tags.Has(f.Tag))
 }
 
 // SortQueue keeps the open tickets that pass the breached filter at `now` and orders
@@ -169,10 +170,19 @@ var queuesProjection = &ticketRows{name: Queues, table: Table{
 		NullCol("first_responded_at", "timestamptz", func(t *ticket) time.Time { return t.FirstRespondedAt }),
 		Col("first_response_breached", "boolean", func(t *ticket) bool { return t.FirstResponseBreached }),
 		Col("resolution_breached", "boolean", func(t *ticket) bool { return t.ResolutionBreached }),
+		Col("tags", "text[]", func(t *ticket) []string { return nonNil(t.Tags.List()) }), // migration 00009
 		SnapshotCol("state"),
 	},
 	Read: []string{"state"}, Scan: ScanSnapshot[ticket],
 }}
+
+// nonNil is xs, or an empty list for nil (a NOT NULL array column).
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
 
 // recordText is the customer record a ticket belongs to as the queues table's
 // customer_id holds it: text, "" (NULL) for none.

@@ -51,19 +51,42 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter, limit int, cursor st
 	return Queue(ctx, s.Store, f, s.Clock.Now(), limit, cursor)
 }
 
-// KPI is GET /reports/kpi.
-func (s *Service) KPI(ctx context.Context, from, to time.Time, groupBy string) ([]KPIRow, error) {
-	if !from.Before(to) {
+// KPI is GET /reports/kpi. Rows of group_by=agent carry the agents' current names.
+func (s *Service) KPI(ctx context.Context, q KPIQuery) ([]KPIRow, error) {
+	if !q.From.Before(q.To) {
 		return nil, fmt.Errorf("%w: from must be before to", domain.ErrInvalid)
 	}
-	if _, err := GroupOf(KPIFact{}, groupBy); err != nil {
+	if _, err := GroupOf(KPIFact{}, q.GroupBy); err != nil {
 		return nil, err
 	}
-	facts, err := s.Store.KPIFacts(ctx, from, to)
+	facts, err := s.Store.KPIFacts(ctx, q.From, q.To)
 	if err != nil {
 		return nil, err
 	}
-	return Report(facts, from, to, groupBy, s.Clock.Now())
+	rows, err := Report(facts, q, s.Clock.Now())
+	if err != nil || q.GroupBy != "agent" {
+		return rows, err
+	}
+	return rows, s.currentAgentNames(ctx, rows)
+}
+
+// currentAgentNames puts each agent's name as the agents projection has it now over the
+// name the facts remember.
+func (s *Service) currentAgentNames(ctx context.Context, rows []KPIRow) error {
+	agents, err := s.Store.Agents(ctx)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(agents))
+	for _, a := range agents {
+		names[a.ID.String()] = a.Name
+	}
+	for i := range rows {
+		if n, ok := names[rows[i].Group]; ok {
+			rows[i].Name = &n
+		}
+	}
+	return nil
 }
 
 // Portal is the customer's view of a ticket found by auth.FindTicketByNumber. It

@@ -33,14 +33,11 @@ type TicketFilter struct {
 	Category string
 	Priority domain.Priority
 	Channel  domain.Channel
-	// Tag matches nothing until tickets have tags.
+	// Tag is a normalised tag the ticket carries (domain.NormalizeTag).
 	Tag string
 	// From and To bound created_at: From ≤ created_at < To; zero is unbounded.
 	From, To time.Time
 }
-
-// None reports whether the filter can match no ticket at all (a tag, for now).
-func (f TicketFilter) None() bool { return f.Tag != "" }
 
 // TicketCursor is where a page of GET /tickets starts: after the ticket created at At
 // with id ID, in the list's order (newest first, then id descending). The zero cursor
@@ -57,14 +54,14 @@ func (c TicketCursor) IsZero() bool { return c.ID == uuid.Nil }
 // MatchesTicket reports whether a ticket matches the filter: what the memory store
 // filters with (PostgreSQL does the same in SQL).
 func MatchesTicket(s *domain.TicketState, f TicketFilter) bool {
-	return !f.None() &&
-		(f.Status == "" || s.Status == f.Status) &&
+	return (f.Status == "" || s.Status == f.Status) &&
 		(f.Customer == uuid.Nil || RecordOf(s.Customer, s.Unverified) == f.Customer) &&
 		(f.Assignee == uuid.Nil || s.Assignee == f.Assignee) &&
 		(f.Team == "" || s.Team == f.Team) &&
 		(f.Category == "" || s.Category == f.Category) &&
 		(f.Priority == "" || s.Priority == f.Priority) &&
 		(f.Channel == "" || s.Channel == f.Channel) &&
+		(f.Tag == "" || s.Tags.Has(f.Tag)) &&
 		(f.From.IsZero() || !s.CreatedAt.Before(f.From)) &&
 		(f.To.IsZero() || s.CreatedAt.Before(f.To))
 }

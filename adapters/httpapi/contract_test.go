@@ -38,7 +38,7 @@ func TestUnknownQueryParameters(t *testing.T) {
 		{name: "q on queues", method: "GET", path: "/queues?q=refund", field: "q"},
 		{name: "customer on queues", method: "GET", path: "/queues?team=support&customer=c-1", field: "customer"},
 		{name: "misspelt filter", method: "GET", path: "/queues?priorty=P1", field: "priorty"},
-		{name: "empty value still named", method: "GET", path: "/queues?tag=", field: "tag"},
+		{name: "empty value still named", method: "GET", path: "/queues?label=", field: "label"},
 		{name: "first unknown by name", method: "GET", path: "/queues?zz=1&aa=2&team=x", field: "aa"},
 		{name: "ticket", method: "GET", path: "/tickets/" + id + "?fields=all", field: "fields"},
 		{name: "events", method: "GET", path: "/tickets/" + id + "/events?limit=1", field: "limit"},

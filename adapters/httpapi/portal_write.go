@@ -20,6 +20,7 @@ type portalReplyRequest struct {
 
 type portalRatingRequest struct {
 	Score   int    `json:"score"`
+	NPS     *int   `json:"nps"`
 	Comment string `json:"comment"`
 }
 
@@ -57,6 +58,6 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) portalRating(w http.ResponseWriter, r *http.Request) {
 	portalCommand(s, func(ctx context.Context, id uuid.UUID, b portalRatingRequest, m command.CommandMeta) (command.TicketResult, error) {
-		return s.Commands.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: b.Score, Comment: b.Comment}, m)
+		return s.Commands.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: b.Score, NPS: b.NPS, Comment: b.Comment}, m)
 	})(w, r)
 }

@@ -37,6 +37,9 @@ func queueFilter(r *http.Request) (projections.QueueFilter, error) {
 	if f.Assignee, err = assigneeParam(q); err != nil {
 		return f, err
 	}
+	if f.Tag, err = tagParam(r); err != nil {
+		return f, err
+	}
 	if b := q.Get("breached"); b != "" {
 		v, err := strconv.ParseBool(b)
 		if err != nil {

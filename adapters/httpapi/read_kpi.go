@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"encoding/csv"
+	"fmt"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -29,9 +31,13 @@ func (s *Server) getKPI(w http.ResponseWriter, r *http.Request) {
 	if groupBy == "" {
 		groupBy = "day"
 	}
+	var tag string
+	if err == nil {
+		tag, err = tagParam(r)
+	}
 	var rows []projections.KPIRow
 	if err == nil {
-		rows, err = s.ReadSide.KPI(r.Context(), from, to, groupBy)
+		rows, err = s.ReadSide.KPI(r.Context(), projections.KPIQuery{From: from, To: to, GroupBy: groupBy, Tag: tag})
 	}
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -63,7 +69,7 @@ var kpiColumns = []string{"group", "received", "resolved", "resolution_rate",
 	"first_response_seconds_avg", "first_response_seconds_p50", "first_response_seconds_p90",
 	"resolution_seconds_avg", "resolution_seconds_p50", "resolution_seconds_p90",
 	"fcr_rate", "escalation_rate", "reopen_rate", "sla_first_response_met_rate", "sla_resolution_met_rate",
-	"csat_avg", "csat_satisfied_rate", "rated", "backlog"}
+	"csat_avg", "csat_satisfied_rate", "rated", "backlog", "nps", "nps_responses", "name"}
 
 // writeKPICSV writes one header row and a row per group; a null is an empty cell.
 func writeKPICSV(w http.ResponseWriter, groupBy string, rows []projections.KPIRow) {
@@ -83,7 +89,30 @@ func writeKPICSV(w http.ResponseWriter, groupBy string, rows []projections.KPIRo
 			f(k.FirstResponseSecondsAvg), f(k.FirstResponseSecondsP50), f(k.FirstResponseSecondsP90),
 			f(k.ResolutionSecondsAvg), f(k.ResolutionSecondsP50), f(k.ResolutionSecondsP90),
 			f(k.FCRRate), f(k.EscalationRate), f(k.ReopenRate), f(k.SLAFirstResponseMetRate), f(k.SLAResolutionMetRate),
-			f(k.CSATAvg), f(k.CSATSatisfiedRate), strconv.Itoa(k.Rated), strconv.Itoa(k.Backlog)})
+			f(k.CSATAvg), f(k.CSATSatisfiedRate), strconv.Itoa(k.Rated), strconv.Itoa(k.Backlog),
+			f(k.NPS), strconv.Itoa(k.NPSResponses), deref(k.Name)})
 	}
 	c.Flush()
+}
+
+// deref is *p, "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// tagParam reads a ?tag= filter, normalised by the tag rule ("" when absent); one the
+// rule refuses can match no ticket, so it is a 422.
+func tagParam(r *http.Request) (string, error) {
+	raw := r.URL.Query().Get("tag")
+	if raw == "" {
+		return "", nil
+	}
+	tag, ok := domain.NormalizeTag(raw)
+	if !ok {
+		return "", fieldError("tag", fmt.Sprintf("must be a tag of 1 to %d characters", domain.MaxTagLength))
+	}
+	return tag, nil
 }

@@ -21,7 +21,7 @@ func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	q := r.URL.Query()
 	f := projections.TicketFilter{Status: domain.Status(q.Get("status")),
 		Team: q.Get("team"), Category: q.Get("category"), Priority: domain.Priority(q.Get("priority")),
-		Channel: domain.Channel(q.Get("channel")), Tag: q.Get("tag")}
+		Channel: domain.Channel(q.Get("channel"))}
 	if f.Status != "" && !slices.Contains(domain.Statuses(), f.Status) {
 		return f, fieldError("status", "must be one of received, classified, assigned, escalated, waiting, resolved, closed")
 	}
@@ -33,6 +33,9 @@ func ticketFilter(r *http.Request) (projections.TicketFilter, error) {
 	}
 	var err error
 	if f.Assignee, err = assigneeParam(q); err != nil {
+		return f, err
+	}
+	if f.Tag, err = tagParam(r); err != nil {
 		return f, err
 	}
 	if f.From, err = timeParam(r, "from", time.Time{}); err != nil {

@@ -38,6 +38,8 @@ func (s *Server) routes() *mux.Router {
 	command("/tickets/{id}/resolve", access.Resolve, s.resolveTicket)
 	command("/tickets/{id}/reopen", access.Reopen, s.reopenTicket)
 	command("/tickets/{id}/close", access.Close, s.closeTicket)
+	command("/tickets/{id}/tags", access.Tag, s.tagTicket)
+	s.macroRoutes(r)
 
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}", "", access.GetTicket, s.getTicket)
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}/events", "", access.TicketEvents, s.ticketEvents)

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
@@ -18,7 +17,7 @@ type ReadSide interface {
 	// SearchTickets is full-text search (docs/SEARCH.md); internal includes notes (staff).
 	SearchTickets(ctx context.Context, q string, internal bool, limit int) ([]projections.SearchHit, error)
 	Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error)
-	KPI(ctx context.Context, from, to time.Time, groupBy string) ([]projections.KPIRow, error)
+	KPI(ctx context.Context, q projections.KPIQuery) ([]projections.KPIRow, error)
 	Portal(ctx context.Context, id uuid.UUID, minVersion int64) (projections.PortalView, error)
 	Agents(ctx context.Context) ([]projections.AgentView, error)
 	Agent(ctx context.Context, id uuid.UUID, minVersion int64) (projections.AgentView, error)

@@ -67,6 +67,13 @@ const (
 	PortalUpload     Action = "portal_upload"
 	PortalOpenUpload Action = "portal_open_upload"
 	PortalAttachment Action = "portal_attachment"
+	// Tags and macros: commands roles tag tickets and apply macros; staff read the
+	// macros; a supervisor or admin keeps them.
+	Tag         Action = "tag"
+	ListMacros  Action = "list_macros"
+	SaveMacro   Action = "save_macro"
+	DeleteMacro Action = "delete_macro"
+	ApplyMacro  Action = "apply_macro"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -116,6 +123,8 @@ var rules = map[Action]Rule{
 
 	UploadAttachment: {Roles: commandRoles}, GetAttachment: {Roles: staffRoles},
 	PortalUpload: {Roles: customer}, PortalOpenUpload: {Roles: customer}, PortalAttachment: {Roles: customer},
+	Tag: {Roles: commandRoles}, ApplyMacro: {Roles: commandRoles}, ListMacros: {Roles: staffRoles},
+	SaveMacro: {Roles: managerRoles}, DeleteMacro: {Roles: managerRoles},
 }
 
 // Actions lists every action (for tables and their tests).

@@ -38,6 +38,12 @@ type Commands struct {
 	CustomerTier   ChangeCustomerTierHandler
 	// VerifyCustomer confirms a self-service ticket's address (POST /portal/tickets).
 	VerifyCustomer VerifyTicketCustomerHandler
+	// Tags and macros (POST /tickets/{id}/tags, /macros, /tickets/{id}/macros/{macro_id}).
+	Tags        ChangeTicketTagsHandler
+	CreateMacro CreateMacroHandler
+	UpdateMacro UpdateMacroHandler
+	DeleteMacro DeleteMacroHandler
+	ApplyMacro  ApplyMacroHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -99,6 +105,11 @@ func NewCommands(c Config) *Commands {
 		FindByNumber:   auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
 		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
+		Tags:           NewChangeTicketTagsHandler(st, ck, cache),
+		CreateMacro:    NewCreateMacroHandler(st, ck, cache),
+		UpdateMacro:    NewUpdateMacroHandler(st, ck, cache),
+		DeleteMacro:    NewDeleteMacroHandler(st, ck, cache),
+		ApplyMacro:     NewApplyMacroHandler(st, ck, cache, pol),
 	}
 }
 

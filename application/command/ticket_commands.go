@@ -201,6 +201,7 @@ func (c CustomerReply) decide(t *domain.Ticket, d decision) ([]domain.Event, err
 type RateTicket struct {
 	TicketID uuid.UUID
 	Score    int
+	NPS      *int // 0 to 10, when the customer answered it
 	Comment  string
 }
 
@@ -215,5 +216,5 @@ func NewRateTicketHandler(store eventlog.EventStore, clock application.Clock, ca
 func (c RateTicket) ticket() uuid.UUID { return c.TicketID }
 
 func (c RateTicket) decide(t *domain.Ticket, _ decision) ([]domain.Event, error) {
-	return t.Rate(c.Score, c.Comment)
+	return t.Rate(c.Score, c.NPS, c.Comment)
 }

@@ -37,7 +37,13 @@ const (
 	// Staff accounts' emails: staffemail-<SHA-256 of the lower-cased email>, one
 	// reservation naming the account, appended only where none exists (unique emails).
 	StaffEmailStreamPrefix = "staffemail-"
+	// The macro library: one stream of every macro (MacroLibraryStream).
+	MacroStreamPrefix = "macros-"
 )
+
+// MacroLibraryStream is the one stream of the macros: a team keeps tens or hundreds,
+// so listing them is one read of one stream, with no projection to wait for.
+const MacroLibraryStream = MacroStreamPrefix + "library"
 
 // streamKinds is the registry: one row per kind of stream. Prefixes end in "-" and none
 // is a prefix of another, so a stream name has at most one kind (streams_test.go).
@@ -53,6 +59,7 @@ var streamKinds = [...]StreamKind{
 	{Name: "customer external id", Prefix: CustomerExternalIDStreamPrefix, ID: DigestID},
 	{Name: "attachment", Prefix: AttachmentStreamPrefix, ID: UUIDID},
 	{Name: "staff email", Prefix: StaffEmailStreamPrefix, ID: DigestID},
+	{Name: "macros", Prefix: MacroStreamPrefix, ID: WordID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its

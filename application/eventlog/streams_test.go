@@ -56,6 +56,7 @@ func TestCheckStream(t *testing.T) {
 		eventlog.NotificationStreamPrefix + "mail",
 		eventlog.CustomerStream(uuid.New()),
 		eventlog.CustomerExternalIDStreamPrefix + auth.HashSecret("api\x00C-1"),
+		eventlog.MacroLibraryStream,
 	}
 	for _, s := range valid {
 		if err := eventlog.CheckStream(s); err != nil {

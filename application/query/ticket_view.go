@@ -46,6 +46,7 @@ type TicketView struct {
 	AssigneeName    *string         `json:"assignee_name"`
 	Team            string          `json:"team"`
 	EscalationLevel int             `json:"escalation_level"`
+	Tags            []string        `json:"tags"`
 	SLA             SLAView         `json:"sla"`
 	CreatedAt       JSONTime        `json:"created_at"`
 	UpdatedAt       JSONTime        `json:"updated_at"`
@@ -76,7 +77,10 @@ func NewTicketView(s domain.TicketState, now time.Time) TicketView {
 			Paused: !s.WaitingSince.IsZero(),
 		},
 		CreatedAt: JSONTime(s.CreatedAt), UpdatedAt: JSONTime(s.UpdatedAt), Version: s.Version,
-		Verified: !s.Unverified,
+		Verified: !s.Unverified, Tags: s.Tags.List(),
+	}
+	if v.Tags == nil {
+		v.Tags = []string{}
 	}
 	if s.Category != "" {
 		v.Category = &s.Category

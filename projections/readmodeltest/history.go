@@ -124,8 +124,13 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	var err error
 	switch rng.IntN(16) {
 	case 0:
+		category := []string{"billing", "login", "bug"}[rng.IntN(3)]
 		_, err = c.Classify.Handle(ctx, command.ClassifyTicket{TicketID: id, ClassifyTicket: domain.ClassifyTicket{
-			Category: []string{"billing", "login", "bug"}[rng.IntN(3)], Priority: prios[rng.IntN(4)], Team: teams[rng.IntN(len(teams))]}}, meta)
+			Category: category, Priority: prios[rng.IntN(4)], Team: teams[rng.IntN(len(teams))]}}, meta)
+		if err == nil { // the category as a tag too, the others' removed: tags come and go
+			_, err = c.Tags.Handle(ctx, randomTags(id, category), meta)
+			err = ignoreClosed(err)
+		}
 	case 1:
 		_, err = c.Reprioritize.Handle(ctx, command.ReprioritizeTicket{TicketID: id, Priority: prios[rng.IntN(4)]}, meta)
 	case 2, 3:
@@ -145,7 +150,9 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	case 12:
 		_, err = c.CustomerReply.Handle(ctx, command.CustomerReply{TicketID: id, Body: "any news?"}, command.CommandMeta{Actor: access.Customer.Actor()})
 	case 13:
-		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: 1 + rng.IntN(5), Comment: "ok"}, command.CommandMeta{Actor: access.Customer.Actor()})
+		score := 1 + rng.IntN(5)
+		nps := score*2 + score%2 - 1 // 1..10 by the score, so that the random stream is unchanged
+		_, err = c.Rate.Handle(ctx, command.RateTicket{TicketID: id, Score: score, NPS: &nps, Comment: "ok"}, command.CommandMeta{Actor: access.Customer.Actor()})
 	case 14:
 		clock := []string{domain.ClockFirstResponse, domain.ClockResolution}[rng.IntN(2)]
 		_, err = c.CheckSLA.Handle(ctx, command.CheckSLA{TicketID: id, Clock: clock}, command.CommandMeta{Actor: command.SystemActor})
@@ -155,6 +162,26 @@ func (w *World) randomCommand(t testing.TB, rng *rand.Rand, teams []string) {
 	if err != nil && !errors.Is(err, domain.ErrInvalidTransition) {
 		t.Fatalf("command: %v", err)
 	}
+}
+
+// randomTags tags a ticket with its category and a "Support " tag (normalised to
+// "support"), and removes the other categories.
+func randomTags(id uuid.UUID, category string) command.ChangeTicketTags {
+	c := command.ChangeTicketTags{TicketID: id, Add: []string{category, "Support "}}
+	for _, o := range []string{"billing", "login", "bug"} {
+		if o != category {
+			c.Remove = append(c.Remove, o)
+		}
+	}
+	return c
+}
+
+// ignoreClosed drops the refusal of a closed ticket (tags stay as they were).
+func ignoreClosed(err error) error {
+	if errors.Is(err, domain.ErrInvalidTransition) {
+		return nil
+	}
+	return err
 }
 
 // All returns every record of the world's event store, in global order.

@@ -18,6 +18,8 @@ import (
 // queueWorld: q1 standard P2 billing (first response due 4h00m), q2 vip P2 billing answered
 // in time (next due: resolution at 4h01m), q3 core P1 assigned to A (breached), q4
 // standard P4 login team billing, q5 resolved (not queued), q6 vip P3 (breached).
+// Tagged "vip-care": q1, q3 and q5; q3 had "x" too, removed in the command that added
+// "vip-care".
 func queueWorld(t *testing.T, events eventlog.EventStore) (*World, []uuid.UUID, [2]domain.AgentState) {
 	ctx := context.Background()
 	w := NewWorld(t, events)
@@ -39,11 +41,18 @@ func queueWorld(t *testing.T, events eventlog.EventStore) (*World, []uuid.UUID, 
 			return c.Assign.Handle(ctx, command.AssignTicket{TicketID: ids[i], AgentID: ag.ID}, meta)
 		}
 	}
+	tag := func(i int, add, remove []string) func() (command.TicketResult, error) {
+		return func() (command.TicketResult, error) {
+			return c.Tags.Handle(ctx, command.ChangeTicketTags{TicketID: ids[i], Add: add, Remove: remove}, meta)
+		}
+	}
 	w.at(6 * time.Minute)
 	for _, f := range []func() (command.TicketResult, error){
 		classify(0, "billing", domain.P2, ""), classify(1, "billing", domain.P2, ""),
 		classify(2, "outage", domain.P1, ""), classify(3, "login", domain.P4, "billing"),
 		assign(2, a), assign(4, b),
+		tag(0, []string{"VIP-care"}, nil), tag(2, []string{"x"}, nil), tag(2, []string{"vip-care"}, []string{"x"}),
+		tag(4, []string{"vip-care"}, nil),
 	} {
 		do(t, f)
 	}
@@ -79,6 +88,9 @@ func testQueues(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		{"category", projections.QueueFilter{Category: "billing"}, []int{0, 1}},
 		{"breached", projections.QueueFilter{Breached: &yes}, []int{2, 5}},
 		{"not breached", projections.QueueFilter{Breached: &no}, []int{0, 1, 3}},
+		{"tag", projections.QueueFilter{Tag: "vip-care"}, []int{2, 0}},
+		{"tag and priority", projections.QueueFilter{Tag: "vip-care", Priority: domain.P2}, []int{0}},
+		{"a removed tag", projections.QueueFilter{Tag: "x"}, nil},
 	}
 	for _, tc := range cases {
 		items, next, err := svc.Queue(ctx, tc.f, 0, "")

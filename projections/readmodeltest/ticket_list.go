@@ -52,7 +52,10 @@ func testTicketList(t *testing.T, newStore Factory, newEvents EventsFactory) {
 		{"channel", projections.TicketFilter{Channel: domain.ChannelEmail}, func(s domain.TicketState) bool { return s.Channel == domain.ChannelEmail }},
 		{"from", projections.TicketFilter{From: mid}, func(s domain.TicketState) bool { return !s.CreatedAt.Before(mid) }},
 		{"to", projections.TicketFilter{To: mid}, func(s domain.TicketState) bool { return s.CreatedAt.Before(mid) }},
-		{"tag", projections.TicketFilter{Tag: "vip"}, func(domain.TicketState) bool { return false }},
+		{"tag", projections.TicketFilter{Tag: "billing"}, func(s domain.TicketState) bool { return s.Tags.Has("billing") }},
+		{"tag and status", projections.TicketFilter{Tag: "support", Status: domain.StatusClosed},
+			func(s domain.TicketState) bool { return s.Tags.Has("support") && s.Status == domain.StatusClosed }},
+		{"no such tag", projections.TicketFilter{Tag: "vip"}, func(domain.TicketState) bool { return false }},
 		{"no such team", projections.TicketFilter{Team: "nobody\x00"}, func(domain.TicketState) bool { return false }},
 	}
 	live := newStore(t)
@@ -66,7 +69,7 @@ func testTicketList(t *testing.T, newStore Factory, newEvents EventsFactory) {
 					want = append(want, s.ID)
 				}
 			}
-			least, ok := map[string]int{"tag": 0, "no such team": 0, "customer": 1}[c.name] // one ticket per customer
+			least, ok := map[string]int{"no such tag": 0, "no such team": 0, "customer": 1}[c.name] // one ticket per customer
 			if !ok {
 				least = 2
 			}

@@ -17,6 +17,8 @@ type fact struct {
 	lastResolvedAt                int64
 	closed                        []period
 	ratings, ratingSum, satisfied int32
+	npsResponses, promoters       int32
+	detractors                    int32
 }
 
 // period is a projections.Period in Unix nanoseconds, 0 for an open end.
@@ -26,6 +28,7 @@ func toFact(f *projections.KPIFact, state *packed) fact {
 	x := fact{
 		state: state, waited: f.Waited, lastResolvedAt: nanos(f.LastResolvedAt),
 		ratings: int32(f.Ratings), ratingSum: int32(f.RatingSum), satisfied: int32(f.Satisfied),
+		npsResponses: int32(f.NPSResponses), promoters: int32(f.NPSPromoters), detractors: int32(f.NPSDetractors),
 	}
 	if len(f.Closed) > 0 {
 		x.closed = make([]period, len(f.Closed))
@@ -40,6 +43,7 @@ func (x *fact) kpi() projections.KPIFact {
 	f := projections.KPIFact{
 		State: x.state.state(), Waited: x.waited, LastResolvedAt: fromNanos(x.lastResolvedAt),
 		Ratings: int(x.ratings), RatingSum: int(x.ratingSum), Satisfied: int(x.satisfied),
+		NPSResponses: int(x.npsResponses), NPSPromoters: int(x.promoters), NPSDetractors: int(x.detractors),
 	}
 	if len(x.closed) > 0 {
 		f.Closed = make([]projections.Period, len(x.closed))

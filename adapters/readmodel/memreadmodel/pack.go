@@ -44,6 +44,7 @@ func pack(t *domain.TicketState) *packed {
 	w.str(string(t.Priority))
 	w.str(t.Team)
 	w.b = append(w.b, t.Assignee[:]...)
+	w.str(t.Tags.Joined())
 	w.str(t.AssigneeName)
 	w.varint(int64(t.EscalationLevel))
 	for _, at := range []time.Time{t.UpdatedAt, t.SLA.FirstResponseDue, t.SLA.ResolutionDue, t.ClockStart,
@@ -83,6 +84,7 @@ func (p *packed) state() domain.TicketState {
 	t.Priority = domain.Priority(r.str())
 	t.Team = r.str()
 	copy(t.Assignee[:], r.next(16))
+	t.Tags = domain.TagListOf(r.str())
 	t.AssigneeName = r.str()
 	t.EscalationLevel = int(r.varint())
 	for _, at := range []*time.Time{&t.UpdatedAt, &t.SLA.FirstResponseDue, &t.SLA.ResolutionDue, &t.ClockStart,
@@ -98,7 +100,7 @@ func (p *packed) state() domain.TicketState {
 	return t
 }
 
-// head decodes the fields up to the assignee, what the ticket list filters and orders
+// head decodes the fields up to the assignee and the tags, what the ticket list filters and orders
 // on (projections.MatchesTicket, TicketBefore: the customer's email and record id and
 // the unverified flag make the ticket's record), and leaves the rest zero: a list read
 // decodes every row this far and only its page in full. It follows state's order.
@@ -125,6 +127,7 @@ func (p *packed) head() domain.TicketState {
 	t.Priority = domain.Priority(r.str())
 	t.Team = r.str()
 	copy(t.Assignee[:], r.next(16))
+	t.Tags = domain.TagListOf(r.str())
 	return t
 }
 

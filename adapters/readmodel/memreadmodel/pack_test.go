@@ -1,6 +1,7 @@
 package memreadmodel
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -23,6 +24,14 @@ func randomize(r *rand.Rand, v reflect.Value) {
 	}
 	if r.IntN(6) == 0 {
 		return // zero
+	}
+	if v.Type() == reflect.TypeFor[domain.TagList]() { // a value with an unexported field
+		tags := make([]string, 1+r.IntN(4))
+		for i := range tags {
+			tags[i] = fmt.Sprintf("tag-%d", r.IntN(100))
+		}
+		v.Set(reflect.ValueOf(domain.NewTagList(tags)))
+		return
 	}
 	switch v.Kind() {
 	case reflect.Struct:
@@ -66,7 +75,7 @@ func TestPackRoundTripsEveryField(t *testing.T) {
 		if h.ID != s.ID || !h.CreatedAt.Equal(s.CreatedAt) || h.Number != s.Number || h.Version != s.Version ||
 			h.Status != s.Status || h.Channel != s.Channel || h.Customer.ID != s.Customer.ID ||
 			h.Customer.Email != s.Customer.Email || h.Customer.RecordID != s.Customer.RecordID || h.Unverified != s.Unverified ||
-			h.Category != s.Category || h.Priority != s.Priority || h.Team != s.Team || h.Assignee != s.Assignee {
+			h.Category != s.Category || h.Priority != s.Priority || h.Team != s.Team || h.Assignee != s.Assignee || h.Tags != s.Tags {
 			t.Fatalf("head:\n got %+v\nwant %+v", h, s)
 		}
 	}

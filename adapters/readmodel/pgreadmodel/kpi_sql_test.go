@@ -33,7 +33,8 @@ func documentedKPIQuery(t *testing.T) string {
 
 var groupExpr = map[string]string{
 	"team": "team", "agent": "COALESCE(agent_id::text, 'unassigned')", "category": "COALESCE(category, 'uncategorized')",
-	"channel": "channel", "tier": "tier", "day": "to_char(received_day, 'YYYY-MM-DD')",
+	"channel": "channel", "tier": "tier", "day": "to_char(received_day, 'YYYY-MM-DD')", "priority": "priority",
+	"tag": "unnest(CASE WHEN cardinality(tags) = 0 THEN ARRAY[''] ELSE tags END)",
 }
 
 // TestDocumentedKPIQuery: the SQL the analysts' documentation gives computes, on the
@@ -58,7 +59,7 @@ func TestDocumentedKPIQuery(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, g := range projections.GroupBys {
-			want, err := projections.Report(facts, win[0], win[1], g, now)
+			want, err := projections.Report(facts, projections.KPIQuery{From: win[0], To: win[1], GroupBy: g}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,13 +91,13 @@ func compareRows(t *testing.T, groupBy string, got []map[string]any, want []proj
 	}
 	for i, w := range want {
 		g := got[i]
-		ints := map[string]int{"received": w.Received, "resolved": w.Resolved, "rated": w.Rated, "backlog": w.Backlog}
+		ints := map[string]int{"received": w.Received, "resolved": w.Resolved, "rated": w.Rated, "backlog": w.Backlog, "nps_responses": w.NPSResponses}
 		floats := map[string]*float64{"resolution_rate": w.ResolutionRate,
 			"first_response_seconds_avg": w.FirstResponseSecondsAvg, "first_response_seconds_p50": w.FirstResponseSecondsP50, "first_response_seconds_p90": w.FirstResponseSecondsP90,
 			"resolution_seconds_avg": w.ResolutionSecondsAvg, "resolution_seconds_p50": w.ResolutionSecondsP50, "resolution_seconds_p90": w.ResolutionSecondsP90,
 			"fcr_rate": w.FCRRate, "escalation_rate": w.EscalationRate, "reopen_rate": w.ReopenRate,
 			"sla_first_response_met_rate": w.SLAFirstResponseMetRate, "sla_resolution_met_rate": w.SLAResolutionMetRate,
-			"csat_avg": w.CSATAvg, "csat_satisfied_rate": w.CSATSatisfiedRate}
+			"csat_avg": w.CSATAvg, "csat_satisfied_rate": w.CSATSatisfiedRate, "nps": w.NPS}
 		if g["group"] != w.Group {
 			t.Fatalf("group_by=%s row %d: SQL group %v, report %q", groupBy, i, g["group"], w.Group)
 		}

@@ -21,8 +21,8 @@ func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]d
 	q := "SELECT " + selectRows(t, "") + " FROM " + s.table(t.Name) + ` WHERE is_open
 		AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
 		AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4)
-		AND ($5 = '' OR category = $5)`
-	rows, err := s.pool.Query(ctx, q, string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category)
+		AND ($5 = '' OR category = $5) AND ($6 = '' OR tags @> ARRAY[$6]::text[])`
+	rows, err := s.pool.Query(ctx, q, string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, f.Tag)
 	if err != nil {
 		return nil, fmt.Errorf("postgres read model: queue: %w", err)
 	}
@@ -44,6 +44,7 @@ const queuePageSQL = `WITH q AS (
   FROM %s
   WHERE is_open AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
     AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4) AND ($5 = '' OR category = $5)
+    AND ($10 = '' OR tags @> ARRAY[$10]::text[])
 ), d AS (
   SELECT %s, ticket_id, created_at, rank,
     CASE WHEN first_responded_at IS NULL AND fr_due < res_due THEN fr_due ELSE res_due END AS next_due,
@@ -62,7 +63,7 @@ func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now ti
 	}
 	t := table(projections.Queues)
 	rows, err := s.pool.Query(ctx, fmt.Sprintf(queuePageSQL, selectRows(t, ""), s.table(t.Name), selectRows(t, ""), selectRows(t, "")),
-		string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, now, f.Breached, offset, limit+1)
+		string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, now, f.Breached, offset, limit+1, f.Tag)
 	if err != nil {
 		return nil, false, fmt.Errorf("postgres read model: queue: %w", err)
 	}
@@ -78,7 +79,7 @@ func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now ti
 // or invalid UTF-8 matches no row (the stored text was made clean, sanitise.go), and
 // PostgreSQL would refuse it as a parameter (a server error for a client's input).
 func storable(f projections.QueueFilter) bool {
-	return isClean(string(f.Status)) && isClean(f.Team) && isClean(string(f.Priority)) && isClean(f.Category)
+	return isClean(string(f.Status)) && isClean(f.Team) && isClean(string(f.Priority)) && isClean(f.Category) && isClean(f.Tag)
 }
 
 // table is projection name's table description (name is in the catalogue).

@@ -17,7 +17,7 @@ import (
 // most selective one, each ordered as the list is (created_at DESC, ticket_id DESC), and
 // a page reads only its own rows; the cursor is a key, not an offset.
 func (s *Store) TicketPage(ctx context.Context, f projections.TicketFilter, after projections.TicketCursor, limit int) ([]domain.TicketState, bool, error) {
-	if f.None() || !isClean(string(f.Status)) || !isClean(f.Team) ||
+	if !isClean(f.Tag) || !isClean(string(f.Status)) || !isClean(f.Team) ||
 		!isClean(f.Category) || !isClean(string(f.Priority)) || !isClean(string(f.Channel)) {
 		return nil, false, nil
 	}
@@ -34,6 +34,9 @@ func (s *Store) TicketPage(ctx context.Context, f projections.TicketFilter, afte
 	}
 	if f.Customer != uuid.Nil { // the ticket's customer record, as text (migration 00008)
 		add("customer_id = $", f.Customer.String())
+	}
+	if f.Tag != "" { // the GIN index of migration 00009 serves @>
+		add("tags @> ARRAY[$]::text[]", f.Tag)
 	}
 	if f.Assignee != uuid.Nil {
 		add("assignee_id = $", f.Assignee)

@@ -108,6 +108,9 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("Staff", func(t *testing.T) { testStaff(startService(t, cfg(t))) })
 	t.Run("Deactivation", func(t *testing.T) { testDeactivation(startService(t, cfg(t))) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(startService(t, cfg(t))) })
+	t.Run("Tags", func(t *testing.T) { testTags(startService(t, cfg(t))) })
+	t.Run("Macros", func(t *testing.T) { testMacros(startService(t, cfg(t))) })
+	t.Run("NPSReport", func(t *testing.T) { testNPSReport(startService(t, cfg(t))) })
 }
 
 func testLifecycle(c client, _ *service.Service) {

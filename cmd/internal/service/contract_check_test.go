@@ -93,7 +93,7 @@ func (c client) invalidOnPurpose() client {
 func TestContractCheckFailsOnUndeclaredField(t *testing.T) {
 	ticket := `{"id":"6c1f0d9e-8d43-4a63-9d8c-3f4b8b9f0a11","number":"TK-7F3K9Q","status":"received","channel":"chat",` +
 		`"customer":{"id":"c-42","name":"陈静","email":"chen@example.com","tier":"vip"},"subject":"退款","category":null,` +
-		`"priority":"P1","assignee":null,"assignee_name":null,"team":"support","escalation_level":0,` +
+		`"priority":"P1","assignee":null,"assignee_name":null,"team":"support","escalation_level":0,"tags":[],` +
 		`"sla":{"first_response_due":"2026-12-02T09:05:00.000Z","resolution_due":"2026-12-02T11:00:00.000Z",` +
 		`"first_response_breached":false,"resolution_breached":false,"paused":false},` +
 		`"created_at":"2026-12-02T09:00:00.000Z","updated_at":"2026-12-02T09:00:00.000Z","version":0,"verified":true%s}`

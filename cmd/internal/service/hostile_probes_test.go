@@ -46,6 +46,8 @@ func (f hostileFixture) probesFor(s string) []probe {
 		body("note body", "POST", open+"/replies", `{"body":`+js+`,"public":false}`, true),
 		body("classify category", "POST", open+"/classify", `{"category":`+js+`,"priority":"P2"}`, true),
 		body("portal reply body", "POST", portal+"/replies?code="+f.open.code, `{"body":`+js+`}`, false),
+		body("tag", "POST", open+"/tags", `{"add":[`+js+`],"remove":["x"]}`, true),
+		body("macro name and body", "POST", "/macros", `{"name":`+js+`,"body":{"zh":`+js+`}}`, true),
 	}
 	resolve := body("resolve resolution", "POST", "/tickets/"+f.resolvable.id+"/resolve", `{"resolution":`+js+`}`, true)
 	resolve.after = func(t *testing.T) { f.staffDo(t, "POST", "/tickets/"+f.resolvable.id+"/reopen", `{"reason":"again"}`) }
@@ -63,6 +65,8 @@ func (f hostileFixture) probesFor(s string) []probe {
 		get("queues category", "/queues?category="+q(s), true),
 		get("queues team", "/queues?team="+q(s), true),
 		get("queues cursor", "/queues?cursor="+q(s), true),
+		get("queues tag", "/queues?tag="+q(s), true),
+		get("kpi tag", "/reports/kpi?group_by=tag&tag="+q(s), true),
 		get("kpi group_by", "/reports/kpi?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z&group_by="+q(s), true),
 		get("ticket as_of", open+"?as_of="+q(s), true),
 		get("portal code", portal+"?code="+q(s), false),
