@@ -260,14 +260,14 @@ func (t *Ticket) MacroVars(agentName string) map[string]string {
 // ApplyMacro is the macro on this ticket: MacroApplied, the public reply in the
 // customer's language with the variables filled, the tags, the category and priority,
 // then the status, all or nothing (Combine). The ticket must be open, as for a reply.
-func (t *Ticket) ApplyMacro(m Macro, agentName string, at time.Time, p SLAPolicy) ([]Event, error) {
+func (t *Ticket) ApplyMacro(m Macro, agentName string, at time.Time, p SLAPolicy, atts ...Attachment) ([]Event, error) {
 	if err := t.require("apply macro", t.s.Status.Open()); err != nil {
 		return nil, err
 	}
 	reply := RenderTemplate(m.Body.For(t.s.Customer.Language), t.MacroVars(agentName))
 	steps := []Step{
 		func(*Ticket) ([]Event, error) { return []Event{MacroApplied{MacroID: m.ID, Name: m.Name}}, nil },
-		func(x *Ticket) ([]Event, error) { return x.Reply(reply, true) },
+		func(x *Ticket) ([]Event, error) { return x.Reply(reply, true, atts...) },
 	}
 	if len(m.Set.Tags) > 0 {
 		steps = append(steps, func(x *Ticket) ([]Event, error) { return x.ChangeTags(m.Set.Tags, nil) })

@@ -158,7 +158,9 @@ func (s *Server) applyMacro(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ticketCommand(s, true, func(ctx context.Context, id uuid.UUID, b applyMacroRequest, m command.CommandMeta) (command.TicketResult, error) {
-		return s.Commands.ApplyMacro.Handle(ctx, command.ApplyMacro{TicketID: id, MacroID: macro, Attachments: b.Attachments}, m)
+		return attached(s, ctx, principal(r).Actor(), b.Attachments, m, func(atts []domain.Attachment) (command.TicketResult, error) {
+			return s.Commands.ApplyMacro.Handle(ctx, command.ApplyMacro{TicketID: id, MacroID: macro, Attachments: atts}, m)
+		})
 	})(w, r)
 }
 

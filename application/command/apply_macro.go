@@ -16,11 +16,12 @@ import (
 
 // ApplyMacro applies a macro to a ticket (POST /tickets/{id}/macros/{macro_id}): its
 // public reply in the customer's language and its changes, appended together at one
-// expected version, or nothing. Attachments are ids of uploads for the reply.
+// expected version, or nothing. Attachments go with the reply: uploads resolved and
+// claimed by the caller (application/attachments.Service.Attach), as for any reply.
 type ApplyMacro struct {
 	TicketID    uuid.UUID
 	MacroID     uuid.UUID
-	Attachments []string
+	Attachments []domain.Attachment
 }
 
 // ApplyMacroHandler handles ApplyMacro.
@@ -37,10 +38,6 @@ func NewApplyMacroHandler(store eventlog.EventStore, clock application.Clock, ca
 // Handle reads the macro, then decides and appends on the ticket's stream. The macro is
 // read once, before the ticket: a retry after a lost race applies the same macro.
 func (h ApplyMacroHandler) Handle(ctx context.Context, c ApplyMacro, meta CommandMeta) (TicketResult, error) {
-	if len(c.Attachments) > 0 {
-		// The reply command takes no attachments yet: refused, never dropped.
-		return TicketResult{}, invalidField("attachments", "attachments not supported yet")
-	}
 	lib, err := LoadMacros(ctx, h.s.store)
 	if err != nil {
 		return TicketResult{}, err
@@ -58,7 +55,7 @@ func (h ApplyMacroHandler) Handle(ctx context.Context, c ApplyMacro, meta Comman
 		if name == "" {
 			name = t.State().AssigneeName
 		}
-		return t.ApplyMacro(m, name, now, h.policy)
+		return t.ApplyMacro(m, name, now, h.policy, c.Attachments...)
 	})
 }
 

@@ -3,6 +3,7 @@ package command_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -64,8 +65,9 @@ func TestApplyMacroAtOneVersion(t *testing.T) {
 	if _, err := c.ApplyMacro.Handle(ctx, command.ApplyMacro{TicketID: tk.ID, MacroID: tk.ID}, staff); !errors.Is(err, application.ErrNotFound) {
 		t.Fatalf("unknown macro: %v", err)
 	}
-	if _, err := c.ApplyMacro.Handle(ctx, command.ApplyMacro{TicketID: tk.ID, MacroID: m.ID, Attachments: []string{"x"}}, staff); !errors.Is(err, application.ErrInvalid) {
-		t.Fatalf("attachments: %v", err)
+	twice := domain.Attachment{ID: "3f1c9a52-0000-4000-8000-000000000001", Filename: "a.pdf", ContentType: "application/pdf", Size: 1, SHA256: strings.Repeat("a", 64)}
+	if _, err := c.ApplyMacro.Handle(ctx, command.ApplyMacro{TicketID: tk.ID, MacroID: m.ID, Attachments: []domain.Attachment{twice, twice}}, staff); !errors.Is(err, application.ErrInvalid) {
+		t.Fatalf("one attachment named twice: %v", err)
 	}
 	if recs, _ := store.ReadStream(ctx, stream); len(recs) != 1 {
 		t.Fatalf("refused macros appended: %d records", len(recs))

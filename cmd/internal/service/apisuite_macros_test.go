@@ -86,9 +86,19 @@ func testMacros(c client, svc *service.Service) {
 		t.Fatalf("a macro refused by the status appended %d records", n-before)
 	}
 	c.must(200, "POST", "/tickets/"+en+"/assign", map[string]any{"agent_id": agentID})
-	if r := c.must(200, "POST", "/tickets/"+en+"/macros/"+wait, nil); r.Body["status"] != "waiting" {
+	// The macro's reply carries the caller's upload; the upload is spent by it.
+	logForm := c.upload("/attachments", "日志说明.pdf", pdf("how to send logs"))
+	if logForm.Status != 201 {
+		t.Fatalf("upload: %d %s", logForm.Status, logForm.Raw)
+	}
+	fileID := logForm.Body["id"].(string)
+	if r := c.must(200, "POST", "/tickets/"+en+"/macros/"+wait, map[string]any{"attachments": []string{fileID}}); r.Body["status"] != "waiting" {
 		t.Fatalf("waiting macro: %s", r.Raw)
 	}
+	if msgs := c.must(200, "GET", "/tickets/"+en+"/messages", nil); !strings.Contains(msgs.Raw, `"filename":"日志说明.pdf"`) {
+		t.Fatalf("the macro's reply lacks its attachment: %s", msgs.Raw)
+	}
+	c.invalidOnPurpose().must(422, "POST", "/tickets/"+en+"/replies", map[string]any{"body": "again", "public": true, "attachments": []string{fileID}})
 	recs := ticketRecords(t, svc, en)
 	if !strings.Contains(string(recs[len(recs)-1].Data), `"reason":"Hi 陈静, logs please"`) {
 		t.Fatalf("the reply is the reason: %s", recs[len(recs)-1].Data)
