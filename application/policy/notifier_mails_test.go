@@ -45,7 +45,10 @@ func TestCustomerMailsAreThreadedUnderTheReceipt(t *testing.T) {
 	classify(t, n.cmds, id, "billing", domain.P3, "")
 	waitAssigned(t, store, id)
 	ctx := context.Background()
-	must(t, func() error { _, err := n.cmds.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "internal note"}, staff); return err })
+	must(t, func() error {
+		_, err := n.cmds.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "internal note"}, staff)
+		return err
+	})
 	replyWithAttachment(t, store, id, "Here is the corrected invoice.", "invoice-2026.pdf")
 	must(t, func() error {
 		_, err := n.cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "sent again"}, staff)
@@ -55,7 +58,10 @@ func TestCustomerMailsAreThreadedUnderTheReceipt(t *testing.T) {
 		_, err := n.cmds.Reopen.Handle(ctx, command.ReopenTicket{TicketID: id, Reason: "still wrong"}, staff)
 		return err
 	})
-	must(t, func() error { _, err := n.cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "fixed"}, staff); return err })
+	must(t, func() error {
+		_, err := n.cmds.Resolve.Handle(ctx, command.ResolveTicket{TicketID: id, Resolution: "fixed"}, staff)
+		return err
+	})
 	must(t, func() error { _, err := n.cmds.Close.Handle(ctx, command.CloseTicket{TicketID: id}, staff); return err })
 	eventually(t, 5*time.Second, "the closing mail", func() bool { return box.count("li@example.com", "is closed") == 1 })
 	settle()
