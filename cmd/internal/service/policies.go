@@ -31,7 +31,10 @@ type PolicyConfig struct {
 	PublicURL     string   // --public-url / TICKETS_PUBLIC_URL: base of staff links in mails ({base}/desk/tickets/{id})
 	MailTemplates string   // --mail-templates / TICKETS_MAIL_TEMPLATES: directory of <kind>.<lang>.tmpl overrides
 	Webhooks      []string // --webhooks / TICKETS_WEBHOOKS: comma-separated URLs
-	WebhookSecret string   // TICKETS_WEBHOOK_SECRET (environment only: a secret)
+	// Staff, when set, is the directory mails find assignees and supervisors in; by
+	// default the policy engine's view of agents, which knows no supervisors.
+	Staff         policy.StaffDirectory
+	WebhookSecret string // TICKETS_WEBHOOK_SECRET (environment only: a secret)
 }
 
 func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string) string) {
@@ -138,7 +141,11 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		Routing: c.Routing, Notifier: notifier, Log: log,
 	})
 	if mails != nil {
-		mails.SetStaff(engine.Staff()) // (staff accounts will take the engine's place)
+		staff := c.Staff
+		if staff == nil {
+			staff = engine.Staff()
+		}
+		mails.SetStaff(staff)
 	}
 	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
 		select { // as after the read models' catch-up (readside.go): return its garbage now
