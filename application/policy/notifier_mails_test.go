@@ -149,3 +149,26 @@ func TestAgentAndSupervisorMails(t *testing.T) {
 		t.Fatalf("escalation mail:\n%s", b)
 	}
 }
+
+// Today's directory is the engine's view of agents: an agent's address and language, and
+// no supervisors (staff accounts will supply them).
+func TestTheEngineViewIsTodaysStaffDirectory(t *testing.T) {
+	store := newStore()
+	n := startNode(t, store, policy.Options{})
+	res, err := n.cmds.RegisterAgent.Handle(context.Background(), command.RegisterAgent{Name: "刘洋", Email: "liu@example.com",
+		Skills: []string{"billing"}, Capacity: 2, Language: "zh"}, staff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := n.engine.Staff()
+	eventually(t, 5*time.Second, "the agent in the view", func() bool { _, ok, _ := dir.Agent(context.Background(), res.Agent.ID); return ok })
+	if r, _, _ := dir.Agent(context.Background(), res.Agent.ID); r != (policy.Recipient{Name: "刘洋", Email: "liu@example.com", Language: "zh"}) {
+		t.Fatalf("agent %+v", r)
+	}
+	if _, ok, _ := dir.Agent(context.Background(), uuid.New()); ok {
+		t.Fatal("an unknown agent was found")
+	}
+	if s, err := dir.Supervisors(context.Background(), "billing"); err != nil || len(s) != 0 {
+		t.Fatalf("supervisors %v %v", s, err)
+	}
+}
