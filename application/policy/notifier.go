@@ -60,7 +60,10 @@ type NotifierOptions struct {
 	// notifier takes it for lost and sends its mails again; default 5 minutes, longer than
 	// a send with its retries takes, so a live process's send in flight is not repeated.
 	ResendAfter time.Duration
-	Log         *slog.Logger
+	// Grace is how long a stopping notifier may finish the mails of the notice in hand
+	// (and record them sent), so a clean shutdown leaves nothing in doubt; default 10 s.
+	Grace time.Duration
+	Log   *slog.Logger
 }
 
 // Notifier turns notices into mails (see mail_compose.go for which, to whom): notices wait
@@ -95,6 +98,9 @@ func NewNotifier(o NotifierOptions) *Notifier {
 	}
 	if o.ResendAfter <= 0 {
 		o.ResendAfter = 5 * time.Minute
+	}
+	if o.Grace <= 0 {
+		o.Grace = 10 * time.Second
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -153,21 +159,45 @@ func (n *Notifier) Dropped() int64 { return n.dropped.Load() }
 func (n *Notifier) Failed() int64  { return n.failed.Load() }
 func (n *Notifier) Resent() int64  { return n.resent.Load() }
 
-// Run sends mails until ctx ends.
+// Run sends mails until ctx ends; the notice in hand then has Grace to be finished.
 func (n *Notifier) Run(ctx context.Context) error {
 	n.timer = time.NewTimer(time.Hour)
 	n.timer.Stop()
 	defer n.timer.Stop()
+	work, stop := n.graceful(ctx)
+	defer stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case x := <-n.queue:
-			n.handle(ctx, x)
+			if ctx.Err() == nil {
+				n.handle(work, x)
+			}
 		case <-n.timer.C:
-			n.recoverDue(ctx)
+			n.recoverDue(work)
 		}
 	}
+}
+
+// graceful returns a context that ends Grace after ctx does (or when stop is called).
+func (n *Notifier) graceful(ctx context.Context) (context.Context, context.CancelFunc) {
+	work, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		t := time.NewTimer(n.o.Grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			stop()
+		case <-work.Done():
+		}
+	}()
+	return work, stop
 }
 
 func (n *Notifier) handle(ctx context.Context, x Notice) {

@@ -29,7 +29,7 @@ func (k killed) Send(ctx context.Context, m policy.Mail) error {
 // mailNode starts a node whose notifier sends through m, re-sending in-doubt mails at once.
 func mailNode(t *testing.T, store eventlog.EventStore, m policy.Mailer) *node {
 	o := notifierOptions(store, m)
-	o.ResendAfter = time.Millisecond
+	o.ResendAfter, o.Grace = time.Millisecond, time.Millisecond // (killed stops at once)
 	return startNode(t, store, policy.Options{Notifier: policy.NewNotifier(o), Policy: domain.DefaultSLAPolicy()})
 }
 
@@ -112,7 +112,7 @@ func TestAYoungClaimIsNotSentAgain(t *testing.T) {
 	eventually(t, 5*time.Second, "the send", func() bool { return len(srv.Messages()) == 1 })
 	a.halt()
 	o := notifierOptions(store, realMailer(t, srv))
-	o.ResendAfter = time.Hour
+	o.ResendAfter, o.Grace = time.Hour, time.Millisecond
 	b := startNode(t, store, policy.Options{Notifier: policy.NewNotifier(o), Policy: domain.DefaultSLAPolicy()})
 	syncPoint(t, b, srv, store)
 	if n := len(srv.Messages()); n != 2 {
@@ -135,4 +135,46 @@ func syncPoint(t *testing.T, n *node, srv *smtptest.Server, store eventlog.Event
 		}
 		return false
 	})
+}
+
+// slow is a mailer that takes a while, and says when a send has begun.
+type slow struct {
+	policy.Mailer
+	begun chan struct{}
+}
+
+func (s slow) Send(ctx context.Context, m policy.Mail) error {
+	select {
+	case s.begun <- struct{}{}:
+	default:
+	}
+	select {
+	case <-time.After(300 * time.Millisecond):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Mailer.Send(ctx, m)
+}
+
+// A clean stop while a mail is being sent finishes it and records it: a restart sends
+// nothing again (no duplicate after a clean hand-over).
+func TestACleanStopFinishesTheMailInHand(t *testing.T) {
+	store := newStore()
+	box := &outbox{}
+	m := slow{Mailer: box, begun: make(chan struct{}, 1)}
+	a := startNode(t, store, policy.Options{Notifier: policy.NewNotifier(notifierOptions(store, m)), Policy: domain.DefaultSLAPolicy()})
+	receive(t, a.cmds, domain.TierStandard, "stop while sending")
+	<-m.begun
+	a.halt()
+	if got := notificationEvents(t, store); got[policy.TypeNotificationSent] != 1 || len(box.find("li@example.com", "")) != 1 {
+		t.Fatalf("after a clean stop: %v, %d mails", got, len(box.find("li@example.com", "")))
+	}
+	o := notifierOptions(store, box)
+	o.ResendAfter = time.Millisecond
+	b := startNode(t, store, policy.Options{Notifier: policy.NewNotifier(o), Policy: domain.DefaultSLAPolicy()})
+	id := receive(t, b.cmds, domain.TierStandard, "after")
+	eventually(t, 5*time.Second, "the next mail", func() bool { return box.count("li@example.com", ticketState(t, store, id).Number) == 1 })
+	if d := box.duplicates(); d != 0 {
+		t.Fatalf("%d mails sent again after a clean stop", d)
+	}
 }
