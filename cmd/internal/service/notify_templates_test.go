@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,13 +29,21 @@ func TestMailTemplatesFlag(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cfg, _, err := service.Parse("ticketd", []string{"--data", t.TempDir(), "--smtp-url", "log:", "--mail-templates", bad}, func(string) string { return "" }, os.Stderr)
-	if err != nil {
-		t.Fatal(err)
+	refused := func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "--mail-templates") && strings.Contains(err.Error(), "customer_received.en.tmpl")
 	}
-	_, err = service.Build(context.Background(), cfg, nil)
-	if err == nil || !strings.Contains(err.Error(), "--mail-templates") || !strings.Contains(err.Error(), "customer_received.en.tmpl") {
+	env := func(k string) string { return map[string]string{"TICKETS_MAIL_TEMPLATES": bad}[k] }
+	if _, _, err := service.Parse("ticketd", []string{"--smtp-url", "log:"}, env, io.Discard); !refused(err) {
+		t.Fatalf("TICKETS_MAIL_TEMPLATES with a bad template accepted: %v", err)
+	}
+	cfg := service.Config{EventStore: "memory:", Data: t.TempDir(), Policies: service.PolicyConfig{SMTPURL: "log:", SMTPFrom: "help@example.com", MailTemplates: bad}}
+	if _, err := service.Build(context.Background(), cfg, nil); !refused(err) {
 		t.Fatalf("a bad template started: %v", err)
+	}
+	for _, bad := range []string{"ftp://desk.example.com", "desk.example.com"} {
+		if _, _, err := service.Parse("ticketd", []string{"--public-url", bad}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "--public-url") {
+			t.Errorf("--public-url %s: %v", bad, err)
+		}
 	}
 
 	mail := smtptest.Start(t)

@@ -84,6 +84,11 @@ func (p PolicyConfig) validate() error {
 			return fmt.Errorf("--public-url: %q is not an http(s) URL", p.PublicURL)
 		}
 	}
+	if p.MailTemplates != "" {
+		if _, err := policy.LoadTemplates(p.MailTemplates); err != nil {
+			return fmt.Errorf("--mail-templates: %w", err)
+		}
+	}
 	for _, w := range p.Webhooks {
 		u, err := url.Parse(w)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
