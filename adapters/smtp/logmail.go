@@ -40,6 +40,7 @@ func (m *LogMailer) Send(ctx context.Context, msg policy.Mail) error {
 	}
 	m.log.LogAttrs(ctx, slog.LevelInfo, "mail not sent (--smtp-url log:)", slog.Group("mail",
 		slog.String("from", m.from.String()), slog.String("to", to.String()),
-		slog.String("subject", msg.Subject), slog.String("text", msg.Body)))
+		slog.String("subject", msg.Subject), slog.String("message_id", msg.MessageID),
+		slog.String("in_reply_to", msg.InReplyTo), slog.String("text", msg.Body)))
 	return nil
 }

@@ -21,7 +21,8 @@ func TestLogMailerWritesEachMailAsOneLogLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := "您好：\n请确认：http://127.0.0.1:8080/portal/tickets/TK-ABC123/confirm?code=x&token=y\n"
-	if err := m.Send(context.Background(), policy.Mail{To: "wang@example.com", Subject: "[TK-ABC123] 已收到", Body: body}); err != nil {
+	if err := m.Send(context.Background(), policy.Mail{To: "wang@example.com", Subject: "[TK-ABC123] 已收到", Body: body,
+		MessageID: "<b@example.com>", InReplyTo: "<a@example.com>"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.Send(context.Background(), policy.Mail{To: "not an address", Subject: "s", Body: "b"}); err == nil {
@@ -33,14 +34,18 @@ func TestLogMailerWritesEachMailAsOneLogLine(t *testing.T) {
 	}
 	var line struct {
 		Level string
-		Mail  struct{ From, To, Subject, Text string }
+		Mail  struct {
+			From, To, Subject, Text string
+			MessageID               string `json:"message_id"`
+			InReplyTo               string `json:"in_reply_to"`
+		}
 	}
 	if err := json.Unmarshal([]byte(lines[0]), &line); err != nil {
 		t.Fatal(err)
 	}
 	got := line.Mail
 	if line.Level != "INFO" || got.From != `"Support" <support@example.com>` || got.To != "<wang@example.com>" ||
-		got.Subject != "[TK-ABC123] 已收到" || got.Text != body {
+		got.Subject != "[TK-ABC123] 已收到" || got.Text != body || got.MessageID != "<b@example.com>" || got.InReplyTo != "<a@example.com>" {
 		t.Fatalf("logged %+v from %s", line, lines[0])
 	}
 }

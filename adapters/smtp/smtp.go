@@ -1,6 +1,7 @@
 // Package smtp sends the policies' mails over SMTP with the standard library's net/smtp
 // client: plain-text UTF-8 (base64, so Chinese survives every relay), subject encoded per
-// RFC 2047, STARTTLS when the server offers it, and AUTH PLAIN when the URL has a user.
+// RFC 2047, the notifier's threading headers (Message-ID, In-Reply-To, References),
+// STARTTLS when the server offers it, and AUTH PLAIN when the URL has a user.
 // LogMailer, behind the same port, writes them to the log instead (--smtp-url log:).
 package smtp
 
@@ -132,7 +133,23 @@ func compose(from, to mail.Address, msg policy.Mail) []byte {
 	header("To", to.String())
 	header("Subject", mime.BEncoding.Encode("UTF-8", strings.NewReplacer("\r", " ", "\n", " ").Replace(msg.Subject)))
 	header("Date", time.Now().UTC().Format(time.RFC1123Z))
-	header("Message-ID", "<"+uuid.NewString()+"@"+domainOf(from.Address)+">")
+	id := msgID(msg.MessageID)
+	if id == "" {
+		id = "<" + uuid.NewString() + "@" + domainOf(from.Address) + ">"
+	}
+	header("Message-ID", id)
+	if r := msgID(msg.InReplyTo); r != "" {
+		header("In-Reply-To", r)
+	}
+	var refs []string
+	for _, r := range msg.References {
+		if r = msgID(r); r != "" {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 {
+		header("References", strings.Join(refs, " "))
+	}
 	header("MIME-Version", "1.0")
 	header("Content-Type", "text/plain; charset=UTF-8")
 	header("Content-Transfer-Encoding", "base64")
@@ -144,6 +161,16 @@ func compose(from, to mail.Address, msg policy.Mail) []byte {
 	}
 	b.WriteString(enc + "\r\n")
 	return b.Bytes()
+}
+
+// msgID keeps a message id only if it has the form <left@right> without spaces or
+// line breaks (the notifier makes them; this keeps a header from being injected).
+func msgID(id string) string {
+	if len(id) < 5 || id[0] != '<' || id[len(id)-1] != '>' || !strings.Contains(id, "@") ||
+		strings.ContainsAny(id[1:len(id)-1], "<> \t\r\n") {
+		return ""
+	}
+	return id
 }
 
 func domainOf(addr string) string {

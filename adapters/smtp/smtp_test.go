@@ -52,3 +52,41 @@ func TestRefusalAndBadConfigAreErrors(t *testing.T) {
 		}
 	}
 }
+
+// The threading headers reach the server as given, the Chinese subject as RFC 2047
+// encoded words, the text as UTF-8; an id that could inject a header is not used.
+func TestThreadingHeadersAndEncodingOnTheWire(t *testing.T) {
+	srv := smtptest.Start(t)
+	m, err := smtp.New(smtp.Config{URL: srv.URL(), From: "Support <support@example.com>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := "<6f1c2a4e-0000-4000-8000-000000000001@example.com>"
+	mail := policy.Mail{To: "wang@example.com", Subject: "回复：[TK-ABC123] 发票抬头错误", Body: "好的",
+		MessageID: "<a1@example.com>", InReplyTo: root, References: []string{root}}
+	bad := mail
+	bad.MessageID, bad.InReplyTo = "<x@example.com>\r\nBcc: evil@example.com", "not an id"
+	for _, msg := range []policy.Mail{mail, bad} {
+		if err := m.Send(context.Background(), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	h := msgs[0].Header
+	if h.Get("Message-ID") != "<a1@example.com>" || h.Get("In-Reply-To") != root || h.Get("References") != root {
+		t.Fatalf("threading headers %q %q %q", h.Get("Message-ID"), h.Get("In-Reply-To"), h.Get("References"))
+	}
+	if raw := h.Get("Subject"); !strings.HasPrefix(raw, "=?UTF-8?b?") || msgs[0].Subject != mail.Subject {
+		t.Fatalf("subject on the wire %q, decoded %q", raw, msgs[0].Subject)
+	}
+	if ct := h.Get("Content-Type"); ct != "text/plain; charset=UTF-8" || msgs[0].Body != "好的" {
+		t.Fatalf("Content-Type %q, body %q", ct, msgs[0].Body)
+	}
+	h = msgs[1].Header
+	if id := h.Get("Message-ID"); !strings.HasSuffix(id, "@example.com>") || strings.Contains(id, "x@") || h.Get("Bcc") != "" || h.Get("In-Reply-To") != "" {
+		t.Fatalf("an unsafe id was used: Message-ID %q Bcc %q In-Reply-To %q", id, h.Get("Bcc"), h.Get("In-Reply-To"))
+	}
+}

@@ -47,6 +47,7 @@ type Engine struct {
 	// notifyAfter: records at or before this position were notified already; start: when
 	// this engine started (with no progress recorded, only fresher records are notified).
 	notifyAfter uint64
+	notifyAgain map[uint64]bool
 	start       time.Time
 	log         *slog.Logger
 	retry       time.Duration
@@ -109,9 +110,13 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	e.start = e.clock.Now()
 	if e.notify != nil {
-		var err error
-		if e.notifyAfter, err = e.notify.Resume(ctx); err != nil {
+		after, again, err := e.notify.Resume(ctx)
+		if err != nil {
 			return err
+		}
+		e.notifyAfter, e.notifyAgain = after, map[uint64]bool{}
+		for _, p := range again {
+			e.notifyAgain[p] = true
 		}
 	}
 	after, err := e.catchUp(ctx)
@@ -205,10 +210,11 @@ func (e *Engine) wake(ctx context.Context, r eventlog.Record) error {
 	return nil
 }
 
-// notifiable: after the notifier's progress, and, on a first start, fresh.
+// notifiable: after the notifier's progress, and, on a first start, fresh; or in doubt
+// (claimed before a crash, never recorded sent).
 func (e *Engine) notifiable(r eventlog.Record) bool {
 	if r.Position <= e.notifyAfter {
-		return false
+		return e.notifyAgain[r.Position]
 	}
 	return e.notifyAfter > 0 || r.Meta.OccurredAt.After(e.start.Add(-FreshFor))
 }

@@ -32,7 +32,9 @@ type node struct {
 	engine *policy.Engine
 	cmds   *command.Commands
 	stop   context.CancelFunc
-	done   chan error
+	// stopMail stops the node's notifier, as the process ending does.
+	stopMail func()
+	done     chan error
 }
 
 func startNode(t *testing.T, store eventlog.EventStore, o policy.Options) *node {
@@ -47,15 +49,14 @@ func startNode(t *testing.T, store eventlog.EventStore, o policy.Options) *node 
 	if o.RetryAfter == 0 {
 		o.RetryAfter = 200 * time.Millisecond
 	}
-	if o.Notifier != nil {
-		if n, ok := o.Notifier.(*policy.Notifier); ok {
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan struct{})
-			go func() { _ = n.Run(ctx); close(done) }()
-			t.Cleanup(func() { cancel(); <-done })
-		}
-	}
 	e := policy.New(o)
+	stopMail := func() {}
+	if n, ok := o.Notifier.(*policy.Notifier); ok {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = n.Run(ctx); close(done) }()
+		stopMail = func() { cancel(); <-done }
+	}
 	secrets, err := auth.NewSecrets(make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +64,7 @@ func startNode(t *testing.T, store eventlog.EventStore, o policy.Options) *node 
 	cmds := command.NewCommands(command.Config{Store: store, Clock: application.SystemClock{}, Policy: o.Policy, Secrets: secrets, Router: e.Router()})
 	e.SetCommands(cmds)
 	ctx, cancel := context.WithCancel(context.Background())
-	n := &node{engine: e, cmds: cmds, stop: cancel, done: make(chan error, 1)}
+	n := &node{engine: e, cmds: cmds, stop: cancel, stopMail: stopMail, done: make(chan error, 1)}
 	go func() { n.done <- e.Run(ctx) }()
 	t.Cleanup(n.halt)
 	return n
@@ -76,6 +77,7 @@ func (n *node) halt() {
 	}
 	n.stop()
 	<-n.done
+	n.stopMail()
 	n.stop = nil
 }
 

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -19,10 +20,10 @@ type Notice struct {
 	Team     []domain.AgentState
 }
 
-// NoticeSink takes notices (the Notifier): Resume tells from which position on, and
-// Enqueue must not block.
+// NoticeSink takes notices (the Notifier): Resume tells from which position on, and which
+// earlier positions again (mails in doubt after a crash); Enqueue must not block.
 type NoticeSink interface {
-	Resume(ctx context.Context) (uint64, error)
+	Resume(ctx context.Context) (after uint64, again []uint64, err error)
 	Enqueue(Notice)
 }
 
@@ -30,16 +31,25 @@ type NoticeSink interface {
 func noticed(eventType string) bool {
 	switch eventType {
 	case domain.TypeTicketReceived, domain.TypeTicketAssigned, domain.TypeTicketAwaitingCustomer,
-		domain.TypeTicketResolved, domain.TypeSLAWarningIssued:
+		domain.TypeTicketResolved, domain.TypeSLAWarningIssued, domain.TypeTicketReplied, domain.TypeTicketReopened,
+		domain.TypeTicketClosed, domain.TypeSLABreached, domain.TypeTicketEscalated:
 		return true
 	}
 	return false
 }
 
-// noticeLocked builds the notice for a live ticket record, if it calls for one.
+// noticeLocked builds the notice for a live ticket record, if it calls for one. Closing a
+// resolved ticket the view let go of gives a notice without the ticket's state, which
+// the notifier reads from the ticket's stream.
 func (e *Engine) noticeLocked(r eventlog.Record, id uuid.UUID) (Notice, bool) {
-	if id == uuid.Nil || !noticed(r.Type) {
+	if !noticed(r.Type) {
 		return Notice{}, false
+	}
+	if id == uuid.Nil {
+		if r.Type != domain.TypeTicketClosed || !strings.HasPrefix(r.Stream, eventlog.TicketStreamPrefix) {
+			return Notice{}, false
+		}
+		return Notice{Record: r, Ticket: domain.TicketState{Version: -1}}, true
 	}
 	tv := e.v.tickets[id]
 	n := Notice{Record: r, Ticket: tv.t.State()}

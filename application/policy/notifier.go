@@ -2,9 +2,9 @@ package policy
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -12,14 +12,18 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventlog"
-	"github.com/ticketengine/ticketengine/domain"
 )
 
-// Mail is one plain-text message.
+// Mail is one plain-text message, threaded: MessageID is stable (the same on every send
+// of this mail), InReplyTo and References name the ticket's thread root. All three are
+// in angle brackets.
 type Mail struct {
-	To      string
-	Subject string
-	Body    string
+	To         string
+	Subject    string
+	Body       string
+	MessageID  string
+	InReplyTo  string
+	References []string
 }
 
 // Mailer sends mail (adapters/smtp). It is called only from the notifier's own goroutine,
@@ -31,10 +35,18 @@ type Mailer interface {
 // NotifierOptions configure a Notifier.
 type NotifierOptions struct {
 	Mailer Mailer
-	// Store keeps the notifier's claims (see NotificationStream); required.
+	// Store keeps the notifier's claims (see NotificationStream) and gives the tickets'
+	// streams when a mail needs more than the notice carries; required.
 	Store     eventlog.EventStore
 	Clock     application.Clock
-	PortalURL string // base of the portal link, e.g. https://support.example.com/portal
+	Templates *Templates // default DefaultTemplates()
+	// Staff finds assignees and supervisors (see StaffDirectory); SetStaff may set it later.
+	Staff     StaffDirectory
+	PortalURL string // base of the customer's link, e.g. https://support.example.com/portal
+	// PublicURL is the base of staff links: {PublicURL}/desk/tickets/{id}.
+	PublicURL string
+	// MessageIDDomain is the right-hand side of Message-IDs (the sender's domain); default localhost.
+	MessageIDDomain string
 	// AccessCode gives a ticket's portal access code, for the link (auth.Secrets).
 	AccessCode func(uuid.UUID) string
 	// ConfirmToken gives the token that confirms a self-service ticket's address
@@ -42,22 +54,35 @@ type NotifierOptions struct {
 	// {PortalURL}/tickets/{number}/confirm?code=&token= instead of the plain portal link.
 	ConfirmToken func(uuid.UUID) string
 	Queue        int // bounded queue length; default 1024
-	Attempts     int // sends per mail before it is dropped; default 5
+	Attempts     int // sends per mail before it is given up on; default 5
 	Backoff      time.Duration
-	Log          *slog.Logger
+	// ResendAfter is how old a claim with no recorded send must be before a restarted
+	// notifier takes it for lost and sends its mails again; default 5 minutes, longer than
+	// a send with its retries takes, so a live process's send in flight is not repeated.
+	ResendAfter time.Duration
+	// Grace is how long a stopping notifier may finish the mails of the notice in hand
+	// (and record them sent), so a clean shutdown leaves nothing in doubt; default 10 s.
+	Grace time.Duration
+	Log   *slog.Logger
 }
 
-// Notifier turns notices into mails: the customer hears when the ticket is received,
-// assigned, waiting on them and resolved (in their language); the assignee hears of
-// assignments, and the assignee (or, with none, the team) of SLA warnings. Notices wait
+// Notifier turns notices into mails (see mail_compose.go for which, to whom): notices wait
 // in a bounded queue; when it is full new ones are dropped and counted, rather than
-// holding up the engine.
+// holding up the engine. Delivery is claimed, sent, then recorded (notifier_claims.go).
 type Notifier struct {
-	o       NotifierOptions
-	claims  *claims
-	queue   chan Notice
+	o      NotifierOptions
+	tpl    *Templates
+	staff  StaffDirectory
+	claims *claims
+	queue  chan Notice
+	// redo are the in-doubt positions found at Resume; watch holds their notices until
+	// their claims are old enough to be re-sent (recover.go).
+	redo    map[uint64]bool
+	watch   []Notice
+	timer   *time.Timer
 	dropped atomic.Int64
 	failed  atomic.Int64
+	resent  atomic.Int64
 }
 
 // NewNotifier returns a notifier; Run sends.
@@ -71,23 +96,51 @@ func NewNotifier(o NotifierOptions) *Notifier {
 	if o.Backoff <= 0 {
 		o.Backoff = time.Second
 	}
+	if o.ResendAfter <= 0 {
+		o.ResendAfter = 5 * time.Minute
+	}
+	if o.Grace <= 0 {
+		o.Grace = 10 * time.Second
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.Clock == nil {
 		o.Clock = application.SystemClock{}
 	}
-	return &Notifier{o: o, claims: &claims{store: o.Store, clock: o.Clock}, queue: make(chan Notice, o.Queue)}
+	if o.Templates == nil {
+		o.Templates = DefaultTemplates()
+	}
+	if o.MessageIDDomain == "" {
+		o.MessageIDDomain = "localhost"
+	}
+	o.MessageIDDomain = strings.Trim(o.MessageIDDomain, "<>@ \r\n")
+	return &Notifier{o: o, tpl: o.Templates, staff: o.Staff, claims: &claims{store: o.Store, clock: o.Clock},
+		queue: make(chan Notice, o.Queue), redo: map[uint64]bool{}}
 }
 
-// Resume reads the durable progress: the engine makes notices only of records after the
-// returned position. With no progress recorded yet (a first start) it returns 0, and
-// the engine skips records older than FreshFor instead of mailing all of history.
-func (n *Notifier) Resume(ctx context.Context) (uint64, error) {
+// SetStaff sets the directory of staff (before Run): the builder makes the engine, whose
+// view is today's directory, after the notifier it feeds.
+func (n *Notifier) SetStaff(s StaffDirectory) { n.staff = s }
+
+// Resume reads the durable progress: the engine makes notices of records after the
+// returned position, and of the in-doubt positions again (claimed, never recorded sent).
+// With no progress recorded yet (a first start) it returns 0, and the engine skips
+// records older than FreshFor instead of mailing all of history.
+func (n *Notifier) Resume(ctx context.Context) (uint64, []uint64, error) {
 	if err := n.claims.load(ctx); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return n.claims.last, nil
+	var again []uint64
+	for pos, oc := range n.claims.open {
+		if oc.resend {
+			n.o.Log.Warn("mails not sent again: their re-send was claimed and never recorded sent", slog.Uint64("position", pos))
+			continue
+		}
+		n.redo[pos] = true
+		again = append(again, pos)
+	}
+	return n.claims.last, again, nil
 }
 
 // Enqueue takes a notice without blocking (Options.Notify of the engine).
@@ -100,110 +153,113 @@ func (n *Notifier) Enqueue(x Notice) {
 	}
 }
 
-// Dropped and Failed count notices dropped on a full queue and mails given up on.
+// Dropped, Failed and Resent count notices dropped on a full queue, mails given up on,
+// and notices whose mails were sent again after a crash.
 func (n *Notifier) Dropped() int64 { return n.dropped.Load() }
 func (n *Notifier) Failed() int64  { return n.failed.Load() }
+func (n *Notifier) Resent() int64  { return n.resent.Load() }
 
-// Run sends mails until ctx ends.
+// Run sends mails until ctx ends; the notice in hand then has Grace to be finished.
 func (n *Notifier) Run(ctx context.Context) error {
+	n.timer = time.NewTimer(time.Hour)
+	n.timer.Stop()
+	defer n.timer.Stop()
+	work, stop := n.graceful(ctx)
+	defer stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case x := <-n.queue:
-			won, err := n.claims.claim(ctx, x.Record.Position, x.Record.ID)
-			if err != nil {
-				n.o.Log.Error("notification not claimed; skipped", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
-				continue
+			if ctx.Err() == nil {
+				n.handle(work, x)
 			}
-			if !won {
-				continue // another process mails this one
-			}
-			for _, m := range n.mails(x) {
-				n.send(ctx, m)
-			}
+		case <-n.timer.C:
+			n.recoverDue(work)
 		}
 	}
 }
 
-func (n *Notifier) send(ctx context.Context, m Mail) {
+// graceful returns a context that ends Grace after ctx does (or when stop is called).
+func (n *Notifier) graceful(ctx context.Context) (context.Context, context.CancelFunc) {
+	work, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-work.Done():
+			return
+		}
+		t := time.NewTimer(n.o.Grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			stop()
+		case <-work.Done():
+		}
+	}()
+	return work, stop
+}
+
+func (n *Notifier) handle(ctx context.Context, x Notice) {
+	if n.redo[x.Record.Position] {
+		delete(n.redo, x.Record.Position)
+		n.watch = append(n.watch, x)
+		n.recoverDue(ctx)
+		return
+	}
+	won, err := n.claims.claim(ctx, x.Record.Position, x.Record.ID)
+	if err != nil {
+		n.o.Log.Error("notification not claimed; skipped", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
+		return
+	}
+	if won { // else another process mails this one
+		n.deliver(ctx, x)
+	}
+}
+
+// deliver words and sends the notice's mails, then records them sent. Stopped midway
+// (ctx ended), it records nothing: the claim stays in doubt and the next start re-sends.
+func (n *Notifier) deliver(ctx context.Context, x Notice) {
+	mails, err := n.mails(ctx, x)
+	if err != nil {
+		n.o.Log.Error("mails not worded", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
+		return
+	}
+	failed := 0
+	for _, m := range mails {
+		if !n.send(ctx, m) {
+			if ctx.Err() != nil {
+				return
+			}
+			failed++
+		}
+	}
+	if err := n.claims.sent(ctx, x.Record.Position, x.Record.ID, len(mails), failed); err != nil {
+		n.o.Log.Error("mails sent but not recorded; a restart sends them again", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
+	}
+}
+
+// send tries one mail with backoff; false when it was given up on (or ctx ended).
+func (n *Notifier) send(ctx context.Context, m Mail) bool {
 	wait := n.o.Backoff
 	for attempt := 1; ; attempt++ {
 		err := n.o.Mailer.Send(ctx, m)
-		if err == nil || ctx.Err() != nil {
-			return
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
 		}
 		if attempt == n.o.Attempts {
 			n.failed.Add(1)
 			n.o.Log.Error("mail not sent", slog.String("to", m.To), slog.String("subject", m.Subject), slog.Any("err", err))
-			return
+			return false
 		}
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, time.Minute)
 	}
-}
-
-// mails words the messages a notice calls for.
-func (n *Notifier) mails(x Notice) []Mail {
-	var out []Mail
-	s := x.Ticket
-	link := n.link(s)
-	if x.Record.Type == domain.TypeTicketReceived && s.Unverified && n.o.ConfirmToken != nil && link != "" {
-		link = confirmLink(link, n.o.ConfirmToken(s.ID))
-	}
-	if m, ok := customerMail(s, x.Record.Type, detail(x), link); ok {
-		out = append(out, m)
-	}
-	switch x.Record.Type {
-	case domain.TypeTicketAssigned:
-		if x.Assignee != nil {
-			if m, ok := agentMail(*x.Assignee, s, x.Record.Type, "", ""); ok {
-				out = append(out, m)
-			}
-		}
-	case domain.TypeSLAWarningIssued:
-		var w domain.SLAWarningIssued
-		_ = json.Unmarshal(x.Record.Data, &w)
-		to := x.Team
-		if x.Assignee != nil {
-			to = []domain.AgentState{*x.Assignee}
-		}
-		for _, a := range to {
-			if m, ok := agentMail(a, s, x.Record.Type, w.Clock, w.Due.UTC().Format(eventlog.TimeFormat)); ok {
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
-func (n *Notifier) link(s domain.TicketState) string {
-	code := ""
-	if n.o.AccessCode != nil {
-		code = n.o.AccessCode(s.ID)
-	}
-	return portalLink(n.o.PortalURL, s.Number, code)
-}
-
-// detail is the part of a customer's mail that comes from the event itself.
-func detail(x Notice) string {
-	var d struct {
-		Reason     string `json:"reason"`
-		Resolution string `json:"resolution"`
-		AgentName  string `json:"agent_name"`
-	}
-	_ = json.Unmarshal(x.Record.Data, &d)
-	switch x.Record.Type {
-	case domain.TypeTicketAssigned:
-		return d.AgentName
-	case domain.TypeTicketAwaitingCustomer:
-		return d.Reason
-	case domain.TypeTicketResolved:
-		return d.Resolution
-	}
-	return ""
 }

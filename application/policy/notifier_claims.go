@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -13,23 +14,50 @@ import (
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
-// Mail progress is durable and shared through the event store: before the mails of a
-// notice are sent, a NotificationClaimed event naming the notice's position is appended
-// to the notifications-mail stream at the version this notifier last saw. So a restart
-// resumes after the last claimed position (nothing is mailed twice, nothing in between is
-// forgotten), and of several processes sharing a store exactly one claims each notice:
-// the others' appends fail, they read the stream again and skip what is claimed. A crash
-// between the claim and the send loses that one mail: at most once, by design, since a
-// customer mailed twice is worse than a rare missing notification.
+// Mail progress is durable and shared through the event store, in the notifications-mail
+// stream, every append at the version this notifier last saw (so of several processes
+// exactly one wins each append; the others read the stream again and decide anew):
+//
+//  1. claim: NotificationClaimed{position} before the mails of the event at that position
+//     are worded and sent; the process whose claim lands sends them, the others skip;
+//  2. send: each mail carries a Message-ID derived from the event, the same on every send;
+//  3. record: NotificationSent{position} once they are sent (or given up on after retries).
+//
+// A claim with no NotificationSent after it is in doubt: its process died (or stopped)
+// between claiming and recording. A restarting notifier re-sends such mails, once: it
+// first appends a second claim marked resend, so whichever process wins that append
+// re-sends, and a re-send that is itself never recorded is not tried a third time. So
+// every mail is sent at least once and, after a crash, at most once more.
 const (
 	NotificationStream      = eventlog.NotificationStreamPrefix + "mail"
 	TypeNotificationClaimed = "NotificationClaimed"
+	TypeNotificationSent    = "NotificationSent"
 )
 
-// NotificationClaimed records that the notice at Position is being mailed.
+// NotificationClaimed records that the mails of the event at Position are being sent.
 type NotificationClaimed struct {
 	Position uint64    `json:"position"`
 	EventID  uuid.UUID `json:"event_id"`
+	// Tracked: a NotificationSent will record the send. Claims written before sends were
+	// recorded lack it, and are never taken for in doubt.
+	Tracked bool `json:"tracked,omitempty"`
+	// Resend: the one re-send of mails whose first claim was never recorded sent.
+	Resend bool `json:"resend,omitempty"`
+}
+
+// NotificationSent records that the mails of the event at Position went out: Mails were
+// worded, Failed of them were given up on after every attempt.
+type NotificationSent struct {
+	Position uint64    `json:"position"`
+	EventID  uuid.UUID `json:"event_id"`
+	Mails    int       `json:"mails"`
+	Failed   int       `json:"failed,omitempty"`
+}
+
+// openClaim is a tracked claim not yet recorded sent.
+type openClaim struct {
+	at     time.Time
+	resend bool
 }
 
 type claims struct {
@@ -37,48 +65,93 @@ type claims struct {
 	clock   application.Clock
 	version int64
 	hash    string
-	last    uint64
+	last    uint64 // the highest position claimed
+	open    map[uint64]openClaim
 }
 
-// load reads the stream's last claim.
+// load reads the whole stream.
 func (c *claims) load(ctx context.Context) error {
-	recs, err := c.store.ReadStream(ctx, NotificationStream)
+	c.version, c.hash, c.last, c.open = eventlog.NoStream, "", 0, map[uint64]openClaim{}
+	return c.refresh(ctx)
+}
+
+// refresh folds what was appended since the last read.
+func (c *claims) refresh(ctx context.Context) error {
+	recs, err := c.store.ReadStreamFrom(ctx, NotificationStream, c.version+1)
 	if err != nil {
 		return fmt.Errorf("notification claims: %w", err)
 	}
-	c.version, c.hash, c.last = eventlog.NoStream, "", 0
-	if n := len(recs); n > 0 {
-		var e NotificationClaimed
-		if err := json.Unmarshal(recs[n-1].Data, &e); err != nil {
-			return fmt.Errorf("notification claims: %w", err)
+	for _, r := range recs {
+		if err := c.fold(r); err != nil {
+			return err
 		}
-		c.version, c.hash, c.last = recs[n-1].Version, recs[n-1].Hash, e.Position
 	}
 	return nil
 }
 
-// claim reports whether this notifier won the notice at position (false: another has it).
+func (c *claims) fold(r eventlog.Record) error {
+	c.version, c.hash = r.Version, r.Hash
+	switch r.Type {
+	case TypeNotificationClaimed:
+		var e NotificationClaimed
+		if err := json.Unmarshal(r.Data, &e); err != nil {
+			return fmt.Errorf("notification claims: %w", err)
+		}
+		c.last = max(c.last, e.Position)
+		if e.Tracked {
+			c.open[e.Position] = openClaim{at: r.Meta.OccurredAt, resend: e.Resend}
+		}
+	case TypeNotificationSent:
+		var e NotificationSent
+		if err := json.Unmarshal(r.Data, &e); err != nil {
+			return fmt.Errorf("notification claims: %w", err)
+		}
+		delete(c.open, e.Position)
+	}
+	return nil
+}
+
+// claim reports whether this notifier won the first claim of the event at position.
 func (c *claims) claim(ctx context.Context, position uint64, event uuid.UUID) (bool, error) {
-	for range 5 {
-		if position <= c.last {
+	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true},
+		event, func() bool { return position > c.last })
+}
+
+// reclaim reports whether this notifier won the re-send of an in-doubt claim.
+func (c *claims) reclaim(ctx context.Context, position uint64, event uuid.UUID) (bool, error) {
+	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true, Resend: true},
+		event, func() bool { o, ok := c.open[position]; return ok && !o.resend })
+}
+
+// sent records the send of the mails of the event at position.
+func (c *claims) sent(ctx context.Context, position uint64, event uuid.UUID, mails, failed int) error {
+	_, err := c.append(ctx, TypeNotificationSent, NotificationSent{Position: position, EventID: event, Mails: mails, Failed: failed},
+		event, func() bool { return true })
+	return err
+}
+
+// append appends one record at the version last seen while still holds, reading the
+// stream again after each lost race; it reports whether the record was appended.
+func (c *claims) append(ctx context.Context, typ string, v any, cause uuid.UUID, still func() bool) (bool, error) {
+	for range 20 {
+		if !still() {
 			return false, nil
 		}
-		data, _ := json.Marshal(NotificationClaimed{Position: position, EventID: event})
-		recs := []eventlog.Record{{ID: uuid.New(), Stream: NotificationStream, Version: c.version + 1, Type: TypeNotificationClaimed,
-			Data: data, Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "notify", CausationID: event.String(),
+		data, _ := json.Marshal(v)
+		recs := []eventlog.Record{{ID: uuid.New(), Stream: NotificationStream, Version: c.version + 1, Type: typ,
+			Data: data, Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "notify", CausationID: cause.String(),
 				OccurredAt: eventlog.Truncate(c.clock.Now())}}}
 		if err := eventlog.Seal(c.hash, recs); err != nil {
 			return false, err
 		}
 		out, err := c.store.Append(ctx, NotificationStream, c.version, recs)
 		if err == nil {
-			c.version, c.hash, c.last = out[0].Version, out[0].Hash, position
-			return true, nil
+			return true, c.fold(out[0])
 		}
 		if !errors.Is(err, eventlog.ErrWrongExpectedVersion) {
 			return false, fmt.Errorf("notification claims: %w", err)
 		}
-		if err := c.load(ctx); err != nil {
+		if err := c.refresh(ctx); err != nil {
 			return false, err
 		}
 	}

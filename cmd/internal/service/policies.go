@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net/mail"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -26,8 +28,13 @@ type PolicyConfig struct {
 	SMTPURL       string   // --smtp-url / TICKETS_SMTP_URL: smtp://[user:pass@]host:port; log: = to the log; empty = no mail
 	SMTPFrom      string   // --smtp-from / TICKETS_SMTP_FROM
 	PortalURL     string   // --portal-url / TICKETS_PORTAL_URL: base of the help center, for the links in customers' mails
+	PublicURL     string   // --public-url / TICKETS_PUBLIC_URL: base of staff links in mails ({base}/desk/tickets/{id})
+	MailTemplates string   // --mail-templates / TICKETS_MAIL_TEMPLATES: directory of <kind>.<lang>.tmpl overrides
 	Webhooks      []string // --webhooks / TICKETS_WEBHOOKS: comma-separated URLs
-	WebhookSecret string   // TICKETS_WEBHOOK_SECRET (environment only: a secret)
+	// Staff, when set, is the directory mails find assignees and supervisors in; by
+	// default the policy engine's view of agents, which knows no supervisors.
+	Staff         policy.StaffDirectory
+	WebhookSecret string // TICKETS_WEBHOOK_SECRET (environment only: a secret)
 }
 
 func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string) string) {
@@ -45,6 +52,8 @@ func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string
 	fs.StringVar(&p.SMTPURL, "smtp-url", env("TICKETS_SMTP_URL", ""), "mail server for notifications, `smtp://host:port`; log: writes each mail to the log instead (trying the engine); empty = none [TICKETS_SMTP_URL]")
 	fs.StringVar(&p.SMTPFrom, "smtp-from", env("TICKETS_SMTP_FROM", "tickets@localhost"), "sender `address` of notifications [TICKETS_SMTP_FROM]")
 	fs.StringVar(&p.PortalURL, "portal-url", env("TICKETS_PORTAL_URL", "http://127.0.0.1:8080/help"), "base `URL` of the help center (the pages under /help), for the links in customers' mails [TICKETS_PORTAL_URL]")
+	fs.StringVar(&p.PublicURL, "public-url", env("TICKETS_PUBLIC_URL", "http://127.0.0.1:8080"), "base `URL` of this server as staff reach it, for the desk links in agents' and supervisors' mails [TICKETS_PUBLIC_URL]")
+	fs.StringVar(&p.MailTemplates, "mail-templates", env("TICKETS_MAIL_TEMPLATES", ""), "`directory` of mail templates (<kind>.<lang>.tmpl) that replace the built-in ones by name; checked at start [TICKETS_MAIL_TEMPLATES]")
 	fs.Func("webhooks", "comma-separated `URLs` that receive every event [TICKETS_WEBHOOKS]", func(v string) error {
 		p.Webhooks = splitList(v)
 		return nil
@@ -68,6 +77,16 @@ func (p PolicyConfig) validate() error {
 		u, err := url.Parse(p.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			return fmt.Errorf("--smtp-url: %q is not smtp://host:port or log:", p.SMTPURL)
+		}
+	}
+	if p.PublicURL != "" {
+		if u, err := url.Parse(p.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--public-url: %q is not an http(s) URL", p.PublicURL)
+		}
+	}
+	if p.MailTemplates != "" {
+		if _, err := policy.LoadTemplates(p.MailTemplates); err != nil {
+			return fmt.Errorf("--mail-templates: %w", err)
 		}
 	}
 	for _, w := range p.Webhooks {
@@ -105,8 +124,10 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		if err != nil {
 			return nil, fmt.Errorf("--smtp-url: %w", err)
 		}
-		n := policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock,
-			PortalURL: c.PortalURL, AccessCode: deps.Secrets.AccessCode, ConfirmToken: deps.Secrets.ConfirmToken, Log: log})
+		n, err := c.notifier(deps, mailer, log)
+		if err != nil {
+			return nil, err
+		}
 		s.background = append(s.background, n.Run)
 		notifier, mails = n, n
 	}
@@ -124,6 +145,13 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
 		Routing: c.Routing, Notifier: notifier, Log: log,
 	})
+	if mails != nil {
+		staff := c.Staff
+		if staff == nil {
+			staff = engine.Staff()
+		}
+		mails.SetStaff(staff)
+	}
 	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
 		select { // as after the read models' catch-up (readside.go): return its garbage now
 		case <-engine.Ready():
@@ -134,4 +162,22 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 	})
 	registerPolicyMetrics(s.Registry, engine, mails)
 	return engine, nil
+}
+
+// notifier builds the mail notifier: the templates (built-in, or the operator's from
+// --mail-templates, refused here when one does not render), links and Message-IDs.
+func (p PolicyConfig) notifier(deps command.Config, mailer policy.Mailer, log *slog.Logger) (*policy.Notifier, error) {
+	tpl, err := policy.LoadTemplates(p.MailTemplates)
+	if err != nil {
+		return nil, fmt.Errorf("--mail-templates: %w", err)
+	}
+	domain := "localhost"
+	if a, err := mail.ParseAddress(p.SMTPFrom); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
+			domain = d
+		}
+	}
+	return policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock, Templates: tpl,
+		PortalURL: p.PortalURL, PublicURL: p.PublicURL, MessageIDDomain: domain,
+		AccessCode: deps.Secrets.AccessCode, ConfirmToken: deps.Secrets.ConfirmToken, Log: log}), nil
 }

@@ -28,6 +28,8 @@ func registerPolicyMetrics(reg *prometheus.Registry, e *policy.Engine, n *policy
 				func() float64 { return float64(n.Dropped()) }),
 			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "tickets_mail_failed_total", Help: "Mails given up on after retries."},
 				func() float64 { return float64(n.Failed()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "tickets_mail_resent_total", Help: "Notices whose mails were sent again after a crash left them claimed but not recorded sent."},
+				func() float64 { return float64(n.Resent()) }),
 		)
 	}
 }
