@@ -15,8 +15,8 @@ type Recipient struct {
 
 // StaffDirectory finds staff to mail. The notifier asks it for a ticket's assignee when
 // the notice does not carry one, and for the supervisors of a team on every SLA breach
-// and escalation. The engine's own agent view implements it today (Engine.Staff), with
-// no supervisors; staff accounts ("accounts by team and role") will implement it fully.
+// and escalation. ticketd implements it over its agent view (Engine.Staff) and the staff
+// accounts read model (cmd/internal/service, staff_directory.go).
 type StaffDirectory interface {
 	// Agent returns the agent's recipient; false when there is no such agent.
 	Agent(ctx context.Context, id uuid.UUID) (Recipient, bool, error)
@@ -25,8 +25,8 @@ type StaffDirectory interface {
 }
 
 // Staff is a StaffDirectory over the engine's view of agents (their email and language);
-// it knows no supervisors yet, so breach and escalation mails go to nobody until staff
-// accounts are wired in its place.
+// it knows no supervisors: ticketd adds those from the staff accounts once its read side
+// exists.
 func (e *Engine) Staff() StaffDirectory { return engineStaff{e} }
 
 type engineStaff struct{ e *Engine }

@@ -151,6 +151,7 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 			staff = engine.Staff()
 		}
 		mails.SetStaff(staff)
+		s.mails, s.engineStaff = mails, engine.Staff()
 	}
 	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
 		select { // as after the read models' catch-up (readside.go): return its garbage now

@@ -22,6 +22,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -54,6 +55,10 @@ type Service struct {
 	Sweeper     *attachments.Sweeper
 
 	limiters limiters
+	// mails and engineStaff are the notifier and the engine's agent view, for
+	// useStaffAccounts once the read side exists (staff_directory.go).
+	mails       *policy.Notifier
+	engineStaff policy.StaffDirectory
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -130,6 +135,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		s.ReadSide = read
 		s.Commands.WithReadModels(read, read)
 		s.Auth.WithUsage(read)
+		s.useStaffAccounts(read)
 		opts.ReadSide = read
 		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
 	}
