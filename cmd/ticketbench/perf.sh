@@ -228,6 +228,12 @@ step_rss() {
 		caught=$(caught_up "$OUT/ticketd-$port.log" $start)
 		sleep 2
 		log "rss $mode ($BIN): /readyz after $ready ms, caught up after $caught ms; $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+		# Settled: a forced GC (pprof's heap?gc=1), then 10 s for the runtime to return
+		# the freed pages; the Go heap in use from /metrics.
+		curl -s -o /dev/null "http://127.0.0.1:$port/debug/pprof/heap?gc=1"
+		sleep 10
+		heap=$(curl -s -H "Authorization: Bearer $TICKETS_ADMIN_TOKEN" http://127.0.0.1:$port/metrics | awk '/^go_memstats_heap_inuse_bytes/ {printf "%.1f", $2/1048576}')
+		log "rss $mode settled: heap in use $heap MiB; $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
 		down
 	done
 	rm -rf "$OUT/m100k-run"

@@ -112,8 +112,7 @@ func (x *Index) Apply(_ context.Context, b projections.SearchBatch) error {
 	}
 	for _, d := range b.Documents {
 		err := batch.Index(d.MessageID, map[string]interface{}{
-			fieldText: d.Text, fieldTicket: d.TicketID, fieldKind: d.Kind,
-			fieldInternal: d.Internal, fieldCreated: d.CreatedAt,
+			fieldText: d.Text, fieldTicket: d.TicketID, fieldInternal: d.Internal,
 		})
 		if err != nil {
 			return fmt.Errorf("search index message %s: %w", d.MessageID, err)
