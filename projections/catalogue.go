@@ -30,7 +30,7 @@ const (
 // the one place a new projection is registered.
 var catalogue = [...]Projection{
 	queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
-	messagesProjection, customersProjection, tokensProjection,
+	customersProjection, tokensProjection,
 }
 
 // Catalogue returns every projection, in the order they are applied.

@@ -19,7 +19,8 @@ import (
 // made when such a customer next writes is the same one.
 const Customers = "customers"
 
-// CustomerTicket is a row of customers.
+// CustomerTicket is a row of customers, kept small (the memory store holds one per
+// ticket): the time as Unix nanoseconds, the tier and language interned.
 type CustomerTicket struct {
 	TicketID   uuid.UUID   `json:"ticket_id"`
 	Version    int64       `json:"version"`
@@ -30,9 +31,12 @@ type CustomerTicket struct {
 	Phone      string      `json:"phone"`
 	Tier       domain.Tier `json:"tier"`
 	Language   string      `json:"language"`
+	Received   int64       `json:"received_at"` // Unix nanoseconds (ReceivedAt)
 	Open       bool        `json:"is_open"`
-	ReceivedAt time.Time   `json:"received_at"`
 }
+
+// ReceivedAt is when the ticket was received.
+func (r *CustomerTicket) ReceivedAt() time.Time { return time.Unix(0, r.Received).UTC() }
 
 // customerOf is the record a TicketReceived belongs to (RecordOf).
 func customerOf(e domain.TicketReceived) uuid.UUID { return RecordOf(e.Customer, e.Unverified) }
@@ -61,11 +65,11 @@ var customersProjection = Declare(Spec[CustomerTicket]{
 		case domain.TicketReceived:
 			c := x.Customer
 			r.CustomerID, r.ExternalID, r.Email = customerOf(x), c.ID, domain.NormalizeEmail(c.Email)
-			r.Name, r.Phone, r.Tier, r.Language = c.Name, c.Phone, c.Tier, c.Language
-			r.Open, r.ReceivedAt = true, e.At().UTC()
+			r.Name, r.Phone, r.Tier, r.Language = c.Name, c.Phone, domain.Tier(intern(string(c.Tier))), intern(c.Language)
+			r.Open, r.Received = true, e.At().UnixNano()
 		case domain.TicketCustomerVerified:
 			if id, err := uuid.Parse(x.RecordID); err == nil {
-				r.CustomerID, r.Tier = id, x.Tier
+				r.CustomerID, r.Tier = id, domain.Tier(intern(string(x.Tier)))
 			}
 		case domain.TicketReopened:
 			r.Open = true
@@ -88,18 +92,19 @@ var customersProjection = Declare(Spec[CustomerTicket]{
 			Col("tier", "text", func(r *CustomerTicket) string { return string(r.Tier) }),
 			Col("language", "text", func(r *CustomerTicket) string { return r.Language }),
 			Col("is_open", "boolean", func(r *CustomerTicket) bool { return r.Open }),
-			Col("received_at", "timestamptz", func(r *CustomerTicket) time.Time { return r.ReceivedAt }),
+			Col("received_at", "timestamptz", func(r *CustomerTicket) time.Time { return r.ReceivedAt() }),
 		},
 		Read: []string{"ticket_id", "version", "customer_id", "external_id", "email", "name", "phone", "tier",
 			"language", "is_open", "received_at"},
 		Scan: func(scan func(dest ...any) error) (Row, error) {
 			var r CustomerTicket
 			var tier string
+			var received time.Time
 			if err := scan(&r.TicketID, &r.Version, &r.CustomerID, &r.ExternalID, &r.Email, &r.Name, &r.Phone,
-				&tier, &r.Language, &r.Open, &r.ReceivedAt); err != nil {
+				&tier, &r.Language, &r.Open, &received); err != nil {
 				return nil, err
 			}
-			r.Tier, r.ReceivedAt = domain.Tier(tier), r.ReceivedAt.UTC()
+			r.Tier, r.Language, r.Received = domain.Tier(intern(tier)), intern(r.Language), received.UnixNano()
 			return &r, nil
 		},
 	},

@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -143,7 +144,7 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 		if r.Open {
 			v.Tickets.Open++
 		}
-		if latest == nil || r.ReceivedAt.After(latest.ReceivedAt) {
+		if latest == nil || r.Received > latest.Received {
 			latest = r
 		}
 		if x := (domain.ExternalID{Source: domain.SourceAPI, ID: r.ExternalID}); r.ExternalID != "" && !slices.Contains(v.ExternalIDs, x) {
@@ -256,7 +257,7 @@ func (s *Service) CustomerTicketsPage(ctx context.Context, ref string, limit int
 // picks one row picks the same.
 func byReceived(rows []*CustomerTicket) []*CustomerTicket {
 	slices.SortFunc(rows, func(a, b *CustomerTicket) int {
-		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+		if c := cmp.Compare(a.Received, b.Received); c != 0 {
 			return c
 		}
 		return strings.Compare(a.TicketID.String(), b.TicketID.String())

@@ -1,19 +1,22 @@
 package projections
 
 import (
-	"encoding/json"
+	"context"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-// Messages is the projection of each ticket's conversation, for staff (GET
-// /tickets/{id}/messages): the customer's original message, their replies, the public
-// replies and the internal notes, oldest first. The customer's portal never reads it.
-const Messages = "messages"
+// A ticket's conversation, for staff (GET /tickets/{id}/messages): the customer's original
+// message, their replies, the public replies and the internal notes, oldest first. It is
+// no projection: it is read from the ticket's stream on each request (as GET /tickets/{id}
+// is), so no read model keeps message bodies (docs/READMODELS.md "The conversation").
+// The customer's portal never reads it: its timeline is the portal projection's.
 
 // Message kinds. MessageAuto is reserved for automatic replies that come in
 // (out-of-office answers to a mail): nothing makes one yet.
@@ -31,30 +34,26 @@ const (
 	AuthorSystem   = "system"
 )
 
-// Conversation is a row of messages: one ticket's messages, oldest first, and the
-// customer as the ticket was received (the author of every customer message).
+// Conversation is one ticket's messages, oldest first, and the customer as the ticket was
+// received (the author of every customer message).
 type Conversation struct {
-	TicketID     uuid.UUID `json:"ticket_id"`
-	Version      int64     `json:"version"`
-	CustomerID   string    `json:"customer_id,omitempty"`
-	CustomerName string    `json:"customer_name,omitempty"`
-	Messages     []Message `json:"messages"`
+	TicketID     uuid.UUID
+	Version      int64
+	CustomerID   string
+	CustomerName string
+	Messages     []Message
 }
 
 // Message is one item of a conversation; its id is the id of the event that carried it.
-// It is kept small (80 bytes besides its body): the memory store holds every message of
-// every ticket. Its JSON (messageJSON) is what rm_messages holds.
 type Message struct {
 	ID     uuid.UUID
 	At     int64 // Unix nanoseconds
 	Kind   string
-	Author string    // AuthorCustomer, AuthorAgent or AuthorSystem (constants: no allocation)
+	Author string    // AuthorCustomer, AuthorAgent or AuthorSystem
 	Agent  uuid.UUID // the agent who wrote it
 	Staff  string    // or the subject of staff who is not an agent ("lead", "admin")
 	Body   string
-	// Files are the message's attachments: a pointer (8 bytes, nil for most messages)
-	// rather than a slice (24), as every message of every ticket is held in memory.
-	Files *[]AttachmentView
+	Files  []AttachmentView // the message's attachments, [] for none
 }
 
 // Time is when the message was written.
@@ -72,105 +71,59 @@ func (m Message) AuthorID(c *Conversation) string {
 	return m.Staff
 }
 
-// messageJSON is a message as rm_messages.conversation holds it (docs/READMODELS.md).
-type messageJSON struct {
-	ID     uuid.UUID  `json:"id"`
-	At     time.Time  `json:"at"`
-	Kind   string     `json:"kind"`
-	Author authorJSON `json:"author"`
-	Body   string     `json:"body"`
-	// Attachments are absent for a message without any (rows written before they existed).
-	Attachments []AttachmentView `json:"attachments,omitempty"`
-}
-
-type authorJSON struct {
-	Kind    string    `json:"kind"`
-	Agent   uuid.UUID `json:"agent_id,omitzero"`
-	Subject string    `json:"subject,omitempty"`
-}
-
-// MarshalJSON writes the message as rm_messages holds it.
-func (m Message) MarshalJSON() ([]byte, error) {
-	j := messageJSON{ID: m.ID, At: m.Time(), Kind: m.Kind, Body: m.Body,
-		Author: authorJSON{Kind: m.Author, Agent: m.Agent, Subject: m.Staff}}
-	if m.Files != nil {
-		j.Attachments = *m.Files
+// ReadConversation reads ticket id's stream from events and keeps the events that carry
+// a message; only those are decoded. A ticket with no stream has an empty conversation at
+// version -1; a message record that does not decode is an error (as it is for GET
+// /tickets/{id}, which folds the same stream).
+func ReadConversation(ctx context.Context, events eventlog.EventStore, id uuid.UUID) (Conversation, error) {
+	c := Conversation{TicketID: id, Version: -1}
+	recs, err := events.ReadStream(ctx, eventlog.TicketStream(id))
+	if err != nil {
+		return c, err
 	}
-	return json.Marshal(j)
-}
-
-// UnmarshalJSON reads it back; kinds become the constants, so a row read from
-// PostgreSQL holds no copies of them.
-func (m *Message) UnmarshalJSON(b []byte) error {
-	var j messageJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*m = Message{ID: j.ID, At: j.At.UnixNano(), Kind: constant(j.Kind), Author: constant(j.Author.Kind),
-		Agent: j.Author.Agent, Staff: j.Author.Subject, Body: j.Body, Files: filesOf(j.Attachments)}
-	return nil
-}
-
-func constant(s string) string {
-	for _, k := range []string{MessageCustomer, MessagePublic, MessageInternal, MessageAuto, AuthorAgent, AuthorSystem} {
-		if s == k {
-			return k
+	n := 0
+	for i := range recs {
+		if carriesMessage(recs[i].Type) {
+			n++
 		}
 	}
-	return s
-}
-
-// messagesProjection appends a message for each event that carries one. The slice is
-// never written in place (a fold makes a new one, of the exact length: the store keeps
-// it as it is, with no room to grow), so rows handed to a store stay theirs.
-var messagesProjection = Declare(Spec[Conversation]{
-	Name: Messages, Reads: TicketStreams,
-	Empty: func(id uuid.UUID) Conversation { return Conversation{TicketID: id, Version: -1} },
-	Fold: func(r Conversation, e *Event) Conversation {
-		r.TicketID, r.Version = e.ID, e.Version()
-		if m, ok := messageOf(&r, e); ok {
-			ms := make([]Message, len(r.Messages)+1)
-			copy(ms, r.Messages)
-			ms[len(r.Messages)], r.Messages = m, ms
+	c.Messages = make([]Message, 0, n)
+	for _, rec := range recs {
+		c.Version = rec.Version
+		if !carriesMessage(rec.Type) {
+			continue
 		}
-		return r
-	},
-	Head: func(r *Conversation) (*uuid.UUID, *int64) { return &r.TicketID, &r.Version },
-	Table: Table{
-		Name: "rm_messages", Key: []string{"ticket_id"},
-		Columns: []Column{
-			Col("ticket_id", "uuid", func(r *Conversation) uuid.UUID { return r.TicketID }),
-			Col("version", "bigint", func(r *Conversation) int64 { return r.Version }),
-			Col("message_count", "integer", func(r *Conversation) int { return len(r.Messages) }),
-			NullCol("last_message_at", "timestamptz", func(r *Conversation) time.Time { return lastAt(r.Messages) }),
-			SnapshotCol("conversation"),
-		},
-		Read: []string{"conversation"}, Scan: ScanSnapshot[Conversation],
-	},
-})
-
-func lastAt(ms []Message) time.Time {
-	if len(ms) == 0 {
-		return time.Time{}
+		data, err := domain.DecodeTicketEvent(rec.Type, rec.Data)
+		if err != nil {
+			return c, fmt.Errorf("messages: record %s v%d does not decode: %w", rec.Stream, rec.Version, err)
+		}
+		if m, ok := messageOf(&c, rec, data); ok {
+			c.Messages = append(c.Messages, m)
+		}
 	}
-	return ms[len(ms)-1].Time()
+	return c, nil
 }
 
-// messageOf is the message e carries, if any; a TicketReceived also names the customer.
-func messageOf(r *Conversation, e *Event) (Message, bool) {
-	m := Message{ID: e.Record.ID, At: e.At().UnixNano()}
-	switch x := e.Data.(type) {
+// carriesMessage reports whether a ticket event of type typ is a message.
+func carriesMessage(typ string) bool {
+	return typ == domain.TypeTicketReceived || typ == domain.TypeCustomerReplied || typ == domain.TypeTicketReplied
+}
+
+// messageOf is the message an event carries, if any; a TicketReceived also names the customer.
+func messageOf(c *Conversation, rec eventlog.Record, data domain.Event) (Message, bool) {
+	m := Message{ID: rec.ID, At: rec.Meta.OccurredAt.UnixNano()}
+	switch x := data.(type) {
 	case domain.TicketReceived:
-		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, filesOf(AttachmentViews(x.Attachments))
-		r.CustomerID, r.CustomerName = x.Customer.ID, x.Customer.Name
+		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, AttachmentViews(x.Attachments)
+		c.CustomerID, c.CustomerName = x.Customer.ID, x.Customer.Name
 	case domain.CustomerReplied:
-		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, filesOf(AttachmentViews(x.Attachments))
+		m.Kind, m.Author, m.Body, m.Files = MessageCustomer, AuthorCustomer, x.Body, AttachmentViews(x.Attachments)
 	case domain.TicketReplied:
-		m.Kind, m.Body, m.Files = MessageInternal, x.Body, filesOf(AttachmentViews(x.Attachments))
+		m.Kind, m.Body, m.Files = MessageInternal, x.Body, AttachmentViews(x.Attachments)
 		if x.Public {
 			m.Kind = MessagePublic
 		}
-		m.Author, m.Agent, m.Staff = authorOf(e.Record.Meta.Actor)
+		m.Author, m.Agent, m.Staff = authorOf(rec.Meta.Actor)
 	default:
 		return m, false
 	}
@@ -194,7 +147,7 @@ func authorOf(actor string) (kind string, agent uuid.UUID, subject string) {
 	if subject == "" {
 		subject = role
 	}
-	return AuthorAgent, uuid.Nil, strings.Clone(subject)
+	return AuthorAgent, uuid.Nil, subject
 }
 
 // AttachmentViews are a message's attachments as the conversation and the portal show
@@ -205,20 +158,4 @@ func AttachmentViews(atts []domain.Attachment) []AttachmentView {
 		out[i] = AttachmentView{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size}
 	}
 	return out
-}
-
-// filesOf is the pointer a Message keeps: nil for none.
-func filesOf(vs []AttachmentView) *[]AttachmentView {
-	if len(vs) == 0 {
-		return nil
-	}
-	return &vs
-}
-
-// files are the message's attachments, [] for none.
-func (m Message) files() []AttachmentView {
-	if m.Files == nil {
-		return []AttachmentView{}
-	}
-	return *m.Files
 }

@@ -42,30 +42,23 @@ type AttachmentView struct {
 }
 
 // Messages is GET /tickets/{id}/messages: one page of the ticket's conversation, oldest
-// first, and the cursor of the next ("" on the last page). The cursor is an offset:
-// messages are only ever appended, so a page never shifts. It first lets the projection
-// apply what was stored when the read came (settle: a ticket just received is found),
-// and with minVersion ≥ 0 waits for that version of the ticket. An unknown ticket is a
-// not-found, answered without waiting.
-func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, limit int, cursor string) ([]MessageView, string, error) {
+// first, and the cursor of the next ("" on the last page). It reads the ticket's stream
+// from the event store GET /tickets/{id} reads (ReadConversation), so it is always
+// current: minVersion is accepted and never waited for. The cursor is an offset: messages
+// are only ever appended, so a page never shifts. An unknown ticket is a not-found.
+func (s *Service) Messages(ctx context.Context, id uuid.UUID, _ int64, limit int, cursor string) ([]MessageView, string, error) {
 	offset, err := decodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.settle(ctx, Messages); err != nil {
-		return nil, "", err
-	}
-	if err := s.WaitFor(ctx, Messages, id, minVersion); err != nil {
-		return nil, "", err
-	}
-	got, err := s.Store.Load(ctx, Messages, []uuid.UUID{id})
+	conv, err := ReadConversation(ctx, s.Events, id)
 	if err != nil {
 		return nil, "", err
 	}
-	if len(got.Rows) == 0 {
+	if conv.Version < 0 {
 		return nil, "", application.ErrNotFound
 	}
-	c := got.Rows[0].(*Conversation)
+	c := &conv
 	all := c.Messages
 	limit = ClampLimit(limit)
 	page := all[min(offset, len(all)):min(offset+limit, len(all))]
@@ -76,7 +69,7 @@ func (s *Service) Messages(ctx context.Context, id uuid.UUID, minVersion int64, 
 	out := make([]MessageView, len(page))
 	for i, m := range page {
 		out[i] = MessageView{ID: m.ID, At: query.JSONTime(m.Time()), Kind: m.Kind, Body: m.Body,
-			Author: AuthorView{Kind: m.Author, ID: orNull(m.AuthorID(c))}, Attachments: m.files()}
+			Author: AuthorView{Kind: m.Author, ID: orNull(m.AuthorID(c))}, Attachments: m.Files}
 		switch {
 		case m.Author == AuthorCustomer:
 			out[i].Author.Name = orNull(c.CustomerName)

@@ -25,7 +25,8 @@ type TeamTicket struct {
 }
 
 // openByTeamProjection folds the few ticket events that move a ticket between teams,
-// priorities, open and not open; the others only move its version.
+// priorities, open and not open; the others only move its version. Teams and priorities
+// are interned: every row of a team shares its name.
 var openByTeamProjection = Declare(Spec[TeamTicket]{
 	Name: OpenByTeam, Reads: TicketStreams,
 	Empty: func(id uuid.UUID) TeamTicket { return TeamTicket{ID: id, Version: -1} },
@@ -33,13 +34,13 @@ var openByTeamProjection = Declare(Spec[TeamTicket]{
 		r.ID, r.Version = e.ID, e.Version()
 		switch x := e.Data.(type) {
 		case domain.TicketReceived:
-			r.Team, r.Priority, r.Open = x.Team, x.Priority, true
+			r.Team, r.Priority, r.Open = intern(x.Team), domain.Priority(intern(string(x.Priority))), true
 		case domain.TicketClassified:
-			r.Team, r.Priority = x.Team, x.Priority
+			r.Team, r.Priority = intern(x.Team), domain.Priority(intern(string(x.Priority)))
 		case domain.TicketReprioritized:
-			r.Priority = x.Priority
+			r.Priority = domain.Priority(intern(string(x.Priority)))
 		case domain.TicketEscalated:
-			r.Team = x.Team
+			r.Team = intern(x.Team)
 		case domain.TicketReopened:
 			r.Open = true
 		case domain.TicketResolved, domain.TicketClosed:

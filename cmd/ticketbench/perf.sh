@@ -4,10 +4,13 @@
 #
 #   cmd/ticketbench/perf.sh [STEP…]      from the repository root
 #
-# Steps: build limits embedded postgres lag fill startup lifecycle memory search. The default is
+# Steps: build limits embedded postgres lag fill startup lifecycle memory search rss. The default is
 # all but fill (which builds the million-event store once in $OUT/big; startup does it
 # when missing), lifecycle (which repeats only the lifecycle runs) and memory (ticketd's
-# RSS with 100,000 tickets) and search (--search off against the default). Results go to $OUT (default
+# RSS with 100,000 tickets) and search (--search off against the default) and rss (ticketd
+# at rest on 100,000 tickets, --search off and the default). BIN (default $OUT/bin) names
+# the binaries' directory, so two builds can be measured on one store; PORT moves the
+# search and rss steps off their default port. Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
 # load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
 # postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
@@ -18,7 +21,7 @@ DURATION=${DURATION:-20s}
 CLIENTS=${CLIENTS:-64}
 LAG=${LAG:-portal} # the lag probe of the lifecycle and mixed runs
 export TICKETS_ADMIN_TOKEN=${TICKETS_ADMIN_TOKEN:-perf-admin-token-0123456789}
-BIN=$OUT/bin
+BIN=${BIN:-$OUT/bin}
 mkdir -p "$OUT" "$BIN"
 log() { echo "$(date -u +%H:%M:%S) [$(cut -d' ' -f1-3 /proc/loadavg)] $*" | tee -a "$OUT/summary.txt"; }
 createdb() { psql "$PGURL/postgres" -qAtc "CREATE DATABASE $1"; }
@@ -100,11 +103,12 @@ step_lifecycle() {
 # The search projection's cost on the embedded store: lifecycle runs with --search off
 # and with the default (bleve in <data>/search), alternately, fresh each time.
 step_search() {
+	port=${PORT:-18187}
 	for mode in off default; do
 		n=$(date +%H%M%S)
 		rm -rf "$OUT/search-$n"
-		if [ $mode = off ]; then up 18187 "$OUT/search-$n" --search off; else up 18187 "$OUT/search-$n"; fi
-		run search-$mode-$n 18187 -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
+		if [ $mode = off ]; then up $port "$OUT/search-$n" --search off; else up $port "$OUT/search-$n"; fi
+		run search-$mode-$n $port -c "$CLIENTS" --duration "$DURATION" --lag "$LAG"
 		down
 		rm -rf "$OUT/search-$n"
 	done
@@ -200,6 +204,38 @@ step_memory() {
 	run memory-load 18186 -c "$CLIENTS" --duration 30s --lag "$LAG"
 	log "memory after the run: $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
 	down
+	rm -rf "$OUT/m100k-run"
+}
+
+# ticketd at rest on 100,000 tickets (docs/PERFORMANCE.md "Memory with 100,000 tickets,
+# back under budget"): a store of 100,000 lifecycles (made once in $OUT/m100k, with
+# --search off so no index is kept in it), and for --search off and the default (the
+# embedded index, built at this first start) ticketd restarted on a fresh copy: the time to
+# /readyz, to the last "caught up", and its memory 2 s after that.
+step_rss() {
+	port=${PORT:-18188}
+	if [ ! -d "$OUT/m100k" ]; then
+		up $port "$OUT/m100k" --search off
+		run memory-fill $port -c 32 --count 100000 --lag none
+		down
+	fi
+	for mode in off default; do
+		rm -rf "$OUT/m100k-run"
+		cp -r "$OUT/m100k" "$OUT/m100k-run"
+		start=$(date +%s%N)
+		if [ $mode = off ]; then up $port "$OUT/m100k-run" --search off; else up $port "$OUT/m100k-run"; fi
+		ready=$(( ($(date +%s%N) - start) / 1000000 ))
+		caught=$(caught_up "$OUT/ticketd-$port.log" $start)
+		sleep 2
+		log "rss $mode ($BIN): /readyz after $ready ms, caught up after $caught ms; $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+		# Settled: a forced GC (pprof's heap?gc=1), then 10 s for the runtime to return
+		# the freed pages; the Go heap in use from /metrics.
+		curl -s -o /dev/null "http://127.0.0.1:$port/debug/pprof/heap?gc=1"
+		sleep 10
+		heap=$(curl -s -H "Authorization: Bearer $TICKETS_ADMIN_TOKEN" http://127.0.0.1:$port/metrics | awk '/^go_memstats_heap_inuse_bytes/ {printf "%.1f", $2/1048576}')
+		log "rss $mode settled: heap in use $heap MiB; $(grep -E 'VmHWM|VmRSS|RssAnon|RssFile' /proc/$PID/status | tr -s ' \t' ' ' | paste -sd' ')"
+		down
+	done
 	rm -rf "$OUT/m100k-run"
 }
 

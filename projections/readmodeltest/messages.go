@@ -17,7 +17,7 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// testMessages: the messages projection keeps a ticket's whole conversation for staff,
+// testMessages: GET /tickets/{id}/messages reads a ticket's whole conversation for staff,
 // oldest first: the original message, a public reply and an internal note by an agent
 // (named from the agents projection), a customer's reply from the portal, a reply by a
 // supervisor who is not an agent; the same on a live store (a bus's faults) and a

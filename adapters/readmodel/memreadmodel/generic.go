@@ -9,12 +9,14 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// table is a projection's rows as the projection makes them, by key: how the store keeps
-// every projection it does not pack (agents, and any projection added to the catalogue),
-// with no code of its own. Rows are the batches' own (projections.Writer) and never
-// changed here.
+// table is a projection's rows, by key: how the store keeps every projection it does not
+// pack (agents, open_by_team, customers, any projection added to the catalogue), with no
+// code of its own. A declared projection's rows are kept by value (vals: one slice, no
+// pointer per row); another's as the projection makes them (rows: the batches' own,
+// projections.Writer, never changed here).
 type table struct {
 	def      projections.Projection
+	vals     projections.ValueTable
 	rows     map[uuid.UUID]projections.Row
 	appended []projections.Row // Appender's rows, in the order they came
 }
@@ -24,7 +26,12 @@ func (d *data) table(name string) *table {
 	t := d.tables[name]
 	if t == nil {
 		def, _ := projections.Lookup(name)
-		t = &table{def: def, rows: map[uuid.UUID]projections.Row{}}
+		t = &table{def: def}
+		if v, ok := def.(projections.Valued); ok {
+			t.vals = v.NewValueTable()
+		} else {
+			t.rows = map[uuid.UUID]projections.Row{}
+		}
 		d.tables[name] = t
 	}
 	return t
@@ -42,6 +49,10 @@ func (d *data) peek(name string) *table {
 // commit keeps a batch's rows, never replacing a row by an older version of it.
 func (t *table) commit(b projections.Batch) {
 	for _, r := range b.Rows {
+		if t.vals != nil {
+			t.vals.Put(r)
+			continue
+		}
 		id := t.def.Key(r)
 		if old, ok := t.rows[id]; ok && t.def.Version(old) > t.def.Version(r) {
 			continue
@@ -51,8 +62,20 @@ func (t *table) commit(b projections.Batch) {
 	t.appended = append(t.appended, b.Appended...)
 }
 
+// get returns id's row: a copy the caller owns, or the batch's own row (never changed).
+func (t *table) get(id uuid.UUID) (projections.Row, bool) {
+	if t.vals != nil {
+		return t.vals.Get(id)
+	}
+	r, ok := t.rows[id]
+	return r, ok
+}
+
 // version is the row version of id, -1 when there is none.
 func (t *table) version(id uuid.UUID) int64 {
+	if t.vals != nil {
+		return t.vals.Version(id)
+	}
 	if r, ok := t.rows[id]; ok {
 		return t.def.Version(r)
 	}
@@ -61,6 +84,9 @@ func (t *table) version(id uuid.UUID) int64 {
 
 // sorted returns the rows in key order.
 func (t *table) sorted() []projections.Row {
+	if t.vals != nil {
+		return t.vals.Rows()
+	}
 	ids := make([]uuid.UUID, 0, len(t.rows))
 	for id := range t.rows {
 		ids = append(ids, id)

@@ -85,7 +85,7 @@ func (s *Store) PortalTicket(ctx context.Context, id uuid.UUID) (domain.TicketSt
 func (s *Store) Agents(ctx context.Context) ([]projections.AgentRow, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	agents := s.d.peek(projections.Agents).rows
+	agents := s.d.peek(projections.Agents).sorted()
 	out := make([]projections.AgentRow, 0, len(agents))
 	for _, r := range agents {
 		a := r.(*domain.AgentState)
@@ -105,7 +105,7 @@ func (s *Store) Agent(ctx context.Context, id uuid.UUID) (projections.AgentRow, 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	row := projections.AgentRow{OpenTickets: s.d.openBy[id]}
-	r, ok := s.d.peek(projections.Agents).rows[id]
+	r, ok := s.d.peek(projections.Agents).get(id)
 	if ok {
 		row.AgentState = *r.(*domain.AgentState)
 	}

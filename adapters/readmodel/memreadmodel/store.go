@@ -147,7 +147,7 @@ func (s *Store) load(name string, ids []uuid.UUID) (projections.Batch, error) {
 		}
 		t := s.d.peek(name)
 		for _, id := range ids {
-			if r, ok := t.rows[id]; ok {
+			if r, ok := t.get(id); ok {
 				b.Rows = append(b.Rows, r)
 			}
 		}

@@ -47,8 +47,13 @@ func (tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return out
 }
 
-// indexMapping is the one document type: a message. Only the text is analyzed; the
-// ticket id and kind are kept whole; text and ticket are stored for hits and snippets.
+// indexMapping is the one document type: a message. Only what a query or a hit reads is
+// kept (docs/SEARCH.md "What the embedded index keeps"): the text, analyzed, without term
+// vectors (snippets come from searchtext.Snippet, not from bleve's highlighter) and
+// stored for them; the ticket id, whole and stored for hits; the internal flag, indexed
+// for the public-only filter. None has doc values (nothing sorts or facets on a field:
+// hits sort by score and id), and kind and created, which no query reads, are not
+// indexed (the mapping keeps their names, so an index made before stays readable).
 func indexMapping() (mapping.IndexMapping, error) {
 	m := bv.NewIndexMapping()
 	err := m.AddCustomAnalyzer(analyzerName, map[string]interface{}{"type": custom.Name, "tokenizer": tokenizerName})
@@ -56,15 +61,17 @@ func indexMapping() (mapping.IndexMapping, error) {
 		return nil, err
 	}
 	text := bv.NewTextFieldMapping()
-	text.Analyzer, text.Store, text.IncludeInAll, text.IncludeTermVectors = analyzerName, true, false, false
+	text.Analyzer, text.Store, text.IncludeInAll, text.IncludeTermVectors, text.DocValues = analyzerName, true, false, false, false
 	ticket := bv.NewKeywordFieldMapping()
-	ticket.IncludeInAll = false
+	ticket.IncludeInAll, ticket.IncludeTermVectors, ticket.DocValues = false, false, false
+	ticket.SkipFreqNorm = true // matched whole, never scored
 	kind := bv.NewKeywordFieldMapping()
-	kind.Store, kind.IncludeInAll = false, false
+	kind.Index, kind.Store, kind.IncludeInAll, kind.IncludeTermVectors, kind.DocValues = false, false, false, false, false
 	internal := bv.NewBooleanFieldMapping()
-	internal.Store, internal.IncludeInAll = false, false
+	internal.Store, internal.IncludeInAll, internal.DocValues = false, false, false
+	internal.SkipFreqNorm = true
 	created := bv.NewDateTimeFieldMapping()
-	created.Store, created.IncludeInAll = false, false
+	created.Index, created.Store, created.IncludeInAll, created.DocValues = false, false, false, false
 
 	doc := bv.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text)

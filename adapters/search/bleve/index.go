@@ -88,7 +88,16 @@ func (x *Index) Checkpoint(context.Context) (uint64, error) {
 	return x.pos, nil
 }
 
-// Apply writes the batch's documents, deletions and checkpoint as one bleve batch.
+// applyChunk is how many documents one bleve batch indexes at most. Scorch analyses a
+// batch and builds its segment in memory in one go, so a catch-up's commit (tens of
+// thousands of messages) would hold all of them at once; in chunks the peak is one
+// chunk's (docs/SEARCH.md "What the embedded index keeps").
+const applyChunk = 2000
+
+// Apply writes the batch's deletions and documents, in bleve batches of at most
+// applyChunk documents, and the checkpoint with the last of them: after a crash
+// between two, the index holds some documents past its checkpoint, which indexing
+// again from the checkpoint replaces (a document's id is its message's).
 func (x *Index) Apply(_ context.Context, b projections.SearchBatch) error {
 	x.open.RLock()
 	defer x.open.RUnlock()
@@ -110,10 +119,15 @@ func (x *Index) Apply(_ context.Context, b projections.SearchBatch) error {
 	for _, id := range b.DeleteMessage {
 		batch.Delete(id)
 	}
-	for _, d := range b.Documents {
+	for i, d := range b.Documents {
+		if i > 0 && i%applyChunk == 0 {
+			if err := x.ix.Batch(batch); err != nil {
+				return fmt.Errorf("search index batch at %d: %w", b.Position, err)
+			}
+			batch = x.ix.NewBatch()
+		}
 		err := batch.Index(d.MessageID, map[string]interface{}{
-			fieldText: d.Text, fieldTicket: d.TicketID, fieldKind: d.Kind,
-			fieldInternal: d.Internal, fieldCreated: d.CreatedAt,
+			fieldText: d.Text, fieldTicket: d.TicketID, fieldInternal: d.Internal,
 		})
 		if err != nil {
 			return fmt.Errorf("search index message %s: %w", d.MessageID, err)
