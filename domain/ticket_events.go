@@ -187,6 +187,8 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[SLABreached](data)
 	case TypeTicketCustomerVerified:
 		e = decodeInto[TicketCustomerVerified](data)
+	case TypeTicketCustomerErased:
+		e = decodeInto[TicketCustomerErased](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

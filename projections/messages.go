@@ -2,6 +2,7 @@ package projections
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,6 +120,9 @@ var messagesProjection = Declare(Spec[Conversation]{
 	Empty: func(id uuid.UUID) Conversation { return Conversation{TicketID: id, Version: -1} },
 	Fold: func(r Conversation, e *Event) Conversation {
 		r.TicketID, r.Version = e.ID, e.Version()
+		if _, ok := e.Data.(domain.TicketCustomerErased); ok {
+			return forgetCustomer(r)
+		}
 		if m, ok := messageOf(&r, e); ok {
 			ms := make([]Message, len(r.Messages)+1)
 			copy(ms, r.Messages)
@@ -145,6 +149,20 @@ func lastAt(ms []Message) time.Time {
 		return time.Time{}
 	}
 	return ms[len(ms)-1].Time()
+}
+
+// forgetCustomer empties what the customer wrote and who they are (TicketCustomerErased),
+// in a new slice: rows handed to a store stay theirs.
+func forgetCustomer(r Conversation) Conversation {
+	r.CustomerID, r.CustomerName = "", ""
+	ms := slices.Clone(r.Messages)
+	for i := range ms {
+		if ms[i].Author == AuthorCustomer {
+			ms[i].Body = ""
+		}
+	}
+	r.Messages = ms
+	return r
 }
 
 // messageOf is the message e carries, if any; a TicketReceived also names the customer.

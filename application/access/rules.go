@@ -46,6 +46,8 @@ const (
 	// Customer records: staff read them; a supervisor or admin changes a record's tier.
 	GetCustomer        Action = "get_customer"
 	ChangeCustomerTier Action = "change_customer_tier"
+	// EraseCustomer erases a customer's personal data (PIPL, GDPR): admin only.
+	EraseCustomer Action = "erase_customer"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -87,6 +89,7 @@ var rules = map[Action]Rule{
 	Rebuild:       {Roles: adminRoles},
 
 	GetCustomer: {Roles: staffRoles}, ChangeCustomerTier: {Roles: managerRoles},
+	EraseCustomer: {Roles: adminRoles},
 }
 
 // Actions lists every action (for tables and their tests).

@@ -23,7 +23,7 @@ var allowed = map[access.Action]string{
 	access.Queues: "ASGUN", access.KPI: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
-	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
+	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS", access.EraseCustomer: "A",
 }
 
 var roles = map[string]access.Principal{

@@ -30,6 +30,8 @@ type Commands struct {
 	CustomerTier  ChangeCustomerTierHandler
 	// VerifyCustomer confirms a self-service ticket's address (POST /portal/tickets).
 	VerifyCustomer VerifyTicketCustomerHandler
+	// EraseCustomer erases a customer's personal data (POST /customers/{id}/erase).
+	EraseCustomer EraseCustomerHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -77,6 +79,7 @@ func NewCommands(c Config) *Commands {
 		CustomerTier:  NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:  auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
+		EraseCustomer:  NewEraseCustomerHandler(st, ck, cache, c.Keys),
 		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 	}
 }

@@ -1,10 +1,12 @@
 package service
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
 	"github.com/ticketengine/ticketengine/adapters/keystore/filekeys"
+	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/erasure"
 )
 
@@ -14,7 +16,7 @@ import (
 // The PostgreSQL and EventStoreDB stores are shared by several processes, which would
 // need one shared key store (a table, not written yet): there customer records keep
 // their personal fields in plain (docs/AUDIT.md, "Erasure").
-func openKeys(cfg Config) (erasure.KeyStore, error) {
+func openKeys(_ context.Context, cfg Config, _ *auth.Secrets) (erasure.KeyStore, error) {
 	switch cfg.EventStore {
 	case "memory:":
 		return erasure.NewMemoryKeys(), nil
