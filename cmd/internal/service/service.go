@@ -91,9 +91,14 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
-	if s.Keys, err = openKeys(ctx, cfg, secrets); err != nil {
+	keys, closeKeys, err := openKeys(ctx, cfg, secrets, log)
+	if err != nil {
 		return nil, err
 	}
+	if closeKeys != nil {
+		s.closers = append(s.closers, closeKeys)
+	}
+	s.Keys = keys
 	s.Raw = s.Store
 	if s.Keys != nil {
 		// Every reader sees plain text; the store keeps only sealed personal fields.
