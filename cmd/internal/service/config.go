@@ -20,7 +20,7 @@ type Config struct {
 	PubSub     string // --pubsub / TICKETS_PUBSUB: "" (in process) or nats://…
 	// KeyStore is where the customers' data keys of erasure live (--keystore /
 	// TICKETS_KEYSTORE): "" beside the event store (keys.go), or postgres://… .
-	KeyStore string
+	KeyStore   string
 	Search     string // --search / TICKETS_SEARCH: "" (by read model), off, embedded, postgres
 	SLAPolicy  string // --sla-policy / TICKETS_SLA_POLICY: YAML or JSON file
 	AdminToken string // TICKETS_ADMIN_TOKEN (environment only: never on a command line)
