@@ -43,3 +43,17 @@ func openKeys(ctx context.Context, cfg Config, secrets *auth.Secrets, log *slog.
 	}
 	return k, k.Close, nil
 }
+
+// OpenKeys opens the key store ticketd opens for cfg, for the tools (ticketctl replay
+// opens what it shows with it). close may be nil.
+func OpenKeys(ctx context.Context, cfg Config) (keys erasure.KeyStore, close func() error, err error) {
+	key, err := cfg.serverKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	secrets, err := auth.NewSecrets(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return openKeys(ctx, cfg, secrets, slog.New(slog.DiscardHandler))
+}
