@@ -3,9 +3,13 @@ package erasure
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -14,7 +18,7 @@ import (
 // Opener opens the sealed fields of stored records, whatever their event type: every
 // sealed field names its key (pii2) or its stream does (pii1), so it walks the JSON
 // payload for sealed strings and replaces each with its plain text, or with "" once its
-// key is destroyed (the customer was erased) or was never made. A field that does not
+// key is destroyed (the customer was erased). A field whose key never existed, or that does not
 // open with its key (moved from another stream, altered) is left as it is. Records
 // holding no sealed field cost one bytes.Index.
 type Opener struct {
@@ -62,6 +66,7 @@ func (o Opener) Records(ctx context.Context, recs []eventlog.Record) ([]eventlog
 // itself when nothing was sealed.
 func (o Opener) Data(ctx context.Context, stream string, data []byte) ([]byte, error) {
 	var out []byte
+	var c aeadCache // the fields of one event share one key: one cipher for all
 	last, i := 0, 0
 	for {
 		j := bytes.Index(data[i:], marker)
@@ -80,7 +85,7 @@ func (o Opener) Data(ctx context.Context, stream string, data []byte) ([]byte, e
 			i = j + 1
 			continue
 		}
-		plain, ok, err := o.Field(ctx, stream, field)
+		plain, ok, err := o.field(ctx, stream, field, &c)
 		if err != nil {
 			return nil, err
 		}
@@ -115,20 +120,42 @@ func startsString(data []byte, j int) bool {
 // Field opens one sealed field of stream: ok is false when it does not open (malformed,
 // or not sealed with the key it names for this stream), and the field stays as it is.
 func (o Opener) Field(ctx context.Context, stream, field string) (string, bool, error) {
+	return o.field(ctx, stream, field, &aeadCache{})
+}
+
+// aeadCache is the cipher of the last key an opening used.
+type aeadCache struct {
+	id   uuid.UUID
+	aead cipher.AEAD
+}
+
+func (o Opener) field(ctx context.Context, stream, field string, c *aeadCache) (string, bool, error) {
 	id, ok := KeyOf(stream, field)
 	if !ok {
 		return "", false, nil
 	}
 	key, err := o.Keys.Lookup(ctx, id)
-	if errors.Is(err, ErrErased) || errors.Is(err, application.ErrNotFound) {
+	if errors.Is(err, ErrErased) {
 		return "", true, nil
+	}
+	if errors.Is(err, application.ErrNotFound) {
+		// Every key is made before anything is sealed with it: text naming a key that
+		// never was is plain text that looks sealed (or a lost key store), shown as it is.
+		return "", false, nil
 	}
 	if err != nil {
 		return "", false, fmt.Errorf("data key %s: %w", id, err)
 	}
-	plain, err := OpenIn(key, stream, field)
-	if err != nil {
-		return "", false, nil
+	if !strings.HasPrefix(field, sealed2Prefix) {
+		plain, err := OpenIn(key, stream, field)
+		return plain, err == nil, nil
 	}
-	return plain, true, nil
+	if c.aead == nil || c.id != id {
+		if c.aead, err = gcm(key); err != nil {
+			return "", false, err
+		}
+		c.id = id
+	}
+	plain, err := open2(c.aead, id, stream, field)
+	return plain, err == nil, nil
 }

@@ -1,6 +1,7 @@
 package erasure
 
 import (
+	"crypto/cipher"
 	"encoding/base64"
 	"fmt"
 	"strings"
@@ -66,14 +67,19 @@ func OpenIn(key []byte, stream, field string) (string, error) {
 		}
 		return field, nil
 	}
-	rest, ok := strings.CutPrefix(field, sealed2Prefix)
-	if !ok {
+	if !strings.HasPrefix(field, sealed2Prefix) {
 		return Open(key, id, field)
 	}
 	aead, err := gcm(key)
 	if err != nil {
 		return "", err
 	}
+	return open2(aead, id, stream, field)
+}
+
+// open2 opens a "pii2:" field with the AEAD of the key it names.
+func open2(aead cipher.AEAD, id uuid.UUID, stream, field string) (string, error) {
+	rest := field[len(sealed2Prefix):]
 	raw, err := base64.RawStdEncoding.DecodeString(rest[37:])
 	if err != nil || len(raw) < aead.NonceSize() {
 		return "", fmt.Errorf("%w: sealed field is malformed", application.ErrInvalid)
