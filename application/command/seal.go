@@ -91,8 +91,8 @@ func sealEvents(ctx context.Context, keys erasure.KeyStore, stream string, recor
 			continue
 		}
 		for _, f := range fields {
-			if *f == "" || erasure.IsSealed(*f) {
-				continue
+			if *f == "" {
+				continue // nothing to hide; and an empty field stays "not given"
 			}
 			if key == nil {
 				var err error
