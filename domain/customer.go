@@ -71,6 +71,8 @@ func DecodeCustomerEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[CustomerExternalIDLinked](data)
 	case TypeCustomerTierChanged:
 		e = decodeInto[CustomerTierChanged](data)
+	case TypeCustomerErased:
+		e = decodeInto[CustomerErased](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown customer event type %q", ErrInvalid, eventType)
 	}
@@ -98,6 +100,8 @@ type CustomerRecordState struct {
 	ID uuid.UUID `json:"id"`
 	CustomerProfile
 	Version int64 `json:"version"`
+	// Erased: CustomerErased was recorded; the personal fields are gone.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // HasExternalID reports whether x is one of the record's external ids.
@@ -138,6 +142,8 @@ func (c *CustomerRecord) Apply(e Event) {
 		c.s.ExternalIDs = append(slices.Clone(c.s.ExternalIDs), ExternalID(e))
 	case CustomerTierChanged:
 		c.s.Tier = e.Tier
+	case CustomerErased:
+		c.s.erase(e)
 	}
 }
 
@@ -172,8 +178,8 @@ func (c *CustomerRecord) LinkExternalID(x ExternalID) ([]Event, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if c.s.HasExternalID(x) {
-		return nil, nil
+	if c.s.HasExternalID(x) || c.s.Erased {
+		return nil, nil // an erased record links no new id: it would hold personal data again
 	}
 	return []Event{CustomerExternalIDLinked(x)}, nil
 }

@@ -51,6 +51,8 @@ type TicketState struct {
 	Reopened      bool `json:"reopened"`
 	// Unverified: a self-service ticket whose customer has not confirmed the address yet.
 	Unverified bool `json:"unverified,omitempty"`
+	// CustomerErased: the customer's personal data was erased (TicketCustomerErased).
+	CustomerErased bool `json:"customer_erased,omitempty"`
 }
 
 // Ticket is the aggregate: its state changes only by applying events.
@@ -148,6 +150,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		}
 	case TicketCustomerVerified:
 		s.Unverified, s.Customer.RecordID, s.Customer.Tier, s.SLA = false, e.RecordID, e.Tier, e.SLA
+	case TicketCustomerErased:
+		s.forget()
 	case SLABreached:
 		if e.Clock == ClockFirstResponse {
 			s.FirstResponseBreached = true

@@ -201,6 +201,8 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[TicketTagsChanged](data)
 	case TypeMacroApplied:
 		e = decodeInto[MacroApplied](data)
+	case TypeTicketCustomerErased:
+		e = decodeInto[TicketCustomerErased](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

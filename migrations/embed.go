@@ -17,3 +17,9 @@ var EventStore embed.FS
 //
 //go:embed readmodel/*.sql
 var ReadModel embed.FS
+
+// KeyStore is the erasure key store's schema (table customer_keys), applied by
+// adapters/keystore/pgkeys.Migrate with goose version table keystore_goose_version.
+//
+//go:embed keystore/*.sql
+var KeyStore embed.FS

@@ -21,9 +21,10 @@ func TestUpKeepsSetsApart(t *testing.T) {
 	sets := map[string]migrations.Set{
 		"eventstore_goose_version": {Files: migrations.Sub(migrations.EventStore, "eventstore"), VersionTable: "eventstore_goose_version", LockID: 1},
 		"readmodel_goose_version":  {Files: migrations.Sub(migrations.ReadModel, "readmodel"), VersionTable: "readmodel_goose_version", LockID: 2},
+		"keystore_goose_version":   {Files: migrations.Sub(migrations.KeyStore, "keystore"), VersionTable: "keystore_goose_version", LockID: 3},
 	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	errs := make(chan error, 2*len(sets))
 	for range 2 {
 		for _, set := range sets {
 			wg.Add(1)

@@ -71,6 +71,13 @@ var customersProjection = Declare(Spec[CustomerTicket]{
 			if id, err := uuid.Parse(x.RecordID); err == nil {
 				r.CustomerID, r.Tier = id, domain.Tier(intern(string(x.Tier)))
 			}
+		case domain.TicketCustomerErased:
+			// The customer is forgotten; an unverified ticket is listed under the erased
+			// record from now on, so erasing it again reaches the ticket too.
+			r.ExternalID, r.Email, r.Name, r.Phone = "", "", "", ""
+			if id, err := uuid.Parse(x.RecordID); err == nil && r.CustomerID == uuid.Nil {
+				r.CustomerID = id
+			}
 		case domain.TicketReopened:
 			r.Open = true
 		case domain.TicketResolved, domain.TicketClosed:

@@ -31,6 +31,9 @@ type CustomerView struct {
 	Tier        domain.Tier         `json:"tier"`
 	Language    *string             `json:"language"`
 	Tickets     CustomerCounts      `json:"tickets"`
+	// Erased: the customer's personal data was erased (POST /customers/{id}/erase); the
+	// personal fields are empty. Absent until then.
+	Erased bool `json:"erased,omitempty"`
 	// Stored is false for a record made only of tickets received before records existed
 	// (no customer stream yet): a tier change registers it first (command.ChangeCustomerTier).
 	Stored bool `json:"-"`
@@ -159,6 +162,7 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 			return CustomerView{}, err
 		}
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = st.Name, st.Email, optional(st.Phone), st.Tier, optional(st.Language)
+		v.Erased = st.Erased
 	case latest != nil:
 		v.Name, v.Email, v.Phone, v.Tier, v.Language = latest.Name, latest.Email, optional(latest.Phone), latest.Tier, optional(latest.Language)
 	default:
@@ -191,6 +195,28 @@ func (s *Service) openRecord(ctx context.Context, st domain.CustomerRecordState)
 		}
 	}
 	return st, nil
+}
+
+// ErasureTickets are the tickets an erasure of record id reaches: the record's own, and
+// the unconfirmed self-service tickets of the email the record was made for (they are
+// sealed with its key, as the confirmation would join it).
+func (s *Service) ErasureTickets(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error) {
+	if err := s.settle(ctx, Customers); err != nil {
+		return nil, err
+	}
+	rows, err := s.Store.Rows(ctx, Customers)
+	if err != nil {
+		return nil, err
+	}
+	var out []uuid.UUID
+	for _, r := range rows {
+		t := r.(*CustomerTicket)
+		mine := t.CustomerID == id || t.CustomerID == uuid.Nil && t.Email != "" && domain.CustomerRecordID(t.Email) == id
+		if t.Version >= 0 && mine {
+			out = append(out, t.TicketID)
+		}
+	}
+	return out, nil
 }
 
 // Adoption is the customer a tier change registers a record of earlier tickets from

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -127,9 +128,26 @@ func NewPortalView(s domain.TicketState, timeline []PortalEntry, now time.Time) 
 		if atts == nil {
 			atts = []AttachmentView{}
 		}
+		if s.CustomerErased {
+			e.Text = erasedText(e)
+		}
 		v.Timeline = append(v.Timeline, PortalTimelineEntry{At: query.JSONTime(e.At), Kind: e.Kind, Text: e.Text, Attachments: atts})
 	}
 	return v
+}
+
+// erasedText is an entry's text once the ticket's customer is erased: the timeline
+// table is append-only, so what the customer wrote (their message, replies and rating
+// comment) is left out where it is read; a rebuild stores it empty (docs/AUDIT.md).
+func erasedText(e PortalEntry) string {
+	switch e.Kind {
+	case KindReceived, KindCustomerReply:
+		return ""
+	case KindRating:
+		score, _, _ := strings.Cut(e.Text, " ")
+		return score
+	}
+	return e.Text
 }
 
 // portalProjection keeps one row per ticket (the snapshot the customer's view shows) and

@@ -118,11 +118,31 @@ func (x *SearchIndexer) add(d *Event) (err error) {
 			err = fmt.Errorf("search: indexing %s panicked: %v", d.Record.Type, v)
 		}
 	}()
+	if _, ok := d.Data.(domain.TicketCustomerErased); ok && d.Kind == TicketStreams {
+		x.forgetTicket(d.ID.String())
+		return nil
+	}
 	if doc, ok := searchDocument(d); ok {
 		x.batch.Documents = append(x.batch.Documents, doc)
 		x.docPos = append(x.docPos, d.Record.Position)
 	}
 	return nil
+}
+
+// forgetTicket removes every document of a ticket whose customer was erased
+// (TicketCustomerErased): the index holds the customer's words in its terms and
+// snippets, and keeps no message's kind apart from its text, so the ticket's documents
+// go, staff replies with them; those written afterwards are indexed again. Pending
+// documents of the ticket are dropped too: a batch deletes before it indexes.
+func (x *SearchIndexer) forgetTicket(id string) {
+	docs, pos := x.batch.Documents[:0], x.docPos[:0]
+	for i, doc := range x.batch.Documents {
+		if doc.TicketID != id {
+			docs, pos = append(docs, doc), append(pos, x.docPos[i])
+		}
+	}
+	x.batch.Documents, x.docPos = docs, pos
+	x.batch.DeleteTickets = append(x.batch.DeleteTickets, id)
 }
 
 // skip records d as failed: logged and counted, like a read-model projection's failures.
@@ -187,7 +207,7 @@ func (x *SearchIndexer) flush(ctx context.Context, final bool) error {
 	x.mu.Lock()
 	b, docPos, pos := x.batch, x.docPos, x.pos
 	x.batch, x.docPos, x.pending = SearchBatch{}, nil, 0
-	empty := len(b.Documents) == 0
+	empty := len(b.Documents) == 0 && len(b.DeleteTickets) == 0
 	if empty && (pos == x.durable || (!final && pos-x.durable < SearchCheckpointEvery)) {
 		x.commit = pos
 		x.mu.Unlock()

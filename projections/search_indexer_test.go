@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,11 @@ func (f *fakeIndex) Apply(_ context.Context, b SearchBatch) error {
 		return nil
 	}
 	f.applies++
+	for id, d := range f.docs {
+		if slices.Contains(b.DeleteTickets, d.TicketID) {
+			delete(f.docs, id)
+		}
+	}
 	for _, d := range b.Documents {
 		f.docs[d.MessageID] = d
 	}
@@ -115,4 +121,51 @@ func TestSearchIndexerSkipsPoisonAndFollows(t *testing.T) {
 	if !maps.Equal(live, ix.docs) || ix.pos != 6 {
 		t.Fatalf("rebuilt %v at %d, live %v", ix.docs, ix.pos, live)
 	}
+}
+
+// TestSearchIndexerForgetsAnErasedCustomer: TicketCustomerErased removes every document
+// of its ticket, those still pending in the batch too; what is written afterwards is
+// indexed; other tickets keep theirs. Live (one commit per record) and a rebuild (one
+// batch) leave the same documents.
+func TestSearchIndexerForgetsAnErasedCustomer(t *testing.T) {
+	ctx := context.Background()
+	id, other := uuid.New(), uuid.New()
+	recs := []eventlog.Record{
+		ticketRecord(t, other, 1, 0, domain.TicketReceived{TicketID: other, Subject: "other", Body: "kept"}),
+		ticketRecord(t, id, 2, 0, domain.TicketReceived{TicketID: id, Subject: "Xylophone", Body: "secret"}),
+		ticketRecord(t, id, 3, 1, domain.CustomerReplied{Body: "Quokka"}),
+		ticketRecord(t, id, 4, 2, domain.TicketCustomerErased{RecordID: uuid.NewString(), By: "admin"}),
+		ticketRecord(t, id, 5, 3, domain.TicketReplied{Body: "closing", Public: true}),
+	}
+	es := recordsOnly{recs: recs}
+	ix := &fakeIndex{docs: map[string]SearchDocument{}}
+	x, err := NewSearchIndexer(ctx, ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		if err := x.FollowBatch(ctx, es, recs[i:i+1], uint64(i)); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{recs[0].ID.String(): true, recs[4].ID.String(): true}
+	check := func(when string) {
+		t.Helper()
+		if len(ix.docs) != len(want) {
+			t.Fatalf("%s: %v", when, ix.docs)
+		}
+		for m := range ix.docs {
+			if !want[m] {
+				t.Fatalf("%s: document %s of the erased customer is left: %v", when, m, ix.docs)
+			}
+		}
+	}
+	check("live")
+	if _, err := x.Rebuild(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	check("rebuilt in one batch")
 }

@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -17,6 +18,15 @@ import (
 // go back to the pending batch and the error is returned, to be tried again. The
 // caller holds commitMu.
 func (x *SearchIndexer) isolate(ctx context.Context, b SearchBatch, docPos []uint64) error {
+	if len(b.DeleteTickets) > 0 { // erasures (forgetTicket) first, as a batch applies them
+		if err := x.index.Apply(ctx, SearchBatch{DeleteTickets: b.DeleteTickets}); err != nil {
+			x.mu.Lock()
+			x.batch.DeleteTickets = append(slices.Clone(b.DeleteTickets), x.batch.DeleteTickets...)
+			x.mu.Unlock()
+			x.putBack(b.Documents, docPos)
+			return err
+		}
+	}
 	for i, doc := range b.Documents {
 		one := SearchBatch{Position: docPos[i], Documents: b.Documents[i : i+1]}
 		err := x.index.Apply(ctx, one)

@@ -21,6 +21,7 @@ type CustomerReads interface {
 	CustomersByEmail(ctx context.Context, email string) ([]projections.CustomerView, error)
 	CustomerTicketsPage(ctx context.Context, ref string, limit int, cursor string) ([]query.TicketView, string, error)
 	ResolveCustomer(ctx context.Context, ref string) (uuid.UUID, error)
+	ErasureTickets(ctx context.Context, id uuid.UUID) ([]uuid.UUID, error)
 }
 
 var _ CustomerReads = (*projections.Service)(nil)
@@ -71,6 +72,35 @@ func (s *Server) customerRoutes(r *mux.Router) {
 	})
 	s.staffRoute(r, http.MethodPost, "/customers/{id}/tier", string(access.ChangeCustomerTier), access.ChangeCustomerTier,
 		func(w http.ResponseWriter, r *http.Request) { s.changeCustomerTier(w, r, c) })
+	s.staffRoute(r, http.MethodPost, "/customers/{id}/erase", string(access.EraseCustomer), access.EraseCustomer,
+		func(w http.ResponseWriter, r *http.Request) { s.eraseCustomer(w, r, c) })
+}
+
+// eraseCustomer erases the customer of record {id} (command.EraseCustomer), with the
+// tickets the read side lists for it, then answers the record as GET /customers/{id}
+// shows it: its personal fields empty and "erased": true.
+func (s *Server) eraseCustomer(w http.ResponseWriter, r *http.Request, c CustomerReads) {
+	var req struct{}
+	meta, err := decodeCommand(w, r, principal(r), &req, true)
+	var v projections.CustomerView
+	if err == nil {
+		v, err = c.Customer(r.Context(), mux.Vars(r)["id"])
+	}
+	var tickets []uuid.UUID
+	if err == nil {
+		tickets, err = c.ErasureTickets(r.Context(), v.ID)
+	}
+	if err == nil {
+		_, err = s.Commands.EraseCustomer.Handle(r.Context(), command.EraseCustomer{CustomerID: v.ID, Tickets: tickets}, meta)
+	}
+	if err == nil {
+		v, err = c.Customer(r.Context(), v.ID.String())
+	}
+	if err != nil {
+		s.writeProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 // changeCustomerTier records the change on the record {id} names, then answers the

@@ -85,6 +85,7 @@ func (cs consumers) FollowBatch(ctx context.Context, es eventlog.EventStore, rec
 // applied its record, and each commits on its own (FlushEvery, FlushInterval).
 func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *projections.Service, logger *slog.Logger, cs ...Consumer) error {
 	engine := consumers(cs)
+	published, open := sealedSource(events)
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -101,6 +102,10 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 		defer wg.Done()
 		applied := func(pos uint64) bool { return pos <= engine.Position() }
 		consumeAll(ctx, msgs, logger, applied, func(ctx context.Context, rec eventlog.Record, m *message.Message) error {
+			rec, err := open(ctx, rec)
+			if err != nil {
+				return err
+			}
 			return followAhead(ctx, events, engine, rec, PrevPosition(m), HeadPosition(m))
 		})
 	}()
@@ -123,7 +128,7 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 	if svc != nil {
 		onRead = func(r eventlog.Record) { svc.ObserveHead(r.Position) }
 	}
-	relay := New(events, bus, logger, onRead)
+	relay := New(published, bus, logger, onRead)
 	for ctx.Err() == nil {
 		// A failed subscription (the event store unreachable) starts again from what the
 		// engine has applied; records published twice are skipped by position.
@@ -139,6 +144,23 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// opening is an event store that opens sealed personal fields as it reads
+// (erasure.OpeningStore): the relay publishes its raw records, so the bus (NATS) carries
+// only sealed text, and the consumer opens each record it takes off the bus.
+type opening interface {
+	Raw() eventlog.EventStore
+	OpenRecord(ctx context.Context, r eventlog.Record) (eventlog.Record, error)
+}
+
+// sealedSource returns the store the relay publishes from and how a consumed record is
+// opened: events itself and nothing to open, unless events opens as it reads.
+func sealedSource(events eventlog.EventStore) (eventlog.EventStore, func(context.Context, eventlog.Record) (eventlog.Record, error)) {
+	if o, ok := events.(opening); ok {
+		return o.Raw(), o.OpenRecord
+	}
+	return events, func(_ context.Context, r eventlog.Record) (eventlog.Record, error) { return r, nil }
 }
 
 // followAhead applies rec (prev: the position before it) and, when head says the store

@@ -74,6 +74,8 @@ const (
 	SaveMacro   Action = "save_macro"
 	DeleteMacro Action = "delete_macro"
 	ApplyMacro  Action = "apply_macro"
+	// EraseCustomer erases a customer's personal data (PIPL, GDPR): admin only.
+	EraseCustomer Action = "erase_customer"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -125,6 +127,7 @@ var rules = map[Action]Rule{
 	PortalUpload: {Roles: customer}, PortalOpenUpload: {Roles: customer}, PortalAttachment: {Roles: customer},
 	Tag: {Roles: commandRoles}, ApplyMacro: {Roles: commandRoles}, ListMacros: {Roles: staffRoles},
 	SaveMacro: {Roles: managerRoles}, DeleteMacro: {Roles: managerRoles},
+	EraseCustomer: {Roles: adminRoles},
 }
 
 // Actions lists every action (for tables and their tests).

@@ -29,6 +29,7 @@ var allowed = map[access.Action]string{
 	access.ListStaff: "AS", access.CreateStaff: "A", access.ChangePassword: "ASGUN", access.ChangeAgent: "AS",
 	access.DeactivateAccount: "AS", access.ReactivateAccount: "AS", access.ListTokens: "A", access.RevokeToken: "A",
 	access.Tag: "ASG", access.ApplyMacro: "ASG", access.ListMacros: "ASGUN", access.SaveMacro: "AS", access.DeleteMacro: "AS",
+	access.EraseCustomer: "A",
 }
 
 var roles = map[string]access.Principal{

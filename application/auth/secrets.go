@@ -103,3 +103,7 @@ var (
 	misread     = strings.NewReplacer("O", "0", "I", "1", "L", "1")
 	codeMisread = strings.NewReplacer("O", "0", "I", "1", "L", "1", "-", "", " ", "")
 )
+
+// KeyWrappingKey is the key that wraps the customers' data keys in a shared key store
+// (application/erasure.Wrap): derived from the server key, so it changes with it.
+func (s *Secrets) KeyWrappingKey() []byte { return s.mac("customer-data-keys", uuid.Nil) }

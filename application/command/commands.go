@@ -44,6 +44,8 @@ type Commands struct {
 	UpdateMacro UpdateMacroHandler
 	DeleteMacro DeleteMacroHandler
 	ApplyMacro  ApplyMacroHandler
+	// EraseCustomer erases a customer's personal data (POST /customers/{id}/erase).
+	EraseCustomer EraseCustomerHandler
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -104,6 +106,7 @@ func NewCommands(c Config) *Commands {
 		CustomerTier:   NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:   auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
+		EraseCustomer:  NewEraseCustomerHandler(st, ck, cache, c.Keys),
 		VerifyCustomer: NewVerifyTicketCustomerHandler(st, ck, cache, pol, c.Secrets).WithKeys(c.Keys),
 		Tags:           NewChangeTicketTagsHandler(st, ck, cache),
 		CreateMacro:    NewCreateMacroHandler(st, ck, cache),

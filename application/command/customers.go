@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,7 @@ func ExternalIDStream(x domain.ExternalID) string {
 
 // customerFolder folds customer record streams.
 var customerFolder = folder[*domain.CustomerRecord]{
+	keys:  customerKeys,
 	fresh: domain.NewCustomerRecord,
 	state: func(c *domain.CustomerRecord) any { return c.State() },
 	restore: func(s any) (*domain.CustomerRecord, bool) {
@@ -181,7 +183,7 @@ func (h ChangeCustomerTierHandler) WithKeys(keys erasure.KeyStore) ChangeCustome
 	return h
 }
 
-// sealed seals the personal fields (name, email, phone) of a CustomerRegistered with the
+// sealed seals the personal fields (name, email, phone, external ids) of a CustomerRegistered with the
 // record's data key, when there is a key store: the event log then holds, and its hash
 // chain covers, only ciphertext, which destroying the key makes unreadable for good
 // (application/erasure; docs/AUDIT.md, "Erasure").
@@ -199,7 +201,12 @@ func sealed(ctx context.Context, keys erasure.KeyStore, id uuid.UUID) func([]dom
 			if !ok {
 				continue
 			}
-			for _, f := range []*string{&reg.Name, &reg.Email, &reg.Phone} {
+			reg.ExternalIDs = slices.Clone(reg.ExternalIDs)
+			fields := []*string{&reg.Name, &reg.Email, &reg.Phone}
+			for i := range reg.ExternalIDs {
+				fields = append(fields, &reg.ExternalIDs[i].ID)
+			}
+			for _, f := range fields {
 				if *f == "" {
 					continue
 				}

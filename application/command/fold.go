@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -17,6 +19,9 @@ type folder[A any] struct {
 	apply   func(A, eventlog.Record) error
 	state   func(A) any
 	restore func(any) (A, bool)
+	// keys names the keys the personal fields of new events are sealed with (seal.go);
+	// nil for aggregates whose events hold none.
+	keys func(A, []domain.Event) (record, own uuid.UUID)
 }
 
 // fold replays records into a fresh aggregate.
@@ -64,7 +69,11 @@ func folderOf[A interface{ State() S }, S any](fresh func() A, restore func(S) A
 }
 
 // ticketFolder folds ticket streams.
-var ticketFolder = folderOf(domain.NewTicket, domain.RestoreTicket, domain.DecodeTicketEvent, (*domain.Ticket).Apply)
+var ticketFolder = func() folder[*domain.Ticket] {
+	f := folderOf(domain.NewTicket, domain.RestoreTicket, domain.DecodeTicketEvent, (*domain.Ticket).Apply)
+	f.keys = ticketKeys
+	return f
+}()
 
 // agentFolder folds agent streams; an agent's events do not depend on their time.
 var agentFolder = folderOf(domain.NewAgent, domain.RestoreAgent, domain.DecodeAgentEvent,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/auth"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -19,6 +20,10 @@ type streams struct {
 	store eventlog.EventStore
 	clock application.Clock
 	cache *StreamCache
+	// keys seal the personal fields of the events appended (seal.go): set when the store
+	// opens what it reads (erasure.OpeningStore), so a command sees plain text after its
+	// append as before it; nil stores them as they are.
+	keys erasure.KeyStore
 }
 
 // newStreams refuses a nil store or clock: a handler wired without them is a programming
@@ -30,7 +35,11 @@ func newStreams(handler string, store eventlog.EventStore, clock application.Clo
 	if clock == nil {
 		panic("command." + handler + ": nil clock")
 	}
-	return streams{store: store, clock: clock, cache: cache}
+	s := streams{store: store, clock: clock, cache: cache}
+	if o, ok := store.(*erasure.OpeningStore); ok {
+		s.keys = o.Open.Keys
+	}
+	return s
 }
 
 // mustSecrets refuses a nil secret deriver, as newStreams refuses a nil store.

@@ -55,6 +55,12 @@ func update[A any](ctx context.Context, s streams, stream string, meta CommandMe
 		if err != nil || len(events) == 0 {
 			return outcome[A]{Agg: v.agg, Version: version}, err
 		}
+		if s.keys != nil && f.keys != nil {
+			record, own := f.keys(v.agg, events)
+			if events, err = sealEvents(ctx, s.keys, stream, record, own, events); err != nil {
+				return outcome[A]{}, err
+			}
+		}
 		fresh, err := encodeEvents(stream, version, v.hash, events, meta, now)
 		if err != nil {
 			return outcome[A]{}, err

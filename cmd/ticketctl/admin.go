@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
+	"github.com/ticketengine/ticketengine/adapters/keystore/pgkeys"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
@@ -78,6 +79,7 @@ type migrator struct {
 var migrators = []migrator{
 	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: pgstore.Migrate},
 	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: pgreadmodel.Migrate},
+	{what: "key store", dsn: keyStoreDSN, migrate: pgkeys.Migrate},
 }
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {
@@ -105,4 +107,13 @@ func migrateAll(ctx context.Context, cfg service.Config, ms []migrator, log io.W
 		return usagef("nothing to migrate: neither --eventstore nor --readmodel names a postgres:// database this build can migrate")
 	}
 	return nil
+}
+
+// keyStoreDSN is the database of the erasure keys' table: --keystore, else the event
+// store's PostgreSQL (service.openKeys).
+func keyStoreDSN(c service.Config) string {
+	if c.KeyStore != "" {
+		return c.KeyStore
+	}
+	return c.EventStore
 }

@@ -28,7 +28,7 @@ func runReplay(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	return c.withStore(ctx, func(store eventlog.EventStore) error {
+	return c.withOpenedStore(ctx, func(store eventlog.EventStore) error {
 		id, err := resolveTicket(ctx, store, fs.Arg(0))
 		if err != nil {
 			return err

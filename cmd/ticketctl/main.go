@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/bolt"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/cmd/internal/tool"
@@ -160,6 +161,25 @@ func parse(fs *flag.FlagSet, args []string) error {
 // would create an empty one, and a verify of the wrong directory would "pass".
 func (c *cli) withStore(ctx context.Context, fn func(eventlog.EventStore) error) error {
 	return c.openStore(ctx, true, fn)
+}
+
+// withOpenedStore is withStore whose reads open the customers' sealed personal fields
+// with ticketd's key store (erased ones show empty), for the commands that show events
+// (replay). verify and export read the store's own records: sealed, as the chain covers them.
+func (c *cli) withOpenedStore(ctx context.Context, fn func(eventlog.EventStore) error) error {
+	return c.withStore(ctx, func(store eventlog.EventStore) error {
+		if c.cfg.EventStore == "memory:" {
+			return fn(store)
+		}
+		keys, closeKeys, err := service.OpenKeys(ctx, c.cfg)
+		if err != nil {
+			return err
+		}
+		if closeKeys != nil {
+			defer closeKeys()
+		}
+		return fn(erasure.NewOpeningStore(store, erasure.NewCachedKeys(keys)))
+	})
 }
 
 // withNewStore is withStore for import, which may create the embedded store.

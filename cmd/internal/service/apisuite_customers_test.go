@@ -55,7 +55,7 @@ func testCustomers(c client, svc *service.Service) {
 	if changed.Body["tier"] != "vip" || changed.Body["id"] != id {
 		t.Fatalf("tier change: %s", changed.Raw)
 	}
-	recs, err := svc.Store.ReadStream(context.Background(), eventlog.CustomerStream(uuid.MustParse(id)))
+	recs, err := svc.Raw.ReadStream(context.Background(), eventlog.CustomerStream(uuid.MustParse(id)))
 	if err != nil || recs[len(recs)-1].Type != domain.TypeCustomerTierChanged {
 		t.Fatalf("the record's stream: %v %v", recs, err)
 	}

@@ -18,6 +18,9 @@ type Config struct {
 	EventStore string // --eventstore / TICKETS_EVENTSTORE: "" (embedded), memory:, postgres://…, esdb://…
 	ReadModel  string // --readmodel / TICKETS_READMODEL: "" (memory) or postgres://…
 	PubSub     string // --pubsub / TICKETS_PUBSUB: "" (in process) or nats://…
+	// KeyStore is where the customers' data keys of erasure live (--keystore /
+	// TICKETS_KEYSTORE): "" beside the event store (keys.go), or postgres://… .
+	KeyStore   string
 	Search     string // --search / TICKETS_SEARCH: "" (by read model), off, embedded, postgres
 	SLAPolicy  string // --sla-policy / TICKETS_SLA_POLICY: YAML or JSON file
 	AdminToken string // TICKETS_ADMIN_TOKEN (environment only: never on a command line)
@@ -73,6 +76,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.Data, "data", env("TICKETS_DATA", "./data"), "data `directory` of the embedded event store, admin token and server key [TICKETS_DATA]")
 	fs.StringVar(&c.EventStore, "eventstore", env("TICKETS_EVENTSTORE", ""), "event store: empty = embedded in --data; memory: (tests); postgres://…; esdb://… [TICKETS_EVENTSTORE]")
 	fs.StringVar(&c.ReadModel, "readmodel", env("TICKETS_READMODEL", ""), "read models: empty = in memory, rebuilt at start; postgres://… [TICKETS_READMODEL]")
+	fs.StringVar(&c.KeyStore, "keystore", env("TICKETS_KEYSTORE", ""), "customers' data keys (erasure): empty = beside the event store (--data/keys; the event store's PostgreSQL); postgres://… [TICKETS_KEYSTORE]")
 	fs.StringVar(&c.PubSub, "pubsub", env("TICKETS_PUBSUB", ""), "projection bus: empty = in process; nats://… (JetStream) [TICKETS_PUBSUB]")
 	fs.StringVar(&c.Search, "search", env("TICKETS_SEARCH", ""), "search index: empty = PostgreSQL with a postgres:// read model, else embedded in --data/search; off; embedded; postgres [TICKETS_SEARCH]")
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
@@ -113,6 +117,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReadModel != "" && !strings.HasPrefix(c.ReadModel, "postgres://") && !strings.HasPrefix(c.ReadModel, "postgresql://") {
 		return fmt.Errorf("--readmodel: %q is not empty or postgres://…", c.ReadModel)
+	}
+	if c.KeyStore != "" && !strings.HasPrefix(c.KeyStore, "postgres://") && !strings.HasPrefix(c.KeyStore, "postgresql://") {
+		return fmt.Errorf("--keystore: %q is not empty or postgres://…", c.KeyStore)
 	}
 	if c.PubSub != "" && !strings.HasPrefix(c.PubSub, "nats://") {
 		return fmt.Errorf("--pubsub: %q is not empty or nats://…", c.PubSub)

@@ -33,7 +33,7 @@ func testPoisonEvents(t *testing.T, cfg service.Config) {
 	id, number, code := b["id"].(string), b["number"].(string), b["access_code"].(string)
 	c.must(200, "POST", "/tickets/"+id+"/classify", map[string]any{"category": "billing", "priority": "P2"})
 	client{t: t, base: c.base}.must(200, "POST", "/portal/tickets/"+number+"/replies?code="+code, map[string]any{"body": "hello"})
-	appended := appendPoison(t, svc.Store, eventlog.TicketStream(uuid.MustParse(id)))
+	appended := appendPoison(t, svc.Raw, eventlog.TicketStream(uuid.MustParse(id)))
 	if appended == 0 {
 		t.Fatal("the store took none of the poison events: nothing to test")
 	}
@@ -43,7 +43,7 @@ func testPoisonEvents(t *testing.T, cfg service.Config) {
 	client{t: t, base: c.base}.must(200, "GET", "/portal/tickets/"+number+"?code="+code, nil)
 	c.must(200, "GET", "/tickets/"+id+"/events", nil)
 	c.must(200, "GET", "/queues?category=billing", nil)
-	verifyChains(t, "the store with poison events", svc.Store)
+	verifyChains(t, "the store with poison events", svc.Raw)
 	if r := c.do("POST", "/admin/rebuild/all", nil); r.Status != 200 {
 		t.Errorf("rebuild all after the poison events: %d %s", r.Status, r.Raw)
 	}

@@ -29,8 +29,12 @@ import (
 
 // Service is the assembled engine.
 type Service struct {
-	Config   Config
-	Store    eventlog.EventStore
+	Config Config
+	// Store is the event store as every reader sees it: sealed personal fields opened
+	// (erasure.OpeningStore) when there are keys.
+	Store eventlog.EventStore
+	// Raw is the event store's own records, sealed: for verify, export and the relay.
+	Raw      eventlog.EventStore
 	Commands *command.Commands
 	Auth     *auth.Authenticator
 	Policy   domain.SLAPolicy
@@ -104,8 +108,19 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
-	if s.Keys, err = openKeys(cfg); err != nil {
+	keys, closeKeys, err := openKeys(ctx, cfg, secrets, log)
+	if err != nil {
 		return nil, err
+	}
+	if closeKeys != nil {
+		s.closers = append(s.closers, closeKeys)
+	}
+	s.Keys = keys
+	s.Raw = s.Store
+	if s.Keys != nil {
+		// Every reader sees plain text; the store keeps only sealed personal fields.
+		s.Keys = erasure.NewCachedKeys(s.Keys)
+		s.Store = erasure.NewOpeningStore(s.Store, s.Keys)
 	}
 	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
 	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
