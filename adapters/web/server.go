@@ -23,7 +23,10 @@ type Options struct {
 	PortalLimiter *access.Limiter
 	// OpenLimiter throttles opening tickets per client address.
 	OpenLimiter *access.Limiter
-	Logger      *slog.Logger
+	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
+	// sends to the sign-in page.
+	Sessions Sessions
+	Logger   *slog.Logger
 }
 
 // Server serves the pages.
@@ -69,9 +72,9 @@ func New(o Options) (*Server, error) {
 }
 
 // Owns reports whether a path is the pages' (the builder sends the rest to the API).
-// The desk (/desk) joins here when it lands.
 func Owns(path string) bool {
-	return path == "/" || path == "/help" || strings.HasPrefix(path, "/help/")
+	return path == "/" || path == "/help" || strings.HasPrefix(path, "/help/") ||
+		path == "/desk" || strings.HasPrefix(path, "/desk/")
 }
 
 // ServeHTTP implements http.Handler: every answer carries the security headers.
