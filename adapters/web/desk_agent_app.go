@@ -98,6 +98,13 @@ func (d CommandDesk) Ticket(ctx context.Context, id uuid.UUID) (DeskTicket, erro
 	if out.Messages, _, err = d.Read.Messages(ctx, id, t.Version, 1000, ""); err != nil {
 		return DeskTicket{}, err
 	}
+	lib, err := command.LoadMacros(ctx, d.Store)
+	if err != nil {
+		return DeskTicket{}, err
+	}
+	for _, m := range lib.State().Macros {
+		out.Macros = append(out.Macros, DeskMacro{ID: m.ID, Name: m.Name})
+	}
 	if ref := t.Customer.RecordID; ref != "" {
 		c, err := d.Read.Customer(ctx, ref)
 		if err == nil {

@@ -40,6 +40,14 @@ type DeskTicket struct {
 	Customer *projections.CustomerView
 	// Earlier are the customer's other tickets, newest first.
 	Earlier []query.TicketView
+	// Macros are the macros the page offers, by name.
+	Macros []DeskMacro
+}
+
+// DeskMacro is a macro as the macro form lists it.
+type DeskMacro struct {
+	ID   uuid.UUID
+	Name string
 }
 
 // DeskAction is one of the ticket page's forms: Name is the command (reply, note,

@@ -44,7 +44,7 @@ func TestDeskTicketPageEscapesAndSetsNotesApart(t *testing.T) {
 		t.Fatalf("%d\n%s", w.Code, body)
 	}
 	for _, want := range []string{`data-field="number" data-value="TK-7"`, `data-field="status" data-value="waiting"`,
-		`class="entry internal"`, `name="version" value="7"`, `formaction="/desk/tickets/` + deskTicketID.String() + `/note"`} {
+		`class="entry internal"`, `<option value="` + macroID.String() + `">&lt;退款模板&gt;</option>`, `name="version" value="7"`, `formaction="/desk/tickets/` + deskTicketID.String() + `/note"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("no %s", want)
 		}

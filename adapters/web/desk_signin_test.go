@@ -40,6 +40,7 @@ var (
 		"ana@example.com": {ID: analystID, Name: "Ana", Email: "ana@example.com", Role: "analyst"},
 	}
 	deskTicketID = uuid.MustParse("00000000-0000-0000-0000-0000000000b1")
+	macroID      = uuid.MustParse("00000000-0000-0000-0000-0000000000c1")
 )
 
 func (f *fakeDesk) SignIn(_ context.Context, email, password string) (web.DeskUser, error) {
@@ -87,6 +88,7 @@ func (f *fakeDesk) Ticket(context.Context, uuid.UUID) (web.DeskTicket, error) {
 			{Kind: projections.MessageCustomer, Body: "<script>alert(1)</script>", Author: projections.AuthorView{Kind: projections.AuthorCustomer}},
 			{Kind: projections.MessageInternal, Body: "check the invoice", Author: projections.AuthorView{Kind: projections.AuthorAgent}},
 		},
+		Macros: []web.DeskMacro{{ID: macroID, Name: "<退款模板>"}},
 	}, nil
 }
 
