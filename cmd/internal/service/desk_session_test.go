@@ -53,7 +53,7 @@ func testDesk(t *testing.T, cfg service.Config) {
 	c.must(http.StatusOK, http.MethodGet, "/agents", nil) // the bearer token beside the session
 
 	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelEmail,
-		Customer: domain.Customer{Name: "陈静", Email: "chen@example.com"}, Subject: "退款", Body: "重复扣款"}, admin)
+		Customer: domain.Customer{Name: "陈静", Email: "chen@example.com", Tier: domain.TierCore}, Subject: "退款", Body: "重复扣款"}, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,9 @@ func testDesk(t *testing.T, cfg service.Config) {
 	want := `data-field="version" data-value="` + strconv.FormatInt(changed.Ticket.Version, 10) + `"`
 	if status != http.StatusConflict || !strings.Contains(body, want) || !strings.Contains(body, "晚到的回复") {
 		t.Fatalf("reply at an old version: %d\n%s", status, body)
+	}
+	if msgs, _, err := svc.ReadSide.Messages(ctx, res.Ticket.ID, -1, 100, ""); err != nil || len(msgs) != 1 {
+		t.Fatalf("the refused reply was written: %d messages, %v", len(msgs), err)
 	}
 	if _, err := svc.Commands.Deactivate.Handle(ctx, command.DeactivateAccount{AccountID: acc.ID, Reason: "left"}, admin); err != nil {
 		t.Fatal(err)
