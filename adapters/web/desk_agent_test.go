@@ -60,3 +60,26 @@ func TestSearchFindsChineseWords(t *testing.T) {
 		t.Fatalf("%d\n%s", w.Code, w.Body)
 	}
 }
+
+// TestPresenceAndLanguageComeBackToTheDesk: an agent turns presence on and off and lands
+// on the page it was on; the language switcher returns to a desk page too; an analyst may
+// not set presence.
+func TestPresenceAndLanguageComeBackToTheDesk(t *testing.T) {
+	d := newDesk(t, nil)
+	_, c := d.signIn(t, "li@example.com", "right password")
+	for _, on := range []string{"true", "false"} {
+		if w := d.post(c, "/desk/presence", url.Values{"online": {on}, "next": {"/desk/team"}}); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/team" {
+			t.Fatalf("presence %s: %d %v", on, w.Code, w.Header())
+		}
+	}
+	if strings.Join(d.fake.presence, ",") != "li@example.com=true,li@example.com=false" {
+		t.Fatalf("presence %v", d.fake.presence)
+	}
+	if w := d.post(c, "/help/lang", url.Values{"lang": {"zh"}, "next": {"/desk/queue"}}); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/queue" {
+		t.Fatalf("switcher: %d %v", w.Code, w.Header())
+	}
+	_, a := d.signIn(t, "ana@example.com", "right password")
+	if w := d.post(a, "/desk/presence", url.Values{"online": {"true"}}); w.Code != http.StatusForbidden {
+		t.Fatalf("analyst presence: %d", w.Code)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,7 @@ type fakeDesk struct {
 	deactivated map[uuid.UUID]bool
 	acted       []web.DeskAction
 	meta        []command.CommandMeta
+	presence    []string
 }
 
 var (
@@ -102,7 +104,10 @@ func (f *fakeDesk) Act(_ context.Context, _ web.DeskUser, _ uuid.UUID, a web.Des
 	return command.TicketResult{Ticket: domain.TicketState{ID: deskTicketID, Version: 8}}, nil
 }
 
-func (f *fakeDesk) SetPresence(context.Context, web.DeskUser, bool, command.CommandMeta) error {
+func (f *fakeDesk) SetPresence(_ context.Context, u web.DeskUser, online bool, _ command.CommandMeta) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.presence = append(f.presence, u.Email+"="+strconv.FormatBool(online))
 	return nil
 }
 
