@@ -9,8 +9,8 @@ import (
 )
 
 // sessionCookie holds the desk session's id. HttpOnly (no script reads it), SameSite=Lax
-// (not sent on cross-site POSTs), Secure when the request came over TLS, Path /desk (the
-// help center never sees it).
+// (not sent on cross-site POSTs), Secure when the request came over TLS or the server is
+// reached over https (Options.SecureCookies), Path /desk (the help center never sees it).
 const sessionCookie = "desk_session"
 
 // deskSessions is Sessions on a session store (application/auth) and the accounts: a
@@ -42,7 +42,7 @@ func (s deskSessions) User(r *http.Request) (DeskUser, bool) {
 }
 
 // setSessionCookie gives the browser its session; an empty id with maxAge < 0 removes it.
-func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/desk", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.SecureCookies})
 }

@@ -58,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.failWith(w, r, err)
 		return
 	}
-	setSessionCookie(w, r, id, int(auth.SessionAbsolute.Seconds()))
+	s.setSessionCookie(w, r, id, int(auth.SessionAbsolute.Seconds()))
 	http.Redirect(w, r, deskNext(f.values["next"]), http.StatusSeeOther)
 }
 
@@ -70,7 +70,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	setSessionCookie(w, r, "", -1)
+	s.setSessionCookie(w, r, "", -1)
 	http.Redirect(w, r, deskSignIn, http.StatusSeeOther)
 }
 

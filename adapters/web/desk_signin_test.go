@@ -118,20 +118,29 @@ type desk struct {
 }
 
 func newDesk(t *testing.T, accountLimit *access.Limiter) desk {
+	return newDeskWith(t, web.Options{SignInAccountLimiter: accountLimit})
+}
+
+func newDeskWith(t *testing.T, o web.Options) desk {
 	t.Helper()
 	f := &fakeDesk{deactivated: map[uuid.UUID]bool{}}
-	s, err := web.New(web.Options{Customers: &fakeCustomers{}, Tickets: fakeTickets{domain.StatusAssigned},
-		Desk: f, SessionStore: auth.NewMemorySessions(), SignInAccountLimiter: accountLimit})
+	o.Customers, o.Tickets, o.Desk, o.SessionStore = &fakeCustomers{}, fakeTickets{domain.StatusAssigned}, f, auth.NewMemorySessions()
+	s, err := web.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return desk{h: s, fake: f}
 }
 
-// signIn posts the sign-in form and returns the answer and the session cookie.
+// signIn posts the sign-in form over TLS and returns the answer and the session cookie.
 func (d desk) signIn(t *testing.T, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodPost, "https://desk.example/desk/signin",
+	return d.signInAt(t, "https://desk.example/desk/signin", email, password)
+}
+
+func (d desk) signInAt(t *testing.T, target, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodPost, target,
 		strings.NewReader(url.Values{"email": {email}, "password": {password}, "next": {"/desk/team"}}.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	w := httptest.NewRecorder()
@@ -184,6 +193,18 @@ func TestSignInSetsAGuardedSessionCookie(t *testing.T) {
 	if page := d.get(c, "/desk/queue"); page.Code != http.StatusOK || !strings.Contains(page.Body.String(), `data-value="TK-7"`) ||
 		!strings.Contains(page.Body.String(), "退款 &lt;i&gt;please&lt;/i&gt;") {
 		t.Fatalf("queue: %d %s", page.Code, page.Body)
+	}
+}
+
+// TestSessionCookieIsSecureBehindAnHTTPSProxy: on plain HTTP the cookie is Secure only
+// when the server is reached over https (SecureCookies, from --public-url).
+func TestSessionCookieIsSecureBehindAnHTTPSProxy(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		d := newDeskWith(t, web.Options{SecureCookies: secure})
+		_, c := d.signInAt(t, "http://desk.example/desk/signin", "li@example.com", "right password")
+		if c == nil || c.Secure != secure || !c.HttpOnly {
+			t.Fatalf("SecureCookies %v: %+v", secure, c)
+		}
 	}
 }
 

@@ -35,7 +35,10 @@ type Options struct {
 	// SignInAccountLimiter and SignInClientLimiter throttle failed sign-ins per account
 	// and per client address.
 	SignInAccountLimiter, SignInClientLimiter *access.Limiter
-	Logger                                    *slog.Logger
+	// SecureCookies marks the session cookie Secure even on plain HTTP: ticketd behind a
+	// proxy that ends TLS (the builder sets it when --public-url is https://).
+	SecureCookies bool
+	Logger        *slog.Logger
 }
 
 // Server serves the pages.

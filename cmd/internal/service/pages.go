@@ -2,6 +2,7 @@ package service
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/web"
@@ -33,7 +34,8 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	desk := web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock}
 	pages, err := web.New(web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
 		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open,
-		Desk: desk, SessionStore: auth.NewMemorySessions()})
+		Desk: desk, SessionStore: auth.NewMemorySessions(),
+		SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")})
 	if err != nil {
 		return nil, err
 	}
