@@ -30,6 +30,7 @@ func (s *Server) agentDeskRoutes(mux *http.ServeMux) {
 	s.deskRoute(mux, "GET /desk/search", s.search, agentRoles...)
 	s.deskRoute(mux, "GET /desk/tickets/{id}", s.deskTicket, agentRoles...)
 	s.deskRoute(mux, "POST /desk/tickets/{id}/{action}", s.deskAct, agentRoles...)
+	s.deskRoute(mux, "GET /desk/attachments/{id}", s.deskFile, agentRoles...)
 	s.deskRoute(mux, "POST /desk/presence", s.presence, "agent")
 }
 

@@ -125,6 +125,14 @@ func (d CommandDesk) Ticket(ctx context.Context, id uuid.UUID) (DeskTicket, erro
 	return out, nil
 }
 
+// File implements Desk.
+func (d CommandDesk) File(ctx context.Context, id string) (attachments.File, error) {
+	if d.Attachments == nil {
+		return attachments.File{}, application.ErrNotFound
+	}
+	return d.Attachments.Open(ctx, id)
+}
+
 // SetPresence implements Desk.
 func (d CommandDesk) SetPresence(ctx context.Context, u DeskUser, online bool, meta command.CommandMeta) error {
 	_, err := d.Commands.SetPresence.Handle(ctx, command.SetAgentPresence{AgentID: u.ID, Online: online}, meta)

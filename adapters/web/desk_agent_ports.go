@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/projections"
@@ -28,6 +29,9 @@ type Desk interface {
 	Ticket(ctx context.Context, id uuid.UUID) (DeskTicket, error)
 	// Act runs one command on a ticket as u.
 	Act(ctx context.Context, u DeskUser, id uuid.UUID, a DeskAction, meta command.CommandMeta) (command.TicketResult, error)
+	// File opens an attachment for download (staff may download any); an unknown id is
+	// application.ErrNotFound.
+	File(ctx context.Context, id string) (attachments.File, error)
 	// SetPresence turns an agent's presence on or off.
 	SetPresence(ctx context.Context, u DeskUser, online bool, meta command.CommandMeta) error
 }

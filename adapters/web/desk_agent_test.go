@@ -83,3 +83,22 @@ func TestPresenceAndLanguageComeBackToTheDesk(t *testing.T) {
 		t.Fatalf("analyst presence: %d", w.Code)
 	}
 }
+
+// TestDeskFilesAreDownloads: a message's file comes as an attachment with its name, in a
+// sandbox, never as a page of the desk; an unknown id is the 404 page.
+func TestDeskFilesAreDownloads(t *testing.T) {
+	d := newDesk(t, nil)
+	_, c := d.signIn(t, "li@example.com", "right password")
+	w := d.get(c, "/desk/attachments/f1")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment;") ||
+		!strings.Contains(w.Header().Get("Content-Disposition"), "%E6%94%B6") || !strings.Contains(w.Header().Get("Content-Security-Policy"), "sandbox") ||
+		w.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("%d %v", w.Code, w.Header())
+	}
+	if w := d.get(c, "/desk/attachments/nope"); w.Code != http.StatusNotFound {
+		t.Fatalf("unknown: %d", w.Code)
+	}
+	if w := d.get(nil, "/desk/attachments/f1"); w.Code != http.StatusSeeOther {
+		t.Fatalf("anonymous: %d", w.Code)
+	}
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
@@ -102,6 +104,15 @@ func (f *fakeDesk) Act(_ context.Context, _ web.DeskUser, _ uuid.UUID, a web.Des
 		return command.TicketResult{}, errs.E(errs.PreconditionFailed, "the ticket is at version 7")
 	}
 	return command.TicketResult{Ticket: domain.TicketState{ID: deskTicketID, Version: 8}}, nil
+}
+
+func (f *fakeDesk) File(_ context.Context, id string) (attachments.File, error) {
+	if id != "f1" {
+		return attachments.File{}, application.ErrNotFound
+	}
+	body := "<html><script>alert(1)</script>"
+	return attachments.File{Attachment: domain.Attachment{ID: "f1", Filename: "收据.html", ContentType: "text/plain", Size: int64(len(body))},
+		Body: io.NopCloser(strings.NewReader(body))}, nil
 }
 
 func (f *fakeDesk) SetPresence(_ context.Context, u web.DeskUser, online bool, _ command.CommandMeta) error {

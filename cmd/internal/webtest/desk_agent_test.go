@@ -89,7 +89,7 @@ func agentDay(t *testing.T, b *browser, e *engine) {
 		chromedp.SetUploadFiles(chromedp.CSS(`input[name="attachments"]`), []string{file}),
 		click(`form[action$="/reply"] button[type="submit"]:not([formaction])`),
 		waitFor(`document.querySelector('[data-field="version"]').dataset.value !== '`+v+`'`),
-		waitFor(`document.querySelector('.timeline').textContent.includes('receipt.txt')`))
+		waitFor(`[...document.querySelectorAll('.timeline a[href^="/desk/attachments/"]')].some(a => a.textContent === 'receipt.txt')`))
 	v = version(t, b)
 	b.must(t, fill(`textarea[name="body"]`, "内部：已核对发票"), click(`button[formaction$="/note"]`),
 		waitFor(`document.querySelector('[data-field="version"]').dataset.value !== '`+v+`'`),
