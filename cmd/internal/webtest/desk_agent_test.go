@@ -32,6 +32,7 @@ func TestDesk(t *testing.T) {
 	t.Run("Conflict", func(t *testing.T) { conflict(t, b, e, colleague) })
 	t.Run("KeyboardOnly", func(t *testing.T) { keyboardOnly(t, b, e) })
 	t.Run("QueueRefreshes", func(t *testing.T) { queueRefreshes(t, b, e, a) })
+	t.Run("WithoutJavaScript", func(t *testing.T) { deskWithoutJavaScript(t, b, e) })
 	t.Run("Accessibility", func(t *testing.T) { deskAccessible(t, b, e) })
 }
 
@@ -181,6 +182,22 @@ func queueRefreshes(t *testing.T, b *browser, e *engine, agent uuid.UUID) {
 	}
 	if !js[bool](t, b, `window.__same === true`) {
 		t.Fatal("the page was reloaded, not refreshed in place")
+	}
+}
+
+// deskWithoutJavaScript: with scripts off, an agent signs in, searches, takes a ticket
+// and answers it: every step is a plain form or link.
+func deskWithoutJavaScript(t *testing.T, b *browser, e *engine) {
+	number, _, _ := e.open(t, "无脚本")
+	b.must(t, scripts(false))
+	defer b.must(t, scripts(true))
+	b.signInAs(t, e, "bob@example.com", "en")
+	b.searchFor(t, e, "无脚本", number)
+	b.must(t, click(`form[action$="/assign"] button`), chromedp.WaitVisible(chromedp.CSS(`[data-field="status"][data-value="assigned"]`)),
+		fill(`textarea[name="body"]`, "No script needed."), click(`form[action$="/reply"] button[type="submit"]:not([formaction])`),
+		waitFor(`document.querySelector('.timeline') && document.querySelector('.timeline').textContent.includes('No script needed.')`))
+	if got := js[string](t, b, `typeof window.htmx`); got != "undefined" {
+		t.Fatalf("the page ran its scripts: htmx is %s", got)
 	}
 }
 
