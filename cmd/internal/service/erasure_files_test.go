@@ -3,13 +3,17 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
 	"github.com/ticketengine/ticketengine/application/attachments"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
 
@@ -59,12 +63,17 @@ func runErasureFiles(t *testing.T, cfg service.Config) {
 	anon.must(200, "POST", b.path+"/replies?code="+b.code, map[string]any{"body": "again", "attachments": []string{onB}})
 	loose := up(b, "Narwhal.pdf", pdf("never attached"))
 	early := anon.mustUpload(201, "/portal/attachments", "Capybara.pdf", pdf("before the ticket")).Body["id"].(string)
-	anon.must(201, "POST", "/portal/tickets", withAttachments(selfServiceTicket("files@example.com", "unconfirmed"), early))
+	self := anon.must(201, "POST", "/portal/tickets", withAttachments(selfServiceTicket("files@example.com", "unconfirmed"), early))
 	staff := c.mustUpload(201, "/attachments", "staff-answer.pdf", pdf("staff")).Body["id"].(string)
 	twin := c.mustUpload(201, "/attachments", "staff-twin.pdf", pdf("shared with staff")).Body["id"].(string)
 	c.must(200, "POST", "/tickets/"+a.id+"/replies", map[string]any{"body": "ours", "attachments": []string{staff}})
 	c.must(200, "POST", "/tickets/"+b.id+"/replies", map[string]any{"body": "twin", "public": false, "attachments": []string{twin}})
 	checkRawNames(t, svc)
+	selfID, err := svc.Commands.FindByNumber.Find(context.Background(), self.Body["number"].(string), self.Body["access_code"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkUploader(t, svc, early, selfID.String(), "customer:"+svc.Secrets.ClientPseudonym("127.0.0.1"))
 	if r, body := anon.raw("GET", a.path+"/attachments/"+onA+"?code="+a.code); r.Status != 200 || !bytes.Equal(body, pdf("ocelot")) {
 		t.Fatalf("the customer's download before the erasure: %d", r.Status)
 	}
@@ -130,5 +139,23 @@ func checkErasedUploads(t *testing.T, svc *service.Service, ids ...string) {
 	problems, err := attachments.VerifyFiles(ctx, live, svc.Blobs)
 	if err != nil || len(problems) != 0 || len(live) != 2 {
 		t.Fatalf("%d live uploads; the files' check: %v %v", len(live), problems, err)
+	}
+}
+
+// checkUploader: an anonymous upload belongs to its client's keyed pseudonym, the same
+// the self-service ticket that claimed it was recorded with.
+func checkUploader(t *testing.T, svc *service.Service, id, ticket, want string) {
+	t.Helper()
+	recs, err := svc.Raw.ReadStream(context.Background(), attachments.Stream(id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, err := svc.Raw.ReadStream(context.Background(), eventlog.TicketStream(uuid.MustParse(ticket)))
+	if err != nil || opened[0].Meta.Actor != want {
+		t.Fatalf("the self-service ticket's actor: %v %v; want %q", opened, err, want)
+	}
+	var u attachments.Uploaded
+	if err := json.Unmarshal(recs[0].Data, &u); err != nil || u.Uploader != want || recs[0].Meta.Actor != want {
+		t.Fatalf("the upload's uploader %q, actor %q; want %q (%v)", u.Uploader, recs[0].Meta.Actor, want, err)
 	}
 }
