@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 // Options are the adapter's dependencies. Customers and Tickets are required; the
@@ -26,7 +27,17 @@ type Options struct {
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
-	Logger   *slog.Logger
+	// Pseudonyms name the client who opens a ticket (opener): the API's own, so the event
+	// log tells no difference between the two doors; nil derives them from a key of this
+	// process's own.
+	Pseudonyms ClientPseudonyms
+	Logger     *slog.Logger
+}
+
+// ClientPseudonyms turns a client address into the pseudonym a self-service request acts
+// as: auth.Secrets.ClientPseudonym, keyed with the server key.
+type ClientPseudonyms interface {
+	ClientPseudonym(addr string) string
 }
 
 // Server serves the pages.
@@ -54,6 +65,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.OpenLimiter == nil {
 		o.OpenLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.Pseudonyms == nil {
+		o.Pseudonyms = auth.EphemeralSecrets()
 	}
 	s := &Server{Options: o}
 	var err error

@@ -26,7 +26,7 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 		return api, nil // no read side (ticketctl): no pages
 	}
 	pages, err := web.New(web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open})
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets})
 	if err != nil {
 		return nil, err
 	}
