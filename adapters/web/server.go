@@ -26,7 +26,13 @@ type Options struct {
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
-	Logger   *slog.Logger
+	// The managers' desk pages (desk_supervisor.go, desk_analyst.go, desk_auditor.go):
+	// each page is served only when its ports are given.
+	ManagerReads ManagerReads
+	SLAWatch     SLAWatch
+	Assigner     Assigner
+	History      History
+	Logger       *slog.Logger
 }
 
 // Server serves the pages.
@@ -108,6 +114,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /help/tickets/{number}/rating", s.rate)
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
+	s.managerDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")
