@@ -114,7 +114,7 @@ func (s *Server) auditTicket(w http.ResponseWriter, r *http.Request) {
 	kept := query.RecordsAsOf(recs, asOf)
 	data["History"] = auditEvents(recs, len(kept))
 	data["AsOf"] = asOf.Format("2006-01-02T15:04:05.000")
-	data["AsOfShown"] = when(asOf)
+	data["AsOfShown"] = asOf.Format("2006-01-02 15:04:05.000 UTC")
 	if len(kept) > 0 {
 		t, err := command.FoldTicket(kept)
 		if err != nil {
