@@ -65,10 +65,10 @@ func (s *Server) auditIndex(w http.ResponseWriter, r *http.Request) {
 
 // auditEvent is one event as the history shows it.
 type auditEvent struct {
-	Version                          int64
-	Type, At, AsOf, Actor, Data      string
-	Hash, PrevHash, Correlation      string
-	Shown                            bool // at or before as_of
+	Version                     int64
+	Type, At, AsOf, Actor, Data string
+	Hash, PrevHash, Correlation string
+	Shown                       bool // at or before as_of
 }
 
 // asOfLayouts are what the time picker (datetime-local, to the millisecond) and the API

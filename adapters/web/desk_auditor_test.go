@@ -24,7 +24,9 @@ type fakeHistory struct{}
 func (fakeHistory) TicketEvents(context.Context, uuid.UUID) ([]eventlog.Record, error) {
 	return nil, errNotFound
 }
-func (fakeHistory) TicketByNumber(context.Context, string) (uuid.UUID, error) { return uuid.Nil, errNotFound }
+func (fakeHistory) TicketByNumber(context.Context, string) (uuid.UUID, error) {
+	return uuid.Nil, errNotFound
+}
 
 var errNotFound = application.ErrNotFound
 

@@ -13,10 +13,10 @@ import (
 
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/domain/errs"
 	"github.com/ticketengine/ticketengine/projections"
-	"github.com/ticketengine/ticketengine/application/query"
 )
 
 // The managers' desk pages: the supervisor's SLA watch, agent load and lifecycle board,
