@@ -21,14 +21,27 @@ import (
 
 // History is the event log as the auditor reads it.
 type History interface {
-	// TicketEvents is a ticket's records, oldest first, or application.ErrNotFound.
+	// TicketEvents is a ticket's records, oldest first, or application.ErrNotFound; their
+	// personal fields opened, as the API shows them.
 	TicketEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error)
+	// SealedEvents are the same records as stored (personal fields sealed): what the hash
+	// chain covers.
+	SealedEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error)
 	// TicketByNumber is the id of the ticket that holds a number (no access code: staff).
 	TicketByNumber(ctx context.Context, number string) (uuid.UUID, error)
 }
 
-// StoreHistory is History on the event store.
-type StoreHistory struct{ Store eventlog.EventStore }
+// StoreHistory is History on the event store: Store as readers see it (sealed personal
+// fields opened), Raw its own records (nil: Store's records are the stored ones).
+type StoreHistory struct{ Store, Raw eventlog.EventStore }
+
+// SealedEvents implements History.
+func (h StoreHistory) SealedEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error) {
+	if h.Raw == nil {
+		return h.TicketEvents(ctx, id)
+	}
+	return query.TicketEvents(ctx, h.Raw, id)
+}
 
 // TicketEvents implements History.
 func (h StoreHistory) TicketEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error) {
@@ -98,13 +111,18 @@ func (s *Server) auditTicket(w http.ResponseWriter, r *http.Request) {
 		s.failWith(w, r, err)
 		return
 	}
+	sealed, err := s.History.SealedEvents(r.Context(), id)
+	if err != nil {
+		s.failWith(w, r, err)
+		return
+	}
 	v := eventlog.NewChainVerifier()
-	for _, rec := range recs {
+	for _, rec := range sealed {
 		v.Add(rec)
 	}
 	last := recs[len(recs)-1].Meta.OccurredAt
 	asOf, status := last, http.StatusOK
-	data := map[string]any{"ID": id.String(), "Events": len(recs), "Problems": v.Problems}
+	data := map[string]any{"ID": id.String(), "Events": len(sealed), "Problems": v.Problems}
 	if raw := queryValue(r, "as_of"); raw != "" {
 		if asOf, err = parseAsOf(raw); err != nil {
 			asOf, status = last, http.StatusUnprocessableEntity

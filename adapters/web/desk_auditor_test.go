@@ -24,6 +24,9 @@ type fakeHistory struct{}
 func (fakeHistory) TicketEvents(context.Context, uuid.UUID) ([]eventlog.Record, error) {
 	return nil, errNotFound
 }
+func (fakeHistory) SealedEvents(context.Context, uuid.UUID) ([]eventlog.Record, error) {
+	return nil, errNotFound
+}
 func (fakeHistory) TicketByNumber(context.Context, string) (uuid.UUID, error) {
 	return uuid.Nil, errNotFound
 }
@@ -95,8 +98,8 @@ func TestAuditShowsTheChainAndTheTicketAsOf(t *testing.T) {
 // altered is the history with one event's data changed after it was sealed.
 type altered struct{ web.StoreHistory }
 
-func (a altered) TicketEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error) {
-	recs, err := a.StoreHistory.TicketEvents(ctx, id)
+func (a altered) SealedEvents(ctx context.Context, id uuid.UUID) ([]eventlog.Record, error) {
+	recs, err := a.StoreHistory.SealedEvents(ctx, id)
 	if err == nil {
 		recs[len(recs)-1].Data = []byte(`{"category":"forged","priority":"P4"}`)
 	}

@@ -27,7 +27,7 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	}
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
 		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open}
-	s.managerPages(&o)
+	s.ManagerPages(&o)
 	pages, err := web.New(o)
 	if err != nil {
 		return nil, err

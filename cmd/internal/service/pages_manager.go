@@ -9,11 +9,12 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// managerPages are the ports of the supervisor's, analyst's and auditor's desk pages.
-func (s *Service) managerPages(o *web.Options) {
+// ManagerPages sets the ports of the supervisor's, analyst's and auditor's desk pages
+// (WithPages uses it; a test building its own pages, with fake sessions, too).
+func (s *Service) ManagerPages(o *web.Options) {
 	o.ManagerReads = s.ReadSide
 	o.SLAWatch = slaWatch{s.ReadSide}
-	o.History = web.StoreHistory{Store: s.Store}
+	o.History = web.StoreHistory{Store: s.Store, Raw: s.Raw}
 	if s.Commands != nil {
 		o.Assigner = web.CommandAssigner{Commands: s.Commands}
 	}
