@@ -200,7 +200,8 @@ func auditHistory(t *testing.T, b *browser, e *managerEngine) {
 }
 
 // managerAccessible runs axe-core on every manager page in both languages, as an admin
-// (who sees them all).
+// (who sees them all), on a 375 px screen, where no page may scroll sideways (wide
+// tables scroll inside their box).
 func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 	axe, err := os.ReadFile("testdata/axe-core-4.14.1.min.js")
 	if err != nil {
@@ -209,6 +210,8 @@ func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 	tk := e.receive(t, "Accessible")
 	pages := []string{"/desk/supervisor", "/desk/supervisor/agents?ticket=" + tk.ID.String(), "/desk/supervisor/board",
 		"/desk/analyst", "/desk/audit", "/desk/audit/tickets/" + tk.ID.String()}
+	b.must(t, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))
+	defer b.must(t, chromedp.EmulateViewport(1280, 900))
 	for _, lang := range []string{"en", "zh-CN"} {
 		b.language(t, lang)
 		b.signIn(t, e.url, "admin")
@@ -216,6 +219,9 @@ func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 			b.must(t, chromedp.Navigate(e.url+p), chromedp.WaitVisible(chromedp.CSS("main")))
 			if p == "/desk/analyst" {
 				b.must(t, waitFor(`document.querySelectorAll('.chart[data-drawn]').length === 6`))
+			}
+			if w := js[[]int](t, b, `[document.documentElement.scrollWidth, window.innerWidth]`); w[0] > w[1] {
+				t.Errorf("%s in %s: %d px wide on a %d px screen", p, lang, w[0], w[1])
 			}
 			_ = js[bool](t, b, string(axe)+";true")
 			found := value(t, b, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
