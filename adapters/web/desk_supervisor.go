@@ -160,7 +160,7 @@ func watchOf(t domain.TicketState, now time.Time) (watchRow, bool) {
 		name string
 		st   domain.ClockStatus
 	}{{"first_response", fr}, {"resolution", res}} {
-		if !c.st.Running && !(c.st.Breached && t.Status.Open()) {
+		if !c.st.Running { // met (late or not) or the ticket is done: nothing left to watch
 			continue
 		}
 		target := c.st.Due.Sub(t.CreatedAt)

@@ -80,17 +80,21 @@ func newDesk(t *testing.T, f *fakeManager, h web.History) http.Handler {
 }
 
 // watched: T-BREACH is past its first-response target, T-RISK has a tenth of its target
-// left, T-CALM most of it.
+// left, T-CALM most of it; T-MET answered after its first-response target, and its
+// resolution clock has most of its time left.
 func watched(now time.Time) *fakeManager {
 	mk := func(n, subject string, created, due time.Time, st domain.Status) domain.TicketState {
 		return domain.TicketState{ID: uuid.New(), Number: n, Subject: subject, Status: st, CreatedAt: created,
 			SLA: domain.SLADue{FirstResponseDue: due, ResolutionDue: due.Add(time.Hour)}, Version: 3, Priority: domain.P2, Team: "support"}
 	}
-	return &fakeManager{now: now, tickets: []domain.TicketState{
+	f := &fakeManager{now: now, tickets: []domain.TicketState{
 		mk("T-CALM", "calm", now.Add(-time.Minute), now.Add(time.Hour), domain.StatusAssigned),
 		mk("T-RISK", "risky", now.Add(-90*time.Minute), now.Add(10*time.Minute), domain.StatusAssigned),
 		mk("T-BREACH", "<script>alert(1)</script>", now.Add(-time.Hour), now.Add(-time.Minute), domain.StatusEscalated),
+		mk("T-MET", "answered late", now.Add(-time.Hour), now.Add(-time.Minute), domain.StatusAssigned),
 	}}
+	f.tickets[3].FirstRespondedAt = now.Add(-30 * time.Second) // late, but met: its resolution has an hour
+	return f
 }
 
 // TestManagerPagesFollowTheRoles: the access rules of the matching API actions.
@@ -124,7 +128,7 @@ func TestSLAWatchShowsBreachedAndAtRiskMostUrgentFirst(t *testing.T) {
 	a := do(newDesk(t, watched(time.Now()), nil), http.MethodGet, "/desk/supervisor", nil, "Cookie", "desk=supervisor")
 	watch, _, _ := strings.Cut(a.body, `id="escalations"`)
 	b, r := strings.Index(watch, `data-value="T-BREACH"`), strings.Index(watch, `data-value="T-RISK"`)
-	if a.status != 200 || b < 0 || r < 0 || b > r || strings.Contains(watch, "T-CALM") {
+	if a.status != 200 || b < 0 || r < 0 || b > r || strings.Contains(watch, "T-CALM") || strings.Contains(watch, "T-MET") {
 		t.Fatalf("order breach %d, risk %d, calm shown %v:\n%s", b, r, strings.Contains(watch, "T-CALM"), a.body)
 	}
 	if strings.Contains(a.body, "<script>alert") || !strings.Contains(a.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
