@@ -31,7 +31,13 @@ type Options struct {
 	// log tells no difference between the two doors; nil derives them from a key of this
 	// process's own.
 	Pseudonyms ClientPseudonyms
-	Logger     *slog.Logger
+	// The managers' desk pages (desk_supervisor.go, desk_analyst.go, desk_auditor.go):
+	// each page is served only when its ports are given.
+	ManagerReads ManagerReads
+	SLAWatch     SLAWatch
+	Assigner     Assigner
+	History      History
+	Logger       *slog.Logger
 }
 
 // ClientPseudonyms turns a client address into the pseudonym a self-service request acts
@@ -122,6 +128,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /help/tickets/{number}/rating", s.rate)
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
+	s.managerDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")
