@@ -61,8 +61,8 @@ func deskRows(ts []query.TicketView) []deskRow {
 	return out
 }
 
-// deskPage is the page data of a desk page for the signed-in user.
-func (s *Server) deskPage(r *http.Request, title string) *page {
+// agentPage is the page data of an agent's desk page for the signed-in user.
+func (s *Server) agentPage(r *http.Request, title string) *page {
 	p := s.newPage(r, title)
 	if u, ok := DeskUserOf(r.Context()); ok {
 		p.User = &u
@@ -88,7 +88,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, tab string, f
 		s.failWith(w, r, err)
 		return
 	}
-	p := s.deskPage(r, "desk."+tab+".title")
+	p := s.agentPage(r, "desk."+tab+".title")
 	p.Desk = deskQueue{Tab: tab, Items: deskRows(items)}
 	s.render(w, r, http.StatusOK, "desk_queue", p)
 }
@@ -105,7 +105,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := s.deskPage(r, "desk.search.title")
+	p := s.agentPage(r, "desk.search.title")
 	p.Desk = deskQueue{Tab: "search", Q: q, Items: deskRows(items)}
 	s.render(w, r, http.StatusOK, "desk_queue", p)
 }

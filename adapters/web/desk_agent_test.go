@@ -11,7 +11,7 @@ import (
 // page showed runs with it as the expected version; sent at an older one, the page
 // answers 409 with the notice, the ticket's current version, and what was typed.
 func TestCommandsCarryTheVersionAndConflictsShowTheNewState(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	base := "/desk/tickets/" + deskTicketID.String()
 	w := d.post(c, base+"/reply", url.Values{"version": {"7"}, "body": {"好的"}})
@@ -35,7 +35,7 @@ func TestCommandsCarryTheVersionAndConflictsShowTheNewState(t *testing.T) {
 // TestDeskTicketPageEscapesAndSetsNotesApart: customer text is text, never markup; the
 // internal note is marked as one; the hooks carry the raw values.
 func TestDeskTicketPageEscapesAndSetsNotesApart(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	w := d.get(c, "/desk/tickets/"+deskTicketID.String())
 	body := w.Body.String()
@@ -53,7 +53,7 @@ func TestDeskTicketPageEscapesAndSetsNotesApart(t *testing.T) {
 
 // TestSearchFindsChineseWords: the search page passes q to the read side and lists hits.
 func TestSearchFindsChineseWords(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	w := d.get(c, "/desk/search?q="+url.QueryEscape("退款"))
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `data-value="TK-7"`) {
@@ -65,7 +65,7 @@ func TestSearchFindsChineseWords(t *testing.T) {
 // on the page it was on; the language switcher returns to a desk page too; an analyst may
 // not set presence.
 func TestPresenceAndLanguageComeBackToTheDesk(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	for _, on := range []string{"true", "false"} {
 		if w := d.post(c, "/desk/presence", url.Values{"online": {on}, "next": {"/desk/team"}}); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/team" {
@@ -87,7 +87,7 @@ func TestPresenceAndLanguageComeBackToTheDesk(t *testing.T) {
 // TestDeskFilesAreDownloads: a message's file comes as an attachment with its name, in a
 // sandbox, never as a page of the desk; an unknown id is the 404 page.
 func TestDeskFilesAreDownloads(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	w := d.get(c, "/desk/attachments/f1")
 	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment;") ||

@@ -48,7 +48,7 @@ func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, status int, 
 		v.FirstLeft, v.ResLeft = left(time.Time(t.Ticket.SLA.FirstResponseDue), now), left(time.Time(t.Ticket.SLA.ResolutionDue), now)
 	}
 	v.FirstDue, v.ResDue = when(time.Time(t.Ticket.SLA.FirstResponseDue)), when(time.Time(t.Ticket.SLA.ResolutionDue))
-	p := s.deskPage(r, "desk.ticket.title")
+	p := s.agentPage(r, "desk.ticket.title")
 	if refused != nil {
 		p.Errors, p.Form = refused.fields, refused.form
 		v.Conflict, v.Refused = refused.conflict, !refused.conflict && refused.fields == nil

@@ -128,11 +128,11 @@ type desk struct {
 	fake *fakeDesk
 }
 
-func newDesk(t *testing.T, accountLimit *access.Limiter) desk {
-	return newDeskWith(t, web.Options{SignInAccountLimiter: accountLimit})
+func newAgentDesk(t *testing.T, accountLimit *access.Limiter) desk {
+	return newAgentDeskWith(t, web.Options{SignInAccountLimiter: accountLimit})
 }
 
-func newDeskWith(t *testing.T, o web.Options) desk {
+func newAgentDeskWith(t *testing.T, o web.Options) desk {
 	t.Helper()
 	f := &fakeDesk{deactivated: map[uuid.UUID]bool{}}
 	o.Customers, o.Tickets, o.Desk, o.SessionStore = &fakeCustomers{}, fakeTickets{domain.StatusAssigned}, f, auth.NewMemorySessions()
@@ -193,7 +193,7 @@ func (d desk) post(c *http.Cookie, target string, form url.Values, header ...str
 // no script reads, that is not sent cross-site, only to /desk, and only over TLS when the
 // request came over TLS; the user lands where the sign-in was asked for.
 func TestSignInSetsAGuardedSessionCookie(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	w, c := d.signIn(t, "li@example.com", "right password")
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/team" || c == nil {
 		t.Fatalf("%d %v %v", w.Code, w.Header(), c)
@@ -211,7 +211,7 @@ func TestSignInSetsAGuardedSessionCookie(t *testing.T) {
 // when the server is reached over https (SecureCookies, from --public-url).
 func TestSessionCookieIsSecureBehindAnHTTPSProxy(t *testing.T) {
 	for _, secure := range []bool{false, true} {
-		d := newDeskWith(t, web.Options{SecureCookies: secure})
+		d := newAgentDeskWith(t, web.Options{SecureCookies: secure})
 		_, c := d.signInAt(t, "http://desk.example/desk/signin", "li@example.com", "right password")
 		if c == nil || c.Secure != secure || !c.HttpOnly {
 			t.Fatalf("SecureCookies %v: %+v", secure, c)
@@ -223,7 +223,7 @@ func TestSessionCookieIsSecureBehindAnHTTPSProxy(t *testing.T) {
 // email and says nothing of which was wrong; once the account's budget is spent, even the
 // right password gets the 429 page.
 func TestWrongSignInsAreRefusedAndThrottled(t *testing.T) {
-	d := newDesk(t, access.NewLimiter(3, 60e9))
+	d := newAgentDesk(t, access.NewLimiter(3, 60e9))
 	for i := 0; i < 3; i++ {
 		w, c := d.signIn(t, "li@example.com", "wrong password")
 		if w.Code != http.StatusUnauthorized || c != nil || !strings.Contains(w.Body.String(), `value="li@example.com"`) {
@@ -241,7 +241,7 @@ func TestWrongSignInsAreRefusedAndThrottled(t *testing.T) {
 
 // TestSignOutEndsTheSession: after sign-out the old cookie opens nothing.
 func TestSignOutEndsTheSession(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	if w := d.post(c, "/desk/signout", url.Values{}); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/signin" {
 		t.Fatalf("sign-out: %d %v", w.Code, w.Header())
@@ -254,7 +254,7 @@ func TestSignOutEndsTheSession(t *testing.T) {
 // TestDeactivationEndsTheSession: the next request after a deactivation is signed out,
 // and stays so after a reactivation (the session was ended, not suspended).
 func TestDeactivationEndsTheSession(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	d.fake.mu.Lock()
 	d.fake.deactivated[agentID] = true
@@ -273,7 +273,7 @@ func TestDeactivationEndsTheSession(t *testing.T) {
 // TestGuardRedirectsAndForbids: nobody signed in is sent to the sign-in page (with the
 // way back); an analyst gets the 403 page on the agent's pages.
 func TestGuardRedirectsAndForbids(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	if w := d.get(nil, "/desk/tickets/"+deskTicketID.String()); w.Code != http.StatusSeeOther ||
 		w.Header().Get("Location") != "/desk/signin?next=%2Fdesk%2Ftickets%2F"+deskTicketID.String() {
 		t.Fatalf("anonymous: %d %v", w.Code, w.Header())
@@ -291,7 +291,7 @@ func TestGuardRedirectsAndForbids(t *testing.T) {
 // TestCrossSiteDeskPostsAreRefused: a form posted from another site (the browser says so in
 // Sec-Fetch-Site) is refused, whatever cookie it carries.
 func TestCrossSiteDeskPostsAreRefused(t *testing.T) {
-	d := newDesk(t, nil)
+	d := newAgentDesk(t, nil)
 	_, c := d.signIn(t, "li@example.com", "right password")
 	w := d.post(c, "/desk/tickets/"+deskTicketID.String()+"/resolve", url.Values{"version": {"7"}}, "Sec-Fetch-Site", "cross-site")
 	if w.Code != http.StatusForbidden || len(d.fake.acted) != 0 {

@@ -38,7 +38,23 @@ type Options struct {
 	// SecureCookies marks the session cookie Secure even on plain HTTP: ticketd behind a
 	// proxy that ends TLS (the builder sets it when --public-url is https://).
 	SecureCookies bool
-	Logger        *slog.Logger
+	// Pseudonyms name the client who opens a ticket (opener): the API's own, so the event
+	// log tells no difference between the two doors; nil derives them from a key of this
+	// process's own.
+	Pseudonyms ClientPseudonyms
+	// The managers' desk pages (desk_supervisor.go, desk_analyst.go, desk_auditor.go):
+	// each page is served only when its ports are given.
+	ManagerReads ManagerReads
+	SLAWatch     SLAWatch
+	Assigner     Assigner
+	History      History
+	Logger       *slog.Logger
+}
+
+// ClientPseudonyms turns a client address into the pseudonym a self-service request acts
+// as: auth.Secrets.ClientPseudonym, keyed with the server key.
+type ClientPseudonyms interface {
+	ClientPseudonym(addr string) string
 }
 
 // Server serves the pages.
@@ -75,6 +91,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Sessions == nil && o.Desk != nil && o.SessionStore != nil {
 		o.Sessions = deskSessions{store: o.SessionStore, desk: o.Desk}
+	}
+	if o.Pseudonyms == nil {
+		o.Pseudonyms = auth.EphemeralSecrets()
 	}
 	s := &Server{Options: o}
 	var err error
@@ -129,6 +148,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /help/tickets/{number}/rating", s.rate)
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
+	s.managerDeskRoutes(mux)
 	s.agentDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // agent is a registered agent the benchmark acts as.
@@ -27,9 +29,10 @@ type ticket struct {
 }
 
 // registerAgents registers the agents with the admin token and takes them online. Their
-// names carry the start time, so several runs against one server do not collide.
+// names carry the start time and a random part, so several runs against one server (even
+// in the same second) do not collide: an account's email is unique.
 func (e *env) registerAgents(ctx context.Context) error {
-	stamp := time.Now().UTC().Format("150405")
+	stamp := time.Now().UTC().Format("150405") + "-" + uuid.NewString()[:8]
 	for i := range e.o.Agents {
 		name := fmt.Sprintf("bench-%s-%02d", stamp, i)
 		a := agent{Name: name}

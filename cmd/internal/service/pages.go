@@ -31,11 +31,12 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	// The desk's sessions live in this process (auth.MemorySessions): a restart signs
 	// everyone out, and several machines behind one address need a shared store (a later
 	// issue; auth.Sessions is its port).
-	desk := web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock}
-	pages, err := web.New(web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open,
-		Desk: desk, SessionStore: auth.NewMemorySessions(),
-		SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")})
+	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets,
+		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
+		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
+	s.ManagerPages(&o)
+	pages, err := web.New(o)
 	if err != nil {
 		return nil, err
 	}
