@@ -18,13 +18,16 @@ const deskLayout = "desk_layout"
 // agentRoles may work tickets on the desk: agents, and supervisors and admins who help.
 var agentRoles = []string{"agent", "supervisor", "admin"}
 
+// staffRoles are every role of the staff: GET /desk sends each to its first page.
+var staffRoles = []string{"agent", "supervisor", "admin", "analyst", "auditor"}
+
 // agentDeskRoutes are the sign-in, the sessions and the agent's pages (docs/PAGES.md).
 func (s *Server) agentDeskRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /desk/signin", s.signInPage)
 	mux.HandleFunc("POST /desk/signin", s.signIn)
 	mux.HandleFunc("POST /desk/signout", s.signOut)
-	s.deskRoute(mux, "GET /desk", redirect("/desk/queue"), agentRoles...)
-	s.deskRoute(mux, "GET /desk/{$}", redirect("/desk/queue"), agentRoles...)
+	s.deskRoute(mux, "GET /desk", deskHome, staffRoles...)
+	s.deskRoute(mux, "GET /desk/{$}", deskHome, staffRoles...)
 	s.deskRoute(mux, "GET /desk/queue", s.myQueue, agentRoles...)
 	s.deskRoute(mux, "GET /desk/team", s.teamQueue, agentRoles...)
 	s.deskRoute(mux, "GET /desk/search", s.search, agentRoles...)
@@ -32,6 +35,19 @@ func (s *Server) agentDeskRoutes(mux *http.ServeMux) {
 	s.deskRoute(mux, "POST /desk/tickets/{id}/{action}", s.deskAct, agentRoles...)
 	s.deskRoute(mux, "GET /desk/attachments/{id}", s.deskFile, agentRoles...)
 	s.deskRoute(mux, "POST /desk/presence", s.presence, "agent")
+}
+
+// deskHome is GET /desk: each role's first page (where sign-in lands by default).
+func deskHome(w http.ResponseWriter, r *http.Request) {
+	u, _ := DeskUserOf(r.Context())
+	to := "/desk/queue"
+	switch u.Role {
+	case "analyst":
+		to = "/desk/analyst"
+	case "auditor":
+		to = "/desk/audit"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // deskQueue is a list page's data: my queue, the team's, or search results.

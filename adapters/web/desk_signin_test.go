@@ -282,6 +282,9 @@ func TestGuardRedirectsAndForbids(t *testing.T) {
 	if w := d.get(c, "/desk/queue"); w.Code != http.StatusForbidden {
 		t.Fatalf("analyst: %d", w.Code)
 	}
+	if w := d.get(c, "/desk"); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk/analyst" {
+		t.Fatalf("the analyst's home: %d %v", w.Code, w.Header())
+	}
 	w := d.post(nil, "/desk/signin", url.Values{"email": {"li@example.com"}, "password": {"right password"}, "next": {"//evil.example/desk"}})
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/desk" {
 		t.Fatalf("sign-in with a foreign next: %d %v", w.Code, w.Header())
