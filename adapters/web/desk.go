@@ -19,6 +19,7 @@ import (
 type DeskUser struct {
 	ID                                uuid.UUID
 	Name, Email, Role, Team, Language string
+	Online                            bool // an agent's presence
 }
 
 // Sessions tells who is signed in to the desk from a request (its session cookie).

@@ -38,6 +38,11 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (form, error) 
 	if s.Customers.Features().Attachments {
 		limit = maxUpload
 	}
+	return s.readDeskForm(w, r, limit)
+}
+
+// readDeskForm is readForm with the request's size limit given.
+func (s *Server) readDeskForm(w http.ResponseWriter, r *http.Request, limit int64) (form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	err := r.ParseMultipartForm(maxFormMemory)
 	if errors.Is(err, http.ErrNotMultipart) {

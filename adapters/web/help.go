@@ -79,7 +79,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: f.values["lang"], Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	next := f.values["next"]
-	if !strings.HasPrefix(next, "/help") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
+	if !strings.HasPrefix(next, "/help") && !strings.HasPrefix(next, "/desk") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
 		next = "/help"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

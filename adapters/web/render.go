@@ -24,6 +24,9 @@ type page struct {
 	Code     string
 	Token    string
 	Message  string // a message key: the error page's text, or a notice
+	// User is who is signed in to the desk (desk pages only); Desk is the desk page's own data.
+	User *DeskUser
+	Desk any
 }
 
 // fieldMessage is a refused field, by name: the page shows its label (the catalogue's

@@ -27,6 +27,17 @@ type Options struct {
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
+	// Desk is what the desk's sign-in and agent pages ask of the application, and
+	// SessionStore keeps their sessions; with both (and no Sessions given) the desk's
+	// sessions are the store's (desk_session.go).
+	Desk         Desk
+	SessionStore auth.Sessions
+	// SignInAccountLimiter and SignInClientLimiter throttle failed sign-ins per account
+	// and per client address.
+	SignInAccountLimiter, SignInClientLimiter *access.Limiter
+	// SecureCookies marks the session cookie Secure even on plain HTTP: ticketd behind a
+	// proxy that ends TLS (the builder sets it when --public-url is https://).
+	SecureCookies bool
 	// Pseudonyms name the client who opens a ticket (opener): the API's own, so the event
 	// log tells no difference between the two doors; nil derives them from a key of this
 	// process's own.
@@ -71,6 +82,15 @@ func New(o Options) (*Server, error) {
 	}
 	if o.OpenLimiter == nil {
 		o.OpenLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.SignInAccountLimiter == nil {
+		o.SignInAccountLimiter = access.NewLimiter(10, 15*time.Minute)
+	}
+	if o.SignInClientLimiter == nil {
+		o.SignInClientLimiter = access.NewLimiter(30, 15*time.Minute)
+	}
+	if o.Sessions == nil && o.Desk != nil && o.SessionStore != nil {
+		o.Sessions = deskSessions{store: o.SessionStore, desk: o.Desk}
 	}
 	if o.Pseudonyms == nil {
 		o.Pseudonyms = auth.EphemeralSecrets()
@@ -129,6 +149,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
 	s.managerDeskRoutes(mux)
+	s.agentDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")
@@ -151,10 +172,14 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || name == deskLayout {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", n)
+		files := []string{"templates/layout.html", n}
+		if strings.HasPrefix(name, "desk_") { // the desk's layout replaces the help center's
+			files = []string{"templates/layout.html", "templates/" + deskLayout + ".html", n}
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, files...)
 		if err != nil {
 			return nil, err
 		}

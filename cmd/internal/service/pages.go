@@ -2,10 +2,12 @@ package service
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 // limiters are the per-client budgets of the customer's doors, shared by the API and the
@@ -19,14 +21,20 @@ func newLimiters() limiters {
 }
 
 // WithPages is the engine's top handler: the pages (adapters/web, with customers as the
-// help center's application port) beside the API. Build uses it with the commands as
+// help center's application port, and the desk on the application's commands and read
+// side) beside the API. Build uses it with the commands as
 // main has them; a test may give customers with more features.
 func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Handler, error) {
 	if s.ReadSide == nil {
 		return api, nil // no read side (ticketctl): no pages
 	}
+	// The desk's sessions live in this process (auth.MemorySessions): a restart signs
+	// everyone out, and several machines behind one address need a shared store (a later
+	// issue; auth.Sessions is its port).
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets,
+		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
+		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
 	s.ManagerPages(&o)
 	pages, err := web.New(o)
 	if err != nil {
