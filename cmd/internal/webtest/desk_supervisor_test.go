@@ -194,7 +194,9 @@ func auditHistory(t *testing.T, b *browser, e *managerEngine) {
 		waitFor(`location.pathname.startsWith('/desk/audit/tickets/')`))
 	b.must(t, chromedp.WaitVisible(chromedp.CSS(`#chain[data-chain="verified"]`)),
 		waitFor(`document.querySelector('[data-field="status"]').dataset.value === 'assigned'`),
-		chromedp.SetValue(chromedp.CSS("#as_of"), asOf), click(`form[action^="/desk/audit/tickets/"] button`),
+		// Set through the DOM: Chromium normalises a datetime-local value (".120" reads back
+		// as ".12"), which chromedp.SetValue takes for a failure.
+		waitFor(`(document.querySelector('#as_of').value = '`+asOf+`', true)`), click(`form[action^="/desk/audit/tickets/"] button`),
 		waitFor(`document.querySelector('[data-field="status"]').dataset.value === 'received' && document.querySelector('[data-field="version"]').dataset.value === '0'`))
 	b.checkPage(t)
 }
