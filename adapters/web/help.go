@@ -19,7 +19,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // as POST /portal/tickets; on success the customer lands on the ticket's page (number and
 // code in view), the mail with the confirmation link goes out as for the API.
 func (s *Server) open(w http.ResponseWriter, r *http.Request) {
-	if !s.OpenLimiter.Take(access.ClientAddr(r.RemoteAddr)) {
+	if !s.OpenLimiter.Take(s.clientAddr(r)) {
 		s.failWith(w, r, access.ErrRateLimited)
 		return
 	}

@@ -43,3 +43,25 @@ func TestStreamCacheConfig(t *testing.T) {
 		t.Error("a Config without StreamCache does not get the default cache")
 	}
 }
+
+// TestTrustedProxiesConfig: --trusted-proxies, else TICKETS_TRUSTED_PROXIES; a list that
+// does not parse stops ticketd before it starts.
+func TestTrustedProxiesConfig(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(name string) string {
+			if name == "TICKETS_TRUSTED_PROXIES" {
+				return v
+			}
+			return ""
+		}
+	}
+	if cfg, _, err := Parse("ticketd", nil, env("10.0.0.0/8,fd00::/8"), io.Discard); err != nil || cfg.TrustedProxies != "10.0.0.0/8,fd00::/8" {
+		t.Fatalf("from the environment: %q, %v", cfg.TrustedProxies, err)
+	}
+	if cfg, _, err := Parse("ticketd", []string{"--trusted-proxies", "192.0.2.1"}, env("10.0.0.0/8"), io.Discard); err != nil || cfg.TrustedProxies != "192.0.2.1" {
+		t.Fatalf("the flag over the environment: %q, %v", cfg.TrustedProxies, err)
+	}
+	if _, _, err := Parse("ticketd", []string{"--trusted-proxies", "10.0.0.0/33"}, env(""), io.Discard); err == nil {
+		t.Fatal("a bad CIDR is accepted")
+	}
+}

@@ -26,7 +26,7 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 		return api, nil // no read side (ticketctl): no pages
 	}
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets, Proxies: s.proxies}
 	s.ManagerPages(&o)
 	pages, err := web.New(o)
 	if err != nil {
