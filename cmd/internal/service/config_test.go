@@ -65,3 +65,23 @@ func TestTrustedProxiesConfig(t *testing.T) {
 		t.Fatal("a bad CIDR is accepted")
 	}
 }
+
+// TestLimitsDSN: the shared counters live in the read models' PostgreSQL, else the event
+// store's, else nowhere shared.
+func TestLimitsDSN(t *testing.T) {
+	const rm, es = "postgres://rm/db", "postgresql://es/db"
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{ReadModel: rm, EventStore: es}, rm},
+		{Config{EventStore: es}, es},
+		{Config{EventStore: "esdb://x", ReadModel: rm}, rm},
+		{Config{EventStore: "memory:"}, ""},
+		{Config{}, ""},
+	} {
+		if got := LimitsDSN(c.cfg); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}

@@ -2,21 +2,9 @@ package service
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/web"
-	"github.com/ticketengine/ticketengine/application/access"
 )
-
-// limiters are the per-client budgets of the customer's doors, shared by the API and the
-// pages: a client refused on one is refused on the other.
-type limiters struct {
-	portal, open *access.Limiter
-}
-
-func newLimiters() limiters {
-	return limiters{portal: access.NewLimiter(20, time.Minute), open: access.NewLimiter(20, time.Minute)}
-}
 
 // WithPages is the engine's top handler: the pages (adapters/web, with customers as the
 // help center's application port) beside the API. Build uses it with the commands as

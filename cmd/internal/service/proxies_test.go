@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
@@ -58,4 +59,27 @@ func pageVia(t *testing.T, c client, path, forwardedFor string) int {
 	}
 	res.Body.Close()
 	return res.StatusCode
+}
+
+// TestLookUpBudgetSharedByNodes: two ticketd on one PostgreSQL keep the portal's counts
+// in it (rate_counters), so 20 failed look-ups spread over both lock the client out on
+// both, while another client is still served.
+func TestLookUpBudgetSharedByNodes(t *testing.T) {
+	dsn := freshPostgresSchema(t)
+	cfg := func() service.Config {
+		return service.Config{EventStore: dsn, Data: t.TempDir(), SecretKey: strings.Repeat("5e", 32), AdminToken: "adm_two_nodes_0123456789"}
+	}
+	a, _ := startService(t, cfg())
+	b, _ := startService(t, cfg())
+	const lookUp = "/portal/tickets/TK-NONE?code=WRONG"
+	onA, onB := a.fromAddr("127.0.0.5"), b.fromAddr("127.0.0.5")
+	onA.invalid, onB.invalid = true, true
+	for i := range 20 {
+		[]client{onA, onB}[i%2].must(http.StatusNotFound, http.MethodGet, lookUp, nil)
+	}
+	onA.must(http.StatusTooManyRequests, http.MethodGet, lookUp, nil)
+	onB.must(http.StatusTooManyRequests, http.MethodGet, lookUp, nil)
+	if status, _, _ := page(t, http.MethodGet, b.base+"/help/tickets/TK-NONE?code=WRONG", nil); status != http.StatusNotFound {
+		t.Fatalf("another client (127.0.0.1) on the second node: %d", status)
+	}
 }

@@ -138,7 +138,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	s.limiters = newLimiters()
+	if s.limiters, err = s.openLimiters(ctx, cfg, log); err != nil {
+		return nil, err
+	}
 	if s.proxies, err = access.ParseProxies(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("--trusted-proxies: %w", err)
 	}
@@ -146,7 +148,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		return nil, err
 	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Attachments: s.Attachments, Pseudonyms: s.Secrets, Proxies: s.proxies}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments, Pseudonyms: s.Secrets, Proxies: s.proxies}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
