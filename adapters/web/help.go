@@ -77,7 +77,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: f.values["lang"], Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Proxies.Client(r).Scheme == "https"})
 	next := f.values["next"]
 	if !strings.HasPrefix(next, "/help") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
 		next = "/help"
