@@ -2,6 +2,7 @@ package pglimits_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -42,5 +43,20 @@ func TestSweep(t *testing.T) {
 	}
 	if sum, err := c.Add(ctx, access.Hit{Key: "portal|198.51.100.1", Slot: 2, From: 0, Now: now}); err != nil || sum != 1 {
 		t.Fatalf("after the sweep the window holds %d (%v), want 1", sum, err)
+	}
+}
+
+// BenchmarkAdd: one counted hit (the statement every failed look-up costs).
+func BenchmarkAdd(b *testing.B) {
+	dsn := postgrestest.FreshSchema(b, "t_pglimits_")
+	c, err := pglimits.Open(context.Background(), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	l := access.NewSharedLimiter("portal", 1<<30, time.Minute, c)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		l.Failed("198.51.100." + strconv.Itoa(i%200))
 	}
 }
