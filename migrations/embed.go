@@ -23,3 +23,9 @@ var ReadModel embed.FS
 //
 //go:embed keystore/*.sql
 var KeyStore embed.FS
+
+// RateLimit is the limiters' shared counters (table rate_counters), applied by
+// adapters/ratelimit/pglimits.Migrate with goose version table ratelimit_goose_version.
+//
+//go:embed ratelimit/*.sql
+var RateLimit embed.FS

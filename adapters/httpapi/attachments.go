@@ -67,7 +67,7 @@ func (s *Server) portalUpload(w http.ResponseWriter, r *http.Request) {
 // client's (POST /portal/tickets from the same address attaches it) and is deleted when
 // nobody attached it within the retention.
 func (s *Server) portalOpenUpload(w http.ResponseWriter, r *http.Request) {
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if !s.UploadLimiter.Take(addr) {
 		s.writeProblem(w, r, fmt.Errorf("%w: too many uploads from this address", errRateLimited))
 		return

@@ -57,5 +57,6 @@ func principal(r *http.Request) access.Principal {
 	return p
 }
 
-// clientAddr is the request's client key for the portal's limiter.
-func clientAddr(r *http.Request) string { return access.ClientAddr(r.RemoteAddr) }
+// clientAddr is the request's client key for the limiters, pseudonyms and logs: the peer,
+// or what a trusted proxy says the client was (access.Proxies).
+func (s *Server) clientAddr(r *http.Request) string { return s.Proxies.ClientAddr(r) }

@@ -46,7 +46,7 @@ func (s *Server) portalClient(addr string) access.Principal {
 // not). The ticket is unverified until the customer follows the link mailed to the
 // address (confirmPortalTicket).
 func (s *Server) openPortalTicket(w http.ResponseWriter, r *http.Request) {
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if !s.OpenLimiter.Take(addr) {
 		s.writeProblem(w, r, fmt.Errorf("%w: too many tickets opened from this address", errRateLimited))
 		return
@@ -95,7 +95,7 @@ func (s *Server) confirmPortalTicket(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Commands.VerifyCustomer.Handle(r.Context(), command.VerifyTicketCustomer{TicketID: id, Token: r.URL.Query().Get("token")}, meta)
 	if errors.Is(err, application.ErrNotFound) {
-		s.PortalLimiter.Failed(clientAddr(r))
+		s.PortalLimiter.Failed(s.clientAddr(r))
 	}
 	if err != nil {
 		s.writeProblem(w, r, err)

@@ -27,7 +27,7 @@ type portalRatingRequest struct {
 // portalTicket authenticates a portal request by number and access code, throttled per
 // client address; a wrong code and an unknown number are the same 404.
 func (s *Server) portalTicket(r *http.Request) (uuid.UUID, error) {
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	if !s.PortalLimiter.Allow(addr) {
 		return uuid.Nil, fmt.Errorf("%w: too many failed look-ups from this address", errRateLimited)
 	}

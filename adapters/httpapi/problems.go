@@ -94,7 +94,7 @@ func kindProblem(err error) (problemKind, Problem) {
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	p, pk := problemFor(err)
 	if p.Status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("client", s.clientAddr(r)), slog.Any("err", err))
 	}
 	if pk.retryAfter != "" {
 		w.Header().Set("Retry-After", pk.retryAfter)

@@ -49,6 +49,9 @@ type Options struct {
 	// Pseudonyms name self-service clients (portalClient); nil derives them from a key
 	// of this process's own (ticketd passes the server key's: auth.Secrets).
 	Pseudonyms ClientPseudonyms
+	// Proxies are the peers trusted to tell the client's address and scheme
+	// (--trusted-proxies); the zero value trusts none and keys on the connection's peer.
+	Proxies access.Proxies
 }
 
 // ClientPseudonyms turns a client address into the pseudonym a self-service request acts

@@ -32,7 +32,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.Customers.Confirm(r.Context(), id, queryValue(r, "token"), meta(access.Customer))
 	if errors.Is(err, application.ErrNotFound) {
-		s.PortalLimiter.Failed(access.ClientAddr(r.RemoteAddr))
+		s.PortalLimiter.Failed(s.clientAddr(r))
 	}
 	if err != nil {
 		s.failWith(w, r, err)

@@ -9,7 +9,7 @@ import (
 )
 
 // sessionCookie holds the desk session's id. HttpOnly (no script reads it), SameSite=Lax
-// (not sent on cross-site POSTs), Secure when the request came over TLS or the server is
+// (not sent on cross-site POSTs), Secure when the request came over https (TLS, or a trusted proxy says so) or the server is
 // reached over https (Options.SecureCookies), Path /desk (the help center never sees it).
 const sessionCookie = "desk_session"
 
@@ -44,5 +44,5 @@ func (s deskSessions) User(r *http.Request) (DeskUser, bool) {
 // setSessionCookie gives the browser its session; an empty id with maxAge < 0 removes it.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/desk", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.SecureCookies})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Proxies.Client(r).Scheme == "https" || s.SecureCookies})
 }

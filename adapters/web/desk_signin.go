@@ -34,7 +34,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.failWith(w, r, err)
 		return
 	}
-	email, addr := strings.ToLower(strings.TrimSpace(f.values["email"])), access.ClientAddr(r.RemoteAddr)
+	email, addr := strings.ToLower(strings.TrimSpace(f.values["email"])), s.clientAddr(r)
 	account := "account:" + auth.HashSecret(email)
 	if !s.SignInAccountLimiter.Allow(account) || !s.SignInClientLimiter.Allow(addr) {
 		s.failWith(w, r, access.ErrRateLimited)

@@ -105,7 +105,7 @@ func meta(p access.Principal) command.CommandMeta {
 // with the address in pseudonymous form, as the API's self-service (the same keyed
 // function, Options.Pseudonyms, so the event log tells no difference between the two doors).
 func (s *Server) opener(r *http.Request) access.Principal {
-	addr := access.ClientAddr(r.RemoteAddr)
+	addr := s.clientAddr(r)
 	return access.Principal{Role: access.RoleCustomer, Subject: s.Pseudonyms.ClientPseudonym(addr)}
 }
 

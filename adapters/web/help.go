@@ -19,7 +19,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 // as POST /portal/tickets; on success the customer lands on the ticket's page (number and
 // code in view), the mail with the confirmation link goes out as for the API.
 func (s *Server) open(w http.ResponseWriter, r *http.Request) {
-	if !s.OpenLimiter.Take(access.ClientAddr(r.RemoteAddr)) {
+	if !s.OpenLimiter.Take(s.clientAddr(r)) {
 		s.failWith(w, r, access.ErrRateLimited)
 		return
 	}
@@ -77,7 +77,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: f.values["lang"], Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.Proxies.Client(r).Scheme == "https"})
 	next := f.values["next"]
 	if !strings.HasPrefix(next, "/help") && !strings.HasPrefix(next, "/desk") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") {
 		next = "/help"

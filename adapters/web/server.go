@@ -42,6 +42,9 @@ type Options struct {
 	// log tells no difference between the two doors; nil derives them from a key of this
 	// process's own.
 	Pseudonyms ClientPseudonyms
+	// Proxies are the peers trusted to tell the client's address (--trusted-proxies); the
+	// zero value trusts none. Every client key of the pages is s.clientAddr(r).
+	Proxies access.Proxies
 	// The managers' desk pages (desk_supervisor.go, desk_analyst.go, desk_auditor.go):
 	// each page is served only when its ports are given.
 	ManagerReads ManagerReads
@@ -187,3 +190,8 @@ func parsePages() (map[string]*template.Template, error) {
 	}
 	return pages, nil
 }
+
+// clientAddr is the request's client key for the limiters and pseudonyms: the peer, or
+// what a trusted proxy says the client was (access.Proxies). Every page that keys on the
+// client uses it (sign-in throttling too), so all agree behind a load balancer.
+func (s *Server) clientAddr(r *http.Request) string { return s.Proxies.ClientAddr(r) }

@@ -33,7 +33,7 @@ type entryView struct {
 // client address like the API's portal (the same limiter); a wrong code and an unknown
 // number are the same 404 and count as failed look-ups.
 func (s *Server) find(r *http.Request) (uuid.UUID, error) {
-	addr := access.ClientAddr(r.RemoteAddr)
+	addr := s.clientAddr(r)
 	if !s.PortalLimiter.Allow(addr) {
 		return uuid.Nil, access.ErrRateLimited
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/adapters/keystore/pgkeys"
+	"github.com/ticketengine/ticketengine/adapters/ratelimit/pglimits"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
@@ -80,6 +81,7 @@ var migrators = []migrator{
 	{what: "event store", dsn: func(c service.Config) string { return c.EventStore }, migrate: pgstore.Migrate},
 	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: pgreadmodel.Migrate},
 	{what: "key store", dsn: keyStoreDSN, migrate: pgkeys.Migrate},
+	{what: "rate limits", dsn: service.LimitsDSN, migrate: pglimits.Migrate},
 }
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {

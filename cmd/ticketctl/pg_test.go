@@ -93,6 +93,16 @@ func TestVerifyPostgres(t *testing.T) {
 	}
 	stream := ticketStreamOf(t, recs, h, 5)
 
+	// The triggers refuse the changes below; a superuser (or the table's owner) who
+	// switches them off can still make them, and verify must still find each one.
+	if _, err := conn.Exec(context.Background(), `UPDATE events SET actor = 'x' WHERE id = $1`, stream[0].ID); err == nil ||
+		!strings.Contains(err.Error(), "events are immutable") {
+		t.Fatalf("UPDATE with the triggers on: %v, want the triggers' refusal", err)
+	}
+	if _, err := conn.Exec(context.Background(), `ALTER TABLE events DISABLE TRIGGER events_immutable`); err != nil {
+		t.Fatal(err)
+	}
+
 	// An UPDATE of one event's data: named as altered.
 	pgExec(t, conn, `UPDATE events SET data = replace(data::text, 'Printer', 'Pr1nter')::json WHERE id = $1`, stream[0].ID)
 	wantFinding(t, verifyPG(t, dsn), stream[0], "altered")

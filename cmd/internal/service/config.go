@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/ticketengine/ticketengine/application/access"
 )
 
 // Config is the engine's configuration: flags, with environment variables as defaults.
@@ -27,6 +29,9 @@ type Config struct {
 	SecretKey  string // TICKETS_SECRET_KEY (environment only), hex; else kept in --data
 	LogLevel   string // --log-level / TICKETS_LOG_LEVEL
 	Pprof      bool   // --pprof / TICKETS_PPROF=1: serve net/http/pprof under /debug/pprof/
+	// TrustedProxies are the CIDRs of the load balancers in front (--trusted-proxies /
+	// TICKETS_TRUSTED_PROXIES, comma-separated): only their forwarding headers are read.
+	TrustedProxies string
 	// StreamCache is how many streams' folded states commands keep (--stream-cache /
 	// TICKETS_STREAM_CACHE; the flag's 0 turns it off). In a Config: 0 is the default,
 	// DefaultStreamCache; negative is none.
@@ -82,6 +87,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SLAPolicy, "sla-policy", env("TICKETS_SLA_POLICY", ""), "SLA policy `file` (YAML or JSON); empty = built-in default [TICKETS_SLA_POLICY]")
 	fs.StringVar(&c.LogLevel, "log-level", env("TICKETS_LOG_LEVEL", "info"), "log level: debug, info, warn, error [TICKETS_LOG_LEVEL]")
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TICKETS_TRUSTED_PROXIES", ""), "comma-separated `CIDRs` of the proxies in front, whose X-Forwarded-For / Forwarded tell the client's address and scheme; empty = trust none [TICKETS_TRUSTED_PROXIES]")
 	fs.Func("stream-cache", fmt.Sprintf("how many `streams` commands keep folded, to read only their new events; 0 = none (default %d) [TICKETS_STREAM_CACHE]", DefaultStreamCache), c.setStreamCache)
 	c.Policies.registerFlags(fs, env)
 	c.Attachments.registerFlags(fs, env)
@@ -123,6 +129,9 @@ func (c Config) Validate() error {
 	}
 	if c.PubSub != "" && !strings.HasPrefix(c.PubSub, "nats://") {
 		return fmt.Errorf("--pubsub: %q is not empty or nats://…", c.PubSub)
+	}
+	if _, err := access.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if err := c.validateSearch(); err != nil {
 		return err

@@ -43,3 +43,45 @@ func TestStreamCacheConfig(t *testing.T) {
 		t.Error("a Config without StreamCache does not get the default cache")
 	}
 }
+
+// TestTrustedProxiesConfig: --trusted-proxies, else TICKETS_TRUSTED_PROXIES; a list that
+// does not parse stops ticketd before it starts.
+func TestTrustedProxiesConfig(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(name string) string {
+			if name == "TICKETS_TRUSTED_PROXIES" {
+				return v
+			}
+			return ""
+		}
+	}
+	if cfg, _, err := Parse("ticketd", nil, env("10.0.0.0/8,fd00::/8"), io.Discard); err != nil || cfg.TrustedProxies != "10.0.0.0/8,fd00::/8" {
+		t.Fatalf("from the environment: %q, %v", cfg.TrustedProxies, err)
+	}
+	if cfg, _, err := Parse("ticketd", []string{"--trusted-proxies", "192.0.2.1"}, env("10.0.0.0/8"), io.Discard); err != nil || cfg.TrustedProxies != "192.0.2.1" {
+		t.Fatalf("the flag over the environment: %q, %v", cfg.TrustedProxies, err)
+	}
+	if _, _, err := Parse("ticketd", []string{"--trusted-proxies", "10.0.0.0/33"}, env(""), io.Discard); err == nil {
+		t.Fatal("a bad CIDR is accepted")
+	}
+}
+
+// TestLimitsDSN: the shared counters live in the read models' PostgreSQL, else the event
+// store's, else nowhere shared.
+func TestLimitsDSN(t *testing.T) {
+	const rm, es = "postgres://rm/db", "postgresql://es/db"
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{ReadModel: rm, EventStore: es}, rm},
+		{Config{EventStore: es}, es},
+		{Config{EventStore: "esdb://x", ReadModel: rm}, rm},
+		{Config{EventStore: "memory:"}, ""},
+		{Config{}, ""},
+	} {
+		if got := LimitsDSN(c.cfg); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}

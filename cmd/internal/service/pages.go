@@ -3,22 +3,10 @@ package service
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/web"
-	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/auth"
 )
-
-// limiters are the per-client budgets of the customer's doors, shared by the API and the
-// pages: a client refused on one is refused on the other.
-type limiters struct {
-	portal, open *access.Limiter
-}
-
-func newLimiters() limiters {
-	return limiters{portal: access.NewLimiter(20, time.Minute), open: access.NewLimiter(20, time.Minute)}
-}
 
 // WithPages is the engine's top handler: the pages (adapters/web, with customers as the
 // help center's application port, and the desk on the application's commands and read
@@ -32,7 +20,8 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	// everyone out, and several machines behind one address need a shared store (a later
 	// issue; auth.Sessions is its port).
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets,
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets, Proxies: s.proxies,
+		SignInAccountLimiter: s.limiters.signInAccount, SignInClientLimiter: s.limiters.signInClient,
 		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
 		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
 	s.ManagerPages(&o)

@@ -17,6 +17,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
@@ -59,6 +60,7 @@ type Service struct {
 	Sweeper     *attachments.Sweeper
 
 	limiters limiters
+	proxies  access.Proxies // --trusted-proxies, for the API and the pages alike
 	// mails and engineStaff are the notifier and the engine's agent view, for
 	// useStaffAccounts once the read side exists (staff_directory.go).
 	mails       *policy.Notifier
@@ -136,12 +138,17 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	s.limiters = newLimiters()
+	if s.limiters, err = s.openLimiters(ctx, cfg, log); err != nil {
+		return nil, err
+	}
+	if s.proxies, err = access.ParseProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	if err := s.buildAttachments(cfg, log); err != nil {
 		return nil, err
 	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Attachments: s.Attachments, Pseudonyms: s.Secrets}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments, Pseudonyms: s.Secrets, Proxies: s.proxies}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
