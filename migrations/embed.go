@@ -23,3 +23,9 @@ var ReadModel embed.FS
 //
 //go:embed keystore/*.sql
 var KeyStore embed.FS
+
+// Lease is the leases' schema (table leases), applied by adapters/lease/pglease.Migrate
+// with goose version table lease_goose_version.
+//
+//go:embed lease/*.sql
+var Lease embed.FS

@@ -22,6 +22,7 @@ func TestUpKeepsSetsApart(t *testing.T) {
 		"eventstore_goose_version": {Files: migrations.Sub(migrations.EventStore, "eventstore"), VersionTable: "eventstore_goose_version", LockID: 1},
 		"readmodel_goose_version":  {Files: migrations.Sub(migrations.ReadModel, "readmodel"), VersionTable: "readmodel_goose_version", LockID: 2},
 		"keystore_goose_version":   {Files: migrations.Sub(migrations.KeyStore, "keystore"), VersionTable: "keystore_goose_version", LockID: 3},
+		"lease_goose_version":      {Files: migrations.Sub(migrations.Lease, "lease"), VersionTable: "lease_goose_version", LockID: 4},
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(sets))
