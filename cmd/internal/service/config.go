@@ -9,6 +9,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/ticketengine/ticketengine/application/lease"
 )
 
 // Config is the engine's configuration: flags, with environment variables as defaults.
@@ -33,6 +36,14 @@ type Config struct {
 	StreamCache int
 	Policies    PolicyConfig
 	Attachments AttachmentConfig
+	// LeaseTTL is the life of the background duties' leases on a shared store (how long a
+	// duty waits for a new node after its node dies; docs/SCALING.md); 0 is
+	// lease.DefaultTTL (10 s). Tests shorten it.
+	LeaseTTL time.Duration
+	// Leases, when set, is the lease store of a shared event store instead of the one
+	// beside it: tests give a store they can cut a node off from (a crash, as the
+	// others see it).
+	Leases lease.Store
 	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
 	NoReadSide bool
 }
