@@ -63,7 +63,7 @@ func (d *duties) duty(holder string) lease.Duty {
 // store, its duty is stopped and the other node runs it under a greater epoch, within
 // about a TTL; the duties never overlap.
 func TestRunTakeOver(t *testing.T) {
-	const ttl = 600 * time.Millisecond
+	const ttl = 1500 * time.Millisecond
 	shared := lease.NewMemory(nil)
 	nodes := map[string]*cut{"a": {Store: shared}, "b": {Store: shared}}
 	d := &duties{t: t, started: make(chan string, 4)}
