@@ -27,14 +27,15 @@ func Run(ctx context.Context, s Store, name string, cfg Config, log *slog.Logger
 		}
 		log.Info("lease acquired", slog.String("lease", name), slog.Uint64("epoch", h.Epoch()))
 		err = runHeld(ctx, h, duty)
+		lost := isClosed(h.Lost()) // before Release, which closes it too
 		h.Release()
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case err != nil:
-			log.Error("duty failed under its lease", slog.String("lease", name), slog.Any("err", err))
-		default:
+		case lost:
 			log.Warn("lease lost", slog.String("lease", name), slog.Uint64("epoch", h.Epoch()))
+		default:
+			log.Error("duty stopped under its lease", slog.String("lease", name), slog.Any("err", err))
 		}
 		select {
 		case <-ctx.Done():
@@ -56,4 +57,13 @@ func runHeld(ctx context.Context, h *Held, duty Duty) error {
 		}
 	}()
 	return duty(dctx, h.Epoch())
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
 	"github.com/ticketengine/ticketengine/adapters/lease/pglease"
 	"github.com/ticketengine/ticketengine/application/eventlog"
@@ -41,6 +43,9 @@ func (s *Service) openLeases(ctx context.Context, cfg Config, raw eventlog.Event
 		s.leases = l
 	}
 	s.leaseConfig = lease.Config{Holder: lease.NewHolder(), TTL: cfg.LeaseTTL}
+	s.leaseEpoch = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "tickets_lease_epoch",
+		Help: "Epoch of each lease this process holds and runs the duty of; 0 while another process holds it."}, []string{"lease"})
+	s.Registry.MustRegister(s.leaseEpoch)
 	return nil
 }
 
@@ -51,5 +56,11 @@ func (s *Service) underLease(name string, duty lease.Duty) func(context.Context)
 		return func(ctx context.Context) error { return duty(ctx, 0) }
 	}
 	log := s.Log.With("component", "lease")
-	return func(ctx context.Context) error { return lease.Run(ctx, s.leases, name, s.leaseConfig, log, duty) }
+	epoch := s.leaseEpoch.WithLabelValues(name)
+	held := func(ctx context.Context, e uint64) error {
+		epoch.Set(float64(e))
+		defer epoch.Set(0)
+		return duty(ctx, e)
+	}
+	return func(ctx context.Context) error { return lease.Run(ctx, s.leases, name, s.leaseConfig, log, held) }
 }

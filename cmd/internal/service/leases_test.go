@@ -120,6 +120,12 @@ func leaseHandOver(t *testing.T, eventStore string, shared lease.Store) {
 	b, _ := node("b")
 	id := vipP1Ticket(t, b) // commands on the node without the lease work as anywhere
 	waitFor(t, 5*time.Second, "warning", func() bool { return countTypes(t, b.Store, id)[domain.TypeSLAWarningIssued] > 0 })
+	if e := leaseEpoch(t, a.Registry); e < 1 {
+		t.Fatalf("the leaseholder's tickets_lease_epoch is %v", e)
+	}
+	if e := leaseEpoch(t, b.Registry); e != 0 {
+		t.Fatalf("the other's tickets_lease_epoch is %v, want 0", e)
+	}
 	if w := gauge(t, a.Registry, "tickets_sla_warnings_total"); w != 1 {
 		t.Fatalf("the leaseholder recorded %v warnings, want 1", w)
 	}
@@ -134,6 +140,9 @@ func leaseHandOver(t *testing.T, eventStore string, shared lease.Store) {
 	}
 	if ab, bb := gauge(t, a.Registry, "tickets_sla_breaches_total"), gauge(t, b.Registry, "tickets_sla_breaches_total"); ab != 0 || bb != 1 {
 		t.Fatalf("breaches recorded by a: %v, by b: %v; want the new leaseholder b alone", ab, bb)
+	}
+	if ea, eb := leaseEpoch(t, a.Registry), leaseEpoch(t, b.Registry); ea != 0 || eb < 2 {
+		t.Fatalf("tickets_lease_epoch after the hand-over: a %v, b %v", ea, eb)
 	}
 	if w := gauge(t, b.Registry, "tickets_sla_warnings_total"); w != 0 {
 		t.Fatalf("b recorded %v warnings while a held the lease", w)
@@ -164,4 +173,21 @@ func vipP1Ticket(t *testing.T, svc *service.Service) uuid.UUID {
 		t.Fatal(err)
 	}
 	return res.Ticket.ID
+}
+
+// leaseEpoch reads a service's tickets_lease_epoch of the policies' lease (0 when absent).
+func leaseEpoch(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == "tickets_lease_epoch" && m.GetLabel()[0].GetValue() == "policies" {
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	return 0
 }

@@ -69,6 +69,7 @@ type Service struct {
 	// otherwise: leases.go); leaseConfig names this process in it.
 	leases      lease.Store
 	leaseConfig lease.Config
+	leaseEpoch  *prometheus.GaugeVec
 
 	background []func(ctx context.Context) error
 	closers    []func() error
