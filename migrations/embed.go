@@ -29,3 +29,9 @@ var KeyStore embed.FS
 //
 //go:embed ratelimit/*.sql
 var RateLimit embed.FS
+
+// Lease is the leases' schema (table leases), applied by adapters/lease/pglease.Migrate
+// with goose version table lease_goose_version.
+//
+//go:embed lease/*.sql
+var Lease embed.FS

@@ -23,6 +23,7 @@ func TestUpKeepsSetsApart(t *testing.T) {
 		"readmodel_goose_version":  {Files: migrations.Sub(migrations.ReadModel, "readmodel"), VersionTable: "readmodel_goose_version", LockID: 2},
 		"keystore_goose_version":   {Files: migrations.Sub(migrations.KeyStore, "keystore"), VersionTable: "keystore_goose_version", LockID: 3},
 		"ratelimit_goose_version":  {Files: migrations.Sub(migrations.RateLimit, "ratelimit"), VersionTable: "ratelimit_goose_version", LockID: 4},
+		"lease_goose_version":      {Files: migrations.Sub(migrations.Lease, "lease"), VersionTable: "lease_goose_version", LockID: 5},
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(sets))

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,6 +30,11 @@ type Options struct {
 	// Notice); Enqueue must not block.
 	Notifier NoticeSink
 	Log      *slog.Logger
+	// Standby starts the engine following only: it folds the store into its view (so the
+	// router and the staff directory answer on every node) but acts (SLA checks, rules,
+	// routing) only while Lead runs, which the node runs under a lease (docs/SCALING.md).
+	// Without it the engine acts from the start, as the one node of its store.
+	Standby bool
 	// RetryAfter is how long a check or route that changed nothing waits before it is
 	// tried again; default one second.
 	RetryAfter time.Duration
@@ -59,6 +65,9 @@ type Engine struct {
 	mon    *monitor
 	ready  chan struct{}
 	stats  counters
+	// standby: act only under Lead; leading: acting now (handle reacts to live records).
+	standby bool
+	leading atomic.Bool
 }
 
 // New returns an engine; SetCommands must be called before Run.
@@ -73,7 +82,8 @@ func New(o Options) *Engine {
 		o.RetryAfter = time.Second
 	}
 	return &Engine{store: o.Store, clock: o.Clock, policy: o.Policy, rules: o.Rules, routing: o.Routing,
-		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{})}
+		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{}),
+		standby: o.Standby}
 }
 
 // Router is the engine's command.AgentPicker, for command.Config.Router.
@@ -127,6 +137,10 @@ func (e *Engine) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	e.log.Info("policies caught up", slog.Uint64("position", after))
+	if e.standby {
+		return e.store.Subscribe(ctx, after, e.handle)
+	}
+	e.leading.Store(true)
 	errc := make(chan error, 1)
 	go func() { errc <- e.mon.run(ctx, e.clock.Now, e.fire) }()
 	e.reconcileAll(ctx)

@@ -16,7 +16,7 @@ import (
 // handle folds one live record, then reacts to it.
 func (e *Engine) handle(ctx context.Context, r eventlog.Record) error {
 	id, err := e.fold(ctx, r)
-	if err != nil {
+	if err != nil || !e.leading.Load() {
 		return err
 	}
 	if id != uuid.Nil {

@@ -9,8 +9,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/lease"
 )
 
 // Config is the engine's configuration: flags, with environment variables as defaults.
@@ -38,6 +40,14 @@ type Config struct {
 	StreamCache int
 	Policies    PolicyConfig
 	Attachments AttachmentConfig
+	// LeaseTTL is the life of the background duties' leases on a shared store (how long a
+	// duty waits for a new node after its node dies; docs/SCALING.md); 0 is
+	// lease.DefaultTTL (10 s). --lease-ttl / TICKETS_LEASE_TTL.
+	LeaseTTL time.Duration
+	// Leases, when set, is the lease store of a shared event store instead of the one
+	// beside it: tests give a store they can cut a node off from (a crash, as the
+	// others see it).
+	Leases lease.Store
 	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
 	NoReadSide bool
 }
@@ -55,6 +65,16 @@ func (c *Config) setStreamCache(v string) error {
 	if n == 0 {
 		c.StreamCache = -1
 	}
+	return nil
+}
+
+// setLeaseTTL reads a lease TTL: from a second (renewals every third of it) to ten minutes.
+func (c *Config) setLeaseTTL(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > 10*time.Minute {
+		return fmt.Errorf("lease TTL: %q is not a duration from 1s to 10m", v)
+	}
+	c.LeaseTTL = d
 	return nil
 }
 
@@ -89,6 +109,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&c.Pprof, "pprof", getenv("TICKETS_PPROF") == "1" || getenv("TICKETS_PPROF") == "true", "serve Go profiles under /debug/pprof/ (to anyone who can reach --addr: for diagnosis only) [TICKETS_PPROF=1]")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TICKETS_TRUSTED_PROXIES", ""), "comma-separated `CIDRs` of the proxies in front, whose X-Forwarded-For / Forwarded tell the client's address and scheme; empty = trust none [TICKETS_TRUSTED_PROXIES]")
 	fs.Func("stream-cache", fmt.Sprintf("how many `streams` commands keep folded, to read only their new events; 0 = none (default %d) [TICKETS_STREAM_CACHE]", DefaultStreamCache), c.setStreamCache)
+	fs.Func("lease-ttl", "how long a background duty's lease on a shared store lasts unrenewed: about the take-over `time` when its node dies (default 10s; docs/SCALING.md) [TICKETS_LEASE_TTL]", c.setLeaseTTL)
 	c.Policies.registerFlags(fs, env)
 	c.Attachments.registerFlags(fs, env)
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
@@ -104,6 +125,11 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	if v := getenv("TICKETS_STREAM_CACHE"); v != "" {
 		if err := c.setStreamCache(v); err != nil {
 			return c, nil, fmt.Errorf("TICKETS_STREAM_CACHE: %w", err)
+		}
+	}
+	if v := getenv("TICKETS_LEASE_TTL"); v != "" {
+		if err := c.setLeaseTTL(v); err != nil {
+			return c, nil, fmt.Errorf("TICKETS_LEASE_TTL: %w", err)
 		}
 	}
 	if err := fs.Parse(args); err != nil {

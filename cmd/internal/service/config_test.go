@@ -3,6 +3,7 @@ package service
 import (
 	"io"
 	"testing"
+	"time"
 )
 
 func TestStreamCacheConfig(t *testing.T) {
@@ -82,6 +83,40 @@ func TestLimitsDSN(t *testing.T) {
 	} {
 		if got := LimitsDSN(c.cfg); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
+
+func TestLeaseTTLConfig(t *testing.T) {
+	cases := []struct {
+		env  string
+		args []string
+		want time.Duration
+		bad  bool
+	}{
+		{want: 0}, // lease.DefaultTTL
+		{args: []string{"--lease-ttl", "4s"}, want: 4 * time.Second},
+		{env: "30s", want: 30 * time.Second},
+		{env: "30s", args: []string{"--lease-ttl=2s"}, want: 2 * time.Second},
+		{args: []string{"--lease-ttl", "100ms"}, bad: true},
+		{env: "forever", bad: true},
+	}
+	for _, c := range cases {
+		getenv := func(name string) string {
+			if name == "TICKETS_LEASE_TTL" {
+				return c.env
+			}
+			return ""
+		}
+		cfg, _, err := Parse("ticketd", c.args, getenv, io.Discard)
+		if c.bad {
+			if err == nil {
+				t.Errorf("env %q, args %q: accepted", c.env, c.args)
+			}
+			continue
+		}
+		if err != nil || cfg.LeaseTTL != c.want {
+			t.Errorf("env %q, args %q: TTL %s (err %v), want %s", c.env, c.args, cfg.LeaseTTL, err, c.want)
 		}
 	}
 }

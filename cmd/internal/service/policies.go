@@ -138,12 +138,13 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		}
 		for _, url := range c.Webhooks {
 			relay := &policy.WebhookRelay{Store: deps.Store, Sender: sender, URL: url, Clock: deps.Clock, Log: log}
-			s.background = append(s.background, relay.Run)
+			s.background = append(s.background, s.underLease(leaseWebhook+policy.WebhookName(url),
+				func(ctx context.Context, _ uint64) error { return relay.Run(ctx) }))
 		}
 	}
 	engine := policy.New(policy.Options{
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
-		Routing: c.Routing, Notifier: notifier, Log: log,
+		Routing: c.Routing, Notifier: notifier, Log: log, Standby: s.leases != nil,
 	})
 	if mails != nil {
 		staff := c.Staff
@@ -152,6 +153,9 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		}
 		mails.SetStaff(staff)
 		s.mails, s.engineStaff = mails, engine.Staff()
+	}
+	if s.leases != nil { // every node follows (the router's view); the leaseholder acts
+		s.background = append(s.background, s.underLease(leasePolicies, engine.Lead))
 	}
 	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
 		select { // as after the read models' catch-up (readside.go): return its garbage now

@@ -23,6 +23,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/lease"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
@@ -65,6 +66,12 @@ type Service struct {
 	// useStaffAccounts once the read side exists (staff_directory.go).
 	mails       *policy.Notifier
 	engineStaff policy.StaffDirectory
+
+	// leases keeps the background duties' leases where the event store is shared (nil
+	// otherwise: leases.go); leaseConfig names this process in it.
+	leases      lease.Store
+	leaseConfig lease.Config
+	leaseEpoch  *prometheus.GaugeVec
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -110,6 +117,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	s.Store = instrumentStore(store, s.Registry)
 	s.closers = append(s.closers, store.Close)
+	if err := s.openLeases(ctx, cfg, store); err != nil {
+		return nil, err
+	}
 	keys, closeKeys, err := openKeys(ctx, cfg, secrets, log)
 	if err != nil {
 		return nil, err
