@@ -99,43 +99,14 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	policy := pols.SLA
 	s.Policy = policy
-	key, err := cfg.serverKey()
-	if err != nil {
+	if err := s.openSecrets(cfg); err != nil {
 		return nil, err
 	}
-	secrets, err := auth.NewSecrets(key)
-	if err != nil {
+	if err := s.openStores(ctx, cfg, log); err != nil {
 		return nil, err
-	}
-	s.Secrets = secrets
-	if s.AdminToken, s.AdminTokenCreated, err = cfg.adminToken(); err != nil {
-		return nil, fmt.Errorf("admin token: %w", err)
-	}
-	store, err := OpenEventStore(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	s.Store = instrumentStore(store, s.Registry)
-	s.closers = append(s.closers, store.Close)
-	if err := s.openLeases(ctx, cfg, store); err != nil {
-		return nil, err
-	}
-	keys, closeKeys, err := openKeys(ctx, cfg, secrets, log)
-	if err != nil {
-		return nil, err
-	}
-	if closeKeys != nil {
-		s.closers = append(s.closers, closeKeys)
-	}
-	s.Keys = keys
-	s.Raw = s.Store
-	if s.Keys != nil {
-		// Every reader sees plain text; the store keeps only sealed personal fields.
-		s.Keys = erasure.NewCachedKeys(s.Keys)
-		s.Store = erasure.NewOpeningStore(s.Store, s.Keys)
 	}
 	s.Auth = auth.NewAuthenticator(s.Store, s.AdminToken)
-	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: secrets,
+	deps := command.Config{Store: s.Store, Clock: application.SystemClock{}, Policy: policy, Secrets: s.Secrets,
 		StreamCacheSize: cfg.streamCacheSize(), Keys: s.Keys, ForgetTokens: s.Auth.Forget}
 	engine, err := s.policies(deps, pols)
 	if err != nil {
@@ -148,13 +119,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
-	if s.limiters, err = s.openLimiters(ctx, cfg, log); err != nil {
-		return nil, err
-	}
-	if s.proxies, err = access.ParseProxies(cfg.TrustedProxies); err != nil {
-		return nil, fmt.Errorf("--trusted-proxies: %w", err)
-	}
-	if err := s.buildAttachments(cfg, log); err != nil {
+	if err := s.openDoors(ctx, cfg, log); err != nil {
 		return nil, err
 	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
@@ -179,6 +144,63 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	}
 	ok = true
 	return s, nil
+}
+
+// openSecrets derives the server's secrets from its key and reads (or makes) the admin
+// token.
+func (s *Service) openSecrets(cfg Config) error {
+	key, err := cfg.serverKey()
+	if err != nil {
+		return err
+	}
+	if s.Secrets, err = auth.NewSecrets(key); err != nil {
+		return err
+	}
+	if s.AdminToken, s.AdminTokenCreated, err = cfg.adminToken(); err != nil {
+		return fmt.Errorf("admin token: %w", err)
+	}
+	return nil
+}
+
+// openStores opens the event store (instrumented), its leases and the customers' key
+// store. With keys, s.Store is the opening store every reader uses and s.Raw the store as
+// it is (verify, export): the log keeps only sealed personal fields.
+func (s *Service) openStores(ctx context.Context, cfg Config, log *slog.Logger) error {
+	store, err := OpenEventStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	s.Store = instrumentStore(store, s.Registry)
+	s.closers = append(s.closers, store.Close)
+	if err := s.openLeases(ctx, cfg, store); err != nil {
+		return err
+	}
+	keys, closeKeys, err := openKeys(ctx, cfg, s.Secrets, log)
+	if err != nil {
+		return err
+	}
+	if closeKeys != nil {
+		s.closers = append(s.closers, closeKeys)
+	}
+	s.Keys, s.Raw = keys, s.Store
+	if s.Keys != nil {
+		s.Keys = erasure.NewCachedKeys(s.Keys)
+		s.Store = erasure.NewOpeningStore(s.Store, s.Keys)
+	}
+	return nil
+}
+
+// openDoors builds what the API and the pages share at their doors: the rate limiters,
+// the trusted proxies, the attachments.
+func (s *Service) openDoors(ctx context.Context, cfg Config, log *slog.Logger) error {
+	var err error
+	if s.limiters, err = s.openLimiters(ctx, cfg, log); err != nil {
+		return err
+	}
+	if s.proxies, err = access.ParseProxies(cfg.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	return s.buildAttachments(cfg, log)
 }
 
 // ready reports whether the event store answers.
