@@ -11,22 +11,23 @@ import (
 // limiters are the per-client budgets of the customer's doors, shared by the API and the
 // pages: a client refused on one is refused on the other.
 type limiters struct {
-	portal, open *access.Limiter
+	portal, open, upload *access.Limiter
 }
 
 func newLimiters() limiters {
-	return limiters{portal: access.NewLimiter(20, time.Minute), open: access.NewLimiter(20, time.Minute)}
+	return limiters{portal: access.NewLimiter(20, time.Minute), open: access.NewLimiter(20, time.Minute),
+		upload: access.NewLimiter(20, time.Minute)}
 }
 
 // WithPages is the engine's top handler: the pages (adapters/web, with customers as the
-// help center's application port) beside the API. Build uses it with the commands as
-// main has them; a test may give customers with more features.
+// help center's application port) beside the API. Build gives it the commands and the
+// attachments (web.CommandCustomers); a test may give customers of its own.
 func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Handler, error) {
 	if s.ReadSide == nil {
 		return api, nil // no read side (ticketctl): no pages
 	}
 	pages, err := web.New(web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open})
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload})
 	if err != nil {
 		return nil, err
 	}

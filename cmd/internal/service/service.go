@@ -141,7 +141,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		return nil, err
 	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Attachments: s.Attachments}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
@@ -157,7 +157,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if s.API, err = httpapi.New(opts); err != nil {
 		return nil, err
 	}
-	if s.HTTP, err = s.WithPages(s.API, web.CommandCustomers{Commands: s.Commands}); err != nil {
+	if s.HTTP, err = s.WithPages(s.API, web.CommandCustomers{Commands: s.Commands, Attachments: s.Attachments}); err != nil {
 		return nil, err
 	}
 	ok = true
