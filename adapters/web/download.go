@@ -37,7 +37,8 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 }
 
 // contentDisposition is "attachment" with the file's name; mime encodes a name that is
-// not plain ASCII as RFC 2231 asks (filename*=utf-8”…), which browsers read.
+// not plain ASCII as RFC 2231 asks (filename* with the UTF-8 name percent-encoded), which
+// browsers read.
 func contentDisposition(name string) string {
 	if v := mime.FormatMediaType("attachment", map[string]string{"filename": name}); v != "" {
 		return v
