@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -27,9 +28,10 @@ type ticket struct {
 }
 
 // registerAgents registers the agents with the admin token and takes them online. Their
-// names carry the start time, so several runs against one server do not collide.
+// names carry the start time to the nanosecond, so several runs against one server do
+// not collide (an email belongs to one account).
 func (e *env) registerAgents(ctx context.Context) error {
-	stamp := time.Now().UTC().Format("150405")
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	for i := range e.o.Agents {
 		name := fmt.Sprintf("bench-%s-%02d", stamp, i)
 		a := agent{Name: name}
