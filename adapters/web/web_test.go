@@ -74,7 +74,11 @@ func (f fakeTickets) Portal(context.Context, uuid.UUID, int64) (projections.Port
 			{At: at, Kind: projections.KindResolved, Text: "done"}}}, nil
 }
 
-func newPages(t *testing.T, c *fakeCustomers, status domain.Status, limiter *access.Limiter) http.Handler {
+func newPagesB(b testing.TB, c *fakeCustomers, status domain.Status) http.Handler {
+	return newPages(b, c, status, nil)
+}
+
+func newPages(t testing.TB, c *fakeCustomers, status domain.Status, limiter *access.Limiter) http.Handler {
 	t.Helper()
 	s, err := web.New(web.Options{Customers: c, Tickets: fakeTickets{status}, PortalLimiter: limiter})
 	if err != nil {
