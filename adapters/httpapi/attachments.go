@@ -72,7 +72,7 @@ func (s *Server) portalOpenUpload(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, fmt.Errorf("%w: too many uploads from this address", errRateLimited))
 		return
 	}
-	s.upload(w, r, attachments.Upload{Uploader: portalClient(addr).Actor(), Anonymous: true})
+	s.upload(w, r, attachments.Upload{Uploader: s.portalClient(addr).Actor(), Anonymous: true})
 }
 
 // upload streams the part named "file" of a multipart body to the attachments: read part

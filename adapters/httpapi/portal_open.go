@@ -10,7 +10,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -35,11 +34,11 @@ type portalOpenedResponse struct {
 }
 
 // portalClient is the principal of a self-service request: the customer, with the
-// client's address as subject in pseudonymous form (a SHA-256 prefix), so idempotency
-// keys are scoped to the client (command.derivedID takes the actor) without the address
-// itself entering the event log.
-func portalClient(addr string) access.Principal {
-	return access.Principal{Role: access.RoleCustomer, Subject: "web-" + auth.HashSecret("portal-client:" + addr)[:16]}
+// client's address as subject in pseudonymous form (a keyed HMAC: Options.Pseudonyms), so
+// idempotency keys are scoped to the client (command.derivedID takes the actor) without
+// the address itself entering the event log. Anonymous uploads belong to the same.
+func (s *Server) portalClient(addr string) access.Principal {
+	return access.Principal{Role: access.RoleCustomer, Subject: s.Pseudonyms.ClientPseudonym(addr)}
 }
 
 // openPortalTicket is POST /portal/tickets: anyone opens a web ticket, at most
@@ -53,7 +52,7 @@ func (s *Server) openPortalTicket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req portalOpenRequest
-	meta, err := decodeCommand(w, r, portalClient(addr), &req, false)
+	meta, err := decodeCommand(w, r, s.portalClient(addr), &req, false)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return

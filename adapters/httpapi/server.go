@@ -46,6 +46,15 @@ type Options struct {
 	// UploadLimiter throttles anonymous uploads (POST /portal/attachments) per client
 	// address: a bucket of its own, like OpenLimiter's.
 	UploadLimiter *access.Limiter
+	// Pseudonyms name self-service clients (portalClient); nil derives them from a key
+	// of this process's own (ticketd passes the server key's: auth.Secrets).
+	Pseudonyms ClientPseudonyms
+}
+
+// ClientPseudonyms turns a client address into the pseudonym a self-service request acts
+// as: auth.Secrets.ClientPseudonym, keyed with the server key.
+type ClientPseudonyms interface {
+	ClientPseudonym(addr string) string
 }
 
 // Server serves the API.
@@ -73,6 +82,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.OpenLimiter == nil {
 		o.OpenLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.Pseudonyms == nil {
+		o.Pseudonyms = auth.EphemeralSecrets()
 	}
 	if o.UploadLimiter == nil {
 		o.UploadLimiter = access.NewLimiter(20, time.Minute)

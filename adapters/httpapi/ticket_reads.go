@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -79,20 +82,23 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) {
 
 // EventView is one event as GET /tickets/{id}/events shows it.
 type EventView struct {
-	Position       uint64         `json:"position"`
-	Version        int64          `json:"version"`
-	ID             string         `json:"id"`
-	Type           string         `json:"type"`
-	OccurredAt     query.JSONTime `json:"occurred_at"`
-	Actor          string         `json:"actor"`
-	Rule           string         `json:"rule,omitempty"`
-	Data           any            `json:"data"`
-	CorrelationID  string         `json:"correlation_id"`
-	CausationID    string         `json:"causation_id"`
-	IdempotencyKey string         `json:"idempotency_key,omitempty"`
-	RequestHash    string         `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
-	Hash           string         `json:"hash"`
-	PrevHash       string         `json:"prev_hash"`
+	Position   uint64         `json:"position"`
+	Version    int64          `json:"version"`
+	ID         string         `json:"id"`
+	Type       string         `json:"type"`
+	OccurredAt query.JSONTime `json:"occurred_at"`
+	Actor      string         `json:"actor"`
+	Rule       string         `json:"rule,omitempty"`
+	Data       any            `json:"data"`
+	// Opened is Data with the customer's sealed personal fields opened (empty once the
+	// customer is erased); absent when the event holds none. Data is what the hash covers.
+	Opened         any    `json:"opened,omitempty"`
+	CorrelationID  string `json:"correlation_id"`
+	CausationID    string `json:"causation_id"`
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	RequestHash    string `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
+	Hash           string `json:"hash"`
+	PrevHash       string `json:"prev_hash"`
 }
 
 func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
@@ -101,7 +107,12 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeProblem(w, r, err)
 		return
 	}
-	recs, err := query.TicketEvents(r.Context(), s.Store, id)
+	opener, sealed := s.Store.(sealedStore)
+	store := s.Store
+	if sealed {
+		store = opener.Raw()
+	}
+	recs, err := query.TicketEvents(r.Context(), store, id)
 	if err != nil {
 		s.writeProblem(w, r, err)
 		return
@@ -114,8 +125,27 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 			Data: rawJSON(rec.Data), CorrelationID: rec.Meta.CorrelationID, CausationID: rec.Meta.CausationID,
 			IdempotencyKey: rec.Meta.IdempotencyKey, RequestHash: rec.Meta.RequestHash, Hash: rec.Hash, PrevHash: rec.PrevHash,
 		}
+		if !sealed {
+			continue
+		}
+		open, err := opener.OpenRecord(r.Context(), rec)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		if !bytes.Equal(open.Data, rec.Data) {
+			out[i].Opened = rawJSON(open.Data)
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": out})
+}
+
+// sealedStore is an event store that keeps customers' personal fields sealed and opens
+// them as it reads (application/erasure.OpeningStore). The events route shows what is
+// stored, which the hash chain covers, beside what it opens to.
+type sealedStore interface {
+	Raw() eventlog.EventStore
+	OpenRecord(ctx context.Context, r eventlog.Record) (eventlog.Record, error)
 }
 
 type rawJSON []byte

@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application/access"
-	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/domain/errs"
@@ -98,11 +97,11 @@ func meta(p access.Principal) command.CommandMeta {
 }
 
 // opener is the principal of whoever opens a ticket from a client address: the customer,
-// with the address in pseudonymous form, as the API's self-service (the same formula, so
-// the event log tells no difference between the two doors).
-func opener(r *http.Request) access.Principal {
+// with the address in pseudonymous form, as the API's self-service (the same keyed
+// function, Options.Pseudonyms, so the event log tells no difference between the two doors).
+func (s *Server) opener(r *http.Request) access.Principal {
 	addr := access.ClientAddr(r.RemoteAddr)
-	return access.Principal{Role: access.RoleCustomer, Subject: "web-" + auth.HashSecret("portal-client:" + addr)[:16]}
+	return access.Principal{Role: access.RoleCustomer, Subject: s.Pseudonyms.ClientPseudonym(addr)}
 }
 
 // fieldMessages lists a validation error's fields for the form to show.

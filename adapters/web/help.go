@@ -30,7 +30,7 @@ func (s *Server) open(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		var res Opened
 		res, err = s.Customers.Open(r.Context(), Opening{Name: f.values["name"], Email: f.values["email"],
-			Subject: f.values["subject"], Body: f.values["body"], Attachments: f.files["attachments"]}, meta(opener(r)))
+			Subject: f.values["subject"], Body: f.values["body"], Attachments: f.files["attachments"]}, meta(s.opener(r)))
 		if err == nil {
 			http.Redirect(w, r, ticketURL(res.Number, res.AccessCode, res.Version)+"&opened=1", http.StatusSeeOther)
 			return

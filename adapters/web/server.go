@@ -12,6 +12,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 // Options are the adapter's dependencies. Customers and Tickets are required; the
@@ -29,7 +30,23 @@ type Options struct {
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
-	Logger   *slog.Logger
+	// Pseudonyms name the client who opens a ticket (opener): the API's own, so the event
+	// log tells no difference between the two doors; nil derives them from a key of this
+	// process's own.
+	Pseudonyms ClientPseudonyms
+	// The managers' desk pages (desk_supervisor.go, desk_analyst.go, desk_auditor.go):
+	// each page is served only when its ports are given.
+	ManagerReads ManagerReads
+	SLAWatch     SLAWatch
+	Assigner     Assigner
+	History      History
+	Logger       *slog.Logger
+}
+
+// ClientPseudonyms turns a client address into the pseudonym a self-service request acts
+// as: auth.Secrets.ClientPseudonym, keyed with the server key.
+type ClientPseudonyms interface {
+	ClientPseudonym(addr string) string
 }
 
 // Server serves the pages.
@@ -60,6 +77,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.UploadLimiter == nil {
 		o.UploadLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.Pseudonyms == nil {
+		o.Pseudonyms = auth.EphemeralSecrets()
 	}
 	s := &Server{Options: o}
 	var err error
@@ -115,6 +135,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /help/tickets/{number}/attachments/{id}", s.download)
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
+	s.managerDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application"
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	Types []string
 	// Retention is how long an anonymous upload may stay unclaimed; 0 is DefaultRetention.
 	Retention time.Duration
+	// Keys seal the filenames of customers' uploads (sealName); nil keeps them plain. Store
+	// must then open what it reads (erasure.OpeningStore).
+	Keys erasure.KeyStore
 }
 
 // Service uploads, claims, serves and sweeps attachments.
@@ -39,6 +43,7 @@ type Service struct {
 	maxSize   int64
 	types     []string
 	retention time.Duration
+	keys      erasure.KeyStore
 }
 
 // New returns the service; it refuses a missing port or a malformed allow-list.
@@ -58,7 +63,7 @@ func New(c Config) (*Service, error) {
 	if c.Retention <= 0 {
 		c.Retention = DefaultRetention
 	}
-	return &Service{store: c.Store, blobs: c.Blobs, clock: c.Clock, maxSize: c.MaxSize, types: c.Types, retention: c.Retention}, nil
+	return &Service{store: c.Store, blobs: c.Blobs, clock: c.Clock, maxSize: c.MaxSize, types: c.Types, retention: c.Retention, keys: c.Keys}, nil
 }
 
 // MaxSize is the size limit of one file, in bytes.

@@ -21,6 +21,9 @@ type Sweeper struct {
 	pending map[string]pendingUpload // anonymous uploads, by attachment id
 	sums    map[string]string        // every upload not deleted: its SHA-256, by id
 	live    map[string]int           // how many uploads not deleted name a SHA-256
+	// byTicket lists the uploads customers made on their tickets (by TicketUploader), so
+	// an erasure finds those never attached (EraseTicketFiles).
+	byTicket map[string][]string
 }
 
 type pendingUpload struct {
@@ -30,7 +33,8 @@ type pendingUpload struct {
 
 // NewSweeper returns the sweeper of the service's uploads.
 func NewSweeper(svc *Service) *Sweeper {
-	return &Sweeper{svc: svc, pending: map[string]pendingUpload{}, sums: map[string]string{}, live: map[string]int{}}
+	return &Sweeper{svc: svc, pending: map[string]pendingUpload{}, sums: map[string]string{}, live: map[string]int{},
+		byTicket: map[string][]string{}}
 }
 
 // Sweep catches up with the log and deletes what expired unclaimed by now: it appends

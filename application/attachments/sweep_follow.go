@@ -43,6 +43,9 @@ func (w *Sweeper) note(r eventlog.Record) error {
 		}
 		w.sums[id] = u.SHA256
 		w.live[u.SHA256]++
+		if isTicketUploader(u.Uploader) {
+			w.byTicket[u.Uploader] = append(w.byTicket[u.Uploader], id)
+		}
 		if u.ExpiresAt != nil {
 			w.pending[id] = pendingUpload{expires: *u.ExpiresAt}
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/domain"
 )
@@ -55,8 +56,13 @@ func (s *Service) Upload(ctx context.Context, u Upload, r io.Reader) (domain.Att
 	if err != nil {
 		return domain.Attachment{}, fmt.Errorf("store attachment: %w", err)
 	}
-	id := uuid.NewString() // random: an anonymous upload's id is all that names it
-	e := Uploaded{ID: id, Uploader: u.Uploader, Filename: name, ContentType: ctype, Size: size, SHA256: sum}
+	uid := uuid.New() // random: an anonymous upload's id is all that names it
+	id := uid.String()
+	stored, err := s.sealName(ctx, u, uid, name)
+	if err != nil {
+		return domain.Attachment{}, err
+	}
+	e := Uploaded{ID: id, Uploader: u.Uploader, Filename: stored, ContentType: ctype, Size: size, SHA256: sum}
 	if u.Anonymous {
 		exp := eventlog.Truncate(s.clock.Now().Add(s.retention))
 		e.ExpiresAt = &exp
@@ -65,7 +71,23 @@ func (s *Service) Upload(ctx context.Context, u Upload, r io.Reader) (domain.Att
 	if err != nil {
 		return domain.Attachment{}, fmt.Errorf("record attachment: %w", err)
 	}
+	st.Filename = name
 	return st.Attachment(), nil
+}
+
+// sealName seals the filename of a customer's upload (on their ticket, or anonymous before
+// it) with a data key of the upload's own, named by its id: a filename is personal data,
+// and no customer record is known yet when an anonymous file arrives. An erasure that
+// deletes the upload destroys that key (EraseTicketFiles). Staff uploads stay plain.
+func (s *Service) sealName(ctx context.Context, u Upload, id uuid.UUID, name string) (string, error) {
+	if s.keys == nil || !(u.Anonymous || isTicketUploader(u.Uploader)) {
+		return name, nil
+	}
+	key, err := s.keys.Key(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("data key of attachment %s: %w", id, err)
+	}
+	return erasure.SealIn(key, id, Stream(id.String()), name)
 }
 
 // limited reads at most left bytes and fails with ErrTooLarge on the byte after.

@@ -30,8 +30,23 @@ type ErasedCustomer struct {
 
 // EraseCustomerHandler handles EraseCustomer.
 type EraseCustomerHandler struct {
-	s    streams
-	keys erasure.KeyStore
+	s     streams
+	keys  erasure.KeyStore
+	files CustomerFiles
+}
+
+// CustomerFiles deletes the files of a ticket's customer for an erasure, each deletion
+// recorded (AttachmentDeleted{reason:"erasure"}) and idempotent: application/attachments'
+// Sweeper.
+type CustomerFiles interface {
+	EraseTicketFiles(ctx context.Context, ticketID uuid.UUID, meta eventlog.Metadata) (int, error)
+}
+
+// WithFiles gives the handler the attachments' files to erase; without them (no
+// attachments configured) an erasure reaches keys and events only.
+func (h EraseCustomerHandler) WithFiles(f CustomerFiles) EraseCustomerHandler {
+	h.files = f
+	return h
 }
 
 // NewEraseCustomerHandler returns the handler on its ports; it panics when store or clock
@@ -42,7 +57,8 @@ func NewEraseCustomerHandler(store eventlog.EventStore, clock application.Clock,
 
 // Handle records CustomerErased on the record (once), destroys the record's key and the
 // tickets' own keys (those a ticket received after an earlier erasure was sealed with),
-// then records TicketCustomerErased on each ticket (once), so the read models and this
+// then records TicketCustomerErased on each ticket (once) and deletes the customer's
+// files there (CustomerFiles), so the read models and this
 // process's stream cache forget the customer without a rebuild. Every step is idempotent:
 // a failed erasure is completed by repeating it, and erasing again reaches tickets
 // received since.
@@ -84,5 +100,12 @@ func (h EraseCustomerHandler) eraseTicket(ctx context.Context, record, id uuid.U
 	_, err = update(ctx, h.s, eventlog.TicketStream(id), internal, ticketFolder, func(t *domain.Ticket, _ time.Time) ([]domain.Event, error) {
 		return t.EraseCustomer(record, meta.Actor)
 	})
-	return err
+	if err != nil || h.files == nil {
+		return err
+	}
+	m := eventlog.Metadata{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}
+	if _, err := h.files.EraseTicketFiles(ctx, id, m); err != nil {
+		return fmt.Errorf("erase the files of ticket %s: %w", id, err)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -13,22 +14,34 @@ import (
 
 // What is sealed (docs/AUDIT.md "Erasure"): every field a customer's person or words are
 // in. The ticket's customer (external id, name, email, phone), the subject and body they
-// wrote, their later replies and their rating's comment. Agents' replies, categories,
+// wrote, the names of the files their messages carry, their later replies and their
+// rating's comment. Agents' replies, categories,
 // tiers and ids stay plain. TicketCustomerVerified holds no personal field (a record id,
 // a tier, due times).
 func personalFields(e domain.Event) (domain.Event, []*string) {
 	switch x := e.(type) {
 	case domain.TicketReceived:
 		c := &x.Customer
-		return &x, []*string{&c.ID, &c.Name, &c.Email, &c.Phone, &x.Subject, &x.Body}
+		x.Attachments = slices.Clone(x.Attachments) // sealed in place: not the caller's
+		return &x, append([]*string{&c.ID, &c.Name, &c.Email, &c.Phone, &x.Subject, &x.Body}, filenames(x.Attachments)...)
 	case domain.CustomerReplied:
-		return &x, []*string{&x.Body}
+		x.Attachments = slices.Clone(x.Attachments)
+		return &x, append([]*string{&x.Body}, filenames(x.Attachments)...)
 	case domain.TicketRated:
 		return &x, []*string{&x.Comment}
 	case domain.CustomerExternalIDLinked:
 		return &x, []*string{&x.ID}
 	}
 	return e, nil
+}
+
+// filenames are the names of the files a customer's message carries: personal data too.
+func filenames(atts []domain.Attachment) []*string {
+	out := make([]*string, len(atts))
+	for i := range atts {
+		out[i] = &atts[i].Filename
+	}
+	return out
 }
 
 // deref turns the copy personalFields made back into the event value.

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // agent is a registered agent the benchmark acts as.
@@ -28,10 +29,10 @@ type ticket struct {
 }
 
 // registerAgents registers the agents with the admin token and takes them online. Their
-// names carry the start time to the nanosecond, so several runs against one server do
-// not collide (an email belongs to one account).
+// names carry the start time and a random part, so several runs against one server (even
+// in the same second) do not collide: an account's email is unique.
 func (e *env) registerAgents(ctx context.Context) error {
-	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
+	stamp := time.Now().UTC().Format("150405") + "-" + uuid.NewString()[:8]
 	for i := range e.o.Agents {
 		name := fmt.Sprintf("bench-%s-%02d", stamp, i)
 		a := agent{Name: name}

@@ -71,12 +71,13 @@ func (s *Service) buildAttachments(cfg Config, log *slog.Logger) error {
 		clock = application.SystemClock{}
 	}
 	s.Attachments, err = attachments.New(attachments.Config{Store: s.Store, Blobs: blobs, Clock: clock,
-		MaxSize: int64(cfg.Attachments.MaxMiB) << 20, Types: cfg.Attachments.Types})
+		MaxSize: int64(cfg.Attachments.MaxMiB) << 20, Types: cfg.Attachments.Types, Keys: s.Keys})
 	if err != nil {
 		return err
 	}
 	s.Blobs = blobs
 	s.Sweeper = attachments.NewSweeper(s.Attachments)
+	s.Commands.EraseCustomer = s.Commands.EraseCustomer.WithFiles(s.Sweeper)
 	s.background = append(s.background, func(ctx context.Context) error {
 		return s.Sweeper.Run(ctx, sweepEvery, func(err error) {
 			log.Warn("attachment sweep", slog.Any("err", err))

@@ -86,7 +86,7 @@ func (c client) raw(method, path string) (response, []byte) {
 
 func (c client) send(req *http.Request, payload []byte) response {
 	c.t.Helper()
-	if c.token != "" {
+	if _, given := req.Header["Authorization"]; c.token != "" && !given {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	hc := c.hc

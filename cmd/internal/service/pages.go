@@ -26,8 +26,11 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	if s.ReadSide == nil {
 		return api, nil // no read side (ticketctl): no pages
 	}
-	pages, err := web.New(web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload})
+	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload,
+		Pseudonyms: s.Secrets}
+	s.ManagerPages(&o)
+	pages, err := web.New(o)
 	if err != nil {
 		return nil, err
 	}

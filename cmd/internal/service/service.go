@@ -141,7 +141,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		return nil, err
 	}
 	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments}
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments, Pseudonyms: s.Secrets}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
