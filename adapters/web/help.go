@@ -25,6 +25,9 @@ func (s *Server) open(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.readForm(w, r)
 	if err == nil {
+		err = s.takeUploads(r, len(f.files["attachments"]))
+	}
+	if err == nil {
 		var res Opened
 		res, err = s.Customers.Open(r.Context(), Opening{Name: f.values["name"], Email: f.values["email"],
 			Subject: f.values["subject"], Body: f.values["body"], Attachments: f.files["attachments"]}, meta(s.opener(r)))

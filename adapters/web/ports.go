@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -17,8 +18,8 @@ type Tickets interface {
 }
 
 // Customers is what a customer does through the help center. CommandCustomers is the
-// implementation on application/command; the attachments and NPS features plug in here
-// (Features says which the forms offer), so connecting them changes this seam only.
+// implementation on application/command and application/attachments; Features says
+// which optional parts (files, NPS) the forms offer.
 type Customers interface {
 	Features() Features
 	// Find is the look-up by number and access code; a wrong code is application.ErrNotFound.
@@ -27,6 +28,9 @@ type Customers interface {
 	Confirm(ctx context.Context, id uuid.UUID, token string, meta command.CommandMeta) (command.TicketResult, error)
 	Reply(ctx context.Context, id uuid.UUID, r Reply, meta command.CommandMeta) (command.TicketResult, error)
 	Rate(ctx context.Context, id uuid.UUID, r Rating, meta command.CommandMeta) (command.TicketResult, error)
+	// Attachment opens a file of the ticket's public timeline for download; any other id
+	// (another ticket's, an internal note's, unknown) is application.ErrNotFound.
+	Attachment(ctx context.Context, ticketID uuid.UUID, id string) (attachments.File, error)
 }
 
 // Features are the optional parts of the customer's forms.

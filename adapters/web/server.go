@@ -24,6 +24,9 @@ type Options struct {
 	PortalLimiter *access.Limiter
 	// OpenLimiter throttles opening tickets per client address.
 	OpenLimiter *access.Limiter
+	// UploadLimiter throttles the files of the open form per client address, one per
+	// file: the budget of POST /portal/attachments (anonymous uploads).
+	UploadLimiter *access.Limiter
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
@@ -95,6 +98,9 @@ func New(o Options) (*Server, error) {
 	if o.Sessions == nil && o.Desk != nil && o.SessionStore != nil {
 		o.Sessions = deskSessions{store: o.SessionStore, desk: o.Desk}
 	}
+	if o.UploadLimiter == nil {
+		o.UploadLimiter = access.NewLimiter(20, time.Minute)
+	}
 	if o.Pseudonyms == nil {
 		o.Pseudonyms = auth.EphemeralSecrets()
 	}
@@ -149,6 +155,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /help/tickets/{number}", s.ticket)
 	mux.HandleFunc("POST /help/tickets/{number}/replies", s.reply)
 	mux.HandleFunc("POST /help/tickets/{number}/rating", s.rate)
+	mux.HandleFunc("GET /help/tickets/{number}/attachments/{id}", s.download)
 	mux.HandleFunc("GET /help/tickets/{number}/confirm", s.confirmPage)
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
 	s.managerDeskRoutes(mux)

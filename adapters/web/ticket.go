@@ -27,6 +27,32 @@ type ticketView struct {
 type entryView struct {
 	At, Kind, Text string
 	Customer       bool // written by the customer (shown on the other side)
+	Files          []fileView
+}
+
+// fileView is an attachment of a timeline entry, downloaded from the help center.
+type fileView struct {
+	ID, Filename, Size string
+}
+
+func newFileViews(atts []projections.AttachmentView) []fileView {
+	out := make([]fileView, 0, len(atts))
+	for _, a := range atts {
+		out = append(out, fileView{ID: a.ID, Filename: a.Filename, Size: size(a.Size)})
+	}
+	return out
+}
+
+// size is a file's size as people read it (units are the same in both languages).
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+512)>>10, 10) + " KB"
+	default:
+		return strconv.FormatInt(n, 10) + " B"
+	}
 }
 
 // find is the look-up of every ticket page: by number and access code, throttled per
@@ -75,7 +101,7 @@ func newTicketView(v projections.PortalView, code string) *ticketView {
 	}
 	resolvedAt, ratedAt := -1, -1
 	for i, e := range v.Timeline {
-		t.Timeline = append(t.Timeline, entryView{At: when(time.Time(e.At)), Kind: e.Kind, Text: e.Text,
+		t.Timeline = append(t.Timeline, entryView{At: when(time.Time(e.At)), Kind: e.Kind, Text: e.Text, Files: newFileViews(e.Attachments),
 			Customer: e.Kind == projections.KindReceived || e.Kind == projections.KindCustomerReply || e.Kind == projections.KindRating})
 		switch e.Kind {
 		case projections.KindResolved:

@@ -16,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/web"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/query"
 	"github.com/ticketengine/ticketengine/domain"
@@ -51,6 +52,13 @@ func (f *fakeCustomers) Reply(_ context.Context, _ uuid.UUID, r web.Reply, _ com
 	f.replies = append(f.replies, r.Body)
 	return command.TicketResult{Ticket: domain.TicketState{Number: "TK-1", Version: 1}}, nil
 }
+func (f *fakeCustomers) Attachment(_ context.Context, id uuid.UUID, att string) (attachments.File, error) {
+	if id != ticketID || att != "F1" {
+		return attachments.File{}, application.ErrNotFound
+	}
+	return attachments.File{Attachment: domain.Attachment{ID: "F1", Filename: "账单 1.html", ContentType: "text/html", Size: 5},
+		Body: io.NopCloser(strings.NewReader("<b>x"))}, nil
+}
 func (f *fakeCustomers) Rate(_ context.Context, _ uuid.UUID, r web.Rating, _ command.CommandMeta) (command.TicketResult, error) {
 	f.rated = &r
 	return command.TicketResult{Ticket: domain.TicketState{Number: "TK-1", Version: 2}}, nil
@@ -62,10 +70,15 @@ func (f fakeTickets) Portal(context.Context, uuid.UUID, int64) (projections.Port
 	at := query.JSONTime(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	return projections.PortalView{Number: "TK-1", Status: f.status, Subject: "<b>bold</b>", Version: 3,
 		Timeline: []projections.PortalTimelineEntry{{At: at, Kind: projections.KindReceived, Text: "<script>alert(1)</script>"},
+			{At: at, Kind: projections.KindReply, Text: "see file", Attachments: []projections.AttachmentView{{ID: "F1", Filename: "账单 1.html", Size: 2048}}},
 			{At: at, Kind: projections.KindResolved, Text: "done"}}}, nil
 }
 
-func newPages(t *testing.T, c *fakeCustomers, status domain.Status, limiter *access.Limiter) http.Handler {
+func newPagesB(b testing.TB, c *fakeCustomers, status domain.Status) http.Handler {
+	return newPages(b, c, status, nil)
+}
+
+func newPages(t testing.TB, c *fakeCustomers, status domain.Status, limiter *access.Limiter) http.Handler {
 	t.Helper()
 	s, err := web.New(web.Options{Customers: c, Tickets: fakeTickets{status}, PortalLimiter: limiter})
 	if err != nil {

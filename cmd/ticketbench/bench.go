@@ -41,6 +41,7 @@ var scenarios = map[string]scenario{
 	"read-heavy": {prefill: true, iterate: readHeavy},
 	"portal":     {prefill: true, iterate: portalLookup},
 	"mixed":      {prefill: true, iterate: mixed},
+	"pages":      {prefill: true, iterate: pageLoad},
 }
 
 // result is what a run measured, before it is shaped into a report.
@@ -71,6 +72,14 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 			return report{}, fmt.Errorf("setup: %w", err)
 		}
 	}
+	var weights []weightReport
+	if o.Scenario == "pages" {
+		w, err := setup.firstLoad(ctx, o.Page)
+		if err != nil {
+			return report{}, fmt.Errorf("setup: %w", err)
+		}
+		weights = append(weights, w)
+	}
 	st := newStats()
 	start := time.Now()
 	var p *pacer
@@ -90,7 +99,9 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	if ctx.Err() != nil && res.done == 0 {
 		return report{}, ctx.Err()
 	}
-	return newReport(res), nil
+	rep := newReport(res)
+	rep.FirstLoad = weights
+	return rep, nil
 }
 
 // run starts the workers and waits until the count is done or the time is up.

@@ -36,6 +36,7 @@ type options struct {
 	Lag         string
 	LagEvery    int
 	Mix         string
+	Page        string
 	JSON        bool
 	PID         int
 	Progress    time.Duration
@@ -53,6 +54,10 @@ Scenarios (--scenario):
               one lifecycle or one read.
   portal      customers look up prefilled tickets: GET /portal/tickets/{number}?code=.
   mixed       every iteration draws from --mix (lifecycle, staff read, portal look-up).
+  pages       a person's page in a browser: each iteration GETs --page (help_ticket: a
+              prefilled ticket's page in the help center, found by number and code);
+              before the run, the report weighs the page's first load (the HTML and
+              every style sheet and script it names, as transferred).
 
 Before a run it registers --agents agents with the admin token (--token, or
 TICKETS_ADMIN_TOKEN) and, for the read scenarios, receives, classifies and assigns
@@ -80,7 +85,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	fs.StringVar(&o.URL, "url", envOr(getenv, "TICKETS_URL", "http://127.0.0.1:8080"), "base `URL` of the ticketd to drive [TICKETS_URL]")
 	fs.StringVar(&o.Token, "token", getenv("TICKETS_ADMIN_TOKEN"), "admin bearer `token`, to register agents [TICKETS_ADMIN_TOKEN]")
-	fs.StringVar(&o.Scenario, "scenario", "lifecycle", "lifecycle, read-heavy, portal or mixed")
+	fs.StringVar(&o.Scenario, "scenario", "lifecycle", "lifecycle, read-heavy, portal, mixed or pages")
 	fs.IntVar(&o.Concurrency, "c", 16, "concurrent clients (workers), each with its own connection")
 	fs.IntVar(&o.Concurrency, "concurrency", 16, "the same as -c")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "how long to run, when --count is 0")
@@ -93,6 +98,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.StringVar(&o.Lag, "lag", "portal", "projection lag probe: portal (min_version), queue (polling) or none")
 	fs.IntVar(&o.LagEvery, "lag-every", 10, "probe projection lag after one command in this many")
 	fs.StringVar(&o.Mix, "mix", "lifecycle=2,read=5,portal=3", "weights of the mixed scenario")
+	fs.StringVar(&o.Page, "page", "help_ticket", "the page of the pages scenario: help_ticket")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.IntVar(&o.PID, "pid", 0, "ticketd's process id on this machine: report its CPU share and peak RSS (VmHWM)")
 	fs.DurationVar(&o.Progress, "progress", time.Second, "progress line interval on stderr (0: none)")
@@ -123,7 +129,10 @@ func (o options) validate() error {
 		return errors.New("--rate must not be negative")
 	}
 	if _, ok := scenarios[o.Scenario]; !ok {
-		return fmt.Errorf("--scenario %q: want lifecycle, read-heavy, portal or mixed", o.Scenario)
+		return fmt.Errorf("--scenario %q: want lifecycle, read-heavy, portal, mixed or pages", o.Scenario)
+	}
+	if _, ok := pageKinds[o.Page]; !ok {
+		return fmt.Errorf("--page %q: want help_ticket", o.Page)
 	}
 	_, err := parseMix(o.Mix)
 	return err

@@ -41,7 +41,7 @@ func startService(t *testing.T) *httptest.Server {
 func smokeOptions(url, scenario string, count int) options {
 	return options{
 		URL: url, Token: testAdminToken, Scenario: scenario, Concurrency: 4, Count: count, Duration: time.Minute,
-		Seed: 7, Agents: 3, Prefill: 10, Lag: "none", LagEvery: 1, Mix: "lifecycle=1,read=1,portal=1",
+		Seed: 7, Agents: 3, Prefill: 10, Lag: "none", LagEvery: 1, Mix: "lifecycle=1,read=1,portal=1", Page: "help_ticket",
 	}
 }
 
@@ -211,7 +211,7 @@ func TestHelpDocumentsScenarios(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, want := range []string{"lifecycle", "read-heavy", "portal", "mixed", "-rate", "-json", "-ramp-up", "-seed", "-url"} {
+	for _, want := range []string{"lifecycle", "read-heavy", "portal", "mixed", "pages", "help_ticket", "-rate", "-json", "-ramp-up", "-seed", "-url"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
@@ -230,5 +230,33 @@ func TestFlagsRefuseNonsense(t *testing.T) {
 		if _, err := parseFlags(args, env, io.Discard); err == nil {
 			t.Errorf("%v: accepted", args)
 		}
+	}
+}
+
+// TestPagesScenarioSmoke: the help center's ticket page is loaded once an iteration, and
+// the first load is weighed: the HTML, its style sheet and its script, every one counted.
+func TestPagesScenarioSmoke(t *testing.T) {
+	srv := startService(t)
+	rep, err := bench(context.Background(), smokeOptions(srv.URL, "pages", 20), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAllSucceeded(t, rep, 20)
+	if kindOK(rep, "page_help_ticket") != 20 || rep.Commands != 0 || len(rep.FirstLoad) != 1 {
+		t.Fatalf("pages: %d page loads, %d commands, %d first loads", kindOK(rep, "page_help_ticket"), rep.Commands, len(rep.FirstLoad))
+	}
+	l := rep.FirstLoad[0]
+	var paths []string
+	var sum int64
+	for _, f := range l.Files {
+		paths = append(paths, f.Path)
+		sum += f.Transferred
+		if f.Transferred <= f.BodyBytes || f.BodyBytes == 0 {
+			t.Errorf("%s: %d bytes transferred for a body of %d", f.Path, f.Transferred, f.BodyBytes)
+		}
+	}
+	if len(paths) != 3 || !strings.HasPrefix(paths[0], "/help/tickets/") || paths[1] != "/help/assets/help.css" ||
+		!strings.HasPrefix(paths[2], "/help/assets/htmx-") || sum != l.Transferred {
+		t.Fatalf("first load: %+v", l)
 	}
 }

@@ -4,13 +4,14 @@
 #
 #   cmd/ticketbench/perf.sh [STEP…]      from the repository root
 #
-# Steps: build limits embedded postgres lag fill startup lifecycle memory search rss. The default is
+# Steps: build limits embedded postgres lag fill startup lifecycle memory search rss pages. The default is
 # all but fill (which builds the million-event store once in $OUT/big; startup does it
 # when missing), lifecycle (which repeats only the lifecycle runs) and memory (ticketd's
 # RSS with 100,000 tickets) and search (--search off against the default) and rss (ticketd
-# at rest on 100,000 tickets, --search off and the default). BIN (default $OUT/bin) names
+# at rest on 100,000 tickets, --search off and the default) and pages (the help center's
+# ticket page over 10,000 open tickets, and its first load's bytes). BIN (default $OUT/bin) names
 # the binaries' directory, so two builds can be measured on one store; PORT moves the
-# search and rss steps off their default port. Results go to $OUT (default
+# search, rss and pages steps off their default port. Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
 # load average before each step. Needs PostgreSQL at $PGURL (trust auth) for limits and
 # postgres; every database it makes is named bench_<step>_<pid> and dropped at the end.
@@ -237,6 +238,24 @@ step_rss() {
 		down
 	done
 	rm -rf "$OUT/m100k-run"
+}
+
+# The pages: the help center's ticket page at $CLIENTS clients over 10,000 open tickets
+# (prefilled: received, classified, assigned), and what a browser transfers for its
+# first load. No CPU profile: the prefill takes most of a run's first minute. The desk's
+# queue page joins here as a second run (--page desk_queue) once the desk exists.
+step_pages() {
+	port=${PORT:-18183}
+	rm -rf "$OUT/pages"
+	up $port "$OUT/pages"
+	log "run pages-help-ticket: ticketbench --url http://127.0.0.1:$port --pid $PID --scenario pages --page help_ticket --prefill 10000 -c $CLIENTS --duration $DURATION --lag none"
+	"$BIN/ticketbench" --url http://127.0.0.1:$port --pid $PID --json --progress 0 --scenario pages --page help_ticket \
+		--prefill 10000 -c "$CLIENTS" --duration "$DURATION" --lag none >"$OUT/pages-help-ticket.json"
+	jq -r '(.kinds[] | "  \(.kind): \(.per_s|floor)/s, p50 \(.p50_ms) ms, p90 \(.p90_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms"),
+		"  errors \(.errors_by_status), ticketd \(.server.cpu_cores) cores, ticketbench \(.ticketbench_cpu_cores) cores, peak RSS \(.server.peak_rss_mib|floor) MiB",
+		(.first_load[] | "  first load of \(.page): \(.files|length) files, \(.transferred_bytes) bytes transferred (bodies \(.body_bytes))")' \
+		"$OUT/pages-help-ticket.json" | tee -a "$OUT/summary.txt"
+	down
 }
 
 steps=${*:-build limits embedded postgres lag startup}

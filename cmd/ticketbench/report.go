@@ -35,6 +35,8 @@ type report struct {
 	BenchCPUCores  float64           `json:"ticketbench_cpu_cores"`
 	Server         *serverReport     `json:"server,omitempty"`
 	FirstErrors    []string          `json:"first_errors,omitempty"`
+	// FirstLoad is what a browser transfers to show the page the first time (pages).
+	FirstLoad []weightReport `json:"first_load,omitempty"`
 }
 
 type kindReport struct {
@@ -191,6 +193,10 @@ func writeTextReport(w io.Writer, r report) {
 			r.Server.CPUCores, r.Server.PID, r.Server.VmHWMMiB, r.Server.VmRSSMiB, r.Server.RssAnonMiB, r.Server.RssFileMiB)
 	}
 	fmt.Fprintln(w)
+	for _, l := range r.FirstLoad {
+		fmt.Fprintf(w, "first load of %s (%s): %d files, %.1f KB transferred (bodies %.1f KB)\n",
+			l.Page, l.Path, len(l.Files), float64(l.Transferred)/1000, float64(l.BodyBytes)/1000)
+	}
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}

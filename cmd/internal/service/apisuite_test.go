@@ -88,6 +88,7 @@ func runAPISuite(t *testing.T, cfg func(t *testing.T) service.Config) {
 	t.Run("Customers", func(t *testing.T) { testCustomers(startService(t, cfg(t))) })
 	t.Run("SelfService", func(t *testing.T) { testSelfService(startService(t, cfg(t))) })
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, cfg) })
+	t.Run("HelpCenterFiles", func(t *testing.T) { testHelpCenterFiles(startService(t, cfg(t))) })
 	t.Run("Staff", func(t *testing.T) { testStaff(startService(t, cfg(t))) })
 	t.Run("Deactivation", func(t *testing.T) { testDeactivation(startService(t, cfg(t))) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(startService(t, cfg(t))) })

@@ -20,7 +20,8 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	// everyone out, and several machines behind one address need a shared store (a later
 	// issue; auth.Sessions is its port).
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, Pseudonyms: s.Secrets, Proxies: s.proxies,
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload,
+		Pseudonyms: s.Secrets, Proxies: s.proxies,
 		SignInAccountLimiter: s.limiters.signInAccount, SignInClientLimiter: s.limiters.signInClient,
 		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
 		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}

@@ -56,3 +56,22 @@ func TestPagesBesideTheAPI(t *testing.T) {
 		t.Fatalf("the page after 20 failed look-ups on the API: %d %v", status, h)
 	}
 }
+
+// TestPagesShareTheUploadLimiter: the open form's files and POST /portal/attachments draw
+// on one budget of anonymous uploads per client, one per file.
+func TestPagesShareTheUploadLimiter(t *testing.T) {
+	c, _ := startService(t, service.Config{EventStore: "memory:", Data: t.TempDir()})
+	anon := client{t: t, base: c.base}
+	for range 20 {
+		anon.mustUpload(http.StatusCreated, "/portal/attachments", "a.pdf", pdf("anonymous"))
+	}
+	status, h, body := postPage(t, c.base+"/help/tickets", map[string]string{"name": "Ann", "email": "ann@example.com",
+		"subject": "s", "body": "b"}, map[string][]byte{"b.pdf": pdf("more")})
+	if status != http.StatusTooManyRequests || h.Get("Retry-After") == "" || !strings.Contains(body, "<html") {
+		t.Fatalf("the open form's file after 20 API uploads: %d %v", status, h)
+	}
+	if status, _, body := postPage(t, c.base+"/help/tickets", map[string]string{"name": "Ann", "email": "ann@example.com",
+		"subject": "s", "body": "b"}, nil); status != http.StatusSeeOther {
+		t.Fatalf("the open form without files is not an upload: %d %s", status, body)
+	}
+}

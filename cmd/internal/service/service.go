@@ -139,7 +139,7 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if s.API, err = httpapi.New(opts); err != nil {
 		return nil, err
 	}
-	if s.HTTP, err = s.WithPages(s.API, web.CommandCustomers{Commands: s.Commands}); err != nil {
+	if s.HTTP, err = s.WithPages(s.API, web.CommandCustomers{Commands: s.Commands, Attachments: s.Attachments}); err != nil {
 		return nil, err
 	}
 	ok = true

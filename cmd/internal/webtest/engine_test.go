@@ -1,52 +1,28 @@
 package webtest_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
 
-	"github.com/ticketengine/ticketengine/adapters/web"
+	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
-// engine is ticketd's assembly behind a test server, its help center given a Customers
-// port that offers NPS (main's commands do not take it yet: see web.CommandCustomers) and
-// records the NPS the rating form sent.
+// engine is ticketd's assembly behind a test server: the pages and the API as ticketd
+// serves them (svc.HTTP), attachments and NPS on.
 type engine struct {
 	svc   *service.Service
 	url   string
 	agent uuid.UUID
-	nps   *npsRecorder
-}
-
-type npsRecorder struct {
-	web.CommandCustomers
-	mu  sync.Mutex
-	got map[uuid.UUID]int
-}
-
-func (n *npsRecorder) Features() web.Features { return web.Features{NPS: true} }
-
-func (n *npsRecorder) Rate(ctx context.Context, id uuid.UUID, r web.Rating, m command.CommandMeta) (command.TicketResult, error) {
-	if r.NPS != nil {
-		n.mu.Lock()
-		n.got[id] = *r.NPS
-		n.mu.Unlock()
-	}
-	r.NPS = nil
-	return n.CommandCustomers.Rate(ctx, id, r, m)
-}
-
-func (n *npsRecorder) npsOf(id uuid.UUID) (int, bool) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	v, ok := n.got[id]
-	return v, ok
 }
 
 func startEngine(t *testing.T) *engine {
@@ -60,19 +36,14 @@ func startEngine(t *testing.T) *engine {
 		t.Fatal(err)
 	}
 	svc.Start(ctx)
-	nps := &npsRecorder{CommandCustomers: web.CommandCustomers{Commands: svc.Commands}, got: map[uuid.UUID]int{}}
-	h, err := svc.WithPages(svc.API, nps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(svc.HTTP)
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()
 		svc.Wait()
 		_ = svc.Close()
 	})
-	e := &engine{svc: svc, url: srv.URL, nps: nps}
+	e := &engine{svc: svc, url: srv.URL}
 	a, err := svc.Commands.RegisterAgent.Handle(ctx, command.RegisterAgent{Name: "李伟", Email: "li@example.com", Capacity: 10, Language: "zh"}, staff())
 	if err != nil {
 		t.Fatal(err)
@@ -113,4 +84,39 @@ func (e *engine) find(t *testing.T, number, code string) uuid.UUID {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// replyWithFile is the agent's public answer carrying a file, uploaded and claimed
+// through application/attachments as POST /attachments and a reply naming it do.
+func (e *engine) replyWithFile(t *testing.T, id uuid.UUID, name string, content []byte) {
+	t.Helper()
+	ctx, meta := context.Background(), eventlog.Metadata{Actor: "admin"}
+	a, err := e.svc.Attachments.Upload(ctx, attachments.Upload{Uploader: "admin", Filename: name, Meta: meta}, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.svc.Attachments.Attach(ctx, "admin", []string{a.ID}, attachments.ClaimKey("admin", ""), meta, func(atts []domain.Attachment) error {
+		_, err := e.svc.Commands.Reply.Handle(ctx, command.ReplyToTicket{TicketID: id, Body: "The refund receipt is attached.", Public: true, Attachments: atts}, staff())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// kpi is GET /reports/kpi over the API, with the admin token.
+func (e *engine) kpi(t *testing.T) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.url+"/reports/kpi?from=2000-01-01&to=2100-01-01", nil)
+	req.Header.Set("Authorization", "Bearer "+e.svc.AdminToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /reports/kpi: %d %s", res.StatusCode, raw)
+	}
+	return string(raw)
 }

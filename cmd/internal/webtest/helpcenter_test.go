@@ -1,17 +1,24 @@
 package webtest_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
-// TestHelpCenter is the customer's whole visit in one browser: open a ticket, see its
-// number and code, look it up, reply, rate after the agent resolved it; a script in the
+// TestHelpCenter is the customer's whole visit in one browser: open a ticket with a file,
+// see its number and code, look it up, reply with a screenshot, download the agent's
+// file, rate with an NPS after the agent resolved it (the NPS reaches the KPI report); a script in the
 // body shows as text; no page scrolls sideways at 375 px; both languages render, by
 // Accept-Language and by the switcher; no page has a serious or critical accessibility
 // violation (axe-core), in either language.
@@ -55,10 +62,15 @@ const script = "<script>alert(1)</script>"
 
 func visit(t *testing.T, b *browser, e *engine) string {
 	b.language(t, "en")
+	invoice, screenshot := testFile(t, "invoice.pdf", []byte("%PDF-1.4\n% order 2026-1123\n%%EOF\n")), testFile(t, "screenshot.png", screenshotPNG(t))
 	b.must(t, chromedp.Navigate(e.url+"/"), // / is the help center's
 		fill("#name", "Ann Lee"), fill("#email", "ann@example.com"), fill("#subject", "Charged twice"),
-		fill("#body", script), click(`form[action="/help/tickets"] button`),
+		fill("#body", script), chromedp.SetUploadFiles(chromedp.CSS("#attachments"), []string{invoice}),
+		click(`form[action="/help/tickets"] button`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-field="number"]`)))
+	if got := js[string](t, b, textOf(`#timeline [data-field="attachment"]`)); got != "invoice.pdf" {
+		t.Fatalf("the opened ticket's file shows as %q", got)
+	}
 	number := value(t, b, chromedp.AttributeValue(chromedp.CSS(`[data-field="number"]`), "data-value")).Value
 	code := js[string](t, b, textOf(".code"))
 	status := value(t, b, chromedp.AttributeValue(chromedp.CSS(`[data-field="status"]`), "data-value")).Value
@@ -81,16 +93,23 @@ func visit(t *testing.T, b *browser, e *engine) string {
 		click(`form[action="/help/tickets"][method="get"] button`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-field="status"]`)),
 		fill(`form[action*="/replies"] textarea[name="body"]`, "My order is 2026-1123."),
+		chromedp.SetUploadFiles(chromedp.CSS(`form[action*="/replies"] input[name="attachments"]`), []string{screenshot}),
 		click(`form[action*="/replies"] button`),
 		waitFor(`document.querySelector('#timeline') && document.querySelector('#timeline').textContent.includes('2026-1123')`))
 	if v := value(t, b, chromedp.AttributeValue(chromedp.CSS(`[data-field="version"]`), "data-value")).Value; v != "1" {
 		t.Fatalf("version after the reply: %q", v)
 	}
+	if got := js[string](t, b, `[...document.querySelectorAll('#timeline [data-field="attachment"]')].map(a => a.textContent).join(',')`); got != "invoice.pdf,screenshot.png" {
+		t.Fatalf("the files after the reply: %q", got)
+	}
 
-	// The agent resolves it through the application layer; the customer rates.
+	// The agent answers with a file, then resolves, through the application layer; the
+	// customer downloads the file and rates, with an NPS.
 	id := e.find(t, number, code)
-	e.resolve(t, id)
+	e.replyWithFile(t, id, "refund.pdf", []byte("%PDF-1.4\n% refund receipt\n%%EOF\n"))
 	path := js[string](t, b, `location.pathname + '?code=' + new URLSearchParams(location.search).get('code')`)
+	downloadAgentsFile(t, b, e.url+path)
+	e.resolve(t, id)
 	b.must(t, chromedp.Navigate(e.url+path), chromedp.WaitVisible(chromedp.CSS(`select[name="score"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="score"]`), "5"), chromedp.SetValue(chromedp.CSS(`select[name="nps"]`), "9"),
 		fill(`textarea[name="comment"]`, "很快，谢谢"), click(`form[action*="/rating"] button`),
@@ -101,11 +120,57 @@ func visit(t *testing.T, b *browser, e *engine) string {
 	if n := js[int](t, b, `document.querySelectorAll('form[action*="/rating"]').length`); n != 0 {
 		t.Fatal("the rating form is still offered after the rating")
 	}
-	if nps, ok := e.nps.npsOf(id); !ok || nps != 9 {
-		t.Fatalf("the NPS that reached the application port: %d, %v", nps, ok)
+	b.checkPage(t)
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(e.kpi(t), `"nps":100,"nps_responses":1`); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the rating's NPS is not in GET /reports/kpi: %s", e.kpi(t))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return path
+}
+
+// downloadAgentsFile: the page links the agent's public file; the browser fetches the
+// link and gets the file, as a download (attachment, nosniff).
+func downloadAgentsFile(t *testing.T, b *browser, page string) {
+	b.must(t, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-field="status"]`)))
+	got := value(t, b, chromedp.Evaluate[[]string](`(async () => {
+		const a = [...document.querySelectorAll('#timeline [data-field="attachment"]')].find(a => a.textContent === 'refund.pdf');
+		if (!a) return ['no link'];
+		const r = await fetch(a.href);
+		const body = await r.text();
+		return [String(r.status), r.headers.get('content-disposition'), r.headers.get('x-content-type-options'), body.includes('refund receipt') ? 'body' : body];
+	})()`, chromedp.EvalAwaitPromise))
+	if strings.Join(got, "|") != "200|attachment; filename=refund.pdf|nosniff|body" {
+		t.Fatalf("the agent's file from the page: %q", got)
 	}
 	b.checkPage(t)
-	return path
+}
+
+// testFile writes a file for the file inputs.
+func testFile(t *testing.T, name string, content []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// screenshotPNG is a small real PNG, as a phone's screenshot would be (type sniffed).
+func screenshotPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 80))
+	for y := range 80 {
+		for x := range 40 {
+			img.Set(x, y, color.RGBA{uint8(6 * x), uint8(3 * y), 200, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // narrow: at 375 px, no page is wider than the screen, even with a long unbroken word.
