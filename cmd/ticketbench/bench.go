@@ -18,6 +18,7 @@ type env struct {
 	admin   string
 	agents  []agent
 	tickets []ticket // prefilled, for the read scenarios
+	desk    []string // the desk's session cookies (pages --page desk_queue), shared by the workers
 	lag     *prober
 	mix     []weighted
 }
@@ -74,7 +75,7 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	}
 	var weights []weightReport
 	if o.Scenario == "pages" {
-		w, err := setup.firstLoad(ctx, o.Page)
+		w, err := setup.preparePage(ctx, o.Page)
 		if err != nil {
 			return report{}, fmt.Errorf("setup: %w", err)
 		}

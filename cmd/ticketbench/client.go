@@ -44,6 +44,7 @@ type call struct {
 	method string
 	path   string
 	token  string // bearer token; empty for the portal
+	cookie string // a Cookie header (the desk's session); empty sends none
 	body   any    // JSON-encoded; nil sends no body
 	want   int    // the status that counts as success
 }
@@ -116,6 +117,9 @@ func (c *client) send(ctx context.Context, k call, payload []byte) (int, []byte,
 	req.Header.Set("Accept", "application/json")
 	if k.token != "" {
 		req.Header.Set("Authorization", "Bearer "+k.token)
+	}
+	if k.cookie != "" {
+		req.Header.Set("Cookie", k.cookie)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -55,7 +55,10 @@ Scenarios (--scenario):
   portal      customers look up prefilled tickets: GET /portal/tickets/{number}?code=.
   mixed       every iteration draws from --mix (lifecycle, staff read, portal look-up).
   pages       a person's page in a browser: each iteration GETs --page (help_ticket: a
-              prefilled ticket's page in the help center, found by number and code);
+              prefilled ticket's page in the help center, found by number and code;
+              desk_queue: the desk's team queue, GET /desk/team, for an agent of the
+              prefilled tickets' team, signed in at /desk/signin as a staff account
+              the admin token creates; 4 sessions shared by the workers);
               before the run, the report weighs the page's first load (the HTML and
               every style sheet and script it names, as transferred).
 
@@ -98,7 +101,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.StringVar(&o.Lag, "lag", "portal", "projection lag probe: portal (min_version), queue (polling) or none")
 	fs.IntVar(&o.LagEvery, "lag-every", 10, "probe projection lag after one command in this many")
 	fs.StringVar(&o.Mix, "mix", "lifecycle=2,read=5,portal=3", "weights of the mixed scenario")
-	fs.StringVar(&o.Page, "page", "help_ticket", "the page of the pages scenario: help_ticket")
+	fs.StringVar(&o.Page, "page", "help_ticket", "the page of the pages scenario: help_ticket or desk_queue")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.IntVar(&o.PID, "pid", 0, "ticketd's process id on this machine: report its CPU share and peak RSS (VmHWM)")
 	fs.DurationVar(&o.Progress, "progress", time.Second, "progress line interval on stderr (0: none)")
@@ -132,7 +135,7 @@ func (o options) validate() error {
 		return fmt.Errorf("--scenario %q: want lifecycle, read-heavy, portal, mixed or pages", o.Scenario)
 	}
 	if _, ok := pageKinds[o.Page]; !ok {
-		return fmt.Errorf("--page %q: want help_ticket", o.Page)
+		return fmt.Errorf("--page %q: want help_ticket or desk_queue", o.Page)
 	}
 	_, err := parseMix(o.Mix)
 	return err

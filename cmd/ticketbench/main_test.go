@@ -211,7 +211,7 @@ func TestHelpDocumentsScenarios(t *testing.T) {
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("--help: %v", err)
 	}
-	for _, want := range []string{"lifecycle", "read-heavy", "portal", "mixed", "pages", "help_ticket", "-rate", "-json", "-ramp-up", "-seed", "-url"} {
+	for _, want := range []string{"lifecycle", "read-heavy", "portal", "mixed", "pages", "help_ticket", "desk_queue", "-rate", "-json", "-ramp-up", "-seed", "-url"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %q", want)
 		}
@@ -257,6 +257,28 @@ func TestPagesScenarioSmoke(t *testing.T) {
 	}
 	if len(paths) != 3 || !strings.HasPrefix(paths[0], "/help/tickets/") || paths[1] != "/help/assets/help.css" ||
 		!strings.HasPrefix(paths[2], "/help/assets/htmx-") || sum != l.Transferred {
+		t.Fatalf("first load: %+v", l)
+	}
+}
+
+// TestDeskQueuePageSmoke: a staff account is created and signed in at /desk/signin, and
+// every iteration loads the desk's team queue with its session (a missing or refused
+// session would redirect to the sign-in page, not answer 200), and the first load is
+// weighed with the session too.
+func TestDeskQueuePageSmoke(t *testing.T) {
+	srv := startService(t)
+	o := smokeOptions(srv.URL, "pages", 20)
+	o.Page = "desk_queue"
+	rep, err := bench(context.Background(), o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAllSucceeded(t, rep, 20)
+	if kindOK(rep, "page_desk_queue") != 20 || rep.Commands != 0 || len(rep.FirstLoad) != 1 {
+		t.Fatalf("pages: %d page loads, %d commands, %d first loads", kindOK(rep, "page_desk_queue"), rep.Commands, len(rep.FirstLoad))
+	}
+	l := rep.FirstLoad[0]
+	if len(l.Files) < 2 || l.Files[0].Path != "/desk/team" || l.BodyBytes == 0 {
 		t.Fatalf("first load: %+v", l)
 	}
 }

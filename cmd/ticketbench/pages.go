@@ -15,15 +15,14 @@ import (
 // page of pageKinds (--page, default help_ticket) for a prefilled ticket; before the run,
 // firstLoad weighs what a browser fetches to show each page the first time.
 
-// pageKind is one page the scenario can load: its path for a worker, and whether it
-// needs the prefilled tickets.
+// pageKind is one page the scenario can load: its path for a worker, and what must
+// happen before the run (nil: nothing beyond the prefilled tickets).
 type pageKind struct {
-	path func(w *worker) string
+	path    func(w *worker) string
+	prepare func(e *env, ctx context.Context) error
 }
 
-// pageKinds are the pages the scenario knows. The desk's queue page joins here as
-// "desk_queue" (a signed-in agent's session cookie on the worker, its path /desk/…)
-// once the desk exists; firstLoad and the report take it as they take the help center's.
+// pageKinds are the pages the scenario knows.
 var pageKinds = map[string]pageKind{
 	// help_ticket is a customer's ticket page in the help center: the ticket found by
 	// number and access code, its public timeline, its forms.
@@ -31,12 +30,25 @@ var pageKinds = map[string]pageKind{
 		t := w.env.tickets[w.rnd.IntN(len(w.env.tickets))]
 		return "/help/tickets/" + url.PathEscape(t.Number) + "?code=" + url.QueryEscape(t.AccessCode)
 	}},
+	// desk_queue is the desk's team queue: an agent of team support, signed in (one of a
+	// few sessions), looks at the team's open tickets, the prefilled ones.
+	"desk_queue": {path: func(*worker) string { return "/desk/team" }, prepare: (*env).signInDesk},
+}
+
+// preparePage does what the page kind needs before the run and weighs its first load.
+func (e *env) preparePage(ctx context.Context, name string) (weightReport, error) {
+	if p := pageKinds[name].prepare; p != nil {
+		if err := p(e, ctx); err != nil {
+			return weightReport{Page: name}, err
+		}
+	}
+	return e.firstLoad(ctx, name)
 }
 
 // pageLoad is one page kind's GET, an iteration of the pages scenario.
 func pageLoad(ctx context.Context, w *worker) error {
 	name := w.env.o.Page
-	return w.env.c.do(ctx, call{kind: "page_" + name, class: classRead, method: http.MethodGet, path: pageKinds[name].path(w), want: http.StatusOK}, nil)
+	return w.env.c.do(ctx, call{kind: "page_" + name, class: classRead, method: http.MethodGet, path: pageKinds[name].path(w), cookie: w.deskCookie(), want: http.StatusOK}, nil)
 }
 
 // weightReport is what a browser transfers to show a page the first time, its cache
@@ -64,26 +76,30 @@ var subresource = regexp.MustCompile(`<(?:link[^>]*\brel="stylesheet"[^>]*\bhref
 func (e *env) firstLoad(ctx context.Context, name string) (weightReport, error) {
 	w := &worker{env: e, rnd: rand.New(rand.NewPCG(uint64(e.o.Seed), 2_000_000))}
 	rep := weightReport{Page: name, Path: pageKinds[name].path(w)}
-	html, err := e.weigh(ctx, &rep, rep.Path)
+	html, err := e.weigh(ctx, &rep, rep.Path, w.deskCookie())
 	if err != nil {
 		return rep, err
 	}
 	for _, m := range subresource.FindAllStringSubmatch(html, -1) {
-		if _, err := e.weigh(ctx, &rep, strings.ReplaceAll(m[1], "&amp;", "&")); err != nil {
+		if _, err := e.weigh(ctx, &rep, strings.ReplaceAll(m[1], "&amp;", "&"), w.deskCookie()); err != nil {
 			return rep, err
 		}
 	}
 	return rep, nil
 }
 
-// weigh fetches one file as a browser would (gzip offered) and adds it to the report.
-func (e *env) weigh(ctx context.Context, rep *weightReport, path string) (string, error) {
+// weigh fetches one file as a browser would (gzip offered, the session's cookie if
+// any) and adds it to the report.
+func (e *env) weigh(ctx context.Context, rep *weightReport, path, cookie string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.c.base+path, nil)
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
 	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8")
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
 	res, err := e.c.http.Do(req)
 	if err != nil {
 		return "", err

@@ -9,7 +9,7 @@
 # when missing), lifecycle (which repeats only the lifecycle runs) and memory (ticketd's
 # RSS with 100,000 tickets) and search (--search off against the default) and rss (ticketd
 # at rest on 100,000 tickets, --search off and the default) and pages (the help center's
-# ticket page over 10,000 open tickets, and its first load's bytes). BIN (default $OUT/bin) names
+# ticket page and the desk's team queue over 10,000 open tickets, and their first loads' bytes). BIN (default $OUT/bin) names
 # the binaries' directory, so two builds can be measured on one store; PORT moves the
 # search, rss and pages steps off their default port. Results go to $OUT (default
 # /tmp/ticketbench-perf): one JSON report per run, CPU profiles, and summary.txt with the
@@ -240,22 +240,26 @@ step_rss() {
 	rm -rf "$OUT/m100k-run"
 }
 
-# The pages: the help center's ticket page at $CLIENTS clients over 10,000 open tickets
-# (prefilled: received, classified, assigned), and what a browser transfers for its
-# first load. No CPU profile: the prefill takes most of a run's first minute. The desk's
-# queue page joins here as a second run (--page desk_queue) once the desk exists.
+# The pages at $CLIENTS clients over 10,000 open tickets (prefilled: received, classified
+# into team support, assigned), and what a browser transfers for each one's first load:
+# the help center's ticket page, then the desk's team queue (GET /desk/team for a signed-in
+# agent of team support), each on a fresh ticketd and store. No CPU profile: the prefill
+# takes most of a run's first minute.
 step_pages() {
 	port=${PORT:-18183}
-	rm -rf "$OUT/pages"
-	up $port "$OUT/pages"
-	log "run pages-help-ticket: ticketbench --url http://127.0.0.1:$port --pid $PID --scenario pages --page help_ticket --prefill 10000 -c $CLIENTS --duration $DURATION --lag none"
-	"$BIN/ticketbench" --url http://127.0.0.1:$port --pid $PID --json --progress 0 --scenario pages --page help_ticket \
-		--prefill 10000 -c "$CLIENTS" --duration "$DURATION" --lag none >"$OUT/pages-help-ticket.json"
-	jq -r '(.kinds[] | "  \(.kind): \(.per_s|floor)/s, p50 \(.p50_ms) ms, p90 \(.p90_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms"),
-		"  errors \(.errors_by_status), ticketd \(.server.cpu_cores) cores, ticketbench \(.ticketbench_cpu_cores) cores, peak RSS \(.server.peak_rss_mib|floor) MiB",
-		(.first_load[] | "  first load of \(.page): \(.files|length) files, \(.transferred_bytes) bytes transferred (bodies \(.body_bytes))")' \
-		"$OUT/pages-help-ticket.json" | tee -a "$OUT/summary.txt"
-	down
+	for page in help_ticket desk_queue; do
+		name=pages-$(echo $page | tr _ -)
+		rm -rf "$OUT/pages"
+		up $port "$OUT/pages"
+		log "run $name: ticketbench --url http://127.0.0.1:$port --pid $PID --scenario pages --page $page --prefill 10000 -c $CLIENTS --duration $DURATION --lag none"
+		"$BIN/ticketbench" --url http://127.0.0.1:$port --pid $PID --json --progress 0 --scenario pages --page $page \
+			--prefill 10000 -c "$CLIENTS" --duration "$DURATION" --lag none >"$OUT/$name.json"
+		jq -r '(.kinds[] | "  \(.kind): \(.per_s|floor)/s, p50 \(.p50_ms) ms, p90 \(.p90_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms"),
+			"  errors \(.errors_by_status), ticketd \(.server.cpu_cores) cores, ticketbench \(.ticketbench_cpu_cores) cores, peak RSS \(.server.peak_rss_mib|floor) MiB",
+			(.first_load[] | "  first load of \(.page): \(.files|length) files, \(.transferred_bytes) bytes transferred (bodies \(.body_bytes))")' \
+			"$OUT/$name.json" | tee -a "$OUT/summary.txt"
+		down
+	done
 }
 
 steps=${*:-build limits embedded postgres lag startup}
