@@ -2,10 +2,13 @@ package projections
 
 import (
 	"bytes"
+	"cmp"
+	"container/heap"
 	"context"
 	"encoding/base64"
 	"fmt"
-	"sort"
+	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -54,35 +57,91 @@ func SortQueue(states []domain.TicketState, f QueueFilter, now time.Time) []doma
 // SortQueueRefs is SortQueue over pointers: a store that holds its rows by pointer sorts
 // them without moving whole states, and copies only the page it returns.
 func SortQueueRefs(states []*domain.TicketState, f QueueFilter, now time.Time) []*domain.TicketState {
-	type item struct {
-		s   *domain.TicketState
-		due time.Time
-	}
-	items := make([]item, 0, len(states))
+	first, _ := FirstQueueRefs(states, f, now, len(states))
+	return first
+}
+
+// FirstQueueRefs is the first n of SortQueueRefs, and how many states pass the filter: a
+// page of a long queue picks its n with a bounded heap (n log n per state, not a sort of
+// the whole queue), each state's sort key computed once.
+func FirstQueueRefs(states []*domain.TicketState, f QueueFilter, now time.Time, n int) ([]*domain.TicketState, int) {
+	keys := make([]queueKey, 0, len(states))
 	for _, s := range states {
 		if f.Breached != nil && breached(s, now) != *f.Breached {
 			continue
 		}
-		items = append(items, item{s, s.NextDue(now)})
+		keys = append(keys, keyOf(s, now))
 	}
-	sort.Slice(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if ra, rb := a.s.Priority.Rank(), b.s.Priority.Rank(); ra != rb {
-			return ra < rb
-		}
-		if !a.due.Equal(b.due) {
-			return !a.due.IsZero() && (b.due.IsZero() || a.due.Before(b.due))
-		}
-		if !a.s.CreatedAt.Equal(b.s.CreatedAt) {
-			return a.s.CreatedAt.Before(b.s.CreatedAt)
-		}
-		return bytes.Compare(a.s.ID[:], b.s.ID[:]) < 0
-	})
-	out := make([]*domain.TicketState, len(items))
-	for i, it := range items {
-		out[i] = it.s
+	total := len(keys)
+	if n < total {
+		keys = firstKeys(keys, n)
 	}
-	return out
+	slices.SortFunc(keys, compareKeys)
+	out := make([]*domain.TicketState, len(keys))
+	for i, k := range keys {
+		out[i] = k.s
+	}
+	return out, total
+}
+
+// queueKey is a state's place in a queue: priority, then the nearest due time (none
+// last), then age, then id.
+type queueKey struct {
+	rank    int
+	due     int64 // Unix nanoseconds; math.MaxInt64 when no clock runs
+	created int64
+	s       *domain.TicketState
+}
+
+func keyOf(s *domain.TicketState, now time.Time) queueKey {
+	k := queueKey{rank: s.Priority.Rank(), due: math.MaxInt64, created: s.CreatedAt.UnixNano(), s: s}
+	if d := s.NextDue(now); !d.IsZero() {
+		k.due = d.UnixNano()
+	}
+	return k
+}
+
+func compareKeys(a, b queueKey) int {
+	if c := cmp.Compare(a.rank, b.rank); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.due, b.due); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.created, b.created); c != 0 {
+		return c
+	}
+	return bytes.Compare(a.s.ID[:], b.s.ID[:])
+}
+
+// firstKeys keeps the n smallest keys (unordered) with a max-heap of size n.
+func firstKeys(keys []queueKey, n int) []queueKey {
+	if n <= 0 {
+		return nil
+	}
+	h := keyHeap(slices.Clone(keys[:n]))
+	heap.Init(&h)
+	for _, k := range keys[n:] {
+		if compareKeys(k, h[0]) < 0 {
+			h[0] = k
+			heap.Fix(&h, 0)
+		}
+	}
+	return h
+}
+
+// keyHeap is a max-heap of queue keys: its root is the last of the n kept.
+type keyHeap []queueKey
+
+func (h keyHeap) Len() int           { return len(h) }
+func (h keyHeap) Less(i, j int) bool { return compareKeys(h[i], h[j]) > 0 }
+func (h keyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *keyHeap) Push(x any)        { *h = append(*h, x.(queueKey)) }
+func (h *keyHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // Page cuts one page out of a sorted list: from offset, at most limit, and whether more follow.

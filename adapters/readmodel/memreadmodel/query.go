@@ -40,9 +40,10 @@ func (s *Store) openRefs(f projections.QueueFilter) []*domain.TicketState {
 }
 
 // QueuePage implements projections.Queries: a scan of the open rows, then
-// projections.SortQueueRefs outside the lock; only the page is copied.
+// projections.FirstQueueRefs outside the lock (the first offset+limit, not a sort of the
+// whole queue); only the page is copied.
 func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
-	sorted := projections.SortQueueRefs(s.openRefs(f), f, now)
+	sorted, total := projections.FirstQueueRefs(s.openRefs(f), f, now, offset+limit)
 	if offset >= len(sorted) {
 		return nil, false, nil
 	}
@@ -51,7 +52,7 @@ func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now ti
 	for i, t := range sorted[offset:end] {
 		page[i] = *t
 	}
-	return page, end < len(sorted), nil
+	return page, end < total, nil
 }
 
 // KPIFacts implements projections.Queries.
