@@ -83,10 +83,9 @@ func (s *Server) adminDeskRoutes(mux *http.ServeMux) {
 // staffRefusal is why a form was refused, shown above the accounts: Notice a message
 // key, Fields the refused fields; Form what was typed in the create form (no password).
 type staffRefusal struct {
-	Notice  string
-	Fields  []fieldMessage
-	Form    map[string]string
-	Account uuid.UUID // the account whose form was refused; zero for the create form
+	Notice string
+	Fields []fieldMessage
+	Form   map[string]string
 }
 
 func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +145,7 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = application.ErrNotFound
 	}
-	s.afterStaffForm(w, r, err, staffRefusal{Account: id})
+	s.afterStaffForm(w, r, err, staffRefusal{})
 }
 
 // afterStaffForm goes back to the page (303), or shows it with why the form was refused.
