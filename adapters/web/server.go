@@ -54,7 +54,9 @@ type Options struct {
 	SLAWatch     SLAWatch
 	Assigner     Assigner
 	History      History
-	Logger       *slog.Logger
+	// StaffAdmin is the admin's staff accounts page (desk_admin.go); not served without it.
+	StaffAdmin StaffAdmin
+	Logger     *slog.Logger
 }
 
 // ClientPseudonyms turns a client address into the pseudonym a self-service request acts
@@ -160,6 +162,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /help/tickets/{number}/confirm", s.confirm)
 	s.managerDeskRoutes(mux)
 	s.agentDeskRoutes(mux)
+	s.adminDeskRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")

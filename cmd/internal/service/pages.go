@@ -26,6 +26,9 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
 		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
 	s.ManagerPages(&o)
+	if s.Commands != nil {
+		o.StaffAdmin = web.CommandStaffAdmin{Read: s.ReadSide, Commands: s.Commands}
+	}
 	pages, err := web.New(o)
 	if err != nil {
 		return nil, err

@@ -73,6 +73,7 @@ func startManagerEngine(t *testing.T) *managerEngine {
 	o := web.Options{Customers: web.CommandCustomers{Commands: svc.Commands}, Tickets: svc.ReadSide,
 		Sessions: cookieSessions{uuid.New()}}
 	svc.ManagerPages(&o)
+	o.StaffAdmin = web.CommandStaffAdmin{Read: svc.ReadSide, Commands: svc.Commands}
 	pages, err := web.New(o)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 	}
 	tk := e.receive(t, "Accessible")
 	pages := []string{"/desk/supervisor", "/desk/supervisor/agents?ticket=" + tk.ID.String(), "/desk/supervisor/board",
-		"/desk/analyst", "/desk/audit", "/desk/audit/tickets/" + tk.ID.String()}
+		"/desk/analyst", "/desk/audit", "/desk/audit/tickets/" + tk.ID.String(), "/desk/admin/staff"}
 	b.must(t, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))
 	defer b.must(t, chromedp.EmulateViewport(1280, 900))
 	for _, lang := range []string{"en", "zh-CN"} {
