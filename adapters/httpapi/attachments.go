@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -175,45 +174,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f attachments
 		return
 	}
 	defer f.Body.Close()
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	h.Set("Content-Disposition", ContentDisposition(f.Filename))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("ETag", strconv.Quote(f.SHA256))
+	for k, v := range f.DownloadHeaders() {
+		w.Header().Set(k, v)
+	}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = io.Copy(w, f.Body)
 	}
-}
-
-// ContentDisposition is "attachment" with the name as RFC 6266 asks: an ASCII fallback in
-// filename= (other characters as "_"), and the exact name in filename*= (RFC 5987:
-// UTF-8, percent-encoded), which every current browser prefers.
-func ContentDisposition(name string) string {
-	var ascii, enc strings.Builder
-	for _, r := range name {
-		if r < 0x80 && r >= 0x20 && r != '"' && r != '\\' && r != 0x7f {
-			ascii.WriteRune(r)
-		} else {
-			ascii.WriteByte('_')
-		}
-	}
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			enc.WriteByte(b)
-		} else {
-			fmt.Fprintf(&enc, "%%%02X", b)
-		}
-	}
-	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + enc.String()
-}
-
-// isAttrChar is RFC 5987's attr-char: what filename*= carries unencoded.
-func isAttrChar(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$&+-.^_`|~", b) >= 0
 }
 
 // attached runs a message's command with the attachments its request names: resolved and

@@ -2,9 +2,7 @@ package web
 
 import (
 	"io"
-	"mime"
 	"net/http"
-	"strconv"
 )
 
 // deskFile is GET /desk/attachments/{id}: a message's file as a download, never shown
@@ -16,12 +14,9 @@ func (s *Server) deskFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Body.Close()
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	for k, v := range f.DownloadHeaders() {
+		w.Header().Set(k, v)
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(w, f.Body)
 }

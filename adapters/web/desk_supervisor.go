@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -96,17 +94,7 @@ type deskPage struct {
 // clean 500).
 func (s *Server) renderDesk(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	u, _ := DeskUserOf(r.Context())
-	p := &deskPage{page: s.newPage(r, title), User: u, Data: data}
-	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.Logger.ErrorContext(r.Context(), "page did not render", slog.String("page", name), slog.Any("err", err))
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	s.execute(w, r, status, name, &deskPage{page: s.newPage(r, title), User: u, Data: data})
 }
 
 // watchRow is a ticket on the SLA watch.

@@ -2,9 +2,7 @@ package web
 
 import (
 	"io"
-	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/attachments"
@@ -25,31 +23,17 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Body.Close()
-	h := w.Header()
-	h.Set("Content-Type", f.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(f.Size, 10))
-	h.Set("Content-Disposition", contentDisposition(f.Filename))
-	h.Set("Cache-Control", "private, no-store")
-	// A file is not a page: nothing in it runs, even opened in a tab of its own.
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	for k, v := range f.DownloadHeaders() {
+		w.Header().Set(k, v)
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(w, f.Body)
-}
-
-// contentDisposition is "attachment" with the file's name; mime encodes a name that is
-// not plain ASCII as RFC 2231 asks (filename* with the UTF-8 name percent-encoded), which
-// browsers read.
-func contentDisposition(name string) string {
-	if v := mime.FormatMediaType("attachment", map[string]string{"filename": name}); v != "" {
-		return v
-	}
-	return "attachment"
 }
 
 // takeUploads counts the open form's files against the anonymous upload budget, one per
 // file as POST /portal/attachments counts them (the builder shares the limiter).
 func (s *Server) takeUploads(r *http.Request, files int) error {
-	addr := access.ClientAddr(r.RemoteAddr)
+	addr := s.clientAddr(r)
 	for range files {
 		if !s.UploadLimiter.Take(addr) {
 			return access.ErrRateLimited

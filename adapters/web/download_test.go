@@ -32,7 +32,7 @@ func TestDownloadIsAnAttachment(t *testing.T) {
 	h := newPages(t, &fakeCustomers{}, domain.StatusAssigned, nil)
 	a := do(h, http.MethodGet, "/help/tickets/TK-1/attachments/F1?code=GOOD", nil)
 	if a.status != http.StatusOK || a.body != "<b>x" || a.header.Get("Content-Type") != "text/html" ||
-		a.header.Get("Content-Disposition") != `attachment; filename*=utf-8''%E8%B4%A6%E5%8D%95%201.html` ||
+		a.header.Get("Content-Disposition") != `attachment; filename="__ 1.html"; filename*=UTF-8''%E8%B4%A6%E5%8D%95%201.html` ||
 		a.header.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(a.header.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("%d %v %q", a.status, a.header, a.body)
 	}

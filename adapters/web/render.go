@@ -69,8 +69,13 @@ func (s *Server) newPage(r *http.Request, title string) *page {
 // render writes a page; it renders into a buffer first, so a template error is a clean
 // 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	s.execute(w, r, status, name, p)
+}
+
+// execute renders page name's layout with data (a *page, or a page embedding one).
+func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.Logger.ErrorContext(r.Context(), "page did not render", slog.String("page", name), slog.Any("err", err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

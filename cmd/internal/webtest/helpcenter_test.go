@@ -141,7 +141,7 @@ func downloadAgentsFile(t *testing.T, b *browser, page string) {
 		const body = await r.text();
 		return [String(r.status), r.headers.get('content-disposition'), r.headers.get('x-content-type-options'), body.includes('refund receipt') ? 'body' : body];
 	})()`, chromedp.EvalAwaitPromise))
-	if strings.Join(got, "|") != "200|attachment; filename=refund.pdf|nosniff|body" {
+	if strings.Join(got, "|") != "200|attachment; filename=\"refund.pdf\"; filename*=UTF-8''refund.pdf|nosniff|body" {
 		t.Fatalf("the agent's file from the page: %q", got)
 	}
 	b.checkPage(t)

@@ -1,9 +1,9 @@
-package httpapi_test
+package attachments_test
 
 import (
 	"testing"
 
-	"github.com/ticketengine/ticketengine/adapters/httpapi"
+	"github.com/ticketengine/ticketengine/application/attachments"
 )
 
 // TestContentDisposition: RFC 6266 with an ASCII fallback and the exact name in RFC 5987
@@ -15,7 +15,7 @@ func TestContentDisposition(t *testing.T) {
 		`a"b\c.txt`:     `attachment; filename="a_b_c.txt"; filename*=UTF-8''a%22b%5Cc.txt`,
 		"tab\there.txt": `attachment; filename="tab_here.txt"; filename*=UTF-8''tab%09here.txt`,
 	} {
-		if got := httpapi.ContentDisposition(name); got != want {
+		if got := attachments.ContentDisposition(name); got != want {
 			t.Errorf("%q:\n got %s\nwant %s", name, got, want)
 		}
 	}
