@@ -143,7 +143,7 @@ func download(t *testing.T, target, name string, want []byte) {
 	got, _ := io.ReadAll(res.Body)
 	h := res.Header
 	if res.StatusCode != http.StatusOK || !bytes.Equal(got, want) || h.Get("X-Content-Type-Options") != "nosniff" ||
-		h.Get("Content-Disposition") != `attachment; filename=`+name || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+		h.Get("Content-Disposition") != `attachment; filename="`+name+"\"; filename*=UTF-8''"+name || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
 		t.Fatalf("download %s: %d %v %q", target, res.StatusCode, h, got)
 	}
 }
