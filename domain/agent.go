@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -61,6 +62,9 @@ func DecodeAgentEvent(eventType string, data []byte) (Event, error) {
 	if e, ok, err := decodeStaffEvent(eventType, data); ok {
 		return e, err
 	}
+	if e, ok, err := decodeRosterEvent(eventType, data); ok {
+		return e, err
+	}
 	return nil, fmt.Errorf("%w: unknown agent event type %q", ErrInvalid, eventType)
 }
 
@@ -76,6 +80,11 @@ type AgentState struct {
 	PasswordHash string `json:"password_hash,omitempty"`
 	Online       bool   `json:"online"`
 	Version      int64  `json:"version"`
+	// Timezone and Roster say when the agent works (agent_roster.go); ShiftBoundary is
+	// the last shift boundary acted on (or when the roster was set).
+	Timezone      string    `json:"timezone,omitempty"`
+	Roster        Roster    `json:"roster,omitempty"`
+	ShiftBoundary time.Time `json:"shift_boundary,omitempty"`
 }
 
 // RoleOf is the account's role: agent for accounts registered before roles.
@@ -125,7 +134,9 @@ func (a *Agent) Apply(e Event) {
 	case AgentWentOffline:
 		a.s.Online = false
 	default:
-		a.applyStaff(e)
+		if !a.applyRoster(e) {
+			a.applyStaff(e)
+		}
 	}
 }
 

@@ -73,6 +73,8 @@ func DecodeCustomerEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[CustomerTierChanged](data)
 	case TypeCustomerErased:
 		e = decodeInto[CustomerErased](data)
+	case TypeCustomerContactAdded:
+		e = decodeInto[CustomerContactAdded](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown customer event type %q", ErrInvalid, eventType)
 	}
@@ -142,6 +144,8 @@ func (c *CustomerRecord) Apply(e Event) {
 		c.s.ExternalIDs = append(slices.Clone(c.s.ExternalIDs), ExternalID(e))
 	case CustomerTierChanged:
 		c.s.Tier = e.Tier
+	case CustomerContactAdded:
+		c.s.addContact(e)
 	case CustomerErased:
 		c.s.erase(e)
 	}
@@ -153,9 +157,8 @@ func RegisterCustomer(id uuid.UUID, c Customer, ext *ExternalID) ([]Event, error
 	var v validator
 	v.check(id != uuid.Nil, "customer.record_id", "is required")
 	v.check(textOK(c.Name, 1, maxShortText), "customer.name", "is required, at most 200 characters")
-	v.check(emailOK(c.Email), "customer.email", "must be an email address")
+	checkContact(&v, c, ext != nil && ext.ID != "", false)
 	v.check(c.Tier.Valid(), "customer.tier", "is required for a new customer: one of vip, core, standard")
-	v.check(phoneOK(c.Phone), "customer.phone", "is at most 50 digits, spaces and + - ( )")
 	v.check(languageOK(c.Language), "customer.language", "must be zh or en")
 	if err := v.err(); err != nil {
 		return nil, err

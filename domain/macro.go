@@ -267,7 +267,7 @@ func (t *Ticket) ApplyMacro(m Macro, agentName string, at time.Time, p SLAPolicy
 	reply := RenderTemplate(m.Body.For(t.s.Customer.Language), t.MacroVars(agentName))
 	steps := []Step{
 		func(*Ticket) ([]Event, error) { return []Event{MacroApplied{MacroID: m.ID, Name: m.Name}}, nil },
-		func(x *Ticket) ([]Event, error) { return x.Reply(reply, true, atts...) },
+		func(x *Ticket) ([]Event, error) { return x.ReplyAt(reply, true, at, p, atts...) },
 	}
 	if len(m.Set.Tags) > 0 {
 		steps = append(steps, func(x *Ticket) ([]Event, error) { return x.ChangeTags(m.Set.Tags, nil) })
@@ -279,7 +279,7 @@ func (t *Ticket) ApplyMacro(m Macro, agentName string, at time.Time, p SLAPolicy
 	case StatusWaiting:
 		steps = append(steps, func(x *Ticket) ([]Event, error) { return x.Wait(reply) })
 	case StatusResolved:
-		steps = append(steps, func(x *Ticket) ([]Event, error) { return x.Resolve(reply) })
+		steps = append(steps, func(x *Ticket) ([]Event, error) { return x.ResolveAt(reply, at, p) })
 	}
 	return t.Combine(at, steps...)
 }

@@ -17,6 +17,12 @@ type SLAPolicy struct {
 	WarningShare   float64
 	EscalationTeam string
 	Targets        map[Tier]map[Priority]SLATarget
+	// Calendars are the named working calendars; BusinessTime picks one for a team and
+	// tier (sla_calendar.go). Without a matching rule a clock counts calendar time (24×7).
+	Calendars    map[string]*Calendar
+	BusinessTime []CalendarRule
+	// Stages are the stage time limits (ticket_stage.go).
+	Stages []StageRule
 }
 
 // DefaultSLAPolicy is the policy of API.md.
@@ -70,7 +76,12 @@ func (p SLAPolicy) Validate() error {
 			}
 		}
 	}
-	return nil
+	for _, r := range p.Stages {
+		if err := r.Validate(); err != nil {
+			return err
+		}
+	}
+	return p.validateCalendars()
 }
 
 // SLADue holds a ticket's due times. A zero time means the clock does not run
@@ -78,11 +89,14 @@ func (p SLAPolicy) Validate() error {
 type SLADue struct {
 	FirstResponseDue time.Time `json:"first_response_due"`
 	ResolutionDue    time.Time `json:"resolution_due"`
+	// WaitedWork is set on the events that end a wait under a business calendar: the
+	// working time the wait took (sla_calendar.go). The state keeps it in PausedWork.
+	WaitedWork time.Duration `json:"waited_work,omitempty"`
 }
 
-// dueFrom computes due times for clocks started at start.
-func dueFrom(start time.Time, t SLATarget) SLADue {
-	return SLADue{FirstResponseDue: start.Add(t.FirstResponse), ResolutionDue: start.Add(t.Resolution)}
+// dueFrom computes due times for clocks started at start, under cal (nil: 24×7).
+func dueFrom(cal *Calendar, start time.Time, t SLATarget) SLADue {
+	return SLADue{FirstResponseDue: after(cal, start, t.FirstResponse), ResolutionDue: after(cal, start, t.Resolution)}
 }
 
 // WarningAt is when a clock that started at start and is due at due reaches the warning share.

@@ -207,3 +207,31 @@ func TestFirstResponseMetByResolution(t *testing.T) {
 		t.Fatalf("first responded %v; clocks %+v %+v", s.FirstRespondedAt, fr, res)
 	}
 }
+
+// TestClocksSayWhetherTheyWereMet: a clock is met when what stops it (the first
+// response, the resolution) came by its due time; late, it is breached, not met; a ticket
+// closed without it stops the clock unmet.
+func TestClocksSayWhetherTheyWereMet(t *testing.T) {
+	due := domain.SLADue{FirstResponseDue: t0.Add(h), ResolutionDue: t0.Add(8 * h)}
+	now := t0.Add(24 * h)
+	cases := []struct {
+		what                      string
+		s                         domain.TicketState
+		firstMet, resMet, running bool
+	}{
+		{"answered in time, resolved in time", domain.TicketState{Status: domain.StatusResolved, SLA: due,
+			FirstRespondedAt: t0.Add(30 * m), ResolvedAt: t0.Add(2 * h)}, true, true, false},
+		{"answered late, resolved late", domain.TicketState{Status: domain.StatusResolved, SLA: due,
+			FirstRespondedAt: t0.Add(2 * h), ResolvedAt: t0.Add(9 * h)}, false, false, false},
+		{"closed without an answer", domain.TicketState{Status: domain.StatusClosed, SLA: due}, false, false, false},
+		{"answered in time, still open", domain.TicketState{Status: domain.StatusAssigned, SLA: due,
+			FirstRespondedAt: t0.Add(30 * m)}, true, false, true},
+	}
+	for _, c := range cases {
+		fr, res := c.s.Clocks(now)
+		if fr.Met != c.firstMet || res.Met != c.resMet || res.Running != c.running {
+			t.Errorf("%s: first response met %v, resolution met %v running %v; want %v, %v, %v",
+				c.what, fr.Met, res.Met, res.Running, c.firstMet, c.resMet, c.running)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -34,6 +35,13 @@ type TicketState struct {
 	ClockStart   time.Time     `json:"clock_start"`
 	Paused       time.Duration `json:"paused"`
 	WaitingSince time.Time     `json:"waiting_since"`
+	// PausedWork is the business time spent waiting since ClockStart, under the calendar of
+	// each wait's end (zero under 24×7): a recomputed due leaves it out (sla_calendar.go).
+	PausedWork time.Duration `json:"paused_work,omitempty"`
+	// WaitedWorkBefore is the business time waited before ClockStart (the PausedWork of
+	// the resolution clocks before each reopening): the KPI's resolution time leaves out
+	// every wait since receipt (ticket_kpi_work.go).
+	WaitedWorkBefore time.Duration `json:"waited_work_before,omitempty"`
 	// StatusBeforeWait is where a customer's reply returns a waiting ticket without an assignee.
 	StatusBeforeWait Status `json:"status_before_wait,omitempty"`
 
@@ -53,6 +61,17 @@ type TicketState struct {
 	Unverified bool `json:"unverified,omitempty"`
 	// CustomerErased: the customer's personal data was erased (TicketCustomerErased).
 	CustomerErased bool `json:"customer_erased,omitempty"`
+	// Source is the configured intake the ticket came through; FollowUpOf the closed
+	// ticket it continues (TicketReceived).
+	Source     string    `json:"source,omitempty"`
+	FollowUpOf uuid.UUID `json:"follow_up_of,omitzero"`
+	// StageSince is when the ticket entered its status; StageActed lists, one a line, the
+	// stage limits (rule@due) that acted in it (ticket_stage.go).
+	StageSince time.Time `json:"stage_since,omitzero"`
+	StageActed string    `json:"stage_acted,omitempty"`
+	// StageAnswered: a public staff reply came in the current stage (an escalated ticket's
+	// new team answered: the escalated stage's limits stop).
+	StageAnswered bool `json:"stage_answered,omitempty"`
 }
 
 // Ticket is the aggregate: its state changes only by applying events.
@@ -78,12 +97,22 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 	s := &t.s
 	s.Version++
 	s.UpdatedAt = at
+	before := s.Status
+	t.applyEvent(e, at)
+	if s.Status != before { // a new stage: its limits count from now (ticket_stage.go)
+		s.StageSince, s.StageActed, s.StageAnswered = at, "", false
+	}
+}
+
+func (t *Ticket) applyEvent(e Event, at time.Time) {
+	s := &t.s
 	switch e := e.(type) {
 	case TicketReceived:
 		s.ID, s.Number, s.AccessCodeHash = e.TicketID, e.Number, e.AccessCodeHash
 		s.Status, s.Channel, s.Customer, s.Subject = StatusReceived, e.Channel, e.Customer, e.Subject
 		s.Priority, s.Team, s.SLA = e.Priority, e.Team, e.SLA
 		s.CreatedAt, s.ClockStart, s.Unverified = at, at, e.Unverified
+		s.Source, s.FollowUpOf = e.Source, e.FollowUpOf
 	case TicketClassified:
 		s.Category, s.Priority, s.Team, s.SLA = e.Category, e.Priority, e.Team, e.SLA
 		if s.Status == StatusReceived {
@@ -106,6 +135,7 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.Team, s.EscalationLevel, s.Status, s.Escalated = e.Team, e.Level, StatusEscalated, true
 	case TicketReplied:
 		if e.Public {
+			s.StageAnswered = true
 			s.PublicReplies++
 			if s.FirstRespondedAt.IsZero() {
 				s.FirstRespondedAt = at
@@ -123,6 +153,9 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.StatusBeforeWait, s.Status, s.WaitingSince = s.Status, StatusWaiting, at
 	case TicketResolved:
 		due := s.shiftedDue(at) // resolving a waiting ticket ends the wait: the wait must not count
+		if e.SLA != nil {
+			due = *e.SLA // decided under a business calendar
+		}
 		t.resume(at, &due)
 		s.Status, s.ResolvedAt = StatusResolved, at
 		s.Resolutions++
@@ -134,7 +167,8 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		if s.Assignee != uuid.Nil {
 			s.Status = StatusAssigned
 		}
-		s.SLA, s.ClockStart, s.Paused = e.SLA, at, 0
+		s.WaitedWorkBefore += s.PausedWork
+		s.SLA, s.ClockStart, s.Paused, s.PausedWork = e.SLA, at, 0, 0
 		s.ResolutionBreached, s.ResolutionWarned = false, time.Time{}
 	case TicketClosed:
 		s.Status = StatusClosed
@@ -152,6 +186,10 @@ func (t *Ticket) Apply(e Event, at time.Time) {
 		s.Unverified, s.Customer.RecordID, s.Customer.Tier, s.SLA = false, e.RecordID, e.Tier, e.SLA
 	case TicketCustomerErased:
 		s.forget()
+	case StageDeadlinePassed:
+		s.StageActed = strings.TrimPrefix(s.StageActed+"\n"+stageKey(e.Rule, e.Due), "\n")
+	case StageWarningIssued:
+		s.StageActed = strings.TrimPrefix(s.StageActed+"\n"+stageKey(stageWarnPrefix+e.Rule, e.Due), "\n")
 	case SLABreached:
 		if e.Clock == ClockFirstResponse {
 			s.FirstResponseBreached = true
@@ -171,7 +209,9 @@ func (t *Ticket) resume(at time.Time, due *SLADue) {
 	s.Paused += at.Sub(s.WaitingSince)
 	s.WaitingSince = time.Time{}
 	if due != nil {
+		s.PausedWork += due.WaitedWork
 		s.SLA = *due
+		s.SLA.WaitedWork = 0
 	}
 }
 
@@ -192,11 +232,21 @@ func (s TicketState) shiftedDue(now time.Time) SLADue {
 	return SLADue{FirstResponseDue: shift(s.SLA.FirstResponseDue), ResolutionDue: shift(s.SLA.ResolutionDue)}
 }
 
-// dueFor computes the due times for the ticket's clocks under a (new) priority.
+// dueFor computes the due times for the ticket's clocks under a (new) priority, from the
+// clock's start with the waits left out: their wall time under 24×7, their working time
+// under the calendar of the ticket's team and tier.
 func (s TicketState) dueFor(p SLAPolicy, prio Priority) SLADue {
-	d := dueFrom(s.ClockStart, p.Target(s.Customer.Tier, prio))
-	d.FirstResponseDue = d.FirstResponseDue.Add(s.Paused)
-	d.ResolutionDue = d.ResolutionDue.Add(s.Paused)
+	target := p.Target(s.Customer.Tier, prio)
+	var d SLADue
+	if cal := s.calendar(p); cal != nil {
+		target.FirstResponse += s.PausedWork
+		target.Resolution += s.PausedWork
+		d = dueFrom(cal, s.ClockStart, target)
+	} else {
+		d = dueFrom(nil, s.ClockStart, target)
+		d.FirstResponseDue = d.FirstResponseDue.Add(s.Paused)
+		d.ResolutionDue = d.ResolutionDue.Add(s.Paused)
+	}
 	if !s.FirstRespondedAt.IsZero() || s.Reopened {
 		d.FirstResponseDue = s.SLA.FirstResponseDue // a met first response keeps the due it was met against
 	}

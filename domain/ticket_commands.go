@@ -19,6 +19,14 @@ type ReceiveTicket struct {
 	Unverified bool
 	// Attachments are the files of the first message, resolved and claimed already.
 	Attachments []Attachment
+	// Source is the configured intake the request came through (a channel name such as
+	// "wechat", or a mailbox), "" for the API and the portal; it is also the source of
+	// Customer.ID (external ids are kept per source).
+	Source string
+	// FollowUpOf names the closed ticket a message continued (channels and mail).
+	FollowUpOf uuid.UUID
+	// Team receives the ticket; "" is DefaultTeam (a mailbox may name its own).
+	Team string
 }
 
 // Validate checks the request's fields.
@@ -26,15 +34,23 @@ func (c ReceiveTicket) Validate() error {
 	var v validator
 	v.check(c.Channel.Valid(), "channel", "must be one of email, web, chat, phone, api")
 	v.check(textOK(c.Customer.Name, 1, maxShortText), "customer.name", "is required, at most 200 characters")
-	v.check(emailOK(c.Customer.Email), "customer.email", "must be an email address")
+	checkContact(&v, c.Customer, c.Customer.ID != "", c.needsEmail())
 	v.check(c.Customer.Tier == "" || c.Customer.Tier.Valid(), "customer.tier", "must be one of vip, core, standard")
-	v.check(phoneOK(c.Customer.Phone), "customer.phone", "is at most 50 digits, spaces and + - ( )")
 	v.check(textOK(c.Customer.ID, 0, maxShortText), "customer.id", "is at most 200 characters")
 	v.check(languageOK(c.Customer.Language), "customer.language", "must be zh or en")
 	v.check(textOK(c.Subject, 1, maxSubject), "subject", "is required, at most 500 characters")
 	v.check(textOK(c.Body, 0, maxBody), "body", "is at most 100000 characters")
 	v.check(attachmentsOK(c.Attachments), "attachments", "are at most 20, each named once")
+	v.check(textOK(c.Source, 0, maxShortText), "source", "is at most 200 characters")
+	v.check(textOK(c.Team, 0, maxShortText), "team", "is at most 200 characters")
 	return v.err()
+}
+
+// needsEmail: a self-service ticket (its customer is mailed their access code) and a ticket
+// of channel email or web (answered by mail) need the customer's address; a chat, phone or
+// API ticket may name its customer by external id or phone alone.
+func (c ReceiveTicket) needsEmail() bool {
+	return c.Unverified || c.Channel == ChannelEmail || c.Channel == ChannelWeb
 }
 
 // Receive opens a ticket: the clocks start now, at the default priority for the customer's
@@ -49,10 +65,18 @@ func Receive(c ReceiveTicket, id uuid.UUID, number, accessCodeHash string, now t
 	return []Event{TicketReceived{
 		TicketID: id, Number: number, AccessCodeHash: accessCodeHash,
 		Channel: c.Channel, Customer: c.Customer, Subject: c.Subject, Body: c.Body,
-		Priority: DefaultPriority, Team: DefaultTeam,
-		SLA:        dueFrom(now, p.Target(c.Customer.Tier, DefaultPriority)),
+		Priority: DefaultPriority, Team: teamOr(c.Team),
+		SLA:        dueFrom(p.CalendarFor(teamOr(c.Team), c.Customer.Tier), now, p.Target(c.Customer.Tier, DefaultPriority)),
 		Unverified: c.Unverified, Attachments: cloneAttachments(c.Attachments),
+		Source: c.Source, FollowUpOf: c.FollowUpOf,
 	}}, nil
+}
+
+func teamOr(team string) string {
+	if team == "" {
+		return DefaultTeam
+	}
+	return team
 }
 
 // ClassifyTicket sets what the ticket is about and how urgent it is.
@@ -79,7 +103,9 @@ func (t *Ticket) Classify(c ClassifyTicket, p SLAPolicy) ([]Event, error) {
 	if team == "" {
 		team = t.s.Team
 	}
-	return []Event{TicketClassified{Category: c.Category, Priority: c.Priority, Team: team, Rule: c.Rule, SLA: t.s.dueFor(p, c.Priority)}}, nil
+	s := t.s
+	s.Team = team // the new team's calendar counts from here
+	return []Event{TicketClassified{Category: c.Category, Priority: c.Priority, Team: team, Rule: c.Rule, SLA: s.dueFor(p, c.Priority)}}, nil
 }
 
 // Reprioritize changes the priority alone, as a tier rule does; no event when nothing changes.
@@ -150,7 +176,7 @@ func (t *Ticket) escalation(c EscalateTicket, now time.Time, p SLAPolicy) Ticket
 	}
 	e := TicketEscalated{Team: team, Reason: c.Reason, Level: t.s.EscalationLevel + 1}
 	if t.s.Status == StatusWaiting {
-		due := t.s.shiftedDue(now)
+		due := t.s.resumedDue(now, p)
 		e.SLA = &due
 	}
 	return e
@@ -159,6 +185,12 @@ func (t *Ticket) escalation(c EscalateTicket, now time.Time, p SLAPolicy) Ticket
 // Reply posts a staff message: public to the customer, or an internal note, with the
 // files it carries (resolved and claimed by the application).
 func (t *Ticket) Reply(body string, public bool, atts ...Attachment) ([]Event, error) {
+	return t.ReplyAt(body, public, time.Time{}, SLAPolicy{}, atts...)
+}
+
+// ReplyAt is Reply at now: the first public reply of a ticket under a business calendar
+// carries the first response's working time (ticket_kpi_work.go).
+func (t *Ticket) ReplyAt(body string, public bool, now time.Time, p SLAPolicy, atts ...Attachment) ([]Event, error) {
 	var v validator
 	v.check(textOK(body, 1, maxBody), "body", "is required, at most 100000 characters")
 	v.check(attachmentsOK(atts), "attachments", "are at most 20, each named once")
@@ -168,7 +200,11 @@ func (t *Ticket) Reply(body string, public bool, atts ...Attachment) ([]Event, e
 	if err := t.require("reply", t.s.Status.Open()); err != nil {
 		return nil, err
 	}
-	return []Event{TicketReplied{Body: body, Public: public, Attachments: cloneAttachments(atts)}}, nil
+	e := TicketReplied{Body: body, Public: public, Attachments: cloneAttachments(atts)}
+	if public {
+		e.FirstResponseWork = t.s.firstResponseWork(now, p)
+	}
+	return []Event{e}, nil
 }
 
 // Wait puts the ticket on hold for the customer; the SLA clocks pause.
@@ -184,8 +220,15 @@ func (t *Ticket) Wait(reason string) ([]Event, error) {
 	return []Event{TicketAwaitingCustomer{Reason: reason}}, nil
 }
 
-// Resolve is allowed from assigned, escalated and waiting.
+// Resolve is allowed from assigned, escalated and waiting; a waiting ticket's clocks resume
+// by calendar time (ResolveAt decides under the policy's calendars).
 func (t *Ticket) Resolve(resolution string) ([]Event, error) {
+	return t.ResolveAt(resolution, time.Time{}, SLAPolicy{})
+}
+
+// ResolveAt resolves at now: a waiting ticket under a business calendar records the due
+// times its wait's end gives them, decided under the calendar in force.
+func (t *Ticket) ResolveAt(resolution string, now time.Time, p SLAPolicy) ([]Event, error) {
 	var v validator
 	v.check(textOK(resolution, 1, maxBody), "resolution", "is required, at most 100000 characters")
 	if err := v.err(); err != nil {
@@ -194,7 +237,7 @@ func (t *Ticket) Resolve(resolution string) ([]Event, error) {
 	if err := t.require("resolve", t.in(StatusAssigned, StatusEscalated, StatusWaiting)); err != nil {
 		return nil, err
 	}
-	return []Event{TicketResolved{Resolution: resolution}}, nil
+	return []Event{t.s.resolution(resolution, now, p)}, nil
 }
 
 // Reopen brings a resolved ticket back; the resolution clock starts again now.
@@ -212,7 +255,8 @@ func (t *Ticket) Reopen(reason string, now time.Time, p SLAPolicy) ([]Event, err
 
 func (t *Ticket) reopening(reason string, now time.Time, p SLAPolicy) TicketReopened {
 	target := p.Target(t.s.Customer.Tier, t.s.Priority)
-	return TicketReopened{Reason: reason, SLA: SLADue{FirstResponseDue: t.s.SLA.FirstResponseDue, ResolutionDue: now.Add(target.Resolution)}}
+	due := after(t.s.calendar(p), now, target.Resolution)
+	return TicketReopened{Reason: reason, SLA: SLADue{FirstResponseDue: t.s.SLA.FirstResponseDue, ResolutionDue: due}}
 }
 
 // Close ends a resolved ticket for good.
@@ -237,7 +281,7 @@ func (t *Ticket) CustomerReply(body string, now time.Time, p SLAPolicy, atts ...
 	}
 	e := CustomerReplied{Body: body, Attachments: cloneAttachments(atts)}
 	if t.s.Status == StatusWaiting {
-		due := t.s.shiftedDue(now)
+		due := t.s.resumedDue(now, p)
 		e.SLA = &due
 	}
 	if t.s.Status == StatusResolved {

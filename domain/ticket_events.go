@@ -57,6 +57,11 @@ type TicketReceived struct {
 	Unverified bool `json:"unverified,omitempty"`
 	// Attachments are the files the customer's first message carries.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Source is the configured intake the request came through ("" for the API and portal).
+	Source string `json:"source,omitempty"`
+	// FollowUpOf is the closed ticket this one continues (a channel message or mail
+	// threaded to it).
+	FollowUpOf uuid.UUID `json:"follow_up_of,omitzero"`
 }
 
 // TicketClassified sets category, priority and team; Rule names the rule when the system classified.
@@ -96,6 +101,9 @@ type TicketReplied struct {
 	Body        string       `json:"body"`
 	Public      bool         `json:"public"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// FirstResponseWork is set on the first public reply of a ticket under a business
+	// calendar: the working time from receipt to it (ticket_kpi_work.go).
+	FirstResponseWork *time.Duration `json:"first_response_work,omitempty"`
 }
 
 // CustomerReplied is the customer's message; on a waiting ticket it resumes the SLA clocks.
@@ -113,6 +121,13 @@ type TicketAwaitingCustomer struct {
 // TicketResolved stops the clocks; the customer may now rate.
 type TicketResolved struct {
 	Resolution string `json:"resolution"`
+	// SLA is set when resolving ended a wait under a business calendar (sla_calendar.go).
+	SLA *SLADue `json:"sla,omitempty"`
+	// FirstResponseWork and ResolutionWork are set under a business calendar: the working
+	// time of the first response (when the resolution is it) and of the resolution, waits
+	// left out (ticket_kpi_work.go).
+	FirstResponseWork *time.Duration `json:"first_response_work,omitempty"`
+	ResolutionWork    *time.Duration `json:"resolution_work,omitempty"`
 }
 
 // TicketReopened restarts the resolution clock.
@@ -193,6 +208,10 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[SLAWarningIssued](data)
 	case TypeSLABreached:
 		e = decodeInto[SLABreached](data)
+	case TypeStageDeadlinePassed:
+		e = decodeInto[StageDeadlinePassed](data)
+	case TypeStageWarningIssued:
+		e = decodeInto[StageWarningIssued](data)
 	case TypeTicketCustomerVerified:
 		e = decodeInto[TicketCustomerVerified](data)
 	case TypeTicketUnassigned:
@@ -203,6 +222,8 @@ func DecodeTicketEvent(eventType string, data []byte) (Event, error) {
 		e = decodeInto[MacroApplied](data)
 	case TypeTicketCustomerErased:
 		e = decodeInto[TicketCustomerErased](data)
+	case TypeAutoMessageReceived:
+		e = decodeInto[AutoMessageReceived](data)
 	default:
 		return nil, fmt.Errorf("%w: unknown ticket event type %q", ErrInvalid, eventType)
 	}

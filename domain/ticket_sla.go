@@ -7,6 +7,7 @@ type ClockStatus struct {
 	Due      time.Time // effective due time (moved forward by a wait in progress)
 	Running  bool      // not yet met, and the ticket is open
 	Breached bool
+	Met      bool // met (answered, resolved) by its due time
 }
 
 // Clocks returns both SLA clocks as they stand at `now`. A clock breaches when it was
@@ -27,6 +28,7 @@ func clock(due, metAt time.Time, open, recorded bool, now time.Time) ClockStatus
 		c.Breached = true
 	case !metAt.IsZero():
 		c.Breached = metAt.After(due)
+		c.Met = !c.Breached
 	case c.Running:
 		c.Breached = now.After(due)
 	}
@@ -53,8 +55,8 @@ func (t *Ticket) RecordSLAWarning(clockName string, now time.Time, p SLAPolicy) 
 	if !s.WaitingSince.IsZero() {
 		return nil
 	}
-	c, start, warned := t.clockNamed(clockName, now)
-	if !c.Running || c.Breached || warned.Equal(c.Due) || now.Before(p.WarningAt(start, c.Due)) {
+	c, _, warned := t.clockNamed(clockName, now)
+	if !c.Running || c.Breached || warned.Equal(c.Due) || now.Before(s.WarningAt(clockName, c.Due, p)) {
 		return nil
 	}
 	return []Event{SLAWarningIssued{Clock: clockName, Due: c.Due}}

@@ -93,8 +93,12 @@ func (t *Ticket) ChangeTags(add, remove []string) ([]Event, error) {
 }
 
 // withTags is tags after the change, sorted.
-func withTags(t TagList, e TicketTagsChanged) TagList {
-	tags := t.List()
+func withTags(t TagList, e TicketTagsChanged) TagList { return NewTagList(e.Apply(t.List())) }
+
+// Apply is tags after the change, in a new slice: those not removed in their order, then
+// those added that were not there. The ticket (TagList) and the read models that keep a
+// ticket's tags apply a change with it, so that they agree.
+func (e TicketTagsChanged) Apply(tags []string) []string {
 	out := make([]string, 0, len(tags)+len(e.Added))
 	for _, t := range tags {
 		if !slices.Contains(e.Removed, t) {
@@ -106,7 +110,7 @@ func withTags(t TagList, e TicketTagsChanged) TagList {
 			out = append(out, a)
 		}
 	}
-	return NewTagList(out)
+	return out
 }
 
 // TagList is a ticket's tags, normalised and sorted. It is a comparable value (the tags

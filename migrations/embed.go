@@ -1,7 +1,7 @@
 // Package migrations holds the PostgreSQL schema as goose SQL migrations, embedded so that
 // the binaries migrate without files on disk. Each set has its own directory and its own
 // goose version table, so that the sets can live in one database and move independently.
-// Up is the one runner both PostgreSQL adapters call with their set.
+// Set.Migrate (over Up) is the one runner every PostgreSQL adapter calls with its set.
 package migrations
 
 import "embed"
@@ -35,3 +35,9 @@ var RateLimit embed.FS
 //
 //go:embed lease/*.sql
 var Lease embed.FS
+
+// Sessions is the desk's sessions (table desk_sessions), applied by
+// adapters/session/pgsessions.Migrate with goose version table sessions_goose_version.
+//
+//go:embed sessions/*.sql
+var Sessions embed.FS

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
@@ -14,7 +15,9 @@ import (
 
 // Set is one set of migrations and what keeps it apart from the others in one database.
 type Set struct {
-	// Files holds the set's .sql files at its root (fs.Sub of EventStore or ReadModel).
+	// Name is the store the set belongs to, as Migrate's errors name it ("postgres leases").
+	Name string
+	// Files holds the set's .sql files at its root (Sub of one of the embedded FS).
 	Files fs.FS
 	// VersionTable is goose's version table of the set. Never rename it: a database
 	// migrated before would be migrated again from the start.
@@ -53,6 +56,34 @@ func Up(ctx context.Context, dsn string, set Set) error {
 		return fmt.Errorf("%s: %w", set.VersionTable, err)
 	}
 	return nil
+}
+
+// Migrate is Up for the adapter that owns the set (sets.go): the one body of every
+// PostgreSQL adapter's Migrate, its errors prefixed with the set's Name.
+func (s Set) Migrate(ctx context.Context, dsn string) error {
+	if err := Up(ctx, dsn, s); err != nil {
+		return fmt.Errorf("%s: migrate: %w", s.Name, err)
+	}
+	return nil
+}
+
+// OpenPool migrates the set (Migrate), then opens a pool of at most maxConns connections
+// to the database dsn names: how the stores of one table or two start. The caller closes
+// the pool.
+func (s Set) OpenPool(ctx context.Context, dsn string, maxConns int32) (*pgxpool.Pool, error) {
+	if err := s.Migrate(ctx, dsn); err != nil {
+		return nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	cfg.MaxConns = maxConns
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+	return pool, nil
 }
 
 // Sub is the set's files under dir of an embedded FS, for Set.Files.

@@ -3,6 +3,7 @@ package migrations_test
 import (
 	"context"
 	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 
@@ -24,6 +25,7 @@ func TestUpKeepsSetsApart(t *testing.T) {
 		"keystore_goose_version":   {Files: migrations.Sub(migrations.KeyStore, "keystore"), VersionTable: "keystore_goose_version", LockID: 3},
 		"ratelimit_goose_version":  {Files: migrations.Sub(migrations.RateLimit, "ratelimit"), VersionTable: "ratelimit_goose_version", LockID: 4},
 		"lease_goose_version":      {Files: migrations.Sub(migrations.Lease, "lease"), VersionTable: "lease_goose_version", LockID: 5},
+		"sessions_goose_version":   {Files: migrations.Sub(migrations.Sessions, "sessions"), VersionTable: "sessions_goose_version", LockID: 6},
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 2*len(sets))
@@ -63,5 +65,62 @@ func TestUpKeepsSetsApart(t *testing.T) {
 	}
 	if err := migrations.Up(ctx, "postgres://[bad", sets["readmodel_goose_version"]); err == nil {
 		t.Error("a malformed DSN was accepted")
+	}
+	named := sets["readmodel_goose_version"]
+	named.Name = "postgres read model"
+	if err := named.Migrate(ctx, "postgres://[bad"); err == nil || !strings.HasPrefix(err.Error(), "postgres read model: migrate: ") {
+		t.Errorf("Migrate of a malformed DSN: %v, want an error named after the set", err)
+	}
+	if err := named.Migrate(ctx, dsn); err != nil {
+		t.Errorf("Migrate of a migrated schema: %v", err)
+	}
+}
+
+// TestOpenPool: OpenPool migrates the set, then opens a pool of the size asked for; an
+// error names the set.
+func TestOpenPool(t *testing.T) {
+	dsn := postgrestest.FreshSchema(t, "openpool")
+	ctx := context.Background()
+	set := migrations.Set{Name: "postgres leases", Files: migrations.Sub(migrations.Lease, "lease"), VersionTable: "lease_goose_version", LockID: 5}
+	pool, err := set.OpenPool(ctx, dsn, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if got := pool.Config().MaxConns; got != 3 {
+		t.Errorf("MaxConns %d, want 3", got)
+	}
+	var applied int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM lease_goose_version WHERE version_id > 0`).Scan(&applied); err != nil || applied == 0 {
+		t.Errorf("the set was not migrated before the pool opened: %d applied (%v)", applied, err)
+	}
+	if _, err := set.OpenPool(ctx, "postgres://[bad", 3); err == nil || !strings.HasPrefix(err.Error(), "postgres leases: ") {
+		t.Errorf("OpenPool of a malformed DSN: %v, want an error named after the set", err)
+	}
+}
+
+// TestSetsKeepTheirNamesAndLocks: each set keeps the version table and lock key databases
+// and running processes already know it by, and no two sets share either.
+func TestSetsKeepTheirNamesAndLocks(t *testing.T) {
+	want := []struct {
+		set   migrations.Set
+		table string
+		lock  int64
+	}{
+		{migrations.EventStoreSet, "eventstore_goose_version", 0x7469636b65747331},
+		{migrations.ReadModelSet, "readmodel_goose_version", 0x7469636b65747332},
+		{migrations.KeyStoreSet, "keystore_goose_version", 0x7469636b65747333},
+		{migrations.RateLimitSet, "ratelimit_goose_version", 0x7469636b65747334},
+		{migrations.LeaseSet, "lease_goose_version", 0x7469636b65747335},
+		{migrations.SessionsSet, "sessions_goose_version", 0x7469636b65747336},
+	}
+	for _, w := range want {
+		if w.set.VersionTable != w.table || w.set.LockID != w.lock || w.set.Name == "" {
+			t.Errorf("set %q: version table %s lock %#x, want %s %#x", w.set.Name, w.set.VersionTable, w.set.LockID, w.table, w.lock)
+		}
+		files, err := fs.Glob(w.set.Files, "*.sql")
+		if err != nil || len(files) == 0 {
+			t.Errorf("set %q: %d migration files (%v)", w.set.Name, len(files), err)
+		}
 	}
 }

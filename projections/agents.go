@@ -42,6 +42,9 @@ type AgentView struct {
 	Language    string    `json:"language,omitempty"`
 	Active      bool      `json:"active"`
 	Version     int64     `json:"version"`
+	// Timezone and Roster: when the agent works (docs/SLA-CLOCKS.md, "Shifts").
+	Timezone string         `json:"timezone,omitempty"`
+	Roster   *domain.Roster `json:"roster,omitempty"`
 }
 
 // NewAgentView shows an agent row.
@@ -51,5 +54,15 @@ func NewAgentView(a AgentRow) AgentView {
 		skills = []string{}
 	}
 	return AgentView{ID: a.ID, Name: a.Name, Team: a.Team, Skills: skills, Capacity: a.Capacity,
-		Online: a.Online, OpenTickets: a.OpenTickets, Language: a.Language, Active: a.Active(), Version: a.Version}
+		Online: a.Online, OpenTickets: a.OpenTickets, Language: a.Language, Active: a.Active(), Version: a.Version}.withRoster(a.AgentState)
+}
+
+// withRoster shows the roster only where one is set.
+func (v AgentView) withRoster(s domain.AgentState) AgentView {
+	v.Timezone = s.Timezone
+	if !s.Roster.Empty() {
+		r := s.Roster
+		v.Roster = &r
+	}
+	return v
 }

@@ -30,7 +30,8 @@ const (
 // the one place a new projection is registered.
 var catalogue = [...]Projection{
 	queuesProjection, portalProjection, kpiProjection, agentsProjection, openByTeamProjection,
-	customersProjection, tokensProjection,
+	customersProjection, tokensProjection, hotTicketsProjection, hotSpikesProjection,
+	articlesProjection, helpVisitorsProjection, articleFeedbackProjection,
 }
 
 // Catalogue returns every projection, in the order they are applied.
@@ -71,11 +72,18 @@ type Kind uint8
 
 // Stream kinds.
 const (
-	NoStream      Kind = iota // a stream no projection reads (ticket numbers, reservations)
-	TicketStreams             // ticket-<id>
-	AgentStreams              // agent-<id> (every staff account)
-	TokenStreams              // token-<hash>, rows keyed by the token's id
+	NoStream           Kind = iota // a stream no projection reads (ticket numbers, reservations)
+	TicketStreams                  // ticket-<id>
+	AgentStreams                   // agent-<id> (every staff account)
+	TokenStreams                   // token-<hash>, rows keyed by the token's id
+	HotIssueStreams                // hotissue-<id>: one spike each (application/hotissues)
+	ArticleStreams                 // article-<id> (the knowledge base)
+	HelpVisitorStreams             // helpvisitor-<id> (help-center browsers, for deflections)
 )
+
+// ArticleFeedbackStreams: articlefeedback-<article id> (votes on "did this help?"). Its
+// own declaration, after the block, keeps the others' lines as they were.
+const ArticleFeedbackStreams = HelpVisitorStreams + 1
 
 // Projection is one read model, as the engine and the stores see it. Rows are keyed by
 // their aggregate's id and carry the stream version they have applied.

@@ -110,13 +110,21 @@ func (s *Service) Customer(ctx context.Context, ref string) (CustomerView, error
 	return s.customerView(ctx, id, rows)
 }
 
-// CustomersByEmail is GET /customers?email=: the record made for the email, if any.
+// CustomersByEmail is GET /customers?email=: the record made for the email, or the record
+// made without one that was given it later (command.EmailCustomer), if any.
 func (s *Service) CustomersByEmail(ctx context.Context, email string) ([]CustomerView, error) {
 	rows, err := s.customerTickets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.customerView(ctx, domain.CustomerRecordID(email), rows)
+	id, err := command.EmailCustomer(ctx, s.Events, email) // a record given the email later
+	if err != nil {
+		return nil, err
+	}
+	if id == uuid.Nil {
+		id = domain.CustomerRecordID(email)
+	}
+	v, err := s.customerView(ctx, id, rows)
 	if err != nil {
 		if errors.Is(err, application.ErrNotFound) {
 			return []CustomerView{}, nil
@@ -157,7 +165,12 @@ func (s *Service) customerView(ctx context.Context, id uuid.UUID, rows []*Custom
 	switch st := rec.State(); {
 	case rec.Exists():
 		// The record's own ids first, then those of its tickets from before records existed.
-		v.Stored, v.ExternalIDs = true, append(st.ExternalIDs, slices.DeleteFunc(v.ExternalIDs, st.HasExternalID)...)
+		// A ticket's row knows the id, not its source: one the record holds under any
+		// source (a channel's) is that one, not a second id of source api.
+		known := func(x domain.ExternalID) bool {
+			return slices.ContainsFunc(st.ExternalIDs, func(y domain.ExternalID) bool { return y.ID == x.ID })
+		}
+		v.Stored, v.ExternalIDs = true, append(st.ExternalIDs, slices.DeleteFunc(v.ExternalIDs, known)...)
 		if st, err = s.openRecord(ctx, st); err != nil {
 			return CustomerView{}, err
 		}

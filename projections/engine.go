@@ -34,6 +34,9 @@ type Engine struct {
 	waitMu sync.Mutex
 	notify chan struct{}
 	done   map[string]uint64 // committed positions, as of the last announce
+	// standby: another node projects into the store (SetStandby); readers wait for the
+	// store's checkpoints, not for this engine.
+	standby bool
 
 	// events is the event store records are read again from when a commit fails with
 	// ErrUnstorable (isolate.go); set by CatchUp and FollowBatch.
@@ -196,10 +199,13 @@ func (e *Engine) position() uint64 {
 }
 
 // committedOf is what projection name has committed; ok is false when the engine does
-// not project it.
+// not project it, or stands by while another node projects (SetStandby).
 func (e *Engine) committedOf(name string) (uint64, bool) {
 	e.waitMu.Lock()
 	defer e.waitMu.Unlock()
+	if e.standby {
+		return 0, false
+	}
 	pos, ok := e.done[name]
 	return pos, ok
 }

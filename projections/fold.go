@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/hotissues"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -19,34 +20,53 @@ import (
 // there the record is skipped and recorded instead (proj.go, apply).
 var ErrGap = errors.New("projection: stream version gap")
 
+// streamKinds are the streams projections read, in the order decode tries their
+// prefixes, each with the decoder of its records.
+var streamKinds = []struct {
+	prefix string
+	kind   Kind
+	decode func(rest, typ string, data []byte) (uuid.UUID, domain.Event, error)
+}{
+	{eventlog.TicketStreamPrefix, TicketStreams, idInStream(domain.DecodeTicketEvent)},
+	{eventlog.AgentStreamPrefix, AgentStreams, idInStream(domain.DecodeAgentEvent)},
+	{eventlog.ArticleStreamPrefix, ArticleStreams, idInStream(domain.DecodeArticleEvent)},
+	{eventlog.HelpVisitorStreamPrefix, HelpVisitorStreams, idInStream(domain.DecodeHelpVisitEvent)},
+	{eventlog.ArticleFeedbackStreamPrefix, ArticleFeedbackStreams, idInStream(domain.DecodeArticleFeedbackEvent)},
+	{eventlog.TokenStreamPrefix, TokenStreams, decodeToken},
+	{eventlog.HotIssueStreamPrefix, HotIssueStreams, idInStream(hotissues.Decode)},
+}
+
+// idInStream is the decoder of a kind whose aggregate id is the rest of the stream's name
+// after the prefix, and whose events decodeEvent makes.
+func idInStream[E domain.Event](decodeEvent func(typ string, data []byte) (E, error)) func(rest, typ string, data []byte) (uuid.UUID, domain.Event, error) {
+	return func(rest, typ string, data []byte) (uuid.UUID, domain.Event, error) {
+		id, err := uuid.Parse(rest)
+		if err != nil {
+			return id, nil, err
+		}
+		e, err := decodeEvent(typ, data)
+		return id, e, err
+	}
+}
+
 // decode returns the record's aggregate and event; ok is false for streams no
-// projection reads (tokens, ticket numbers).
+// projection reads (ticket numbers, reservations).
 func decode(rec eventlog.Record) (Event, bool, error) {
 	d := Event{Record: rec}
-	var err error
-	switch {
-	case strings.HasPrefix(rec.Stream, eventlog.TicketStreamPrefix):
-		d.Kind = TicketStreams
-		d.ID, err = uuid.Parse(rec.Stream[len(eventlog.TicketStreamPrefix):])
-		if err == nil {
-			d.Data, err = domain.DecodeTicketEvent(rec.Type, rec.Data)
+	for _, k := range streamKinds {
+		rest, ok := strings.CutPrefix(rec.Stream, k.prefix)
+		if !ok {
+			continue
 		}
-	case strings.HasPrefix(rec.Stream, eventlog.AgentStreamPrefix):
-		d.Kind = AgentStreams
-		d.ID, err = uuid.Parse(rec.Stream[len(eventlog.AgentStreamPrefix):])
-		if err == nil {
-			d.Data, err = domain.DecodeAgentEvent(rec.Type, rec.Data)
+		var err error
+		d.Kind = k.kind
+		d.ID, d.Data, err = k.decode(rest, rec.Type, rec.Data)
+		if err != nil {
+			return d, false, fmt.Errorf("projection: record %s v%d at %d does not decode: %v", rec.Stream, rec.Version, rec.Position, err)
 		}
-	case strings.HasPrefix(rec.Stream, eventlog.TokenStreamPrefix):
-		d.Kind = TokenStreams
-		d.ID, d.Data, err = decodeToken(rec.Type, rec.Data)
-	default:
-		return d, false, nil
+		return d, true, nil
 	}
-	if err != nil {
-		return d, false, fmt.Errorf("projection: record %s v%d at %d does not decode: %v", rec.Stream, rec.Version, rec.Position, err)
-	}
-	return d, true, nil
+	return d, false, nil
 }
 
 // next reports whether a record of stream version v follows a row at version have:

@@ -27,6 +27,11 @@ type KPIFact struct {
 	// NPSResponses, NPSPromoters and NPSDetractors count the ratings that carried an NPS
 	// answer, those of 9 or 10, and those of 0 to 6.
 	NPSResponses, NPSPromoters, NPSDetractors int
+	// FirstResponseWork and ResolutionWork are the working times the events carry for a
+	// ticket under a business calendar (the first response's, the last resolution's); nil
+	// under 24×7, where business time is calendar time (kpi_business.go).
+	FirstResponseWork *time.Duration `json:",omitempty"`
+	ResolutionWork    *time.Duration `json:",omitempty"`
 }
 
 // Period is a span of time [From, Until); a zero Until has no end yet.
@@ -47,6 +52,7 @@ func ApplyKPI(f KPIFact, e domain.Event, at time.Time) KPIFact {
 // for every projection).
 func kpiStep(f KPIFact, e domain.Event, at time.Time, after domain.TicketState) KPIFact {
 	before := f.State.WaitingSince
+	f = kpiWork(f, e) // reads the state before the event
 	f.State = after
 	if !before.IsZero() && f.State.WaitingSince.IsZero() {
 		f.Waited += at.Sub(before)

@@ -20,6 +20,9 @@ type KPIQuery struct {
 	From, To time.Time
 	GroupBy  string
 	Tag      string
+	// Time is the time base of the durations: KPITimeCalendar (also when empty) or
+	// KPITimeBusiness (kpi_business.go).
+	Time string
 }
 
 // KPIRow is one row of the KPI report: the KPIs of API.md for one group of tickets
@@ -50,6 +53,11 @@ type KPIRow struct {
 	// the ratings that carried one (NPSResponses), to 2 decimals.
 	NPS          *float64 `json:"nps"`
 	NPSResponses int      `json:"nps_responses"`
+	// Deflections and SelfServiceRate are on rows of group_by=day and category only
+	// (deflections.go): articles read in the help center with no ticket opened after,
+	// and deflections / (deflections + received).
+	Deflections     *int     `json:"deflections,omitempty"`
+	SelfServiceRate *float64 `json:"self_service_rate,omitempty"`
 }
 
 // GroupsOf are the groups a ticket falls in: under group_by=tag one per tag it carries
@@ -108,6 +116,10 @@ func Report(facts []KPIFact, q KPIQuery, now time.Time) ([]KPIRow, error) {
 	if _, err := GroupOf(KPIFact{}, q.GroupBy); err != nil {
 		return nil, err
 	}
+	base, err := ParseKPITime(q.Time)
+	if err != nil {
+		return nil, err
+	}
 	groups := map[string][]KPIFact{}
 	for _, f := range facts {
 		if f.State.CreatedAt.Before(q.From) || !f.State.CreatedAt.Before(q.To) || (q.Tag != "" && !f.State.Tags.Has(q.Tag)) {
@@ -123,7 +135,7 @@ func Report(facts []KPIFact, q KPIQuery, now time.Time) ([]KPIRow, error) {
 	}
 	rows := make([]KPIRow, 0, len(groups))
 	for g, fs := range groups {
-		row := kpiRow(g, fs, q.To, now)
+		row := kpiRow(g, fs, q.To, now, base)
 		if q.GroupBy == "agent" {
 			name := agentName(fs)
 			row.Name = &name
@@ -156,7 +168,7 @@ type tally struct {
 	firstResponse, resolution                             []float64
 }
 
-func (t *tally) add(f KPIFact, to, now time.Time) {
+func (t *tally) add(f KPIFact, to, now time.Time, base string) {
 	t.received++
 	if f.ResolvedNow() {
 		t.resolved++
@@ -167,10 +179,10 @@ func (t *tally) add(f KPIFact, to, now time.Time) {
 	t.escalated += b2i(f.State.Escalated)
 	t.reopened += b2i(f.State.Reopened)
 	t.backlog += b2i(f.OpenAt(to))
-	if d, ok := f.FirstResponseTime(); ok {
+	if d, ok := f.FirstResponseTimeIn(base); ok {
 		t.firstResponse = append(t.firstResponse, d.Seconds())
 	}
-	if d, ok := f.ResolutionTime(); ok {
+	if d, ok := f.ResolutionTimeIn(base); ok {
 		t.resolution = append(t.resolution, d.Seconds())
 	}
 	fr, res := f.State.Clocks(now)
@@ -205,10 +217,10 @@ func judged(c domain.ClockStatus, now time.Time) bool {
 	return !c.Running || now.After(c.Due)
 }
 
-func kpiRow(group string, fs []KPIFact, to, now time.Time) KPIRow {
+func kpiRow(group string, fs []KPIFact, to, now time.Time, base string) KPIRow {
 	var t tally
 	for _, f := range fs {
-		t.add(f, to, now)
+		t.add(f, to, now, base)
 	}
 	frAvg, frP50, frP90 := stats(t.firstResponse)
 	resAvg, resP50, resP90 := stats(t.resolution)

@@ -2,12 +2,11 @@ package projections
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
 // MaxReadyLag is how far behind (in the age of the oldest unapplied event) a projection
-// may be while the process still reports ready.
+// may be while the process still reports ready (which projections count: ReadyRule).
 const MaxReadyLag = 10 * time.Second
 
 // Lag is how far a projection is behind the event store.
@@ -61,16 +60,9 @@ func (s *Service) Lag(ctx context.Context) ([]Lag, error) {
 	return out, nil
 }
 
-// Ready fails when a projection is more than MaxReadyLag behind, or a store is unreachable.
+// Ready fails when a store is unreachable or a projection this node answers for is more
+// than the bound behind (Readiness).
 func (s *Service) Ready(ctx context.Context) error {
-	lags, err := s.Lag(ctx)
-	if err != nil {
-		return fmt.Errorf("read models: %w", err)
-	}
-	for _, l := range lags {
-		if l.Seconds > MaxReadyLag.Seconds() {
-			return fmt.Errorf("projection %s is %.1f s (%d events) behind", l.Projection, l.Seconds, l.Events)
-		}
-	}
-	return nil
+	_, err := s.Readiness(ctx)
+	return err
 }

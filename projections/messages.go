@@ -18,8 +18,8 @@ import (
 // is), so no read model keeps message bodies (docs/READMODELS.md "The conversation").
 // The customer's portal never reads it: its timeline is the portal projection's.
 
-// Message kinds. MessageAuto is reserved for automatic replies that come in
-// (out-of-office answers to a mail): nothing makes one yet.
+// Message kinds. MessageAuto is an automatic message that came in (an out-of-office
+// answer, a bounce: domain.AutoMessageReceived).
 const (
 	MessageCustomer = "customer"
 	MessagePublic   = "public"
@@ -106,7 +106,8 @@ func ReadConversation(ctx context.Context, events eventlog.EventStore, id uuid.U
 
 // carriesMessage reports whether a ticket event of type typ is a message.
 func carriesMessage(typ string) bool {
-	return typ == domain.TypeTicketReceived || typ == domain.TypeCustomerReplied || typ == domain.TypeTicketReplied
+	return typ == domain.TypeTicketReceived || typ == domain.TypeCustomerReplied || typ == domain.TypeTicketReplied ||
+		typ == domain.TypeAutoMessageReceived
 }
 
 // messageOf is the message an event carries, if any; a TicketReceived also names the customer.
@@ -124,6 +125,12 @@ func messageOf(c *Conversation, rec eventlog.Record, data domain.Event) (Message
 			m.Kind = MessagePublic
 		}
 		m.Author, m.Agent, m.Staff = authorOf(rec.Meta.Actor)
+	case domain.AutoMessageReceived:
+		// An auto-reply speaks for the customer; a bounce is a mail system's report.
+		m.Kind, m.Author, m.Body, m.Files = MessageAuto, AuthorCustomer, x.Body, AttachmentViews(x.Attachments)
+		if x.Kind == domain.AutoBounce {
+			m.Author = AuthorSystem
+		}
 	default:
 		return m, false
 	}

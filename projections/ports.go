@@ -57,6 +57,9 @@ type QueueFilter struct {
 	// Tag is a normalised tag the ticket carries (domain.NormalizeTag).
 	Tag      string
 	Breached *bool
+	// ByDue orders by the nearest running due time alone, priority not first: the SLA
+	// watch's "most urgent first" (false: the working order, SortQueue).
+	ByDue bool
 }
 
 // Queries is the side of a read-model store that the read endpoints use.

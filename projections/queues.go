@@ -70,7 +70,7 @@ func FirstQueueRefs(states []*domain.TicketState, f QueueFilter, now time.Time, 
 		if f.Breached != nil && breached(s, now) != *f.Breached {
 			continue
 		}
-		keys = append(keys, keyOf(s, now))
+		keys = append(keys, keyOf(s, now, f.ByDue))
 	}
 	total := len(keys)
 	if n < total {
@@ -93,8 +93,12 @@ type queueKey struct {
 	s       *domain.TicketState
 }
 
-func keyOf(s *domain.TicketState, now time.Time) queueKey {
+// keyOf is s's queue key at now; byDue leaves the priority out (QueueFilter.ByDue).
+func keyOf(s *domain.TicketState, now time.Time, byDue bool) queueKey {
 	k := queueKey{rank: s.Priority.Rank(), due: math.MaxInt64, created: s.CreatedAt.UnixNano(), s: s}
+	if byDue {
+		k.rank = 0
+	}
 	if d := s.NextDue(now); !d.IsZero() {
 		k.due = d.UnixNano()
 	}
@@ -230,6 +234,11 @@ var queuesProjection = &ticketRows{name: Queues, table: Table{
 		Col("first_response_breached", "boolean", func(t *ticket) bool { return t.FirstResponseBreached }),
 		Col("resolution_breached", "boolean", func(t *ticket) bool { return t.ResolutionBreached }),
 		Col("tags", "text[]", func(t *ticket) []string { return nonNil(t.Tags.List()) }), // migration 00009
+		// The ticket's place in the queues (QueueOrder; NoDue when none): what the
+		// PostgreSQL store's ordered indexes hold, so a page reads its own rows (00014).
+		Col("queue_rank", "integer", func(t *ticket) int { return OrderOf(t).Rank }),
+		Col("queue_due", "bigint", func(t *ticket) int64 { return OrderOf(t).Due }),
+		Col("queue_moving", "bigint", func(t *ticket) int64 { return OrderOf(t).Moving }),
 		SnapshotCol("state"),
 	},
 	Read: []string{"state"}, Scan: ScanSnapshot[ticket],

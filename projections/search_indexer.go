@@ -53,6 +53,7 @@ type SearchIndexer struct {
 	building bool     // Rebuild runs: live records are left to its catch-up
 	failed   uint64
 	lastAt   time.Time
+	standby  searchStandby // another node indexes into the shared index
 
 	// MaxPending is how many records FollowBatch applies before it commits.
 	MaxPending int

@@ -32,13 +32,28 @@ func (s *Service) SearchTickets(ctx context.Context, q string, internal bool, li
 // event store held when the query came (the newest record the relay has read and up
 // to settleBatch after it): it polls what the indexer has applied, then commits it.
 func (s *Service) settleSearch(ctx context.Context) error {
-	pos := s.Search.Progress().Committed
+	pos, err := s.Search.committed(ctx)
+	if err != nil {
+		return err
+	}
 	target, err := s.settleTarget(ctx, pos)
 	if err != nil || target <= pos {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, MaxWait)
 	defer cancel()
+	if s.Search.standingBy() { // another node indexes: wait for the shared index's checkpoint
+		for {
+			if pos, err := s.Search.committed(ctx); err != nil || pos >= target {
+				return quiet(ctx, err)
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(25 * time.Millisecond):
+			}
+		}
+	}
 	for s.Search.Position() < target {
 		select {
 		case <-ctx.Done():
@@ -56,7 +71,10 @@ func (s *Service) settleSearch(ctx context.Context) error {
 
 // searchLag is the search index's lag, reported with the read models' (Lag, Ready).
 func (s *Service) searchLag(ctx context.Context) (Lag, error) {
-	pos := s.Search.Progress().Committed
+	pos, err := s.Search.committed(ctx)
+	if err != nil {
+		return Lag{Projection: SearchName}, err
+	}
 	l := Lag{Projection: SearchName, Position: pos}
 	recs, err := s.Events.ReadAll(ctx, pos, 1)
 	if err != nil {

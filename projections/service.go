@@ -31,7 +31,9 @@ type Service struct {
 	// Keys opens the sealed personal fields of customer records (application/erasure);
 	// nil where none are sealed.
 	Keys erasure.KeyStore
-	head atomic.Uint64
+	// ReadyRule says which lags make this node unready (readiness.go); set before use.
+	ReadyRule ReadyRule
+	head      atomic.Uint64
 }
 
 // NewService returns the read side over a read-model store; engine is the one projecting

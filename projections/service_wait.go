@@ -75,6 +75,12 @@ func (s *Service) positionOf(ctx context.Context, name string, id uuid.UUID, ver
 	switch def.Reads() {
 	case AgentStreams:
 		stream = eventlog.AgentStream(id)
+	case ArticleStreams:
+		stream = eventlog.ArticleStream(id)
+	case HelpVisitorStreams:
+		stream = eventlog.HelpVisitorStream(id)
+	case ArticleFeedbackStreams:
+		stream = eventlog.ArticleFeedbackStream(id)
 	case TicketStreams:
 	default: // token rows are keyed by the token's id, not their stream's name
 		return 0, false, nil

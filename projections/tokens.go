@@ -56,8 +56,8 @@ var tokensProjection = Declare(Spec[TokenRow]{
 })
 
 // decodeToken turns a token stream's record into its event; the row is keyed by the
-// token's id, which both events carry.
-func decodeToken(typ string, data []byte) (uuid.UUID, domain.Event, error) {
+// token's id, which both events carry (the rest of the stream's name is the token's hash).
+func decodeToken(_, typ string, data []byte) (uuid.UUID, domain.Event, error) {
 	switch typ {
 	case auth.TypeTokenIssued:
 		var e auth.TokenIssued

@@ -33,7 +33,8 @@ func TestEveryRouteIsAuthorisedByAccess(t *testing.T) {
 		}
 		registered[ra.Method+" "+ra.Path] = ra
 	}
-	public := map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /openapi.json": true}
+	public := map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /openapi.json": true,
+		"POST /channels/{name}/messages": true} // signed by the channel's secret, not a role
 	for _, route := range httpapi.MuxRoutes(e.server) {
 		if _, ok := registered[route]; !ok && !public[route] {
 			t.Errorf("route %s is not authorised through application/access", route)

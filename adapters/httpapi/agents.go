@@ -30,6 +30,9 @@ type changeAgentRequest struct {
 	Skills   *[]string `json:"skills"`
 	Capacity *int      `json:"capacity"`
 	Language *string   `json:"language"`
+	// Timezone and Roster: when the agent works (docs/SLA-CLOCKS.md, "Shifts").
+	Timezone *string        `json:"timezone"`
+	Roster   *domain.Roster `json:"roster"`
 }
 
 type presenceRequest struct {
@@ -144,7 +147,7 @@ func (s *Server) changeAgent(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		a, version, err = s.Commands.ChangeProfile.Handle(r.Context(), command.ChangeAgentProfile{AgentID: id,
 			ChangeAgentProfile: domain.ChangeAgentProfile{Name: req.Name, Team: req.Team, Skills: req.Skills,
-				Capacity: req.Capacity, Language: req.Language}}, meta)
+				Capacity: req.Capacity, Language: req.Language}, Timezone: req.Timezone, Roster: req.Roster}, meta)
 	}
 	if err != nil {
 		s.writeProblem(w, r, err)

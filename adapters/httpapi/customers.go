@@ -37,12 +37,8 @@ func (s *Server) customerRoutes(r *mux.Router) {
 		return
 	}
 	s.staffRoute(r, http.MethodGet, "/customers", "", access.GetCustomer, func(w http.ResponseWriter, r *http.Request) {
-		email := r.URL.Query().Get("email")
-		if email == "" {
-			s.writeProblem(w, r, fieldError("email", "is required"))
-			return
-		}
-		items, err := c.CustomersByEmail(r.Context(), email)
+		email, phone := r.URL.Query().Get("email"), r.URL.Query().Get("phone")
+		items, err := findCustomers(r.Context(), c, email, phone)
 		if err != nil {
 			s.writeProblem(w, r, err)
 			return

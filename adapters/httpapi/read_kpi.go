@@ -16,8 +16,9 @@ import (
 // DefaultKPIWindow is the report's window when from is not given: the 30 days before to.
 const DefaultKPIWindow = 30 * 24 * time.Hour
 
-// getKPI is GET /reports/kpi?from=&to=&group_by=: JSON {"rows":[…]}, or CSV with
-// Accept: text/csv. to defaults to now, from to 30 days before to, group_by to day.
+// getKPI is GET /reports/kpi?from=&to=&group_by=&time=: JSON {"rows":[…]}, or CSV with
+// Accept: text/csv. to defaults to now, from to 30 days before to, group_by to day, time
+// (the durations' time base: calendar or business) to calendar.
 func (s *Server) getKPI(w http.ResponseWriter, r *http.Request) {
 	to, err := timeParam(r, "to", s.Clock.Now())
 	var from time.Time
@@ -35,9 +36,17 @@ func (s *Server) getKPI(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		tag, err = tagParam(r)
 	}
-	var rows []projections.KPIRow
+	var base string
 	if err == nil {
-		rows, err = s.ReadSide.KPI(r.Context(), projections.KPIQuery{From: from, To: to, GroupBy: groupBy, Tag: tag})
+		base, err = kpiTimeParam(r)
+	}
+	var rows []projections.KPIRow
+	q := projections.KPIQuery{From: from, To: to, GroupBy: groupBy, Tag: tag, Time: base}
+	if err == nil {
+		rows, err = s.ReadSide.KPI(r.Context(), q)
+	}
+	if err == nil {
+		rows, err = s.withDeflections(r, q, rows)
 	}
 	if err != nil {
 		s.writeProblem(w, r, err)
@@ -115,4 +124,13 @@ func tagParam(r *http.Request) (string, error) {
 		return "", fieldError("tag", fmt.Sprintf("must be a tag of 1 to %d characters", domain.MaxTagLength))
 	}
 	return tag, nil
+}
+
+// kpiTimeParam reads ?time= (calendar, the default, or business); another value is a 400.
+func kpiTimeParam(r *http.Request) (string, error) {
+	base, err := projections.ParseKPITime(r.URL.Query().Get("time"))
+	if err != nil {
+		return "", fmt.Errorf("%w: time must be calendar or business", errMalformed)
+	}
+	return base, nil
 }

@@ -40,6 +40,7 @@ func (s *Server) routes() *mux.Router {
 	command("/tickets/{id}/close", access.Close, s.closeTicket)
 	command("/tickets/{id}/tags", access.Tag, s.tagTicket)
 	s.macroRoutes(r)
+	s.articleRoutes(r)
 
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}", "", access.GetTicket, s.getTicket)
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}/events", "", access.TicketEvents, s.ticketEvents)
@@ -53,6 +54,7 @@ func (s *Server) routes() *mux.Router {
 	s.portalRoute(r, http.MethodPost, "/portal/tickets/{number}/rating", "rate", access.PortalRate, s.portalRating)
 	s.portalOpenRoutes(r)
 	s.attachmentRoutes(r)
+	s.channelRoutes(r)
 
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)

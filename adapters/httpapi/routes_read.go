@@ -37,8 +37,10 @@ func (s *Server) readRoutes(r *mux.Router) {
 	}
 	s.staffRoute(r, http.MethodGet, "/queues", "", access.Queues, s.getQueue)
 	s.staffRoute(r, http.MethodGet, "/reports/kpi", "", access.KPI, s.getKPI)
+	s.hotRoutes(r)
 	s.staffRoute(r, http.MethodGet, "/agents", "", access.ListAgents, s.getAgents)
 	s.staffRoute(r, http.MethodGet, "/agents/{id}", "", access.GetAgent, s.getAgent)
+	s.staffRoute(r, http.MethodGet, "/shifts", "", access.ListShifts, s.getShifts)
 	s.staffRoute(r, http.MethodGet, "/tickets", "", access.ListTickets, s.getTickets)
 	s.staffRoute(r, http.MethodGet, "/tickets/{id}/messages", "", access.TicketMessages, s.getMessages)
 	s.portalRoute(r, http.MethodGet, "/portal/tickets/{number}", "", access.PortalView, s.getPortalTicket)

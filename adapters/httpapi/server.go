@@ -21,6 +21,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/auth"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
 // Options are the server's dependencies. Commands, Store, Auth and Registry are required.
@@ -33,8 +34,11 @@ type Options struct {
 	Registry *prometheus.Registry
 	// ReadSide serves the projection-backed reads (queues, KPIs, portal, agents).
 	ReadSide ReadSide
-	// Ready reports whether the stores are reachable and projections caught up.
-	Ready func(ctx context.Context) error
+	// Ready reports whether this node can serve: its stores reachable, the projections it
+	// answers for caught up (projections.ReadyRule), not draining. stale are the shared
+	// read models another node projects that are behind: a warning in /readyz's body, not
+	// a failure.
+	Ready func(ctx context.Context) (stale []projections.Lag, err error)
 	// PortalLimiter throttles portal look-ups per client address.
 	PortalLimiter *access.Limiter
 	// OpenLimiter throttles self-service tickets (POST /portal/tickets) per client
@@ -46,12 +50,21 @@ type Options struct {
 	// UploadLimiter throttles anonymous uploads (POST /portal/attachments) per client
 	// address: a bucket of its own, like OpenLimiter's.
 	UploadLimiter *access.Limiter
+	// VoteLimiter throttles "did this help?" votes (POST /portal/articles/{id}/feedback)
+	// per client address: a bucket of its own, shared with the help center's form;
+	// nil: access.NewVoteLimiter().
+	VoteLimiter *access.Limiter
 	// Pseudonyms name self-service clients (portalClient); nil derives them from a key
 	// of this process's own (ticketd passes the server key's: auth.Secrets).
 	Pseudonyms ClientPseudonyms
 	// Proxies are the peers trusted to tell the client's address and scheme
 	// (--trusted-proxies); the zero value trusts none and keys on the connection's peer.
 	Proxies access.Proxies
+	// Channels are the signed intakes of POST /channels/{name}/messages by name
+	// (ParseChannels), and Intake the use case they feed; with either missing every
+	// channel name is a 404.
+	Channels map[string]Channel
+	Intake   Intake
 }
 
 // ClientPseudonyms turns a client address into the pseudonym a self-service request acts
@@ -91,6 +104,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.UploadLimiter == nil {
 		o.UploadLimiter = access.NewLimiter(20, time.Minute)
+	}
+	if o.VoteLimiter == nil {
+		o.VoteLimiter = access.NewVoteLimiter()
 	}
 	s := &Server{Options: o, log: o.Logger, metrics: newMetrics(o.Registry)}
 	s.router = s.routes()

@@ -97,6 +97,7 @@ type EventView struct {
 	CausationID    string `json:"causation_id"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 	RequestHash    string `json:"request_hash,omitempty"` // covered by the hash: needed to verify it
+	LeaseEpoch     uint64 `json:"lease_epoch,omitempty"`  // likewise (a background duty's, docs/SCALING.md)
 	Hash           string `json:"hash"`
 	PrevHash       string `json:"prev_hash"`
 }
@@ -123,7 +124,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 			Position: rec.Position, Version: rec.Version, ID: rec.ID.String(), Type: rec.Type,
 			OccurredAt: query.JSONTime(rec.Meta.OccurredAt), Actor: rec.Meta.Actor, Rule: rec.Meta.Rule,
 			Data: rawJSON(rec.Data), CorrelationID: rec.Meta.CorrelationID, CausationID: rec.Meta.CausationID,
-			IdempotencyKey: rec.Meta.IdempotencyKey, RequestHash: rec.Meta.RequestHash, Hash: rec.Hash, PrevHash: rec.PrevHash,
+			IdempotencyKey: rec.Meta.IdempotencyKey, RequestHash: rec.Meta.RequestHash, LeaseEpoch: rec.Meta.LeaseEpoch, Hash: rec.Hash, PrevHash: rec.PrevHash,
 		}
 		if !sealed {
 			continue

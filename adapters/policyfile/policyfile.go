@@ -39,6 +39,12 @@ type file struct {
 	Targets        map[string]map[string]targetCell `yaml:"targets" json:"targets"`
 	RaiseTiers     *[]domain.Tier                   `yaml:"raise_priority_tiers" json:"raise_priority_tiers"`
 	Rules          []rule                           `yaml:"rules" json:"rules"`
+	// Calendars and BusinessTime: business-hours calendars and which clocks count under
+	// them (calendars.go; docs/SLA-CLOCKS.md).
+	Calendars    map[string]calendar `yaml:"calendars" json:"calendars"`
+	BusinessTime []businessRule      `yaml:"business_time" json:"business_time"`
+	Stages       []stage             `yaml:"stages" json:"stages"` // stage time limits (stages.go)
+	dir          string              // the file's folder: iCalendar paths are relative to it
 }
 
 type targetCell struct {
@@ -87,7 +93,7 @@ func Load(path string) (Policies, error) {
 	if err != nil {
 		return Policies{}, fmt.Errorf("policy file: %w", err)
 	}
-	p, err := Parse(b, strings.EqualFold(filepath.Ext(path), ".json"))
+	p, err := parse(b, strings.EqualFold(filepath.Ext(path), ".json"), filepath.Dir(path))
 	if err != nil {
 		return Policies{}, fmt.Errorf("policy file %s: %w", path, err)
 	}
@@ -96,8 +102,11 @@ func Load(path string) (Policies, error) {
 
 // Parse reads a policy document: JSON when asJSON or when it starts with "{", else YAML.
 // Unknown keys are errors, so a misspelt key does not silently keep a default.
-func Parse(b []byte, asJSON bool) (Policies, error) {
-	var f file
+// Relative iCalendar paths are read from the working directory.
+func Parse(b []byte, asJSON bool) (Policies, error) { return parse(b, asJSON, ".") }
+
+func parse(b []byte, asJSON bool, dir string) (Policies, error) {
+	f := file{dir: dir}
 	if asJSON || bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
@@ -125,6 +134,10 @@ func (f file) policies() (Policies, error) {
 	if err := f.overlayTargets(p.SLA.Targets); err != nil {
 		return Policies{}, err
 	}
+	if err := f.overlayCalendars(&p.SLA, f.dir); err != nil {
+		return Policies{}, err
+	}
+	f.overlayStages(&p.SLA)
 	if f.RaiseTiers != nil {
 		p.Rules.RaiseTiers = *f.RaiseTiers
 	}

@@ -30,6 +30,9 @@ type Config struct {
 	URL     string
 	From    string
 	Timeout time.Duration // per mail; default 30 s
+	// ReplyTo is the support address customers answer to (a mailbox ticketd reads:
+	// docs/CHANNELS.md), when it is not From; "" sends no Reply-To.
+	ReplyTo string
 }
 
 // Mailer implements policy.Mailer.
@@ -38,6 +41,7 @@ type Mailer struct {
 	implicit   bool
 	auth       smtp.Auth
 	from       mail.Address
+	replyTo    *mail.Address
 	timeout    time.Duration
 }
 
@@ -60,6 +64,11 @@ func New(c Config) (*Mailer, error) {
 	m := &Mailer{addr: net.JoinHostPort(u.Hostname(), port), host: u.Hostname(), implicit: u.Scheme == "smtps", from: *from, timeout: c.Timeout}
 	if m.timeout <= 0 {
 		m.timeout = 30 * time.Second
+	}
+	if c.ReplyTo != "" {
+		if m.replyTo, err = mail.ParseAddress(c.ReplyTo); err != nil {
+			return nil, fmt.Errorf("smtp: reply-to %q: %w", c.ReplyTo, err)
+		}
 	}
 	if u.User != nil {
 		pass, _ := u.User.Password()
@@ -91,10 +100,14 @@ func (m *Mailer) Send(ctx context.Context, msg policy.Mail) error {
 		return fmt.Errorf("smtp: %w", err)
 	}
 	defer c.Close()
-	if err := m.transact(c, to, compose(m.from, *to, msg)); err != nil {
+	if err := m.transact(c, to, compose(m.from, *to, m.replyTo, msg)); err != nil {
 		return fmt.Errorf("smtp: %w", err)
 	}
-	return c.Quit()
+	// The server answered 250 to the end of DATA: the mail is its own now. A failed QUIT
+	// (the connection dropped, a timeout) changes nothing, and reporting it would make the
+	// outbox send the same mail again.
+	_ = c.Quit()
+	return nil
 }
 
 func (m *Mailer) transact(c *smtp.Client, to *mail.Address, body []byte) error {
@@ -125,12 +138,17 @@ func (m *Mailer) transact(c *smtp.Client, to *mail.Address, body []byte) error {
 }
 
 // compose builds the RFC 5322 message. Header values come from mail.Address and
-// mime encoding, so a subject with CR or LF cannot inject headers.
-func compose(from, to mail.Address, msg policy.Mail) []byte {
+// mime encoding, so a subject with CR or LF cannot inject headers. replyTo, when set, is
+// the support mailbox: the customer's answer goes where ticketd reads it, and threads to
+// the ticket by In-Reply-To and References.
+func compose(from, to mail.Address, replyTo *mail.Address, msg policy.Mail) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
 	header("From", from.String())
 	header("To", to.String())
+	if replyTo != nil {
+		header("Reply-To", replyTo.String())
+	}
 	header("Subject", mime.BEncoding.Encode("UTF-8", strings.NewReplacer("\r", " ", "\n", " ").Replace(msg.Subject)))
 	header("Date", time.Now().UTC().Format(time.RFC1123Z))
 	id := msgID(msg.MessageID)

@@ -90,3 +90,32 @@ func TestThreadingHeadersAndEncodingOnTheWire(t *testing.T) {
 		t.Fatalf("an unsafe id was used: Message-ID %q Bcc %q In-Reply-To %q", id, h.Get("Bcc"), h.Get("In-Reply-To"))
 	}
 }
+
+// TestReplyToIsTheSupportMailbox: with a Reply-To configured, the customer's answer goes
+// to the mailbox ticketd reads, whatever From is; without one there is none.
+func TestReplyToIsTheSupportMailbox(t *testing.T) {
+	srv := smtptest.Start(t)
+	m, err := smtp.New(smtp.Config{URL: srv.URL(), From: "Support <noreply@example.com>", ReplyTo: "客服 <support@example.com>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := smtp.New(smtp.Config{URL: srv.URL(), From: "Support <noreply@example.com>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mailer := range []*smtp.Mailer{m, plain} {
+		if err := mailer.Send(context.Background(), policy.Mail{To: "wang@example.com", Subject: "[TK-ABC123] x", Body: "y"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := srv.Messages()
+	if got := msgs[0].Header.Get("Reply-To"); !strings.Contains(got, "<support@example.com>") {
+		t.Fatalf("Reply-To %q", got)
+	}
+	if got := msgs[1].Header.Get("Reply-To"); got != "" {
+		t.Fatalf("Reply-To %q without one configured", got)
+	}
+	if _, err := smtp.New(smtp.Config{URL: srv.URL(), From: "a@example.com", ReplyTo: "not an address"}); err == nil {
+		t.Fatal("a bad Reply-To was accepted")
+	}
+}

@@ -38,7 +38,8 @@ func NewJetStream(ctx context.Context, url, topic string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("nats %s: %w", url, err)
 	}
-	if err := ensureStream(conn, topic); err != nil {
+	replicas, err := ensureStream(conn, topic)
+	if err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -47,6 +48,9 @@ func NewJetStream(ctx context.Context, url, topic string, logger *slog.Logger) (
 		SubscribeOptions: []nats.SubOpt{
 			nats.AckExplicit(), nats.AckWait(time.Hour),
 			nats.StartTime(time.Now().Add(-DuplicateWindow - time.Minute)),
+			// This process's consumer as replicated as the stream: a consumer with one
+			// replica dies with its NATS node, and the subscription then waits forever.
+			nats.ConsumerReplicas(replicas),
 		},
 	}
 	pub, err := wmnats.NewPublisherWithNatsConn(conn, wmnats.PublisherPublishConfig{
@@ -64,30 +68,38 @@ func NewJetStream(ctx context.Context, url, topic string, logger *slog.Logger) (
 		conn.Close()
 		return nil, fmt.Errorf("nats subscriber: %w", err)
 	}
-	return &Bus{Pub: pub, Sub: sub, Topic: topic, Close: func() error {
+	return &Bus{Pub: pub, Sub: sub, Topic: topic, Last: lastOnStream(conn, topic), Close: func() error {
 		err := errors.Join(sub.Close(), pub.Close())
 		conn.Close()
 		return err
 	}}, nil
 }
 
-// ensureStream creates the stream when it does not exist.
-func ensureStream(conn *nats.Conn, topic string) error {
+// ensureStream creates the stream when it does not exist, and returns its replicas.
+func ensureStream(conn *nats.Conn, topic string) (int, error) {
 	js, err := conn.JetStream()
 	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
+		return 0, fmt.Errorf("jetstream: %w", err)
 	}
-	if _, err := js.StreamInfo(topic); err == nil {
-		return nil
+	if info, err := js.StreamInfo(topic); err == nil {
+		return max(1, info.Config.Replicas), nil
 	} else if !errors.Is(err, nats.ErrStreamNotFound) {
-		return fmt.Errorf("jetstream stream %s: %w", topic, err)
+		return 0, fmt.Errorf("jetstream stream %s: %w", topic, err)
 	}
-	_, err = js.AddStream(&nats.StreamConfig{Name: topic, Subjects: []string{topic}, MaxAge: StreamMaxAge,
-		Duplicates: DuplicateWindow, Storage: nats.FileStorage})
-	if err != nil && !errors.Is(err, nats.ErrStreamNameAlreadyInUse) {
-		return fmt.Errorf("jetstream: create stream %s: %w", topic, err)
+	// Three replicas where the servers are a cluster, so the bus outlives any one node
+	// (with one, the node holding the stream stops every process's projections while it
+	// is down); a single server refuses replicas, and gets one.
+	for _, replicas := range []int{3, 1} {
+		_, err = js.AddStream(&nats.StreamConfig{Name: topic, Subjects: []string{topic}, MaxAge: StreamMaxAge,
+			Duplicates: DuplicateWindow, Storage: nats.FileStorage, Replicas: replicas})
+		if err == nil {
+			return replicas, nil
+		}
+		if errors.Is(err, nats.ErrStreamNameAlreadyInUse) { // another process made it meanwhile
+			return ensureStream(conn, topic)
+		}
 	}
-	return nil
+	return 0, fmt.Errorf("jetstream: create stream %s: %w", topic, err)
 }
 
 // Open returns the bus --pubsub names: "" for GoChannel in this process, nats://… for

@@ -20,6 +20,9 @@ type Bus struct {
 	Sub   message.Subscriber
 	Topic string
 	Close func() error
+	// Last, when the bus keeps what was published (JetStream), is the position and event
+	// id of the last record on it (ok false when none): where a relay taking over resumes.
+	Last func(ctx context.Context) (position uint64, eventID string, ok bool, err error)
 }
 
 // FlushInterval bounds how long an applied record waits to be committed when no more
@@ -84,6 +87,18 @@ func (cs consumers) FollowBatch(ctx context.Context, es eventlog.EventStore, rec
 // starts from the lowest position, a message is acknowledged once every consumer has
 // applied its record, and each commits on its own (FlushEvery, FlushInterval).
 func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *projections.Service, logger *slog.Logger, cs ...Consumer) error {
+	return run(ctx, events, bus, svc, logger, true, cs...)
+}
+
+// RunConsumers is RunAll without the relay: the consumers take what another node's relay
+// publishes into the shared bus (JetStream), the relay running on one node at a time
+// under its lease (RunRelay; docs/SCALING.md). A gap in what arrives is read from the
+// event store, as with RunAll.
+func RunConsumers(ctx context.Context, events eventlog.EventStore, bus *Bus, logger *slog.Logger, cs ...Consumer) error {
+	return run(ctx, events, bus, nil, logger, false, cs...)
+}
+
+func run(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *projections.Service, logger *slog.Logger, relaying bool, cs ...Consumer) error {
 	engine := consumers(cs)
 	published, open := sealedSource(events)
 	if logger == nil {
@@ -101,7 +116,8 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 	go func() {
 		defer wg.Done()
 		applied := func(pos uint64) bool { return pos <= engine.Position() }
-		consumeAll(ctx, msgs, logger, applied, func(ctx context.Context, rec eventlog.Record, m *message.Message) error {
+		quiet := func(ctx context.Context) { readPastAStall(ctx, events, engine, logger) }
+		consumeAll(ctx, msgs, logger, applied, quiet, func(ctx context.Context, rec eventlog.Record, m *message.Message) error {
 			rec, err := open(ctx, rec)
 			if err != nil {
 				return err
@@ -129,7 +145,10 @@ func RunAll(ctx context.Context, events eventlog.EventStore, bus *Bus, svc *proj
 		onRead = func(r eventlog.Record) { svc.ObserveHead(r.Position) }
 	}
 	relay := New(published, bus, logger, onRead)
-	for ctx.Err() == nil {
+	for !relaying && ctx.Err() == nil {
+		<-ctx.Done()
+	}
+	for relaying && ctx.Err() == nil {
 		// A failed subscription (the event store unreachable) starts again from what the
 		// engine has applied; records published twice are skipped by position.
 		if err := relay.Run(ctx, engine.Position()); err != nil {
@@ -177,18 +196,60 @@ func followAhead(ctx context.Context, events eventlog.EventStore, engine consume
 	return engine.FollowBatch(ctx, events, recs, prev)
 }
 
+// StallAfter is how long the consumers wait for a message before they look into the
+// event store themselves (readPastAStall).
+const StallAfter = 2 * time.Second
+
+// readPastAStall applies what the event store holds past the consumers when no message
+// came for StallAfter. A gap is otherwise noticed only when a later message arrives; a
+// subscription that silently delivers nothing more (seen in the cluster acceptance test:
+// the JetStream consumer of the projector's node gone after a NATS node's restart,
+// "consumer not found" at its stop) would leave the read models behind for good, every
+// node's /readyz reporting the lag and the load balancer without a server. Records whose
+// messages arrive later are acknowledged as duplicates. On a quiet store it is one read
+// of nothing every StallAfter.
+func readPastAStall(ctx context.Context, events eventlog.EventStore, engine consumers, logger *slog.Logger) {
+	from := engine.Position()
+	recs, err := events.ReadAll(ctx, from, FollowAhead)
+	if err != nil || len(recs) == 0 {
+		return
+	}
+	logger.Warn("no message from the bus while the event store holds more: reading it from the store",
+		"after", from, "records", len(recs), "quiet_for", StallAfter)
+	if err := engine.FollowBatch(ctx, events, recs, from); err != nil {
+		logger.Error("read models: records read past a stalled bus not applied", "err", err)
+	}
+}
+
 // consumeAll hands every message to consumeOne, in order, until ctx ends or the channel
 // closes. skip, if not nil, reports a position already applied: such a message is
-// acknowledged without being decoded.
-func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, skip func(uint64) bool, handle func(context.Context, eventlog.Record, *message.Message) error) {
+// acknowledged without being decoded. quiet, if not nil, runs after each StallAfter
+// without a message, and on, every StallAfter, if the channel closes before ctx ends.
+func consumeAll(ctx context.Context, msgs <-chan *message.Message, logger *slog.Logger, skip func(uint64) bool,
+	quiet func(context.Context), handle func(context.Context, eventlog.Record, *message.Message) error) {
+	tick := time.NewTicker(StallAfter)
+	defer tick.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-tick.C:
+			if quiet != nil && time.Since(last) >= StallAfter {
+				quiet(ctx)
+			}
 		case m, ok := <-msgs:
 			if !ok {
-				return
+				if quiet == nil || ctx.Err() != nil {
+					return
+				}
+				// The subscription ended under us: go on from the store alone (a nil
+				// channel is never ready) rather than stop following.
+				logger.Error("the bus closed the subscription; following the event store instead")
+				msgs = nil
+				continue
 			}
+			last = time.Now()
 			if pos, ok := position(m); ok && skip != nil && skip(pos) {
 				m.Ack()
 				continue

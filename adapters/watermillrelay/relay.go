@@ -115,7 +115,13 @@ type Relay struct {
 	topic  string
 	log    *slog.Logger
 	onRead func(eventlog.Record)
+	// published is the position of the last record the bus took.
+	published atomic.Uint64
 }
+
+// Published is the position of the last record the bus took from this relay (0 before
+// the first).
+func (r *Relay) Published() uint64 { return r.published.Load() }
 
 // New returns a relay from store to the bus. onRead, if not nil, sees every record read
 // (the read side counts its lag against the highest position).
@@ -163,6 +169,7 @@ func (r *Relay) Run(ctx context.Context, after uint64) error {
 			break
 		}
 		prev = rec.Position
+		r.published.Store(prev)
 	}
 	if serr := <-subErr; err == nil {
 		err = serr

@@ -123,18 +123,13 @@ func (s *Server) createStaff(w http.ResponseWriter, r *http.Request) {
 // staffAction is POST /desk/admin/staff/{id}/{action}: deactivate, reactivate or
 // password (field password).
 func (s *Server) staffAction(w http.ResponseWriter, r *http.Request) {
-	id, err := uuid.Parse(r.PathValue("id"))
-	if err != nil {
-		s.failWith(w, r, application.ErrNotFound)
-		return
-	}
-	f, err := s.readDeskForm(w, r, maxForm)
-	if err != nil {
-		s.failWith(w, r, err)
+	id, f, ok := s.readIDForm(w, r)
+	if !ok {
 		return
 	}
 	u, _ := DeskUserOf(r.Context())
 	m := meta(principalOf(u))
+	var err error
 	switch r.PathValue("action") {
 	case "deactivate":
 		err = s.StaffAdmin.SetActive(r.Context(), id, false, m)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html/template"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -52,9 +54,15 @@ func deskHome(w http.ResponseWriter, r *http.Request) {
 
 // deskQueue is a list page's data: my queue, the team's, or search results.
 type deskQueue struct {
-	Tab   string // queue, team, search
-	Q     string
-	Items []deskRow
+	Tab  string // queue, team, search
+	Q    string
+	Rows template.HTML // the rows, each rendered by "queue_row" (desk_queue_rows.go)
+	// Next is the link to the next page ("" on the last), First to the first; Paged is
+	// whether this page is not the first (a queue's pages, as the API's lists: ?cursor=).
+	Next, First string
+	Paged       bool
+	// PollHeaders makes the page's poll conditional on its ETag (desk_queue_etag.go).
+	PollHeaders string
 }
 
 // deskRow is a ticket in a list.
@@ -98,15 +106,47 @@ func (s *Server) teamQueue(w http.ResponseWriter, r *http.Request) {
 	s.queuePage(w, r, "team", projections.QueueFilter{Team: u.Team})
 }
 
+// queueLimit is the tickets a queue page shows.
+const queueLimit = 100
+
+// queuePage is a queue's page: queueLimit tickets from ?cursor= (the cursor of the
+// API's lists, opaque; absent: the first page) and the link to the next. The rows, and
+// the whole page for the same user, language and rows, are kept while they stand
+// (desk_queue_cache.go).
 func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, tab string, f projections.QueueFilter) {
-	items, err := s.Desk.Queue(r.Context(), f, 100)
+	cursor := queryValue(r, "cursor")
+	p := s.agentPage(r, "desk."+tab+".title")
+	sn, err := s.queueRows(r.Context(), queueKey{filter: f, cursor: cursor, lang: p.Lang, path: r.URL.Path})
 	if err != nil {
 		s.failWith(w, r, err)
 		return
 	}
-	p := s.agentPage(r, "desk."+tab+".title")
-	p.Desk = deskQueue{Tab: tab, Items: deskRows(items)}
-	s.render(w, r, http.StatusOK, "desk_queue", p)
+	q := deskQueue{Tab: tab, First: r.URL.Path, Paged: cursor != ""}
+	if sn.next != "" {
+		q.Next = r.URL.Path + "?cursor=" + url.QueryEscape(sn.next)
+	}
+	etag := s.queueETag(p, q, sn.digest) // before rendering: an unchanged queue renders nothing
+	w.Header().Set("ETag", etag)
+	if notModified(r, etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body, ok := sn.pages.get(etag)
+	if !ok {
+		q.PollHeaders = pollHeaders(etag)
+		if q.Rows, err = sn.rows.render(s); err != nil {
+			s.failWith(w, r, err)
+			return
+		}
+		p.Desk = q
+		if body, err = s.renderPage("desk_queue", p); err != nil {
+			s.Logger.ErrorContext(r.Context(), "page did not render", slog.String("page", "desk_queue"), slog.Any("err", err))
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		sn.pages.put(etag, body)
+	}
+	writePage(w, http.StatusOK, body)
 }
 
 // search is GET /desk/search?q=: full text over subjects, messages and notes (Chinese
@@ -122,7 +162,12 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := s.agentPage(r, "desk.search.title")
-	p.Desk = deskQueue{Tab: "search", Q: q, Items: deskRows(items)}
+	rows, err := s.renderRows(deskRows(items), p.Lang)
+	if err != nil {
+		s.failWith(w, r, err)
+		return
+	}
+	p.Desk = deskQueue{Tab: "search", Q: q, Rows: rows}
 	s.render(w, r, http.StatusOK, "desk_queue", p)
 }
 

@@ -30,6 +30,9 @@ type CommandDesk struct {
 	Commands    *command.Commands
 	Attachments *attachments.Service
 	Clock       application.Clock
+	// Accounts keeps the accounts folded for the session check (desk_account_cache.go);
+	// nil folds each from its whole stream every time.
+	Accounts *AccountCache
 }
 
 // SignIn implements Desk.
@@ -44,7 +47,7 @@ func (d CommandDesk) SignIn(ctx context.Context, email, password string) (DeskUs
 // Account implements Desk: the account folded from its stream, so a deactivation counts
 // from the next request on (not after the read side has caught up).
 func (d CommandDesk) Account(ctx context.Context, id uuid.UUID) (DeskUser, error) {
-	acc, err := command.LoadAgent(ctx, d.Store, id)
+	acc, err := d.Accounts.load(ctx, d.Store, id)
 	if errors.Is(err, application.ErrNotFound) || err == nil && !acc.Active() {
 		return DeskUser{}, application.ErrUnauthorized
 	}
@@ -59,9 +62,13 @@ func deskUser(a domain.AgentState) DeskUser {
 }
 
 // Queue implements Desk.
-func (d CommandDesk) Queue(ctx context.Context, f projections.QueueFilter, limit int) ([]query.TicketView, error) {
-	items, _, err := d.Read.Queue(ctx, f, limit, "")
-	return items, err
+func (d CommandDesk) Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error) {
+	return d.Read.Queue(ctx, f, limit, cursor)
+}
+
+// QueueVersion implements QueueVersions: the queues projection's committed position.
+func (d CommandDesk) QueueVersion(ctx context.Context) (uint64, error) {
+	return d.Read.QueuesVersion(ctx)
 }
 
 // Search implements Desk.

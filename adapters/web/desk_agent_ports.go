@@ -21,8 +21,9 @@ type Desk interface {
 	SignIn(ctx context.Context, email, password string) (DeskUser, error)
 	// Account is the account if it is still active; else application.ErrUnauthorized.
 	Account(ctx context.Context, id uuid.UUID) (DeskUser, error)
-	// Queue is the open tickets of the filter, in the queue's order.
-	Queue(ctx context.Context, f projections.QueueFilter, limit int) ([]query.TicketView, error)
+	// Queue is a page of the open tickets of the filter, in the queue's order, from
+	// cursor ("": the first), and the cursor of the next page ("" on the last).
+	Queue(ctx context.Context, f projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error)
 	// Search is the tickets matching q (internal notes included), best first.
 	Search(ctx context.Context, q string, limit int) ([]query.TicketView, error)
 	// Ticket is a ticket with its conversation and its customer.

@@ -43,6 +43,13 @@ func TestDeskTicketPageEscapesAndSetsNotesApart(t *testing.T) {
 		!strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Fatalf("%d\n%s", w.Code, body)
 	}
+	// Times as the pages show them; a clock met shows so, one running shows what is left.
+	if !strings.Contains(body, "<time>2026-12-03 08:05 UTC</time>") || strings.Contains(body, "<nil>") {
+		t.Errorf("the message's time is not shown as a time:\n%s", body)
+	}
+	if strings.Count(body, `<span class="met">met in time</span>`) != 1 || strings.Count(body, `<span class="left">`) != 1 {
+		t.Errorf("want the first response shown met and only the resolution counting down:\n%s", body)
+	}
 	for _, want := range []string{`data-field="number" data-value="TK-7"`, `data-field="status" data-value="waiting"`,
 		`class="entry internal"`, `<option value="` + macroID.String() + `">&lt;退款模板&gt;</option>`, `name="version" value="7"`, `formaction="/desk/tickets/` + deskTicketID.String() + `/note"`} {
 		if !strings.Contains(body, want) {

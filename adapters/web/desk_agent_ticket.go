@@ -9,6 +9,7 @@ import (
 
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/domain/errs"
+	"github.com/ticketengine/ticketengine/projections"
 )
 
 // deskTicketView is the ticket page's data.
@@ -21,6 +22,9 @@ type deskTicketView struct {
 	Earlier            []deskRow
 	Conflict, Refused  bool // someone changed the ticket first / the command is not possible now
 	Priorities         []string
+	// Similar are the ticket's similar resolved tickets and relevant articles (nil
+	// without the knowledge base, or when they cannot be had: the page shows without).
+	Similar *projections.SimilarResult
 }
 
 // deskTicket is GET /desk/tickets/{id}.
@@ -43,16 +47,20 @@ func (s *Server) showTicket(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	v := &deskTicketView{DeskTicket: t, ID: id, Open: statusOpen(t.Ticket.Status), Earlier: deskRows(t.Earlier),
 		Priorities: []string{"P1", "P2", "P3", "P4"}}
-	now := time.Now()
-	if !t.Ticket.SLA.Paused {
-		v.FirstLeft, v.ResLeft = left(time.Time(t.Ticket.SLA.FirstResponseDue), now), left(time.Time(t.Ticket.SLA.ResolutionDue), now)
+	now, sla := time.Now(), t.Ticket.SLA
+	if sla.FirstResponseRunning && !sla.Paused {
+		v.FirstLeft = left(time.Time(sla.FirstResponseDue), now)
 	}
-	v.FirstDue, v.ResDue = when(time.Time(t.Ticket.SLA.FirstResponseDue)), when(time.Time(t.Ticket.SLA.ResolutionDue))
+	if sla.ResolutionRunning && !sla.Paused {
+		v.ResLeft = left(time.Time(sla.ResolutionDue), now)
+	}
+	v.FirstDue, v.ResDue = when(time.Time(sla.FirstResponseDue)), when(time.Time(sla.ResolutionDue))
 	p := s.agentPage(r, "desk.ticket.title")
 	if refused != nil {
 		p.Errors, p.Form = refused.fields, refused.form
 		v.Conflict, v.Refused = refused.conflict, !refused.conflict && refused.fields == nil
 	}
+	v.Similar = s.similarFor(r, id)
 	p.Desk = v
 	s.render(w, r, status, "desk_ticket", p)
 }

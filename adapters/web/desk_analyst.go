@@ -10,9 +10,11 @@ import (
 	"github.com/ticketengine/ticketengine/projections"
 )
 
-// The analyst's KPI dashboard: GET /desk/analyst?from=&to=&group_by= shows the report's
-// table for the grouping chosen and, whatever the grouping, charts of the report by
-// day; GET /desk/analyst/kpi.csv is the same table as CSV (the API's columns).
+// The analyst's KPI dashboard: GET /desk/analyst?from=&to=&group_by=&time= shows the
+// report's table for the grouping chosen and, whatever the grouping, charts of the report
+// by day; GET /desk/analyst/kpi.csv is the same table as CSV (the API's columns). time is
+// the durations' time base as GET /reports/kpi?time= takes it: calendar (the default) or
+// business (working hours under each ticket's calendar, docs/SLA-CLOCKS.md).
 
 // kpiWindow is the default period: the 30 days up to the end of today (UTC).
 const kpiWindow = 30 * 24 * time.Hour
@@ -20,11 +22,20 @@ const kpiWindow = 30 * 24 * time.Hour
 // kpiGroups are the groupings the form offers (GET /reports/kpi's group_by).
 var kpiGroups = []string{"day", "agent", "team", "category", "channel", "tier", "priority", "tag"}
 
+// kpiTimes are the time bases the form offers (GET /reports/kpi's time).
+var kpiTimes = []string{projections.KPITimeCalendar, projections.KPITimeBusiness}
+
 // kpiForm is the dashboard's query: from and to as the API takes them (RFC 3339) or as
-// a date input gives them (2006-01-02, UTC midnight).
+// a date input gives them (2006-01-02, UTC midnight); Time is the durations' time base.
 type kpiForm struct {
 	From, To time.Time
 	GroupBy  string
+	Time     string
+}
+
+// query is the form as the application's KPI report takes it (the API's call).
+func (f kpiForm) query(groupBy string) projections.KPIQuery {
+	return projections.KPIQuery{From: f.From, To: f.To, GroupBy: groupBy, Time: f.Time}
 }
 
 func (s *Server) readKPIForm(r *http.Request) (kpiForm, error) {
@@ -42,6 +53,10 @@ func (s *Server) readKPIForm(r *http.Request) (kpiForm, error) {
 	}
 	if !f.From.Before(f.To) {
 		return f, invalid("from", "must be before to")
+	}
+	if f.Time, err = projections.ParseKPITime(queryValue(r, "time")); err != nil {
+		f.Time = projections.KPITimeCalendar
+		return f, invalid("time", "must be calendar or business")
 	}
 	return f, nil
 }
@@ -80,35 +95,39 @@ func (c chart) JSON() string {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	f, err := s.readKPIForm(r)
 	status := http.StatusOK
-	data := map[string]any{"Groups": kpiGroups, "Form": f,
+	data := map[string]any{"Groups": kpiGroups, "Times": kpiTimes, "Form": f,
 		"From": f.From.Format(time.DateOnly), "To": f.To.Format(time.DateOnly)}
 	if err != nil {
 		status = http.StatusUnprocessableEntity
 		data["Errors"] = fieldMessages(err)
 	} else {
-		rows, err := s.ManagerReads.KPI(r.Context(), projections.KPIQuery{From: f.From, To: f.To, GroupBy: f.GroupBy})
+		rows, err := s.ManagerReads.KPI(r.Context(), f.query(f.GroupBy))
 		if err != nil {
 			s.failWith(w, r, err)
 			return
 		}
 		days := rows
 		if f.GroupBy != "day" {
-			if days, err = s.ManagerReads.KPI(r.Context(), projections.KPIQuery{From: f.From, To: f.To, GroupBy: "day"}); err != nil {
+			if days, err = s.ManagerReads.KPI(r.Context(), f.query("day")); err != nil {
 				s.failWith(w, r, err)
 				return
 			}
 		}
 		data["Rows"] = rows
-		data["Charts"] = s.charts(chooseLanguage(r), days)
+		data["Charts"] = s.charts(chooseLanguage(r), days, f.Time)
 		data["CSV"] = "/desk/analyst/kpi.csv?" + r.URL.Query().Encode()
 	}
 	s.renderDesk(w, r, status, "desk_analyst", "kpi.title", data)
 }
 
-// charts are the dashboard's charts by day: volume, first response, resolution time,
-// SLA met, CSAT and NPS.
-func (s *Server) charts(lang string, days []projections.KPIRow) []chart {
+// charts are the dashboard's charts by day: volume, first response, resolution time
+// (in the time base: their titles say business time), SLA met, CSAT and NPS.
+func (s *Server) charts(lang string, days []projections.KPIRow, base string) []chart {
 	m := s.cats[lang]
+	durations := ""
+	if base == projections.KPITimeBusiness {
+		durations = "_business"
+	}
 	x := make([]string, len(days))
 	for i, d := range days {
 		x[i] = d.Group
@@ -125,10 +144,10 @@ func (s *Server) charts(lang string, days []projections.KPIRow) []chart {
 		{ID: "volume", Title: m["kpi.chart.volume"], X: x, Series: []chartSeries{
 			col("kpi.received", func(k projections.KPIRow) *float64 { return num(k.Received) }),
 			col("kpi.resolved", func(k projections.KPIRow) *float64 { return num(k.Resolved) })}},
-		{ID: "first-response", Title: m["kpi.chart.first_response"], X: x, Series: []chartSeries{
+		{ID: "first-response", Title: m["kpi.chart.first_response"+durations], X: x, Series: []chartSeries{
 			col("kpi.avg", func(k projections.KPIRow) *float64 { return k.FirstResponseSecondsAvg }),
 			col("kpi.p90", func(k projections.KPIRow) *float64 { return k.FirstResponseSecondsP90 })}},
-		{ID: "resolution", Title: m["kpi.chart.resolution"], X: x, Series: []chartSeries{
+		{ID: "resolution", Title: m["kpi.chart.resolution"+durations], X: x, Series: []chartSeries{
 			col("kpi.avg", func(k projections.KPIRow) *float64 { return k.ResolutionSecondsAvg }),
 			col("kpi.p90", func(k projections.KPIRow) *float64 { return k.ResolutionSecondsP90 })}},
 		{ID: "sla", Title: m["kpi.chart.sla"], X: x, Series: []chartSeries{
@@ -148,20 +167,24 @@ var kpiColumns = []string{"group", "received", "resolved", "resolution_rate",
 	"fcr_rate", "escalation_rate", "reopen_rate", "sla_first_response_met_rate", "sla_resolution_met_rate",
 	"csat_avg", "csat_satisfied_rate", "rated", "backlog", "nps", "nps_responses", "name"}
 
-// kpiCSV is GET /desk/analyst/kpi.csv?from=&to=&group_by=: the report as
+// kpiCSV is GET /desk/analyst/kpi.csv?from=&to=&group_by=&time=: the report as
 // GET /reports/kpi with Accept: text/csv gives it.
 func (s *Server) kpiCSV(w http.ResponseWriter, r *http.Request) {
 	f, err := s.readKPIForm(r)
 	var rows []projections.KPIRow
 	if err == nil {
-		rows, err = s.ManagerReads.KPI(r.Context(), projections.KPIQuery{From: f.From, To: f.To, GroupBy: f.GroupBy})
+		rows, err = s.ManagerReads.KPI(r.Context(), f.query(f.GroupBy))
 	}
 	if err != nil {
 		s.failWith(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="kpi-by-`+f.GroupBy+`.csv"`)
+	name := "kpi-by-" + f.GroupBy
+	if f.Time == projections.KPITimeBusiness {
+		name += "-business-time"
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	c := csv.NewWriter(w)
 	_ = c.Write(kpiColumns)

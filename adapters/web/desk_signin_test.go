@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -34,6 +35,7 @@ type fakeDesk struct {
 	acted       []web.DeskAction
 	meta        []command.CommandMeta
 	presence    []string
+	queue       []query.TicketView // when set, every queue's tickets, paged (desk_queue_test.go)
 }
 
 var (
@@ -70,11 +72,14 @@ func (f *fakeDesk) Account(_ context.Context, id uuid.UUID) (web.DeskUser, error
 	return web.DeskUser{}, application.ErrUnauthorized
 }
 
-func (f *fakeDesk) Queue(_ context.Context, q projections.QueueFilter, _ int) ([]query.TicketView, error) {
-	if q.Assignee != agentID {
-		return nil, nil
+func (f *fakeDesk) Queue(_ context.Context, q projections.QueueFilter, limit int, cursor string) ([]query.TicketView, string, error) {
+	if f.queue != nil {
+		return pageOf(f.queue, limit, cursor)
 	}
-	return []query.TicketView{{ID: deskTicketID, Number: "TK-7", Subject: "退款 <i>please</i>", Status: domain.StatusAssigned}}, nil
+	if q.Assignee != agentID {
+		return nil, "", nil
+	}
+	return []query.TicketView{{ID: deskTicketID, Number: "TK-7", Subject: "退款 <i>please</i>", Status: domain.StatusAssigned}}, "", nil
 }
 
 func (f *fakeDesk) Search(_ context.Context, q string, _ int) ([]query.TicketView, error) {
@@ -84,12 +89,19 @@ func (f *fakeDesk) Search(_ context.Context, q string, _ int) ([]query.TicketVie
 	return []query.TicketView{{ID: deskTicketID, Number: "TK-7", Subject: "退款", Status: domain.StatusAssigned}}, nil
 }
 
+// deskReceived is when the fake desk's ticket came in.
+var deskReceived = time.Date(2026, 12, 3, 8, 5, 0, 0, time.UTC)
+
 func (f *fakeDesk) Ticket(context.Context, uuid.UUID) (web.DeskTicket, error) {
 	return web.DeskTicket{
 		Ticket: query.TicketView{ID: deskTicketID, Number: "TK-7", Subject: "<b>refund</b>", Status: domain.StatusWaiting, Version: 7,
-			Customer: domain.Customer{Name: "<img src=x onerror=alert(1)>", Email: "ann@example.com"}},
+			Customer: domain.Customer{Name: "<img src=x onerror=alert(1)>", Email: "ann@example.com"},
+			SLA: query.SLAView{ // answered in time; the resolution clock still runs
+				FirstResponseDue: query.JSONTime(deskReceived.Add(4 * time.Hour)), ResolutionDue: query.JSONTime(time.Now().Add(50 * time.Hour)),
+				FirstResponseMet: true, ResolutionRunning: true}},
 		Messages: []projections.MessageView{
-			{Kind: projections.MessageCustomer, Body: "<script>alert(1)</script>", Author: projections.AuthorView{Kind: projections.AuthorCustomer}},
+			{Kind: projections.MessageCustomer, Body: "<script>alert(1)</script>", Author: projections.AuthorView{Kind: projections.AuthorCustomer},
+				At: query.JSONTime(deskReceived)},
 			{Kind: projections.MessageInternal, Body: "check the invoice", Author: projections.AuthorView{Kind: projections.AuthorAgent}},
 		},
 		Macros: []web.DeskMacro{{ID: macroID, Name: "<退款模板>"}},
@@ -132,7 +144,7 @@ func newAgentDesk(t *testing.T, accountLimit *access.Limiter) desk {
 	return newAgentDeskWith(t, web.Options{SignInAccountLimiter: accountLimit})
 }
 
-func newAgentDeskWith(t *testing.T, o web.Options) desk {
+func newAgentDeskWith(t testing.TB, o web.Options) desk {
 	t.Helper()
 	f := &fakeDesk{deactivated: map[uuid.UUID]bool{}}
 	o.Customers, o.Tickets, o.Desk, o.SessionStore = &fakeCustomers{}, fakeTickets{domain.StatusAssigned}, f, auth.NewMemorySessions()
@@ -144,12 +156,12 @@ func newAgentDeskWith(t *testing.T, o web.Options) desk {
 }
 
 // signIn posts the sign-in form over TLS and returns the answer and the session cookie.
-func (d desk) signIn(t *testing.T, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
+func (d desk) signIn(t testing.TB, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
 	t.Helper()
 	return d.signInAt(t, "https://desk.example/desk/signin", email, password)
 }
 
-func (d desk) signInAt(t *testing.T, target, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
+func (d desk) signInAt(t testing.TB, target, email, password string) (*httptest.ResponseRecorder, *http.Cookie) {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodPost, target,
 		strings.NewReader(url.Values{"email": {email}, "password": {password}, "next": {"/desk/team"}}.Encode()))
@@ -166,7 +178,15 @@ func (d desk) signInAt(t *testing.T, target, email, password string) (*httptest.
 
 // get fetches a desk page with the session cookie (nil: none).
 func (d desk) get(c *http.Cookie, target string) *httptest.ResponseRecorder {
+	return d.getWith(c, target)
+}
+
+// getWith is get with headers (name, value, …).
+func (d desk) getWith(c *http.Cookie, target string, header ...string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
 	if c != nil {
 		r.AddCookie(c)
 	}

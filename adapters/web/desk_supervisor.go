@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -29,10 +28,15 @@ type ManagerReads interface {
 	KPI(ctx context.Context, q projections.KPIQuery) ([]projections.KPIRow, error)
 }
 
-// SLAWatch lists the open tickets with their clocks as they stand now: the SLA watch
-// needs which clock still runs, which a ticket's view does not say.
+// SLAWatch reads open tickets with their clocks as they stand now: the SLA watch needs
+// which clock still runs, which a ticket's view does not say.
 type SLAWatch interface {
-	OpenTickets(ctx context.Context) (tickets []domain.TicketState, now time.Time, err error)
+	// Urgent is one page of the open tickets matching f in f's order (the watch asks
+	// f.ByDue: the nearest running due time first), whether more follow, and the read
+	// side's clock. The read model keeps them in that order: a page reads its own rows.
+	Urgent(ctx context.Context, f projections.QueueFilter, offset, limit int) (tickets []domain.TicketState, more bool, now time.Time, err error)
+	// OpenTicket is one ticket as it stands now; false when it is not open.
+	OpenTicket(ctx context.Context, id uuid.UUID) (ticket domain.TicketState, open bool, now time.Time, err error)
 }
 
 // Assigner is the reassignment of the agent load page: the assign command at the version
@@ -77,6 +81,8 @@ func (s *Server) managerDeskRoutes(mux *http.ServeMux) {
 		s.deskRoute(mux, "GET /desk/analyst", s.dashboard, rolesOf(access.KPI)...)
 		s.deskRoute(mux, "GET /desk/analyst/kpi.csv", s.kpiCSV, rolesOf(access.KPI)...)
 	}
+	s.hotDeskRoutes(mux)
+	s.shiftDeskRoutes(mux)
 	if s.History != nil {
 		s.deskRoute(mux, "GET /desk/audit", s.auditIndex, rolesOf(access.TicketEvents)...)
 		s.deskRoute(mux, "GET /desk/audit/tickets/{id}", s.auditTicket, rolesOf(access.TicketEvents)...)
@@ -113,29 +119,60 @@ type watchRow struct {
 // (the default policy's warning share, 0.8, seen from the other end).
 const atRiskShare = 0.2
 
+// The SLA watch's bounds: it shows at most watchRows breached or at-risk tickets and
+// watchRows escalated ones, and looks for them among the watchScan open tickets whose
+// running clock is due first, read a page of watchPage at a time (not every open ticket
+// every second: docs/PERFORMANCE.md, "The desk's queue page").
+const (
+	watchRows = 100
+	watchPage = 200
+	watchScan = 2000
+)
+
 // slaWatch is GET /desk/supervisor: breached and at-risk tickets, most urgent (nearest
 // due) first, and the escalated tickets; the list refreshes itself every second.
 func (s *Server) slaWatch(w http.ResponseWriter, r *http.Request) {
-	states, now, err := s.SLAWatch.OpenTickets(r.Context())
+	watch, more, now, err := s.watchList(r.Context())
 	if err != nil {
 		s.failWith(w, r, err)
 		return
 	}
-	var watch, escalated []watchRow
-	for _, t := range states {
-		if row, ok := watchOf(t, now); ok {
-			watch = append(watch, row)
+	esc, moreEsc, _, err := s.SLAWatch.Urgent(r.Context(), projections.QueueFilter{Status: domain.StatusEscalated, ByDue: true}, 0, watchRows)
+	if err != nil {
+		s.failWith(w, r, err)
+		return
+	}
+	escalated := make([]watchRow, 0, len(esc))
+	for _, t := range esc {
+		row, _ := watchOf(t, now)
+		escalated = append(escalated, row)
+	}
+	s.renderDesk(w, r, http.StatusOK, "desk_supervisor", "sla.title", map[string]any{
+		"Watch": watch, "Escalated": escalated, "More": more, "MoreEscalated": moreEsc, "At": when(now)})
+}
+
+// watchList is the breached and at-risk tickets among the watchScan due first, in that
+// order, at most watchRows; more when it stopped before the end of the open tickets.
+func (s *Server) watchList(ctx context.Context) (watch []watchRow, more bool, now time.Time, err error) {
+	for offset := 0; offset < watchScan; offset += watchPage {
+		var page []domain.TicketState
+		page, more, now, err = s.SLAWatch.Urgent(ctx, projections.QueueFilter{ByDue: true}, offset, watchPage)
+		if err != nil {
+			return nil, false, now, err
 		}
-		if t.Status == domain.StatusEscalated {
-			row, _ := watchOf(t, now)
-			escalated = append(escalated, row)
+		for _, t := range page {
+			if row, ok := watchOf(t, now); ok {
+				if len(watch) == watchRows {
+					return watch, true, now, nil
+				}
+				watch = append(watch, row)
+			}
+		}
+		if !more {
+			break
 		}
 	}
-	byDue := func(a, b watchRow) int { return a.due.Compare(b.due) }
-	slices.SortFunc(watch, byDue)
-	slices.SortFunc(escalated, byDue)
-	s.renderDesk(w, r, http.StatusOK, "desk_supervisor", "sla.title", map[string]any{
-		"Watch": watch, "Escalated": escalated, "At": when(now)})
+	return watch, more, now, nil
 }
 
 // watchOf is the ticket's most urgent running clock; ok when it is breached or at risk.
@@ -192,17 +229,12 @@ func (s *Server) renderAgentLoad(w http.ResponseWriter, r *http.Request, status 
 
 // watchedTicket is an open ticket as the SLA watch shows it.
 func (s *Server) watchedTicket(ctx context.Context, id uuid.UUID) (watchRow, bool, error) {
-	states, now, err := s.SLAWatch.OpenTickets(ctx)
-	if err != nil {
+	t, open, now, err := s.SLAWatch.OpenTicket(ctx, id)
+	if err != nil || !open {
 		return watchRow{}, false, err
 	}
-	for _, t := range states {
-		if t.ID == id {
-			row, _ := watchOf(t, now)
-			return row, true, nil
-		}
-	}
-	return watchRow{}, false, nil
+	row, _ := watchOf(t, now)
+	return row, true, nil
 }
 
 // reassign is POST /desk/supervisor/tickets/{id}/assign (agent_id, version): the assign

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,10 +41,29 @@ type fakeManager struct {
 	rows     []projections.KPIRow
 	kpiQuery []projections.KPIQuery
 	assigned []command.CommandMeta
+	read     int // tickets Urgent handed out
 }
 
-func (f *fakeManager) OpenTickets(context.Context) ([]domain.TicketState, time.Time, error) {
-	return f.tickets, f.now, nil
+// Urgent is a page of projections.SortQueue's order, as the read models give it; it
+// counts the tickets it hands out (read), as the pages ask for them.
+func (f *fakeManager) Urgent(_ context.Context, qf projections.QueueFilter, offset, limit int) ([]domain.TicketState, bool, time.Time, error) {
+	var open []domain.TicketState
+	for _, t := range f.tickets {
+		if projections.MatchesStored(&t, qf) {
+			open = append(open, t)
+		}
+	}
+	page, more := projections.Page(projections.SortQueue(open, qf, f.now), offset, limit)
+	f.read += len(page)
+	return page, more, f.now, nil
+}
+func (f *fakeManager) OpenTicket(_ context.Context, id uuid.UUID) (domain.TicketState, bool, time.Time, error) {
+	for _, t := range f.tickets {
+		if t.ID == id {
+			return t, t.Status.Open(), f.now, nil
+		}
+	}
+	return domain.TicketState{}, false, f.now, nil
 }
 func (f *fakeManager) Agents(context.Context) ([]projections.AgentView, error) {
 	return []projections.AgentView{{ID: deskUserID, Name: "Li <i>", Capacity: 5, OpenTickets: 2, Online: true, Active: true}}, nil
@@ -206,5 +226,40 @@ func TestDashboardHasChartsAndTable(t *testing.T) {
 	}
 	if a := do(newDesk(t, f, nil), http.MethodGet, "/desk/analyst?from=2026-11-08&to=2026-11-01", nil, "Cookie", "desk=analyst"); a.status != http.StatusUnprocessableEntity {
 		t.Errorf("from after to: %d", a.status)
+	}
+}
+
+// TestSLAWatchReadsBoundedPages: with 10,000 open tickets of which 300 are breached, the
+// watch shows the 100 most urgent, says more follow, and reads one page of the nearest
+// due tickets, not every open ticket; with none breached or at risk it stops after a
+// bounded scan.
+func TestSLAWatchReadsBoundedPages(t *testing.T) {
+	now := time.Now()
+	f := &fakeManager{now: now}
+	for i := range 10000 {
+		due := now.Add(time.Duration(i+1) * time.Hour) // calm: far from due
+		if i < 300 {
+			due = now.Add(-time.Duration(i+1) * time.Minute) // breached
+		}
+		f.tickets = append(f.tickets, domain.TicketState{ID: uuid.New(), Number: "T-" + strconv.Itoa(i), Status: domain.StatusAssigned,
+			CreatedAt: now.Add(-time.Hour), SLA: domain.SLADue{FirstResponseDue: due, ResolutionDue: due}, Priority: domain.P3})
+	}
+	a := do(newDesk(t, f, nil), http.MethodGet, "/desk/supervisor", nil, "Cookie", "desk=supervisor")
+	if a.status != 200 || strings.Count(a.body, `data-breached="true"`) != 100 || !strings.Contains(a.body, `id="watch-more"`) {
+		t.Fatalf("%d, %d breached rows shown", a.status, strings.Count(a.body, `data-breached="true"`))
+	}
+	if !strings.Contains(a.body, `data-value="T-299"`) || strings.Contains(a.body, `data-value="T-199"`) {
+		t.Error("the rows shown are not the most overdue")
+	}
+	if f.read > 200 {
+		t.Errorf("the watch read %d tickets for 100 rows", f.read)
+	}
+	for i := range 300 {
+		f.tickets[i].SLA = domain.SLADue{FirstResponseDue: now.Add(time.Hour), ResolutionDue: now.Add(time.Hour)}
+	}
+	f.read = 0
+	a = do(newDesk(t, f, nil), http.MethodGet, "/desk/supervisor", nil, "Cookie", "desk=supervisor")
+	if a.status != 200 || !strings.Contains(a.body, `id="watch-empty"`) || f.read > 2000 {
+		t.Errorf("nothing to watch: %d, read %d of 10,000", a.status, f.read)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/domain"
@@ -143,4 +144,21 @@ func (s *Server) failWith(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.ErrorContext(r.Context(), "page failed", slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	s.fail(w, r, status, key)
+}
+
+// readIDForm reads the {id} of a POST on one thing (an account, an article) and its form;
+// ok is false when either is refused, the answer already written (404 for an id that is
+// no UUID, as for an unknown one).
+func (s *Server) readIDForm(w http.ResponseWriter, r *http.Request) (uuid.UUID, form, bool) {
+	id, err := uuid.Parse(r.PathValue("id"))
+	if err != nil {
+		s.failWith(w, r, application.ErrNotFound)
+		return id, form{}, false
+	}
+	f, err := s.readDeskForm(w, r, maxForm)
+	if err != nil {
+		s.failWith(w, r, err)
+		return id, form{}, false
+	}
+	return id, f, true
 }

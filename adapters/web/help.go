@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/domain/errs"
 )
@@ -32,6 +34,7 @@ func (s *Server) open(w http.ResponseWriter, r *http.Request) {
 		res, err = s.Customers.Open(r.Context(), Opening{Name: f.values["name"], Email: f.values["email"],
 			Subject: f.values["subject"], Body: f.values["body"], Attachments: f.files["attachments"]}, meta(s.opener(r)))
 		if err == nil {
+			s.recordVisit(w, r, uuid.Nil, "") // the browser's reads, if any, are no deflections
 			http.Redirect(w, r, ticketURL(res.Number, res.AccessCode, res.Version)+"&opened=1", http.StatusSeeOther)
 			return
 		}

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/ticketengine/ticketengine/application/query"
 )
 
 // page is what every template gets: the language and its catalogue, the current URL
@@ -27,6 +29,8 @@ type page struct {
 	// User is who is signed in to the desk (desk pages only); Desk is the desk page's own data.
 	User *DeskUser
 	Desk any
+	// Knowledge: the knowledge base's pages are served (Options.Knowledge).
+	Knowledge bool
 }
 
 // fieldMessage is a refused field, by name: the page shows its label (the catalogue's
@@ -49,6 +53,8 @@ var funcs = template.FuncMap{
 		return s
 	},
 	"seq": func(from, to int) []int { return seq(from, to) },
+	// at shows a view's moment as the pages show times (when).
+	"at": func(t query.JSONTime) string { return when(time.Time(t)) },
 }
 
 func seq(from, to int) []int {
@@ -59,11 +65,17 @@ func seq(from, to int) []int {
 	return out
 }
 
+// pageData is what a page renders: a *page, or a page's data embedding one.
+type pageData interface{ language() string }
+
+// language is the page's language: which of the pages' baked template sets renders it.
+func (p *page) language() string { return p.Lang }
+
 // newPage is the page data for the request's language.
 func (s *Server) newPage(r *http.Request, title string) *page {
 	l := chooseLanguage(r)
 	return &page{Lang: l, Msg: s.cats[l], Here: r.URL.RequestURI(), Title: title,
-		Features: s.Customers.Features(), Form: map[string]string{}}
+		Features: s.Customers.Features(), Form: map[string]string{}, Knowledge: s.Knowledge != nil}
 }
 
 // render writes a page; it renders into a buffer first, so a template error is a clean
@@ -73,17 +85,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 }
 
 // execute renders page name's layout with data (a *page, or a page embedding one).
-func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	s.renders.Add(1)
 	var buf bytes.Buffer
-	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := s.pages[data.language()][name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.Logger.ErrorContext(r.Context(), "page did not render", slog.String("page", name), slog.Any("err", err))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	writePage(w, status, buf.Bytes())
+}
+
+// writePage writes a rendered page: HTML, never stored by the browser.
+func writePage(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(body)
 }
 
 // fail renders the error page with a message key.

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketengine/ticketengine/application"
@@ -27,6 +29,9 @@ type Options struct {
 	// UploadLimiter throttles the files of the open form per client address, one per
 	// file: the budget of POST /portal/attachments (anonymous uploads).
 	UploadLimiter *access.Limiter
+	// VoteLimiter throttles "did this help?" votes per client address: the budget of
+	// POST /portal/articles/{id}/feedback; nil: access.NewVoteLimiter().
+	VoteLimiter *access.Limiter
 	// Sessions tells who is signed in to the desk (desk.go); without it every desk page
 	// sends to the sign-in page.
 	Sessions Sessions
@@ -54,9 +59,13 @@ type Options struct {
 	SLAWatch     SLAWatch
 	Assigner     Assigner
 	History      History
+	HotIssues    HotIssueReads // desk_hot.go
 	// StaffAdmin is the admin's staff accounts page (desk_admin.go); not served without it.
 	StaffAdmin StaffAdmin
-	Logger     *slog.Logger
+	// Knowledge serves the knowledge base's pages and sections (help_articles.go,
+	// desk_articles.go); none without it.
+	Knowledge Knowledge
+	Logger    *slog.Logger
 }
 
 // ClientPseudonyms turns a client address into the pseudonym a self-service request acts
@@ -69,8 +78,16 @@ type ClientPseudonyms interface {
 type Server struct {
 	Options
 	cats    map[string]catalogue
-	pages   map[string]*template.Template
+	pages   map[string]map[string]*template.Template // by language, then name: the catalogue baked in
 	handler http.Handler
+	// rowCache holds the queue pages' rendered rows (desk_queue_rows.go).
+	rowCache rowCache
+	// queueCache holds the queue pages' rows and pages while they stand (desk_queue_cache.go).
+	queueCache queueCache
+	// buildDigest is a digest of the templates and catalogues, in pages' ETags.
+	buildDigest string
+	// renders counts the pages rendered (the tests count the work of a poll).
+	renders atomic.Int64
 }
 
 //go:embed templates/*.html
@@ -103,6 +120,9 @@ func New(o Options) (*Server, error) {
 	if o.UploadLimiter == nil {
 		o.UploadLimiter = access.NewLimiter(20, time.Minute)
 	}
+	if o.VoteLimiter == nil {
+		o.VoteLimiter = access.NewVoteLimiter()
+	}
 	if o.Pseudonyms == nil {
 		o.Pseudonyms = auth.EphemeralSecrets()
 	}
@@ -111,7 +131,10 @@ func New(o Options) (*Server, error) {
 	if s.cats, err = loadCatalogues(); err != nil {
 		return nil, err
 	}
-	if s.pages, err = parsePages(); err != nil {
+	if s.buildDigest, err = digestOf(templateFiles, catalogueFiles); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.cats); err != nil {
 		return nil, err
 	}
 	cop := http.NewCrossOriginProtection()
@@ -163,6 +186,7 @@ func (s *Server) routes() http.Handler {
 	s.managerDeskRoutes(mux)
 	s.agentDeskRoutes(mux)
 	s.adminDeskRoutes(mux)
+	s.knowledgeRoutes(mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
 			s.fail(w, r, http.StatusNotFound, "error.not_found")
@@ -176,29 +200,48 @@ func redirect(to string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusSeeOther) }
 }
 
-// parsePages parses each page with the layout, once at start.
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses each page with the layout, once at start, once per language: the
+// constant messages baked in (bake.go). By language, then page.
+func parsePages(cats map[string]catalogue) (map[string]map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == deskLayout {
-			continue
+	out := map[string]map[string]*template.Template{}
+	for lang, c := range cats {
+		pages := map[string]*template.Template{}
+		for _, n := range names {
+			name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+			if name == "layout" || name == deskLayout {
+				continue
+			}
+			files := []string{"templates/layout.html", n}
+			if strings.HasPrefix(name, "desk_") { // the desk's layout replaces the help center's
+				files = []string{"templates/layout.html", "templates/" + deskLayout + ".html", n}
+			}
+			if pages[name], err = parseBaked(name, files, c); err != nil {
+				return nil, err
+			}
 		}
-		files := []string{"templates/layout.html", n}
-		if strings.HasPrefix(name, "desk_") { // the desk's layout replaces the help center's
-			files = []string{"templates/layout.html", "templates/" + deskLayout + ".html", n}
-		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, files...)
+		out[lang] = pages
+	}
+	return out, nil
+}
+
+// parseBaked parses files into one template set as ParseFS would (each file a template
+// named by its base name), with catalogue c baked in.
+func parseBaked(name string, files []string, c catalogue) (*template.Template, error) {
+	root := template.New(name).Funcs(funcs)
+	for _, f := range files {
+		src, err := fs.ReadFile(templateFiles, f)
 		if err != nil {
 			return nil, err
 		}
-		pages[name] = t
+		if _, err := root.New(path.Base(f)).Parse(bake(string(src), c)); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
 	}
-	return pages, nil
+	return root, nil
 }
 
 // clientAddr is the request's client key for the limiters and pseudonyms: the peer, or

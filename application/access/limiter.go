@@ -61,6 +61,10 @@ func (l *Limiter) Take(addr string) bool {
 	return false
 }
 
+// Refund takes back an attempt Take counted that turned out to cost nothing (a vote
+// that changed nothing), so it does not use up the client's budget.
+func (l *Limiter) Refund(addr string) { l.count(addr, -1) }
+
 // Failed records a failed look-up (unknown number or wrong code).
 func (l *Limiter) Failed(addr string) { l.count(addr, 1) }
 

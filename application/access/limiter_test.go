@@ -58,3 +58,20 @@ func TestLimiterTakeCountsEveryAttempt(t *testing.T) {
 		t.Error("still refused once the window moved on (refused attempts must not count)")
 	}
 }
+
+// TestLimiterRefund: an attempt taken back leaves the budget as it was (a vote that
+// changed nothing costs nothing).
+func TestLimiterRefund(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := NewLimiter(2, time.Minute)
+	l.now = func() time.Time { return now }
+	for range 5 {
+		if !l.Take("a") {
+			t.Fatal("a refunded attempt still counted")
+		}
+		l.Refund("a")
+	}
+	if !l.Take("a") || !l.Take("a") || l.Take("a") {
+		t.Error("after refunds the budget is not the full two")
+	}
+}

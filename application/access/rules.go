@@ -32,6 +32,7 @@ const (
 	TicketEvents Action = "ticket_events"
 	Queues       Action = "queues"
 	KPI          Action = "kpi"
+	HotIssues    Action = "hot_issues" // GET /reports/hot and the desk's hot issues
 	ListAgents   Action = "list_agents"
 	GetAgent     Action = "get_agent"
 	// The conversation, internal notes included, and the list of every ticket: staff.
@@ -50,6 +51,7 @@ const (
 	CreateStaff       Action = "create_staff"
 	ChangePassword    Action = "change_password"
 	ChangeAgent       Action = "change_agent"
+	ListShifts        Action = "list_shifts" // GET /shifts: who is on shift when
 	DeactivateAccount Action = "deactivate_account"
 	ReactivateAccount Action = "reactivate_account"
 	ListTokens        Action = "list_tokens"
@@ -76,6 +78,22 @@ const (
 	ApplyMacro  Action = "apply_macro"
 	// EraseCustomer erases a customer's personal data (PIPL, GDPR): admin only.
 	EraseCustomer Action = "erase_customer"
+
+	// The knowledge base: commands roles draft, revise and submit articles (also from a
+	// resolved ticket); a supervisor or admin approves, publishes and archives; staff read
+	// articles of any status and a ticket's similar tickets and articles; anyone reads the
+	// published articles and says whether one helped.
+	CreateArticle     Action = "create_article"
+	ReviseArticle     Action = "revise_article"
+	SubmitArticle     Action = "submit_article"
+	ApproveArticle    Action = "approve_article"
+	PublishArticle    Action = "publish_article"
+	ArchiveArticle    Action = "archive_article"
+	ArticleFromTicket Action = "article_from_ticket"
+	ListArticles      Action = "list_articles"
+	SimilarTickets    Action = "similar_tickets"
+	PortalArticles    Action = "portal_articles"
+	ArticleFeedback   Action = "article_feedback"
 )
 
 // Rule is who may do one action. Of the roles, those in OwnOnly act only on themselves:
@@ -108,7 +126,7 @@ var rules = map[Action]Rule{
 	PortalOpen: {Roles: customer}, PortalConfirm: {Roles: customer},
 
 	GetTicket: {Roles: staffRoles}, TicketAsOf: {Roles: auditRoles}, TicketEvents: {Roles: auditRoles},
-	Queues: {Roles: staffRoles}, KPI: {Roles: analystRoles}, ListAgents: {Roles: staffRoles},
+	Queues: {Roles: staffRoles}, KPI: {Roles: analystRoles}, HotIssues: {Roles: analystRoles}, ListAgents: {Roles: staffRoles},
 	GetAgent: {Roles: staffRoles}, TicketMessages: {Roles: staffRoles}, ListTickets: {Roles: staffRoles},
 
 	RegisterAgent: {Roles: managerRoles},
@@ -128,6 +146,12 @@ var rules = map[Action]Rule{
 	Tag: {Roles: commandRoles}, ApplyMacro: {Roles: commandRoles}, ListMacros: {Roles: staffRoles},
 	SaveMacro: {Roles: managerRoles}, DeleteMacro: {Roles: managerRoles},
 	EraseCustomer: {Roles: adminRoles},
+
+	CreateArticle: {Roles: commandRoles}, ReviseArticle: {Roles: commandRoles}, SubmitArticle: {Roles: commandRoles},
+	ApproveArticle: {Roles: managerRoles}, PublishArticle: {Roles: managerRoles}, ArchiveArticle: {Roles: managerRoles},
+	ArticleFromTicket: {Roles: commandRoles}, ListArticles: {Roles: staffRoles}, SimilarTickets: {Roles: staffRoles},
+	PortalArticles: {Roles: customer}, ArticleFeedback: {Roles: customer},
+	ListShifts: {Roles: managerRoles},
 }
 
 // Actions lists every action (for tables and their tests).

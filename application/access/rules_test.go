@@ -20,7 +20,7 @@ var allowed = map[access.Action]string{
 	access.PortalView: "C", access.PortalReply: "C", access.PortalRate: "C",
 	access.PortalOpen: "C", access.PortalConfirm: "C",
 	access.GetTicket: "ASGUN", access.TicketAsOf: "ASU", access.TicketEvents: "ASU",
-	access.Queues: "ASGUN", access.KPI: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
+	access.Queues: "ASGUN", access.KPI: "ASN", access.HotIssues: "ASN", access.ListAgents: "ASGUN", access.GetAgent: "ASGUN",
 	access.TicketMessages: "ASGUN", access.ListTickets: "ASGUN",
 	access.RegisterAgent: "AS", access.SetPresence: "ASG", access.IssueToken: "A", access.Rebuild: "A",
 	access.GetCustomer: "ASGUN", access.ChangeCustomerTier: "AS",
@@ -30,6 +30,11 @@ var allowed = map[access.Action]string{
 	access.DeactivateAccount: "AS", access.ReactivateAccount: "AS", access.ListTokens: "A", access.RevokeToken: "A",
 	access.Tag: "ASG", access.ApplyMacro: "ASG", access.ListMacros: "ASGUN", access.SaveMacro: "AS", access.DeleteMacro: "AS",
 	access.EraseCustomer: "A",
+	access.CreateArticle: "ASG", access.ReviseArticle: "ASG", access.SubmitArticle: "ASG",
+	access.ApproveArticle: "AS", access.PublishArticle: "AS", access.ArchiveArticle: "AS",
+	access.ArticleFromTicket: "ASG", access.ListArticles: "ASGUN", access.SimilarTickets: "ASGUN",
+	access.PortalArticles: "C", access.ArticleFeedback: "C",
+	access.ListShifts: "AS",
 }
 
 var roles = map[string]access.Principal{

@@ -110,12 +110,15 @@ func (s *Service) customerUploads(ctx context.Context, ticketID uuid.UUID) ([]st
 }
 
 // CustomerAttachments are the attachments of a ticket event that the customer sent: those
-// of the first message and of the customer's replies.
+// of the first message, of the customer's replies, and of the automatic messages about
+// them (an out-of-office answer, a bounce, and the raw mail each came in as).
 func CustomerAttachments(e domain.Event) []domain.Attachment {
 	switch e := e.(type) {
 	case domain.TicketReceived:
 		return e.Attachments
 	case domain.CustomerReplied:
+		return e.Attachments
+	case domain.AutoMessageReceived:
 		return e.Attachments
 	}
 	return nil

@@ -19,10 +19,12 @@ import (
 // documents (OOXML, the legacy binary formats, OpenDocument). Left out on purpose:
 // executables and scripts of every kind, HTML and SVG (scripts a browser would run),
 // and archives (zip, 7z, rar: they carry executables unseen); a deployment that wants zip
-// adds application/zip to the list.
+// adds application/zip to the list. message/rfc822 is a mail (a forwarded one, and the
+// raw source every mail that came in keeps: application/inbound); a browser shows it as
+// text, never runs it.
 var DefaultTypes = []string{
 	"image/png", "image/jpeg", "image/gif", "image/webp", "image/heic", "image/bmp", "image/tiff",
-	"application/pdf", "text/plain", "text/csv",
+	"application/pdf", "text/plain", "text/csv", "message/rfc822",
 	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"application/vnd.openxmlformats-officedocument.presentationml.presentation",

@@ -24,6 +24,11 @@ type Upload struct {
 	// Anonymous uploads (before a ticket exists) expire unclaimed after the retention.
 	Anonymous bool
 	Meta      eventlog.Metadata
+	// AsType, when set, is the type the file is stored as instead of the sniffed one: for
+	// files the engine itself knows the type of (the raw source of a mail that came in,
+	// message/rfc822, which sniffs as octet-stream when its bytes are not valid text). It
+	// must still be on the allow-list.
+	AsType string
 }
 
 // TicketUploader is the uploader of a file the customer uploads on their ticket: only
@@ -48,6 +53,9 @@ func (s *Service) Upload(ctx context.Context, u Upload, r io.Reader) (domain.Att
 		return domain.Attachment{}, &domain.ValidationError{Fields: []domain.FieldError{{Field: "file", Message: "is empty"}}}
 	}
 	ctype := sniff(head[:n])
+	if u.AsType != "" {
+		ctype = u.AsType
+	}
 	if err := checkType(s.types, ctype); err != nil {
 		return domain.Attachment{}, err
 	}

@@ -21,6 +21,17 @@ func (s *Secrets) ClientPseudonym(addr string) string {
 	return "web-" + hex.EncodeToString(m.Sum(nil))[:16]
 }
 
+// PhoneKey is the keyed digest a normalized phone number (domain.NormalizePhone) is
+// reserved and a phone-only customer record's id derived by (domain.CustomerRecordIDOf):
+// as for ClientPseudonym, a plain hash of a number could be reversed by trying every
+// number, and the record id stays in the event log after the customer is erased. Every
+// node derives the same key from the shared server key.
+func (s *Secrets) PhoneKey(normalized string) string {
+	m := hmac.New(sha256.New, s.mac("customer-phone", uuid.Nil))
+	m.Write([]byte(normalized))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // EphemeralSecrets derives from a random key that lives as long as the process: for an
 // adapter built without the server's Secrets (tests), whose pseudonyms need only be
 // stable while it runs.

@@ -35,8 +35,8 @@ const (
 )
 
 // MemorySessions keeps sessions in this process: a restart signs everyone out, and
-// sessions are not shared between machines (several machines are a later issue; the
-// port is what a shared store will implement).
+// sessions are not shared between machines. The builder uses it only where nothing is
+// shared; with PostgreSQL the sessions live there (adapters/session/pgsessions).
 type MemorySessions struct {
 	Idle, Absolute time.Duration
 	Now            func() time.Time
@@ -55,13 +55,22 @@ func NewMemorySessions() *MemorySessions {
 	return &MemorySessions{Idle: SessionIdle, Absolute: SessionAbsolute, Now: time.Now, sessions: map[string]*memorySession{}}
 }
 
-// Start implements Sessions.
-func (m *MemorySessions) Start(_ context.Context, account uuid.UUID) (string, error) {
+// NewSessionID is a new session's id: 32 random bytes, base64url (43 characters). Every
+// store makes its ids here and keeps only their HashSecret.
+func NewSessionID() (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", err
 	}
-	id := base64.RawURLEncoding.EncodeToString(raw)
+	return base64.RawURLEncoding.EncodeToString(raw), nil
+}
+
+// Start implements Sessions.
+func (m *MemorySessions) Start(_ context.Context, account uuid.UUID) (string, error) {
+	id, err := NewSessionID()
+	if err != nil {
+		return "", err
+	}
 	now := m.Now()
 	m.mu.Lock()
 	defer m.mu.Unlock()

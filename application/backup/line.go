@@ -42,6 +42,7 @@ type exportMeta struct {
 	CausationID    string `json:"causation_id,omitempty"`
 	CorrelationID  string `json:"correlation_id,omitempty"`
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	LeaseEpoch     uint64 `json:"lease_epoch,omitempty"`
 	OccurredAt     string `json:"occurred_at"`
 	RequestHash    string `json:"request_hash,omitempty"`
 	Rule           string `json:"rule,omitempty"`
@@ -59,7 +60,7 @@ func encodeLine(buf *bytes.Buffer, r eventlog.Record) error {
 		Data:   data, Hash: r.Hash, ID: r.ID, PrevHash: r.PrevHash, Stream: r.Stream, Type: r.Type, Version: r.Version,
 		Metadata: exportMeta{
 			Actor: m.Actor, CausationID: m.CausationID, CorrelationID: m.CorrelationID,
-			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
+			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule, LeaseEpoch: m.LeaseEpoch,
 			OccurredAt: eventlog.Truncate(m.OccurredAt).Format(eventlog.TimeFormat),
 		},
 	}
@@ -94,7 +95,7 @@ func decodeLine(raw []byte) (eventlog.Record, error) {
 		PrevHash: l.PrevHash, Hash: l.Hash,
 		Meta: eventlog.Metadata{
 			Actor: m.Actor, CorrelationID: m.CorrelationID, CausationID: m.CausationID,
-			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule,
+			IdempotencyKey: m.IdempotencyKey, RequestHash: m.RequestHash, Rule: m.Rule, LeaseEpoch: m.LeaseEpoch,
 			OccurredAt: eventlog.Truncate(at),
 		},
 	}

@@ -12,9 +12,13 @@ import (
 )
 
 // ChangeAgentProfile is PATCH /agents/{id}: the fields given change, the others stay.
+// Timezone and Roster (docs/SLA-CLOCKS.md, "Shifts") are decided with the profile, in
+// one append: a bad roster leaves the profile unchanged too.
 type ChangeAgentProfile struct {
 	AgentID uuid.UUID
 	domain.ChangeAgentProfile
+	Timezone *string
+	Roster   *domain.Roster
 }
 
 // ChangeAgentProfileHandler handles ChangeAgentProfile.
@@ -28,8 +32,13 @@ func NewChangeAgentProfileHandler(store eventlog.EventStore, clock application.C
 // Handle records AgentProfileChanged; routing reads the new values from the agents read
 // model as soon as it has folded the event.
 func (h ChangeAgentProfileHandler) Handle(ctx context.Context, c ChangeAgentProfile, meta CommandMeta) (domain.AgentState, int64, error) {
-	out, err := update(ctx, h.s, eventlog.AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
-		return a.ChangeProfile(c.ChangeAgentProfile)
+	out, err := update(ctx, h.s, eventlog.AgentStream(c.AgentID), meta, agentFolder, func(a *domain.Agent, now time.Time) ([]domain.Event, error) {
+		events, err := a.ChangeProfile(c.ChangeAgentProfile)
+		if err != nil || (c.Timezone == nil && c.Roster == nil) {
+			return events, err
+		}
+		roster, err := a.SetRoster(c.Timezone, c.Roster, now)
+		return append(events, roster...), err
 	})
 	if err != nil {
 		return domain.AgentState{}, 0, err

@@ -18,6 +18,9 @@ type CommandMeta struct {
 	IdempotencyKey string
 	RequestHash    string // SHA-256 of the request, to tell a repeat from a reuse of the key
 	Rule           string // the configured rule that issued the command, for system actions
+	// LeaseEpoch is the epoch of the lease under which a background duty issued the
+	// command (the policies' on several nodes); it travels into the events' metadata.
+	LeaseEpoch uint64
 	// ExpectedVersion, when set (If-Match), makes the command apply only at that version.
 	ExpectedVersion *int64
 }
@@ -51,7 +54,7 @@ func newRecords(stream string, after int64, prevHash string, types []string, dat
 			Meta: eventlog.Metadata{
 				Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID,
 				IdempotencyKey: meta.IdempotencyKey, RequestHash: meta.RequestHash, Rule: meta.Rule,
-				OccurredAt: eventlog.Truncate(now),
+				LeaseEpoch: meta.LeaseEpoch, OccurredAt: eventlog.Truncate(now),
 			},
 		}
 	}

@@ -22,8 +22,11 @@ type Commands struct {
 	Reopen        ReopenTicketHandler
 	Close         CloseTicketHandler
 	CustomerReply CustomerReplyHandler
+	// AutoMessage keeps an auto-reply or bounce that came in (application/inbound).
+	AutoMessage   RecordAutoMessageHandler
 	Rate          RateTicketHandler
 	CheckSLA      CheckSLAHandler
+	CheckStage    CheckStageHandler
 	RegisterAgent RegisterAgentHandler
 	SetPresence   SetAgentPresenceHandler
 	IssueToken    IssueTokenHandler
@@ -35,6 +38,7 @@ type Commands struct {
 	Deactivate     DeactivateAccountHandler
 	Reactivate     ReactivateAccountHandler
 	ReleaseTickets ReleaseAgentTicketsHandler
+	PassShift      PassShiftBoundaryHandler // a roster's shift boundary (presence follows the roster)
 	CustomerTier   ChangeCustomerTierHandler
 	// VerifyCustomer confirms a self-service ticket's address (POST /portal/tickets).
 	VerifyCustomer VerifyTicketCustomerHandler
@@ -46,6 +50,8 @@ type Commands struct {
 	ApplyMacro  ApplyMacroHandler
 	// EraseCustomer erases a customer's personal data (POST /customers/{id}/erase).
 	EraseCustomer EraseCustomerHandler
+	// Articles are the knowledge base's commands (POST /articles…, /tickets/{id}/article).
+	Articles ArticleCommands
 	// FindByNumber is the portal's look-up, not a command: it writes nothing.
 	FindByNumber auth.FindTicketByNumberHandler
 }
@@ -84,14 +90,16 @@ func NewCommands(c Config) *Commands {
 		Reprioritize:  NewReprioritizeTicketHandler(st, ck, cache, pol),
 		Assign:        NewAssignTicketHandler(st, ck, cache, c.Router),
 		Escalate:      NewEscalateTicketHandler(st, ck, cache, pol),
-		Reply:         NewReplyToTicketHandler(st, ck, cache),
+		Reply:         NewReplyToTicketHandlerUnder(st, ck, cache, pol),
 		Wait:          NewWaitOnCustomerHandler(st, ck, cache),
-		Resolve:       NewResolveTicketHandler(st, ck, cache),
+		Resolve:       NewResolveTicketHandlerUnder(st, ck, cache, pol),
 		Reopen:        NewReopenTicketHandler(st, ck, cache, pol),
 		Close:         NewCloseTicketHandler(st, ck, cache),
 		CustomerReply: NewCustomerReplyHandler(st, ck, cache, pol),
+		AutoMessage:   NewRecordAutoMessageHandler(st, ck, cache),
 		Rate:          NewRateTicketHandler(st, ck, cache),
 		CheckSLA:      NewCheckSLAHandler(st, ck, cache, pol),
+		CheckStage:    NewCheckStageHandler(st, ck, cache, pol),
 		RegisterAgent: NewRegisterAgentHandler(st, ck, cache, c.Secrets),
 		SetPresence:   NewSetAgentPresenceHandler(st, ck, cache),
 		IssueToken:    NewIssueTokenHandler(st, ck, c.Secrets),
@@ -103,6 +111,7 @@ func NewCommands(c Config) *Commands {
 		Deactivate:     NewDeactivateAccountHandler(st, ck, cache, revoke, release),
 		Reactivate:     NewReactivateAccountHandler(st, ck, cache),
 		ReleaseTickets: release,
+		PassShift:      NewPassShiftBoundaryHandler(st, ck, cache),
 		CustomerTier:   NewChangeCustomerTierHandler(st, ck, cache).WithKeys(c.Keys),
 		FindByNumber:   auth.NewFindTicketByNumberHandler(st, c.Secrets),
 
@@ -113,6 +122,7 @@ func NewCommands(c Config) *Commands {
 		UpdateMacro:    NewUpdateMacroHandler(st, ck, cache),
 		DeleteMacro:    NewDeleteMacroHandler(st, ck, cache),
 		ApplyMacro:     NewApplyMacroHandler(st, ck, cache, pol),
+		Articles:       NewArticleCommands(st, ck, cache),
 	}
 }
 

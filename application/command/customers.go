@@ -72,36 +72,46 @@ func ReservedCustomer(ctx context.Context, store eventlog.EventStore, x domain.E
 
 // joinCustomer finds the record a received ticket joins, making it when there is none:
 // by external id (its reservation stream), else by email (the record made for an email
-// has the id domain.CustomerRecordID derives from it), else a new record with that id.
+// has the id domain.CustomerRecordID derives from it), else by phone (the reservation
+// of its normalized number: a customer without an email), else a new record with the id
+// domain.CustomerRecordIDOf derives (of the email, else the external id, else the phone).
 // Every step is an append where nothing may exist yet, so concurrent receives agree:
 // the loser of a race reads the winner's record. A crash between steps leaves a
 // reservation or a record that the next receive for the customer completes.
-func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, c domain.Customer, meta CommandMeta) (domain.CustomerRecordState, error) {
+//
+// source is the intake that gave c.ID ("" is the API's): external ids are kept per source.
+func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, secrets *auth.Secrets, c domain.Customer, source string, meta CommandMeta) (domain.CustomerRecordState, error) {
 	internal := CommandMeta{Actor: meta.Actor, CorrelationID: meta.CorrelationID, CausationID: meta.CausationID}
 	var ext *domain.ExternalID
-	id := domain.CustomerRecordID(c.Email)
 	if c.ID != "" {
-		ext = &domain.ExternalID{Source: domain.SourceAPI, ID: c.ID}
-		found, err := ReservedCustomer(ctx, s.store, *ext)
-		if err != nil {
-			return domain.CustomerRecordState{}, fmt.Errorf("customer external id: %w", err)
+		if source == "" {
+			source = domain.SourceAPI
 		}
-		if found == uuid.Nil {
-			found, err = reserveExternalID(ctx, s, *ext, id, internal)
-			if err != nil {
-				return domain.CustomerRecordState{}, err
-			}
-		}
-		id = found
+		ext = &domain.ExternalID{Source: source, ID: c.ID}
+	}
+	phone := phoneKey(secrets, c.Phone)
+	id, err := findCustomer(ctx, s, c, ext, phone, internal)
+	if err != nil {
+		return domain.CustomerRecordState{}, err
+	}
+	email, err := claimEmail(ctx, s, c.Email, id, internal)
+	if err != nil {
+		return domain.CustomerRecordState{}, err
 	}
 	decide := func(r *domain.CustomerRecord, _ time.Time) ([]domain.Event, error) {
 		if !r.Exists() {
 			return sealed(ctx, keys, id)(domain.RegisterCustomer(id, c, ext))
 		}
+		var out []domain.Event
 		if ext != nil {
-			return r.LinkExternalID(*ext)
+			link, err := r.LinkExternalID(*ext)
+			if err != nil {
+				return nil, err
+			}
+			out = link
 		}
-		return nil, nil
+		contact, err := r.AddContact(email, c.Phone)
+		return append(out, contact...), err
 	}
 	// A busy record (many new external ids at once) may lose a few races in a row; the
 	// reservation already ties the external id to the record, so the link may be left to
@@ -109,7 +119,7 @@ func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, c domai
 	for range linkAttempts {
 		out, err := update(ctx, s, eventlog.CustomerStream(id), internal, customerFolder, decide)
 		if err == nil {
-			return out.Agg.State(), nil
+			return out.Agg.State(), reservePhone(ctx, s, phone, id, internal)
 		}
 		if !errors.Is(err, application.ErrConflict) {
 			return domain.CustomerRecordState{}, err
@@ -127,6 +137,120 @@ func joinCustomer(ctx context.Context, s streams, keys erasure.KeyStore, c domai
 		return domain.CustomerRecordState{}, err
 	}
 	return r.State(), nil
+}
+
+// findCustomer is the id of the record a ticket's customer joins (joinCustomer's order),
+// reserving the external id for it when it is new.
+func findCustomer(ctx context.Context, s streams, c domain.Customer, ext *domain.ExternalID, phone string, meta CommandMeta) (uuid.UUID, error) {
+	id := domain.CustomerRecordIDOf(c, ext, phone)
+	if ext != nil {
+		found, err := ReservedCustomer(ctx, s.store, *ext)
+		if err != nil || found != uuid.Nil {
+			return found, wrapExternal(err)
+		}
+	}
+	if c.Email != "" {
+		// A record made without an email that was given this one later holds it.
+		found, err := EmailCustomer(ctx, s.store, c.Email)
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("customer email: %w", err)
+		}
+		if found != uuid.Nil {
+			id = found
+		}
+	}
+	if c.Email == "" && phone != "" {
+		// No email: the phone's record, when a ticket gave that number before.
+		found, err := ReservedCustomer(ctx, s.store, domain.ExternalID{Source: domain.PhoneSource, ID: phone})
+		if err != nil {
+			return uuid.Nil, fmt.Errorf("customer phone: %w", err)
+		}
+		if found != uuid.Nil {
+			id = found
+		}
+	}
+	if ext == nil {
+		return id, nil
+	}
+	return reserveExternalID(ctx, s, *ext, id, meta)
+}
+
+func wrapExternal(err error) error {
+	if err != nil {
+		return fmt.Errorf("customer external id: %w", err)
+	}
+	return nil
+}
+
+// phoneKey is the keyed digest of phone's normalized form (auth.Secrets.PhoneKey); "" for
+// no phone, or one that is not a number.
+func phoneKey(secrets *auth.Secrets, phone string) string {
+	p, ok := domain.NormalizePhone(phone)
+	if !ok || secrets == nil {
+		return ""
+	}
+	return secrets.PhoneKey(p)
+}
+
+// EmailCustomer is the record an email was reserved for when a record made without one
+// was given it (uuid.Nil: none; the email's record, if any, has the id
+// domain.CustomerRecordID derives from it).
+func EmailCustomer(ctx context.Context, store eventlog.EventStore, email string) (uuid.UUID, error) {
+	if email == "" {
+		return uuid.Nil, nil
+	}
+	return ReservedCustomer(ctx, store, domain.ExternalID{Source: domain.EmailSource, ID: domain.NormalizeEmail(email)})
+}
+
+// claimEmail is the email record id may be given (AddContact): the email when it is the
+// record's own by derivation, or when no other record holds it (none made for it, none
+// reserved it) and it is now reserved for id; "" when another record holds it (the
+// ticket keeps it; the records are not merged). Only a record without an email claims.
+func claimEmail(ctx context.Context, s streams, email string, id uuid.UUID, meta CommandMeta) (string, error) {
+	if email == "" || id == domain.CustomerRecordID(email) {
+		return email, nil
+	}
+	own, err := s.store.ReadStream(ctx, eventlog.CustomerStream(id))
+	if err != nil {
+		return "", err
+	}
+	if r, err := customerFolder.fold(own); err != nil || r.State().Email != "" || r.State().Erased {
+		return "", err // its own stays (AddContact gives it none); an erased record gains nothing
+	}
+	x := domain.ExternalID{Source: domain.EmailSource, ID: domain.NormalizeEmail(email)}
+	holder, err := ReservedCustomer(ctx, s.store, x)
+	if err != nil || holder != uuid.Nil {
+		return claimed(email, holder == id), err
+	}
+	derived, err := s.store.ReadStream(ctx, eventlog.CustomerStream(domain.CustomerRecordID(email)))
+	if err != nil || len(derived) > 0 {
+		return "", err
+	}
+	won, err := reserveExternalID(ctx, s, x, id, meta)
+	return claimed(email, won == id), err
+}
+
+func claimed(email string, ok bool) string {
+	if ok {
+		return email
+	}
+	return ""
+}
+
+// reservePhone ties a phone (its key: phoneKey) to record id unless another record holds
+// it already (a shared line stays with its first record; that record's customer is found
+// by it).
+func reservePhone(ctx context.Context, s streams, phone string, id uuid.UUID, meta CommandMeta) error {
+	if phone == "" {
+		return nil
+	}
+	x := domain.ExternalID{Source: domain.PhoneSource, ID: phone}
+	found, err := ReservedCustomer(ctx, s.store, x)
+	if err != nil || found != uuid.Nil {
+		return err
+	}
+	_, err = reserveExternalID(ctx, s, x, id, meta)
+	return err
 }
 
 // linkAttempts is how many times a receive tries to register or link its customer.

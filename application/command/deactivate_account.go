@@ -33,6 +33,9 @@ type DeactivateAccountHandler struct {
 	tokens  TokensOf // nil: only the agent's own token (AgentTokenID) is revoked
 	revoke  RevokeTokenHandler
 	release ReleaseAgentTicketsHandler
+	// sessions ends the account's desk sessions (deactivate_sessions.go); nil: the desk
+	// ends them at their next request, when it finds the account inactive.
+	sessions SessionEnder
 }
 
 // NewDeactivateAccountHandler returns the handler on its ports; it panics when one but
@@ -51,7 +54,7 @@ func (h DeactivateAccountHandler) WithFinders(tokens TokensOf, tickets AssignedT
 }
 
 // Handle records StaffDeactivated (the agent goes offline), revokes the account's tokens,
-// and hands its open tickets back to the team queue (ReleaseAgentTickets). Every step is
+// ends its desk sessions, and hands its open tickets back to the team queue (ReleaseAgentTickets). Every step is
 // idempotent, so a retry after a failure half-way completes the rest.
 func (h DeactivateAccountHandler) Handle(ctx context.Context, c DeactivateAccount, meta CommandMeta) (domain.AgentState, error) {
 	out, err := update(ctx, h.s, eventlog.AgentStream(c.AccountID), meta, agentFolder, func(a *domain.Agent, _ time.Time) ([]domain.Event, error) {
@@ -61,6 +64,9 @@ func (h DeactivateAccountHandler) Handle(ctx context.Context, c DeactivateAccoun
 		return domain.AgentState{}, err
 	}
 	if err := h.revokeTokens(ctx, c.AccountID, meta); err != nil {
+		return domain.AgentState{}, err
+	}
+	if err := h.endSessions(ctx, c.AccountID); err != nil {
 		return domain.AgentState{}, err
 	}
 	if out.Agg.State().RoleOf() == domain.RoleAgent {

@@ -66,7 +66,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 		return ReceivedTicket{}, fmt.Errorf("ticket id: %w", err)
 	}
 	if meta.IdempotencyKey != "" {
-		id = derivedID("ticket", meta.Actor, meta.IdempotencyKey)
+		id = ReceivedTicketID(meta.Actor, meta.IdempotencyKey)
 		if prior, found, err := h.replay(ctx, id, meta); err != nil || found {
 			return prior, err
 		}
@@ -76,7 +76,7 @@ func (h ReceiveTicketHandler) Handle(ctx context.Context, c ReceiveTicket, meta 
 		// neither that record's tier nor a place in it (VerifyTicketCustomer joins later).
 		c.Customer.ID, c.Customer.RecordID, c.Customer.Tier = "", "", domain.TierStandard
 	} else {
-		record, err := joinCustomer(ctx, h.s, h.keys, c.Customer, meta)
+		record, err := joinCustomer(ctx, h.s, h.keys, h.secrets, c.Customer, c.Source, meta)
 		if err != nil {
 			return ReceivedTicket{}, err
 		}

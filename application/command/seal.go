@@ -29,8 +29,14 @@ func personalFields(e domain.Event) (domain.Event, []*string) {
 		return &x, append([]*string{&x.Body}, filenames(x.Attachments)...)
 	case domain.TicketRated:
 		return &x, []*string{&x.Comment}
+	case domain.AutoMessageReceived:
+		// An auto-reply quotes the customer's mail system; a bounce, the mail we sent them.
+		x.Attachments = slices.Clone(x.Attachments)
+		return &x, append([]*string{&x.Body}, filenames(x.Attachments)...)
 	case domain.CustomerExternalIDLinked:
 		return &x, []*string{&x.ID}
+	case domain.CustomerContactAdded:
+		return &x, []*string{&x.Email, &x.Phone}
 	}
 	return e, nil
 }
@@ -53,7 +59,11 @@ func deref(e domain.Event) domain.Event {
 		return *x
 	case *domain.TicketRated:
 		return *x
+	case *domain.AutoMessageReceived:
+		return *x
 	case *domain.CustomerExternalIDLinked:
+		return *x
+	case *domain.CustomerContactAdded:
 		return *x
 	}
 	return e

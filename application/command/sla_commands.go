@@ -49,3 +49,26 @@ func (c CheckSLA) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
 	}
 	return t.RecordSLAWarning(c.Clock, d.now, d.policy), nil
 }
+
+// CheckStage asks the domain whether stage time limits of the policy have passed for the
+// ticket (the stage monitor issues it, actor system, rule stage_monitor).
+type CheckStage struct {
+	TicketID uuid.UUID
+}
+
+// CheckStageHandler handles CheckStage.
+type CheckStageHandler = TicketHandler[CheckStage]
+
+// NewCheckStageHandler returns the handler on its ports; it panics when store or clock is nil.
+func NewCheckStageHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) CheckStageHandler {
+	return newTicketHandler[CheckStage](store, clock, cache, policy)
+}
+
+func (c CheckStage) ticket() uuid.UUID { return c.TicketID }
+
+func (c CheckStage) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
+	if !t.Exists() {
+		return nil, application.ErrNotFound
+	}
+	return t.CheckStage(d.now, d.policy), nil
+}

@@ -90,10 +90,16 @@ func NewReplyToTicketHandler(store eventlog.EventStore, clock application.Clock,
 	return newTicketHandler[ReplyToTicket](store, clock, cache, domain.SLAPolicy{})
 }
 
+// NewReplyToTicketHandlerUnder is NewReplyToTicketHandler deciding under policy's calendars:
+// the first public reply carries the first response's working time (KPI in business time).
+func NewReplyToTicketHandlerUnder(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) ReplyToTicketHandler {
+	return newTicketHandler[ReplyToTicket](store, clock, cache, policy)
+}
+
 func (c ReplyToTicket) ticket() uuid.UUID { return c.TicketID }
 
-func (c ReplyToTicket) decide(t *domain.Ticket, _ decision) ([]domain.Event, error) {
-	return t.Reply(c.Body, c.Public, c.Attachments...)
+func (c ReplyToTicket) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
+	return t.ReplyAt(c.Body, c.Public, d.now, d.policy, c.Attachments...)
 }
 
 // WaitOnCustomer pauses the SLA clocks until the customer answers.
@@ -125,15 +131,22 @@ type ResolveTicket struct {
 // ResolveTicketHandler handles ResolveTicket.
 type ResolveTicketHandler = TicketHandler[ResolveTicket]
 
-// NewResolveTicketHandler returns the handler on its ports; it panics when store or clock is nil.
+// NewResolveTicketHandler returns the handler on its ports; it panics when store or clock
+// is nil. Its decisions use no calendar (resolving a waiting ticket moves the due times by
+// calendar time); NewResolveTicketHandlerUnder gives it the policy's calendars.
 func NewResolveTicketHandler(store eventlog.EventStore, clock application.Clock, cache *StreamCache) ResolveTicketHandler {
 	return newTicketHandler[ResolveTicket](store, clock, cache, domain.SLAPolicy{})
 }
 
+// NewResolveTicketHandlerUnder is NewResolveTicketHandler deciding under policy's calendars.
+func NewResolveTicketHandlerUnder(store eventlog.EventStore, clock application.Clock, cache *StreamCache, policy domain.SLAPolicy) ResolveTicketHandler {
+	return newTicketHandler[ResolveTicket](store, clock, cache, policy)
+}
+
 func (c ResolveTicket) ticket() uuid.UUID { return c.TicketID }
 
-func (c ResolveTicket) decide(t *domain.Ticket, _ decision) ([]domain.Event, error) {
-	return t.Resolve(c.Resolution)
+func (c ResolveTicket) decide(t *domain.Ticket, d decision) ([]domain.Event, error) {
+	return t.ResolveAt(c.Resolution, d.now, d.policy)
 }
 
 // ReopenTicket brings a resolved ticket back.

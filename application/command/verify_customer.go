@@ -69,7 +69,7 @@ func (h VerifyTicketCustomerHandler) Handle(ctx context.Context, c VerifyTicketC
 	}
 	cust := t.State().Customer
 	cust.ID, cust.RecordID = "", "" // a self-service ticket has no external id: the email alone
-	record, err := joinCustomer(ctx, h.s, h.keys, cust, meta)
+	record, err := joinCustomer(ctx, h.s, h.keys, h.secrets, cust, "", meta)
 	if err != nil {
 		return TicketResult{}, err
 	}

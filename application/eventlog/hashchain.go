@@ -42,9 +42,16 @@ func ComputeHash(r Record) (string, error) {
 	m := r.Meta
 	for _, f := range [...]struct{ key, value string }{
 		{`,"causation_id":`, m.CausationID}, {`,"correlation_id":`, m.CorrelationID},
-		{`,"idempotency_key":`, m.IdempotencyKey}, {`,"occurred_at":`, Truncate(m.OccurredAt).Format(TimeFormat)},
+		{`,"idempotency_key":`, m.IdempotencyKey}, {`,"lease_epoch":`, ""}, {`,"occurred_at":`, Truncate(m.OccurredAt).Format(TimeFormat)},
 		{`,"request_hash":`, m.RequestHash}, {`,"rule":`, m.Rule},
 	} {
+		if f.key == `,"lease_epoch":` { // the one number among them, left out when 0
+			if m.LeaseEpoch != 0 {
+				buf = append(buf, f.key...)
+				buf = strconv.AppendUint(buf, m.LeaseEpoch, 10)
+			}
+			continue
+		}
 		if f.value != "" {
 			buf = append(buf, f.key...)
 			buf = appendString(buf, f.value)

@@ -27,13 +27,17 @@ type Record struct {
 
 // Metadata says who did what, why and when.
 type Metadata struct {
-	Actor          string    `json:"actor"`
-	CorrelationID  string    `json:"correlation_id,omitempty"`
-	CausationID    string    `json:"causation_id,omitempty"`
-	IdempotencyKey string    `json:"idempotency_key,omitempty"`
-	RequestHash    string    `json:"request_hash,omitempty"`
-	Rule           string    `json:"rule,omitempty"`
-	OccurredAt     time.Time `json:"occurred_at"`
+	Actor          string `json:"actor"`
+	CorrelationID  string `json:"correlation_id,omitempty"`
+	CausationID    string `json:"causation_id,omitempty"`
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	RequestHash    string `json:"request_hash,omitempty"`
+	Rule           string `json:"rule,omitempty"`
+	// LeaseEpoch is the epoch of the lease a background duty held when it appended this
+	// (the SLA monitor, a rule, routing, the outbox; docs/SCALING.md); 0, and left out,
+	// for what people and clients do, and on a single node.
+	LeaseEpoch uint64    `json:"lease_epoch,omitempty"`
+	OccurredAt time.Time `json:"occurred_at"`
 }
 
 // Expected versions for Append besides a concrete version (≥ 0).

@@ -39,7 +39,29 @@ const (
 	StaffEmailStreamPrefix = "staffemail-"
 	// The macro library: one stream of every macro (MacroLibraryStream).
 	MacroStreamPrefix = "macros-"
+	// Hot issues (application/hotissues): one stream per spike, hotissue-<UUIDv5 of its
+	// series and hour>, appended only where none exists (a spike is raised once).
+	HotIssueStreamPrefix = "hotissue-"
+	// Messages that came in by themselves (application/inbound): inbound-<SHA-256 of the
+	// scope, NUL, the external message id>, the once reservation of one message and where
+	// it went; conversation-<SHA-256 of the source, NUL, the conversation id>, the tickets
+	// a channel's conversation opened.
+	InboundStreamPrefix      = "inbound-"
+	ConversationStreamPrefix = "conversation-"
+	// The calendars in force (domain.CalendarsInForce), one stream (CalendarStream).
+	CalendarStreamPrefix = "calendars-"
+	// Knowledge-base articles: one stream per article (its revisions and workflow).
+	ArticleStreamPrefix = "article-"
+	// Help-center visitors: one stream per browser (the random id of its cookie), what it
+	// opened, for deflections (docs/KNOWLEDGE.md).
+	HelpVisitorStreamPrefix = "helpvisitor-"
+	// Articles' feedback ("did this help?"): one stream per article, articlefeedback-<the
+	// article's id>, each visitor's vote (docs/KNOWLEDGE.md).
+	ArticleFeedbackStreamPrefix = "articlefeedback-"
 )
+
+// CalendarStream is the one stream of the calendars in force, recorded when they change.
+const CalendarStream = CalendarStreamPrefix + "policy"
 
 // MacroLibraryStream is the one stream of the macros: a team keeps tens or hundreds,
 // so listing them is one read of one stream, with no projection to wait for.
@@ -60,6 +82,13 @@ var streamKinds = [...]StreamKind{
 	{Name: "attachment", Prefix: AttachmentStreamPrefix, ID: UUIDID},
 	{Name: "staff email", Prefix: StaffEmailStreamPrefix, ID: DigestID},
 	{Name: "macros", Prefix: MacroStreamPrefix, ID: WordID},
+	{Name: "hot issue", Prefix: HotIssueStreamPrefix, ID: UUIDID},
+	{Name: "inbound message", Prefix: InboundStreamPrefix, ID: DigestID},
+	{Name: "conversation", Prefix: ConversationStreamPrefix, ID: DigestID},
+	{Name: "calendars", Prefix: CalendarStreamPrefix, ID: WordID},
+	{Name: "article", Prefix: ArticleStreamPrefix, ID: UUIDID},
+	{Name: "help visitor", Prefix: HelpVisitorStreamPrefix, ID: UUIDID},
+	{Name: "article feedback", Prefix: ArticleFeedbackStreamPrefix, ID: UUIDID},
 }
 
 // StreamKind is one kind of stream: its name (for messages and docs), the prefix of its
@@ -201,6 +230,17 @@ func TicketStream(id uuid.UUID) string { return TicketStreamPrefix + id.String()
 
 // AgentStream is the stream of one agent.
 func AgentStream(id uuid.UUID) string { return AgentStreamPrefix + id.String() }
+
+// ArticleStream is the stream of one knowledge-base article.
+func ArticleStream(id uuid.UUID) string { return ArticleStreamPrefix + id.String() }
+
+// HelpVisitorStream is the stream of one help-center browser.
+func HelpVisitorStream(id uuid.UUID) string { return HelpVisitorStreamPrefix + id.String() }
+
+// ArticleFeedbackStream is the stream of one article's votes.
+func ArticleFeedbackStream(article uuid.UUID) string {
+	return ArticleFeedbackStreamPrefix + article.String()
+}
 
 // CustomerStream is the stream of one customer record.
 func CustomerStream(id uuid.UUID) string { return CustomerStreamPrefix + id.String() }

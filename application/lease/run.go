@@ -7,7 +7,10 @@ import (
 )
 
 // Duty is a background duty run under a lease: it runs until ctx ends (the lease was lost
-// or the node stops), and stamps what it writes with epoch where it can.
+// or the node stops), and stamps what it writes with epoch where it can. When the lease
+// was lost, context.Cause(ctx) is ErrLost: another node may act already, so the duty
+// stops at once rather than finish what it has in hand (a node that stops keeps renewing
+// the lease until its duty returns, and may take a grace period).
 type Duty func(ctx context.Context, epoch uint64) error
 
 // Run runs duty only while this node holds the lease name: it campaigns, runs the duty
@@ -47,12 +50,12 @@ func Run(ctx context.Context, s Store, name string, cfg Config, log *slog.Logger
 
 // runHeld runs duty until it returns; its context ends with ctx or the lease.
 func runHeld(ctx context.Context, h *Held, duty Duty) error {
-	dctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	dctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	go func() {
 		select {
 		case <-h.Lost():
-			cancel()
+			cancel(ErrLost)
 		case <-dctx.Done():
 		}
 	}()

@@ -41,6 +41,7 @@ type duties struct {
 	mu      sync.Mutex
 	epochs  []uint64
 	holders []string
+	causes  []error // why each run's context ended, in order of ending
 	started chan string
 }
 
@@ -54,6 +55,9 @@ func (d *duties) duty(holder string) lease.Duty {
 		d.mu.Unlock()
 		d.started <- holder
 		<-ctx.Done()
+		d.mu.Lock()
+		d.causes = append(d.causes, context.Cause(ctx))
+		d.mu.Unlock()
 		d.running.Add(-1)
 		return nil
 	}
@@ -86,6 +90,12 @@ func TestRunTakeOver(t *testing.T) {
 	wg.Wait()
 	if d.epochs[1] <= d.epochs[0] {
 		t.Fatalf("epochs %v: want growing", d.epochs)
+	}
+	if !errors.Is(d.causes[0], lease.ErrLost) {
+		t.Fatalf("the duty of the node that lost the lease ended with %v, want lease.ErrLost (it must not finish what it has in hand)", d.causes[0])
+	}
+	if errors.Is(d.causes[1], lease.ErrLost) {
+		t.Fatal("the duty of the node that stopped ended as if its lease was lost: it may finish what it has in hand")
 	}
 }
 

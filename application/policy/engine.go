@@ -38,6 +38,12 @@ type Options struct {
 	// RetryAfter is how long a check or route that changed nothing waits before it is
 	// tried again; default one second.
 	RetryAfter time.Duration
+	// Checkpoints, when set, keeps the view's checkpoint in the shared store: Run starts
+	// from it, and Lead saves it every CheckpointEvery (checkpoint.go).
+	Checkpoints     CheckpointStore
+	CheckpointEvery time.Duration
+	// Shifts configure the roster duty and routing near a shift's end (shifts.go).
+	Shifts ShiftOptions
 }
 
 // Engine runs the policies off one subscription: it folds every record into its view,
@@ -68,6 +74,13 @@ type Engine struct {
 	// standby: act only under Lead; leading: acting now (handle reacts to live records).
 	standby bool
 	leading atomic.Bool
+	// epoch is the policies' lease epoch while Lead runs (0 otherwise, and on one node):
+	// the commands the engine issues carry it (systemMeta).
+	epoch atomic.Uint64
+	// checkpoints keeps the view's checkpoint (nil: none), saved every checkpointEvery.
+	checkpoints     CheckpointStore
+	checkpointEvery time.Duration
+	shifts          ShiftOptions
 }
 
 // New returns an engine; SetCommands must be called before Run.
@@ -81,9 +94,14 @@ func New(o Options) *Engine {
 	if o.RetryAfter <= 0 {
 		o.RetryAfter = time.Second
 	}
-	return &Engine{store: o.Store, clock: o.Clock, policy: o.Policy, rules: o.Rules, routing: o.Routing,
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = CheckpointEvery
+	}
+	e := &Engine{store: o.Store, clock: o.Clock, policy: o.Policy, rules: o.Rules, routing: o.Routing,
 		notify: o.Notifier, log: o.Log, retry: o.RetryAfter, v: newView(), mon: newMonitor(), ready: make(chan struct{}),
-		standby: o.Standby}
+		standby: o.Standby, checkpoints: o.Checkpoints, checkpointEvery: o.CheckpointEvery, shifts: o.Shifts.withDefaults()}
+	e.v.shiftEnding = e.shiftEnding
+	return e
 }
 
 // Router is the engine's command.AgentPicker, for command.Config.Router.
@@ -110,7 +128,7 @@ func (e *Engine) caughtUp(ctx context.Context) error {
 	}
 }
 
-// Run catches up with the store from position 0 without acting (history has already been
+// Run catches up with the store from position 0 (or the view's checkpoint) without acting (history has already been
 // acted on), then reconciles every open ticket once (to pick up what happened while no
 // engine ran: overdue SLA checks fire at once, unrouted tickets are routed), then follows
 // the subscription live until ctx ends.
@@ -129,7 +147,11 @@ func (e *Engine) Run(ctx context.Context) error {
 			e.notifyAgain[p] = true
 		}
 	}
-	after, err := e.catchUp(ctx)
+	from, err := e.restore(ctx)
+	if err != nil {
+		return err
+	}
+	after, err := e.catchUp(ctx, from)
 	if err != nil {
 		return err
 	}
@@ -150,8 +172,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	return err
 }
 
-func (e *Engine) catchUp(ctx context.Context) (uint64, error) {
-	var after uint64
+func (e *Engine) catchUp(ctx context.Context, after uint64) (uint64, error) {
 	for {
 		recs, err := e.store.ReadAll(ctx, after, 1000)
 		if err != nil {

@@ -23,12 +23,17 @@ func (e *Engine) Lead(ctx context.Context, epoch uint64) error {
 		e.scheduleLocked(id)
 	}
 	e.mu.Unlock()
+	e.epoch.Store(epoch)
 	e.leading.Store(true)
 	defer e.leading.Store(false)
+	defer e.epoch.Store(0)
 	errc := make(chan error, 1)
 	go func() { errc <- e.mon.run(ctx, e.clock.Now, e.fire) }()
+	saved := make(chan struct{})
+	go func() { e.saveCheckpoints(ctx, epoch); close(saved) }()
 	e.reconcileAll(ctx)
 	<-errc
+	<-saved
 	e.log.Info("policies following", slog.Uint64("epoch", epoch))
 	return nil
 }

@@ -32,6 +32,8 @@ type eventDetail struct {
 	Clock       string    `json:"clock"`
 	Due         time.Time `json:"due"`
 	Level       int       `json:"level"`
+	Action      string    `json:"action"` // a stage limit's (StageDeadlinePassed)
+	Rule        string    `json:"rule"`   // a stage limit's name
 	Attachments []struct {
 		Filename string `json:"filename"`
 	} `json:"attachments"`
@@ -39,6 +41,9 @@ type eventDetail struct {
 
 // mails words the messages a notice calls for, threaded under the ticket.
 func (n *Notifier) mails(ctx context.Context, x Notice) ([]Mail, error) {
+	if isHotIssue(x) {
+		return n.hotIssueMails(ctx, x)
+	}
 	s, body, err := n.ticket(ctx, x)
 	if err != nil {
 		return nil, err
@@ -113,6 +118,11 @@ func (n *Notifier) customerLetters(x Notice, s domain.TicketState, d eventDetail
 		return one(KindCustomerReopened, func(m *MailData) { m.Text = d.Reason })
 	case domain.TypeTicketClosed:
 		return one(KindCustomerClosed, nil)
+	case domain.TypeStageDeadlinePassed:
+		if d.Action != domain.StageRemindCustomer {
+			return nil
+		}
+		return one(KindCustomerReminder, nil)
 	case domain.TypeTicketReplied:
 		if !d.Public {
 			return nil // an internal note
@@ -163,8 +173,14 @@ func (n *Notifier) staffLetters(ctx context.Context, x Notice, s domain.TicketSt
 			return nil, err
 		}
 		to = []Recipient{*a}
-	case domain.TypeSLAWarningIssued:
+	case domain.TypeSLAWarningIssued, domain.TypeStageWarningIssued, domain.TypeStageDeadlinePassed:
 		kind = KindAgentSLAWarning
+		if x.Record.Type != domain.TypeSLAWarningIssued {
+			if x.Record.Type == domain.TypeStageDeadlinePassed && d.Action != domain.StageNotify {
+				return nil, nil // the other actions speak for themselves (escalation, reminder, resolution)
+			}
+			kind = KindAgentStage
+		}
 		a, err := n.assignee(ctx, x, s)
 		if err != nil {
 			return nil, err
@@ -197,6 +213,9 @@ func (n *Notifier) staffLetters(ctx context.Context, x Notice, s domain.TicketSt
 		data.Clock, data.Level, data.Text = clockWords[l][d.Clock], d.Level, d.Reason
 		if d.Reason == domain.SLABreachReason {
 			data.Text = breachWords[l]
+		}
+		if kind == KindAgentStage {
+			data.Text = d.Rule
 		}
 		if !d.Due.IsZero() {
 			data.Due = d.Due.UTC().Format(eventlog.TimeFormat)

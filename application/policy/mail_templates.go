@@ -36,13 +36,20 @@ const (
 	KindAgentSLAWarning    = "agent_sla_warning"
 	KindSupervisorBreach   = "supervisor_sla_breach"
 	KindSupervisorEscalate = "supervisor_escalated"
+	KindSupervisorHotIssue = "supervisor_hot_issue"
+	// KindCustomerReminder: a waiting ticket's stage limit reminds the customer (stage_monitor.go).
+	KindCustomerReminder = "customer_reminder"
+	// KindAgentStage: a stage limit's warning, or its passing with action notify, to the
+	// stage's owner (the assignee, else the team's agents).
+	KindAgentStage = "agent_stage_limit"
 )
 
 // MailKinds and MailLanguages name every template: a kind in each language.
 var (
 	MailKinds = []string{KindCustomerReceived, KindCustomerAssigned, KindCustomerWaiting, KindCustomerResolved,
 		KindCustomerRating, KindCustomerReopened, KindCustomerClosed, KindCustomerReply,
-		KindAgentAssigned, KindAgentSLAWarning, KindSupervisorBreach, KindSupervisorEscalate}
+		KindAgentAssigned, KindAgentSLAWarning, KindSupervisorBreach, KindSupervisorEscalate, KindSupervisorHotIssue,
+		KindCustomerReminder, KindAgentStage}
 	MailLanguages = []string{"en", "zh"}
 )
 
@@ -63,6 +70,12 @@ type MailData struct {
 	FirstLines  string   // the first lines of the customer's message (agent mails)
 	Clock, Due  string   // SLA mails: the clock in words and its due time (RFC 3339, UTC)
 	Level       int      // escalation level
+	// Hot issues (supervisor_hot_issue; Number is the spike's reference, HOT-…): the
+	// series, the tickets counted in the window from Due, and the baseline.
+	Series   string
+	Count    int
+	Baseline string
+	Tickets  []string // the numbers of the tickets behind it
 }
 
 // Templates renders mails; LoadTemplates builds it.

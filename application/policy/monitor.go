@@ -141,17 +141,22 @@ func checkTimes(s domain.TicketState, p domain.SLAPolicy, now time.Time) (firstR
 		return time.Time{}, time.Time{}
 	}
 	fr, res := s.Clocks(now)
-	firstResponse = checkTime(fr, s.FirstResponseBreached, s.FirstResponseWarned, s.CreatedAt.Add(s.Paused), p)
-	resolution = checkTime(res, s.ResolutionBreached, s.ResolutionWarned, s.ClockStart.Add(s.Paused), p)
+	firstResponse = checkTime(fr, s.FirstResponseBreached, s.FirstResponseWarned, func(due time.Time) time.Time {
+		return s.WarningAt(domain.ClockFirstResponse, due, p)
+	})
+	resolution = checkTime(res, s.ResolutionBreached, s.ResolutionWarned, func(due time.Time) time.Time {
+		return s.WarningAt(domain.ClockResolution, due, p)
+	})
 	return firstResponse, resolution
 }
 
-func checkTime(c domain.ClockStatus, breached bool, warned, start time.Time, p domain.SLAPolicy) time.Time {
+// checkTime: warnAt is the clock's warning point for a due time (under its calendar).
+func checkTime(c domain.ClockStatus, breached bool, warned time.Time, warnAt func(time.Time) time.Time) time.Time {
 	if !c.Running || breached {
 		return time.Time{}
 	}
 	if !warned.Equal(c.Due) {
-		if w := p.WarningAt(start, c.Due); w.Before(c.Due) {
+		if w := warnAt(c.Due); w.Before(c.Due) {
 			return w
 		}
 	}

@@ -32,7 +32,8 @@ func noticed(eventType string) bool {
 	switch eventType {
 	case domain.TypeTicketReceived, domain.TypeTicketAssigned, domain.TypeTicketAwaitingCustomer,
 		domain.TypeTicketResolved, domain.TypeSLAWarningIssued, domain.TypeTicketReplied, domain.TypeTicketReopened,
-		domain.TypeTicketClosed, domain.TypeSLABreached, domain.TypeTicketEscalated:
+		domain.TypeTicketClosed, domain.TypeSLABreached, domain.TypeTicketEscalated, domain.TypeStageDeadlinePassed,
+		domain.TypeStageWarningIssued:
 		return true
 	}
 	return false
@@ -42,6 +43,9 @@ func noticed(eventType string) bool {
 // resolved ticket the view let go of gives a notice without the ticket's state, which
 // the notifier reads from the ticket's stream.
 func (e *Engine) noticeLocked(r eventlog.Record, id uuid.UUID) (Notice, bool) {
+	if n, ok := hotIssueNotice(r); ok {
+		return n, true
+	}
 	if !noticed(r.Type) {
 		return Notice{}, false
 	}
@@ -57,7 +61,7 @@ func (e *Engine) noticeLocked(r eventlog.Record, id uuid.UUID) (Notice, bool) {
 		a := av.a.State()
 		n.Assignee = &a
 	}
-	if r.Type == domain.TypeSLAWarningIssued && n.Assignee == nil {
+	if (r.Type == domain.TypeSLAWarningIssued || r.Type == domain.TypeStageWarningIssued || r.Type == domain.TypeStageDeadlinePassed) && n.Assignee == nil {
 		for _, av := range e.v.agents {
 			if a := av.a.State(); a.Version >= 0 && a.Team == n.Ticket.Team {
 				n.Team = append(n.Team, a)

@@ -2,9 +2,11 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,7 +65,14 @@ type NotifierOptions struct {
 	// Grace is how long a stopping notifier may finish the mails of the notice in hand
 	// (and record them sent), so a clean shutdown leaves nothing in doubt; default 10 s.
 	Grace time.Duration
-	Log   *slog.Logger
+	// Standby: this node sends only while Lead runs (under the outbox's lease, on one node
+	// of several sharing the store); meanwhile it holds the notices the engine makes, so
+	// that a hand-over loses none (notifier_lead.go). Without it the notifier sends from
+	// the start, as the one node of its store.
+	Standby bool
+	// Hold is how many notices a standby notifier holds at most; default 10,000.
+	Hold int
+	Log  *slog.Logger
 }
 
 // Notifier turns notices into mails (see mail_compose.go for which, to whom): notices wait
@@ -83,6 +92,14 @@ type Notifier struct {
 	dropped atomic.Int64
 	failed  atomic.Int64
 	resent  atomic.Int64
+	// lead hands Lead's request to Run's goroutine, which owns everything above; held are
+	// the notices a standby notifier keeps for when it leads.
+	lead chan leadRequest
+	held []Notice
+	// resumed is closed by Resume (the engine's, at its start): only then does a standby
+	// notifier read the claims itself (it then owns them).
+	resumed     chan struct{}
+	resumedOnce sync.Once
 }
 
 // NewNotifier returns a notifier; Run sends.
@@ -102,6 +119,9 @@ func NewNotifier(o NotifierOptions) *Notifier {
 	if o.Grace <= 0 {
 		o.Grace = 10 * time.Second
 	}
+	if o.Hold <= 0 {
+		o.Hold = 10_000
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -116,7 +136,7 @@ func NewNotifier(o NotifierOptions) *Notifier {
 	}
 	o.MessageIDDomain = strings.Trim(o.MessageIDDomain, "<>@ \r\n")
 	return &Notifier{o: o, tpl: o.Templates, staff: o.Staff, claims: &claims{store: o.Store, clock: o.Clock},
-		queue: make(chan Notice, o.Queue), redo: map[uint64]bool{}}
+		queue: make(chan Notice, o.Queue), redo: map[uint64]bool{}, lead: make(chan leadRequest), resumed: make(chan struct{})}
 }
 
 // SetStaff sets the directory of staff (before Run): the builder makes the engine, whose
@@ -131,6 +151,7 @@ func (n *Notifier) Resume(ctx context.Context) (uint64, []uint64, error) {
 	if err := n.claims.load(ctx); err != nil {
 		return 0, nil, err
 	}
+	defer n.resumedOnce.Do(func() { close(n.resumed) })
 	var again []uint64
 	for pos, oc := range n.claims.open {
 		if oc.resend {
@@ -159,45 +180,37 @@ func (n *Notifier) Dropped() int64 { return n.dropped.Load() }
 func (n *Notifier) Failed() int64  { return n.failed.Load() }
 func (n *Notifier) Resent() int64  { return n.resent.Load() }
 
-// Run sends mails until ctx ends; the notice in hand then has Grace to be finished.
+// Run sends mails until ctx ends; the notice in hand then has Grace to be finished. A
+// Standby notifier sends only while Lead runs.
 func (n *Notifier) Run(ctx context.Context) error {
 	n.timer = time.NewTimer(time.Hour)
 	n.timer.Stop()
 	defer n.timer.Stop()
-	work, stop := n.graceful(ctx)
+	if n.o.Standby {
+		return n.standBy(ctx)
+	}
+	return n.send(ctx)
+}
+
+// send is the sending loop until ctx ends.
+func (n *Notifier) send(ctx context.Context) error {
+	work, stop := outlive(ctx, n.o.Grace, true)
 	defer stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case x := <-n.queue:
-			if ctx.Err() == nil {
+			switch {
+			case ctx.Err() == nil:
 				n.handle(work, x)
+			case n.o.Standby: // the lease ended: keep it for when this node leads again
+				n.hold(x)
 			}
 		case <-n.timer.C:
 			n.recoverDue(work)
 		}
 	}
-}
-
-// graceful returns a context that ends Grace after ctx does (or when stop is called).
-func (n *Notifier) graceful(ctx context.Context) (context.Context, context.CancelFunc) {
-	work, stop := context.WithCancel(context.WithoutCancel(ctx))
-	go func() {
-		select {
-		case <-ctx.Done():
-		case <-work.Done():
-			return
-		}
-		t := time.NewTimer(n.o.Grace)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			stop()
-		case <-work.Done():
-		}
-	}()
-	return work, stop
 }
 
 func (n *Notifier) handle(ctx context.Context, x Notice) {
@@ -207,7 +220,14 @@ func (n *Notifier) handle(ctx context.Context, x Notice) {
 		n.recoverDue(ctx)
 		return
 	}
+	if n.resendInDoubt(ctx, x) {
+		return
+	}
 	won, err := n.claims.claim(ctx, x.Record.Position, x.Record.ID)
+	if errors.Is(err, ErrFenced) {
+		n.o.Log.Warn("notification not claimed: a newer leaseholder sends", slog.String("event", x.Record.ID.String()))
+		return
+	}
 	if err != nil {
 		n.o.Log.Error("notification not claimed; skipped", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
 		return
@@ -227,7 +247,7 @@ func (n *Notifier) deliver(ctx context.Context, x Notice) {
 	}
 	failed := 0
 	for _, m := range mails {
-		if !n.send(ctx, m) {
+		if !n.sendOne(ctx, m) {
 			if ctx.Err() != nil {
 				return
 			}
@@ -239,27 +259,15 @@ func (n *Notifier) deliver(ctx context.Context, x Notice) {
 	}
 }
 
-// send tries one mail with backoff; false when it was given up on (or ctx ended).
-func (n *Notifier) send(ctx context.Context, m Mail) bool {
-	wait := n.o.Backoff
-	for attempt := 1; ; attempt++ {
-		err := n.o.Mailer.Send(ctx, m)
-		if err == nil {
-			return true
-		}
-		if ctx.Err() != nil {
-			return false
-		}
-		if attempt == n.o.Attempts {
-			n.failed.Add(1)
-			n.o.Log.Error("mail not sent", slog.String("to", m.To), slog.String("subject", m.Subject), slog.Any("err", err))
-			return false
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, time.Minute)
+// sendOne tries one mail with backoff (the outbox's one retry rule, Retry); false when
+// it was given up on (or ctx ended).
+func (n *Notifier) sendOne(ctx context.Context, m Mail) bool {
+	err := Retry{Min: n.o.Backoff, Max: time.Minute, Attempts: n.o.Attempts}.Do(ctx, func(ctx context.Context) error {
+		return n.o.Mailer.Send(ctx, m)
+	})
+	if err != nil && ctx.Err() == nil {
+		n.failed.Add(1)
+		n.o.Log.Error("mail not sent", slog.String("to", m.To), slog.String("subject", m.Subject), slog.String("message_id", m.MessageID), slog.Any("err", err))
 	}
+	return err == nil
 }

@@ -32,7 +32,20 @@ const (
 	NotificationStream      = eventlog.NotificationStreamPrefix + "mail"
 	TypeNotificationClaimed = "NotificationClaimed"
 	TypeNotificationSent    = "NotificationSent"
+	// TypeNotificationLeased fences the stream: a notifier taking the outbox's lease over
+	// appends it with its epoch first (notifier_lead.go).
+	TypeNotificationLeased = "NotificationLeased"
 )
+
+// NotificationLeased records that from here on the notifier leading under Epoch appends
+// to the stream; an append of one leading under an earlier epoch is refused (ErrFenced).
+type NotificationLeased struct {
+	Epoch uint64 `json:"epoch"`
+}
+
+// ErrFenced is what a notifier or relay gets when a newer holder of the outbox's lease has
+// fenced its stream: it no longer holds the lease and must not act.
+var ErrFenced = errors.New("outbox: a newer leaseholder took over")
 
 // NotificationClaimed records that the mails of the event at Position are being sent.
 type NotificationClaimed struct {
@@ -43,6 +56,9 @@ type NotificationClaimed struct {
 	Tracked bool `json:"tracked,omitempty"`
 	// Resend: the one re-send of mails whose first claim was never recorded sent.
 	Resend bool `json:"resend,omitempty"`
+	// Epoch is the outbox lease's epoch of the claimant (0 without a lease): a claim of
+	// an earlier epoch left open is in doubt at once, its holder is gone.
+	Epoch uint64 `json:"lease_epoch,omitempty"`
 }
 
 // NotificationSent records that the mails of the event at Position went out: Mails were
@@ -58,6 +74,7 @@ type NotificationSent struct {
 type openClaim struct {
 	at     time.Time
 	resend bool
+	epoch  uint64
 }
 
 type claims struct {
@@ -67,11 +84,14 @@ type claims struct {
 	hash    string
 	last    uint64 // the highest position claimed
 	open    map[uint64]openClaim
+	// fence is the highest epoch the stream was fenced with, mine the epoch this
+	// notifier leads under (0: no lease, no fencing).
+	fence, mine uint64
 }
 
 // load reads the whole stream.
 func (c *claims) load(ctx context.Context) error {
-	c.version, c.hash, c.last, c.open = eventlog.NoStream, "", 0, map[uint64]openClaim{}
+	c.version, c.hash, c.last, c.open, c.fence = eventlog.NoStream, "", 0, map[uint64]openClaim{}, 0
 	return c.refresh(ctx)
 }
 
@@ -99,8 +119,14 @@ func (c *claims) fold(r eventlog.Record) error {
 		}
 		c.last = max(c.last, e.Position)
 		if e.Tracked {
-			c.open[e.Position] = openClaim{at: r.Meta.OccurredAt, resend: e.Resend}
+			c.open[e.Position] = openClaim{at: r.Meta.OccurredAt, resend: e.Resend, epoch: e.Epoch}
 		}
+	case TypeNotificationLeased:
+		var e NotificationLeased
+		if err := json.Unmarshal(r.Data, &e); err != nil {
+			return fmt.Errorf("notification claims: %w", err)
+		}
+		c.fence = max(c.fence, e.Epoch)
 	case TypeNotificationSent:
 		var e NotificationSent
 		if err := json.Unmarshal(r.Data, &e); err != nil {
@@ -113,13 +139,13 @@ func (c *claims) fold(r eventlog.Record) error {
 
 // claim reports whether this notifier won the first claim of the event at position.
 func (c *claims) claim(ctx context.Context, position uint64, event uuid.UUID) (bool, error) {
-	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true},
+	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true, Epoch: c.mine},
 		event, func() bool { return position > c.last })
 }
 
 // reclaim reports whether this notifier won the re-send of an in-doubt claim.
 func (c *claims) reclaim(ctx context.Context, position uint64, event uuid.UUID) (bool, error) {
-	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true, Resend: true},
+	return c.append(ctx, TypeNotificationClaimed, NotificationClaimed{Position: position, EventID: event, Tracked: true, Resend: true, Epoch: c.mine},
 		event, func() bool { o, ok := c.open[position]; return ok && !o.resend })
 }
 
@@ -130,17 +156,37 @@ func (c *claims) sent(ctx context.Context, position uint64, event uuid.UUID, mai
 	return err
 }
 
+// fenced takes the stream for epoch: it reads it, and appends NotificationLeased{epoch},
+// after which every append of an earlier holder fails (its expected version is gone)
+// and, read again, tells it it was fenced.
+func (c *claims) fenced(ctx context.Context, epoch uint64) error {
+	if err := c.load(ctx); err != nil {
+		return err
+	}
+	c.mine = epoch
+	_, err := c.append(ctx, TypeNotificationLeased, NotificationLeased{Epoch: epoch}, uuid.Nil, func() bool { return true })
+	return err
+}
+
 // append appends one record at the version last seen while still holds, reading the
-// stream again after each lost race; it reports whether the record was appended.
+// stream again after each lost race; it reports whether the record was appended. A
+// notifier fenced out by a newer leaseholder appends nothing (ErrFenced).
 func (c *claims) append(ctx context.Context, typ string, v any, cause uuid.UUID, still func() bool) (bool, error) {
 	for range 20 {
+		if c.mine > 0 && c.fence > c.mine {
+			return false, ErrFenced
+		}
 		if !still() {
 			return false, nil
 		}
 		data, _ := json.Marshal(v)
+		causation := ""
+		if cause != uuid.Nil {
+			causation = cause.String()
+		}
 		recs := []eventlog.Record{{ID: uuid.New(), Stream: NotificationStream, Version: c.version + 1, Type: typ,
-			Data: data, Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "notify", CausationID: cause.String(),
-				OccurredAt: eventlog.Truncate(c.clock.Now())}}}
+			Data: data, Meta: eventlog.Metadata{Actor: command.SystemActor, Rule: "notify", CausationID: causation,
+				LeaseEpoch: c.mine, OccurredAt: eventlog.Truncate(c.clock.Now())}}}
 		if err := eventlog.Seal(c.hash, recs); err != nil {
 			return false, err
 		}

@@ -14,8 +14,7 @@ func (n *Notifier) recoverDue(ctx context.Context) {
 	now := n.o.Clock.Now()
 	keep := n.watch[:0]
 	for _, x := range n.watch {
-		pos := x.Record.Position
-		oc, ok := n.claims.open[pos]
+		oc, ok := n.claims.open[x.Record.Position]
 		if !ok || oc.resend {
 			continue
 		}
@@ -23,19 +22,26 @@ func (n *Notifier) recoverDue(ctx context.Context) {
 			keep = append(keep, x)
 			continue
 		}
-		won, err := n.claims.reclaim(ctx, pos, x.Record.ID)
-		if err != nil {
-			n.o.Log.Error("in-doubt mails not reclaimed", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
-			continue
-		}
-		if won {
-			n.resent.Add(1)
-			n.o.Log.Info("sending again the mails of a claim never recorded sent", slog.String("event", x.Record.ID.String()))
-			n.deliver(ctx, x)
-		}
+		n.resend(ctx, x, "a claim")
 	}
 	n.watch = keep
 	n.arm(now)
+}
+
+// resend claims the one re-send of x's in-doubt claim and, when this process wins it, sends
+// x's mails once more; whose names the claim in the log. Losing the claim sends nothing:
+// another process re-sends, or the claim was recorded sent in the meantime.
+func (n *Notifier) resend(ctx context.Context, x Notice, whose string) {
+	won, err := n.claims.reclaim(ctx, x.Record.Position, x.Record.ID)
+	if err != nil {
+		n.o.Log.Error("in-doubt mails not reclaimed", slog.String("event", x.Record.ID.String()), slog.Any("err", err))
+		return
+	}
+	if won {
+		n.resent.Add(1)
+		n.o.Log.Info("sending again the mails of "+whose+" never recorded sent", slog.String("event", x.Record.ID.String()))
+		n.deliver(ctx, x)
+	}
 }
 
 // arm sets the timer to the earliest due re-send among the watched notices.

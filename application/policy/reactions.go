@@ -64,6 +64,6 @@ func (e *Engine) systemMeta(id uuid.UUID, rule string) (command.CommandMeta, boo
 	if tv == nil || tv.t.State().Version < 0 {
 		return command.CommandMeta{}, false
 	}
-	return command.CommandMeta{Actor: command.SystemActor, Rule: rule,
+	return command.CommandMeta{Actor: command.SystemActor, Rule: rule, LeaseEpoch: e.epoch.Load(),
 		CausationID: tv.last.ID.String(), CorrelationID: tv.last.Meta.CorrelationID}, true
 }

@@ -118,7 +118,7 @@ func (v *view) best(t domain.TicketState, loads map[uuid.UUID]int) (candidate, b
 	var top candidate
 	found := false
 	for id, av := range v.agents {
-		if !av.eligible(t) {
+		if !av.eligible(t) || (v.shiftEnding != nil && v.shiftEnding(av.a.State())) {
 			continue
 		}
 		c := candidate{av: av, id: id, load: loads[id]}

@@ -23,12 +23,17 @@ func (e *Engine) scheduleLocked(id uuid.UUID) {
 	}
 	e.mon.set(timerKey{id, domain.ClockFirstResponse}, fr)
 	e.mon.set(timerKey{id, domain.ClockResolution}, res)
+	e.scheduleStagesLocked(id)
 }
 
 // fire issues CheckSLA for one clock. Whatever happens, the clock is looked at again: when
 // the resulting events arrive they reschedule it precisely; until then (or if the check
 // recorded nothing, or failed) it is retried after RetryAfter, never in a busy loop.
 func (e *Engine) fire(ctx context.Context, k timerKey) {
+	if k.clock == stageTimer {
+		e.fireStage(ctx, k)
+		return
+	}
 	meta, ok := e.systemMeta(k.ticket, RuleSLAMonitor)
 	if !ok {
 		return

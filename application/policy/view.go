@@ -15,8 +15,11 @@ import (
 // for clients; it exists so policies need nothing but the event store.
 type view struct {
 	position uint64
-	tickets  map[uuid.UUID]*ticketView
-	agents   map[uuid.UUID]*agentView
+	// shiftEnding reports an agent whose shift ends within the routing margin (shifts.go);
+	// nil routes without regard to shifts.
+	shiftEnding func(domain.AgentState) bool
+	tickets     map[uuid.UUID]*ticketView
+	agents      map[uuid.UUID]*agentView
 	// Loads are kept incrementally, so a routing decision costs O(agents), not O(open
 	// tickets): weights holds the agents each ticket weighs on (countsFor), load their
 	// sum per agent; waiting holds the routable tickets (classified or escalated, nobody's).

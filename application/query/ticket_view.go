@@ -54,6 +54,10 @@ type TicketView struct {
 	// Verified is false while a self-service ticket's customer has not confirmed the
 	// address (the ticket then belongs to no customer record and runs on the standard tier).
 	Verified bool `json:"verified"`
+	// Source is the configured channel or mailbox the ticket came in through (absent for
+	// the API and the portal); FollowUpOf the closed ticket it continues.
+	Source     string     `json:"source,omitempty"`
+	FollowUpOf *uuid.UUID `json:"follow_up_of,omitempty"`
 }
 
 // SLAView is the ticket's SLA as it stands at the moment of the view.
@@ -63,6 +67,11 @@ type SLAView struct {
 	FirstResponseBreached bool     `json:"first_response_breached"`
 	ResolutionBreached    bool     `json:"resolution_breached"`
 	Paused                bool     `json:"paused"`
+	// Whether each clock still counts (not met, the ticket open), and whether it was met
+	// by its due time: pages show time left, or "met", from them; the API's clients read
+	// the status.
+	FirstResponseRunning, ResolutionRunning bool `json:"-"`
+	FirstResponseMet, ResolutionMet         bool `json:"-"`
 }
 
 // NewTicketView shows a ticket's state at `now` (breaches of running clocks depend on it).
@@ -74,7 +83,9 @@ func NewTicketView(s domain.TicketState, now time.Time) TicketView {
 		SLA: SLAView{
 			FirstResponseDue: JSONTime(fr.Due), ResolutionDue: JSONTime(res.Due),
 			FirstResponseBreached: fr.Breached, ResolutionBreached: res.Breached,
-			Paused: !s.WaitingSince.IsZero(),
+			Paused:               !s.WaitingSince.IsZero(),
+			FirstResponseRunning: fr.Running, ResolutionRunning: res.Running,
+			FirstResponseMet: fr.Met, ResolutionMet: res.Met,
 		},
 		CreatedAt: JSONTime(s.CreatedAt), UpdatedAt: JSONTime(s.UpdatedAt), Version: s.Version,
 		Verified: !s.Unverified, Tags: s.Tags.List(),
@@ -82,11 +93,19 @@ func NewTicketView(s domain.TicketState, now time.Time) TicketView {
 	if v.Tags == nil {
 		v.Tags = []string{}
 	}
+	v.Source = s.Source
+	if s.FollowUpOf != uuid.Nil {
+		v.FollowUpOf = &s.FollowUpOf
+	}
+	// Copies, not &s.Category: a pointer into s would move the whole state to the heap
+	// for every view (a queue page makes a hundred).
 	if s.Category != "" {
-		v.Category = &s.Category
+		category := s.Category
+		v.Category = &category
 	}
 	if s.Assignee != uuid.Nil {
-		v.Assignee, v.AssigneeName = &s.Assignee, &s.AssigneeName
+		assignee, name := s.Assignee, s.AssigneeName
+		v.Assignee, v.AssigneeName = &assignee, &name
 	}
 	return v
 }

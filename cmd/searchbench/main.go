@@ -5,6 +5,8 @@
 //
 //	go run ./cmd/searchbench -backend bleve -tickets 100000
 //	go run ./cmd/searchbench -backend postgres -tickets 100000 -dsn postgres://…
+//	go run ./cmd/searchbench -backend bleve -tickets 100000 -similar-every 500
+//	go run ./cmd/searchbench -backend postgres -schema bench100k -rounds 1 -similar-every 1000
 package main
 
 import (
@@ -30,8 +32,14 @@ func main() {
 
 type config struct {
 	backend, dir, dsn string
+	schema            string
+	searchDSN         string // postgres: the dsn open connected the index with
 	tickets, batch    int
 	rounds, limit     int
+	similarEvery      int
+	explain           int
+	quality           bool
+	corpus            string
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -40,14 +48,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.backend, "backend", "bleve", "bleve or postgres")
 	fs.StringVar(&c.dir, "dir", "", "bleve: index directory (default: a temporary one, removed at the end)")
 	fs.StringVar(&c.dsn, "dsn", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "postgres: database; a schema of its own is made and dropped")
+	fs.StringVar(&c.schema, "schema", "", "postgres: keep the index in this schema (made when missing, never dropped) and reuse it when it already holds the corpus of -tickets and -batch")
+	fs.StringVar(&c.corpus, "corpus", "search", "search (projections/searchtest's filler) or knowledge (projections/knowledgetest's tickets)")
 	fs.IntVar(&c.tickets, "tickets", 100000, "tickets in the corpus")
 	fs.IntVar(&c.batch, "batch", 2000, "messages per indexing batch")
 	fs.IntVar(&c.rounds, "rounds", 20, "times each query runs")
 	fs.IntVar(&c.limit, "limit", projections.DefaultSearchLimit, "hits per query")
+	fs.IntVar(&c.similarEvery, "similar-every", 0, "also measure similar tickets, for every n-th message (0: not)")
+	fs.IntVar(&c.explain, "explain", -1, "postgres, with -similar-every: also count the buffers and rows of every similar query by EXPLAIN (ANALYZE, BUFFERS), and print the plans of the first n (-1: not)")
+	fs.BoolVar(&c.quality, "quality", false, "with -similar-every: also compare each similar answer with the exact ranking of PostgreSQL's score computed in memory over every message")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	ix, cleanup, err := open(ctx, c)
+	ix, cleanup, err := open(ctx, &c)
 	if err != nil {
 		return err
 	}
@@ -55,12 +68,32 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := index(ctx, ix, c, out); err != nil {
 		return err
 	}
-	return measure(ctx, ix, c, out)
+	if err := measure(ctx, ix, c, out); err != nil {
+		return err
+	}
+	if c.similarEvery > 0 {
+		return measureSimilar(ctx, ix, c, out)
+	}
+	return nil
 }
 
 func index(ctx context.Context, ix projections.SearchIndex, c config, out io.Writer) error {
-	batches := searchtest.Final(c.tickets, c.batch)
+	batches, err := corpusBatches(c)
+	if err != nil {
+		return err
+	}
+	if done, err := alreadyIndexed(ctx, ix, batches); err != nil || done {
+		if done {
+			fmt.Fprintf(out, "%s: the index already holds the corpus of %d tickets: indexing skipped\n", c.backend, c.tickets)
+		}
+		return err
+	}
 	docs := 0
+	clock := c.clock()
+	before, err := clock.now(ctx)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	for _, b := range batches {
 		if err := ix.Apply(ctx, b); err != nil {
@@ -71,6 +104,12 @@ func index(ctx context.Context, ix projections.SearchIndex, c config, out io.Wri
 	took := time.Since(start)
 	fmt.Fprintf(out, "%s: indexed %d tickets (%d messages) in %d batches in %.1f s: %.0f messages/s, %.0f tickets/s\n",
 		c.backend, c.tickets, docs, len(batches), took.Seconds(), float64(docs)/took.Seconds(), float64(c.tickets)/took.Seconds())
+	after, err := clock.now(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "  indexing: CPU per 1,000 messages %.1f ms in searchbench, %.1f ms in PostgreSQL's backends\n",
+		ms(after.self-before.self)*1000/float64(max(1, docs)), ms(after.server-before.server)*1000/float64(max(1, docs)))
 	return nil
 }
 

@@ -87,8 +87,13 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	if o.Rate > 0 {
 		p = newPacer(o.Rate, start)
 	}
+	rec, err := openRecorder(o.Record)
+	if err != nil {
+		return report{}, fmt.Errorf("--record: %w", err)
+	}
 	e := *setup
 	e.c = newClient(o.URL, o.Concurrency+probeWorkers(o), st, p)
+	e.c.rec = rec
 	e.lag = startProber(ctx, &e, st)
 	stopProgress := startProgress(progress, o, st, start)
 	cpuStart := sampleCPU(o.PID)
@@ -96,6 +101,9 @@ func bench(ctx context.Context, o options, progress io.Writer) (report, error) {
 	cpuEnd := sampleCPU(o.PID) // before waiting for the last probes: CPU over the run's elapsed time
 	e.lag.close()
 	stopProgress()
+	if err := rec.close(); err != nil {
+		return report{}, fmt.Errorf("--record: %w", err)
+	}
 	res.pace, res.cpu = p, [2]cpuUsage{cpuStart, cpuEnd}
 	if ctx.Err() != nil && res.done == 0 {
 		return report{}, ctx.Err()

@@ -20,7 +20,8 @@ type client struct {
 	base  string
 	http  *http.Client
 	stats *stats
-	pace  *pacer // nil: closed loop
+	pace  *pacer    // nil: closed loop
+	rec   *recorder // nil: no request log (--record)
 }
 
 func newClient(base string, conns int, st *stats, p *pacer) *client {
@@ -47,6 +48,7 @@ type call struct {
 	cookie string // a Cookie header (the desk's session); empty sends none
 	body   any    // JSON-encoded; nil sends no body
 	want   int    // the status that counts as success
+	ticket string // the ticket a command acts on, for the request log (receive: from its answer)
 }
 
 // httpError is a response other than the one wanted.
@@ -85,9 +87,11 @@ func (c *client) do(ctx context.Context, k call, out any) error {
 		if ctx.Err() != nil {
 			return ctx.Err() // the run was stopped: not the server's fault
 		}
+		c.rec.add(k, start, 0, nil, err)
 		c.stats.observe(k.kind, k.class, 0, false, elapsed)
 		return fmt.Errorf("%s: %w", k.kind, err)
 	}
+	c.rec.add(k, start, status, body, nil)
 	if status != k.want {
 		c.stats.observe(k.kind, k.class, status, false, elapsed)
 		return &httpError{kind: k.kind, status: status, body: truncate(string(body), 300)}

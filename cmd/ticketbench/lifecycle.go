@@ -50,7 +50,7 @@ func (w *worker) command(ctx context.Context, t *ticket, kind, path string, body
 		Status  string `json:"status"`
 	}
 	err := w.env.c.do(ctx, call{kind: kind, class: classCommand, method: http.MethodPost, path: "/tickets/" + t.ID + path,
-		token: w.agent.Token, body: body, want: http.StatusOK}, &v)
+		token: w.agent.Token, body: body, want: http.StatusOK, ticket: t.ID}, &v)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (w *worker) rate(ctx context.Context, t *ticket) error {
 		Status  string `json:"status"`
 	}
 	err := w.env.c.do(ctx, call{kind: "portal_rate", class: classCommand, method: http.MethodPost, path: portalPath(*t, "/rating"),
-		body: map[string]any{"score": 1 + w.rnd.IntN(5), "comment": "谢谢 thanks"}, want: http.StatusOK}, &v)
+		body: map[string]any{"score": 1 + w.rnd.IntN(5), "comment": "谢谢 thanks"}, want: http.StatusOK, ticket: t.ID}, &v)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type options struct {
 	JSON        bool
 	PID         int
 	Progress    time.Duration
+	Record      string
 }
 
 const usage = `ticketbench drives a running ticketd over HTTP and reports what it measures.
@@ -104,6 +105,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (op
 	fs.StringVar(&o.Page, "page", "help_ticket", "the page of the pages scenario: help_ticket or desk_queue")
 	fs.BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	fs.IntVar(&o.PID, "pid", 0, "ticketd's process id on this machine: report its CPU share and peak RSS (VmHWM)")
+	fs.StringVar(&o.Record, "record", "", "write every request of the run to this `file`, one JSON line each: start and end (Unix ns), kind, status, ok and, for an acknowledged command, its ticket and version")
 	fs.DurationVar(&o.Progress, "progress", time.Second, "progress line interval on stderr (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return o, err

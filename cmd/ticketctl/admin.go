@@ -11,6 +11,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/keystore/pgkeys"
 	"github.com/ticketengine/ticketengine/adapters/ratelimit/pglimits"
 	"github.com/ticketengine/ticketengine/adapters/readmodel/pgreadmodel"
+	"github.com/ticketengine/ticketengine/adapters/session/pgsessions"
 	"github.com/ticketengine/ticketengine/application/access"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/projections"
@@ -82,6 +83,7 @@ var migrators = []migrator{
 	{what: "read model", dsn: func(c service.Config) string { return c.ReadModel }, migrate: pgreadmodel.Migrate},
 	{what: "key store", dsn: keyStoreDSN, migrate: pgkeys.Migrate},
 	{what: "rate limits", dsn: service.LimitsDSN, migrate: pglimits.Migrate},
+	{what: "desk sessions", dsn: service.SessionsDSN, migrate: pgsessions.Migrate},
 }
 
 func runMigrate(ctx context.Context, c *cli, args []string) error {

@@ -46,7 +46,7 @@ func runVerify(ctx context.Context, c *cli, args []string) error {
 	workers := fs.Int("workers", 0, "hashing workers (0: one per CPU)")
 	asJSON := fs.Bool("json", false, "problems as JSON lines: position, stream, version, event_id, problem")
 	streams := fs.Bool("streams", false, "also read every stream on its own, as commands do, and check it is the one verified")
-	withFiles := fs.Bool("files", true, "also check every attachment's file under --data/attachments against its event (the whole store only)")
+	withFiles := fs.Bool("files", true, "also check every attachment's file (in --data/attachments, or the --blobs bucket) against its event (the whole store only)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) err
 func runImport(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags("import")
 	in := fs.String("in", "", "read this `file` instead of stdin")
-	filesDir := fs.String("files", "", "also copy the attachments' files from this `directory` (an export's --files) into --data/attachments, each checked against its event")
+	filesDir := fs.String("files", "", "also copy the attachments' files from this `directory` (an export's --files) into --data/attachments (or the --blobs bucket), each checked against its event")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

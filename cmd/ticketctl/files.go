@@ -3,20 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
 	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/cmd/internal/service"
 )
 
-// The attachments' files (docs/API-NOTES.md "Attachments"): kept under --data/attachments
-// with every event store. verify checks each against its upload's event; export --files
-// and import --files carry them beside the events, in the same layout.
+// The attachments' files (docs/API-NOTES.md "Attachments"): kept where --blobs says,
+// under --data/attachments or in an S3 bucket, as ticketd keeps them. verify checks each
+// against its upload's event; export --files and import --files carry them beside the
+// events, in the files store's layout.
 
-// dataFiles is the files of the configured data directory.
-func (c *cli) dataFiles() (*files.Store, error) {
-	return files.Open(filepath.Join(c.cfg.Data, "attachments"))
+// dataFiles is the files ticketd keeps (--blobs).
+func (c *cli) dataFiles(ctx context.Context) (attachments.Blobs, error) {
+	return service.OpenBlobs(ctx, c.cfg)
 }
 
 // verifyFiles adds a finding for every upload whose file is missing or altered.
@@ -25,7 +26,7 @@ func (c *cli) verifyFiles(ctx context.Context, store eventlog.EventStore, rep *v
 	if err != nil || len(live) == 0 {
 		return err
 	}
-	blobs, err := c.dataFiles()
+	blobs, err := c.dataFiles(ctx)
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (c *cli) copyFiles(ctx context.Context, store eventlog.EventStore, dir stri
 	if err != nil {
 		return err
 	}
-	data, err := c.dataFiles()
+	data, err := c.dataFiles(ctx)
 	if err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func (c *cli) copyFiles(ctx context.Context, store eventlog.EventStore, dir stri
 	if err != nil {
 		return err
 	}
-	from, to := attachments.Blobs(data), attachments.Blobs(other)
+	from, to := data, attachments.Blobs(other)
 	if !out {
 		from, to = to, from
 	}

@@ -184,13 +184,16 @@ func TestMigrate(t *testing.T) {
 	}
 	defer conn.Close(ctx)
 	for range 2 {
-		if res := runReal(t, "", "--eventstore", dsn, "migrate"); res.code != exitOK || !strings.Contains(res.stderr, "event store schema is up to date") {
+		if res := runReal(t, "", "--eventstore", dsn, "migrate"); res.code != exitOK || !strings.Contains(res.stderr, "event store schema is up to date") ||
+			!strings.Contains(res.stderr, "desk sessions schema is up to date") {
 			t.Fatalf("migrate: %d %s", res.code, res.stderr)
 		}
 	}
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT to_regclass(current_schema() || '.events') IS NOT NULL").Scan(&exists); err != nil || !exists {
-		t.Fatalf("no events table after migrate: %v", err)
+	for _, table := range []string{"events", "desk_sessions"} {
+		var exists bool
+		if err := conn.QueryRow(ctx, "SELECT to_regclass(current_schema() || '."+table+"') IS NOT NULL").Scan(&exists); err != nil || !exists {
+			t.Fatalf("no %s table after migrate: %v", table, err)
+		}
 	}
 	if res := runReal(t, "", "--eventstore", "memory:", "migrate"); res.code != exitUsage {
 		t.Fatalf("migrate without PostgreSQL: exit %d", res.code)

@@ -52,7 +52,7 @@ func testCrash(t *testing.T, cfg service.Config) {
 	ctx, stop := context.WithCancel(context.Background())
 	wait := runLoad(ctx, newAPI(first.base, agentToken), agentID, crashWriters)
 	time.Sleep(crashAfter)
-	first.kill()
+	first.Kill()
 	stop()
 	log := wait()
 	if len(log.unexpected) > 0 {

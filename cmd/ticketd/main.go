@@ -51,7 +51,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		handler = withPprof(handler)
 		log.Warn("serving Go profiles under /debug/pprof/ (--pprof)")
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: closeWhileDraining(svc, handler), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
 	bg, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	svc.Start(bg)
@@ -67,9 +67,15 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 		return fmt.Errorf("background task: %w", err)
 	case <-ctx.Done():
 	}
-	// SIGTERM: stop taking requests and drain those in flight, then stop projections at a
-	// checkpoint, then close the stores (deferred).
-	log.Info("shutting down")
+	// SIGTERM: first leave the load balancer's rotation (/readyz unready; each answer
+	// closes its connection, so the balancer keeps none to reuse) while still serving for
+	// --drain-delay; then stop taking requests and drain those in flight, then stop
+	// projections at a checkpoint, then close the stores (deferred).
+	svc.Drain()
+	log.Info("shutting down", slog.Duration("drain_delay", cfg.DrainDelay))
+	if !waitDrain(cfg.DrainDelay, served, svc.Errors()) {
+		log.Warn("stopped serving during the drain delay")
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -79,6 +85,37 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	svc.Wait()
 	log.Info("stopped")
 	return nil
+}
+
+// closeWhileDraining answers with "Connection: close" once the service drains, so a
+// balancer's pooled connection is not reused for a request that could meet the closing
+// listener. Idle connections are left alone until the shutdown: closing them earlier
+// would race with a balancer that has not yet seen /readyz turn unready.
+func closeWhileDraining(svc *service.Service, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if svc.Draining() {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// waitDrain waits out the drain delay while the server keeps serving; false if the
+// server or a background task stopped meanwhile (the shutdown goes on regardless).
+func waitDrain(d time.Duration, served <-chan error, bgErrs <-chan error) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-served:
+		return false
+	case <-bgErrs:
+		return false
+	}
 }
 
 func describe(store string) string {

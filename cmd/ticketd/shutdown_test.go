@@ -36,13 +36,13 @@ func TestSIGTERMDrainsInFlightRequestsAndExitsZero(t *testing.T) {
 
 	body, _ := json.Marshal(newTicketBody(-2, 0))
 	conn, rest := startSlowRequest(t, d.base, token, body)
-	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := d.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second)
 	select {
-	case <-d.exited:
-		t.Fatalf("ticketd exited (%v) with a request in flight", d.state)
+	case <-d.Exited():
+		t.Fatalf("ticketd exited (%v) with a request in flight", d.State())
 	default:
 	}
 	slow := finishSlowRequest(t, conn, rest)

@@ -80,7 +80,8 @@ func testPoisonedRow(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	w, replied, last := poisonWorld(t, newEvents())
 	recs := w.All(t)
 	// No read model keeps the conversation (it is read from the stream): no messages row.
-	want := map[string]int{projections.Queues: 1, projections.Portal: 2, projections.KPI: 1}
+	// hot_tickets keeps the subject (the hot-issue page lists it).
+	want := map[string]int{projections.Queues: 1, projections.Portal: 2, projections.KPI: 1, projections.HotTickets: 1}
 	store := &Poisoned{Store: newStore(t), Marker: Marker}
 	e := mustEngine(t, store)
 	check(t, e.FollowBatch(ctx, w.Events, recs, 0))

@@ -76,7 +76,10 @@ func halfway(t *testing.T, newStore Factory, w *World) (projections.Store, *Coun
 
 // kindPrefix is the stream prefix of each kind a projection reads.
 var kindPrefix = map[projections.Kind]string{projections.TicketStreams: eventlog.TicketStreamPrefix,
-	projections.AgentStreams: eventlog.AgentStreamPrefix, projections.TokenStreams: eventlog.TokenStreamPrefix}
+	projections.AgentStreams: eventlog.AgentStreamPrefix, projections.TokenStreams: eventlog.TokenStreamPrefix,
+	projections.HotIssueStreams: eventlog.HotIssueStreamPrefix,
+	projections.ArticleStreams:  eventlog.ArticleStreamPrefix, projections.HelpVisitorStreams: eventlog.HelpVisitorStreamPrefix,
+	projections.ArticleFeedbackStreams: eventlog.ArticleFeedbackStreamPrefix}
 
 // testFollowBatchLoadsOnce: one run of records touching many stored tickets costs one
 // Load per projection, not one per record.

@@ -196,7 +196,11 @@ func checkQueuePages(t *testing.T, store projections.Store, w *World, nows ...ti
 	ctx := context.Background()
 	yes, no := true, false
 	filters := []projections.QueueFilter{{}, {Breached: &yes}, {Breached: &no}, {Priority: domain.P2},
-		{Status: domain.StatusWaiting}, {Team: "billing"}, {Category: "bug", Breached: &yes}, {Assignee: w.Agents[0].ID}}
+		{Status: domain.StatusWaiting}, {Team: "billing"}, {Category: "bug", Breached: &yes}, {Assignee: w.Agents[0].ID},
+		// the SLA watch's order (due time alone), and filters that meet in more than one index
+		{ByDue: true}, {ByDue: true, Breached: &yes}, {ByDue: true, Status: domain.StatusEscalated},
+		{ByDue: true, Team: "billing"}, {Team: "billing", Status: domain.StatusAssigned},
+		{Priority: domain.P3, Team: "billing"}, {Assignee: w.Agents[0].ID, Priority: domain.P1}}
 	for _, now := range nows {
 		for _, f := range filters {
 			open, err := store.OpenTickets(ctx, f)

@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("WaitsWithoutPolling", func(t *testing.T) { testWaitsWithoutPolling(t, newStore, newEvents) })
 	t.Run("RebuildWhileServing", func(t *testing.T) { testRebuildWhileServing(t, newStore, newEvents) })
 	t.Run("KPI", func(t *testing.T) { testKPI(t, newStore, newEvents) })
+	t.Run("KPIBusinessTime", func(t *testing.T) { testKPIBusinessTime(t, newStore, newEvents) })
 	t.Run("PortalPrivacy", func(t *testing.T) { testPortalPrivacy(t, newStore, newEvents) })
 	t.Run("Queues", func(t *testing.T) { testQueues(t, newStore, newEvents) })
 	t.Run("QueuePages", func(t *testing.T) { testQueuePages(t, newStore, newEvents) })
@@ -37,6 +38,9 @@ func Run(t *testing.T, newStore Factory, newEvents EventsFactory) {
 	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore, newEvents) })
 	t.Run("TicketList", func(t *testing.T) { testTicketList(t, newStore, newEvents) })
 	t.Run("Customers", func(t *testing.T) { testCustomers(t, newStore, newEvents) })
+	t.Run("CustomersWithoutEmail", func(t *testing.T) { testCustomersWithoutEmail(t, newStore, newEvents) })
+	t.Run("HotIssues", func(t *testing.T) { testHotIssues(t, newStore, newEvents) })
+	t.Run("Articles", func(t *testing.T) { testArticles(t, newStore, newEvents) })
 }
 
 func mustEngine(t testing.TB, store projections.Writer) *projections.Engine {

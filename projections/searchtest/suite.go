@@ -25,6 +25,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Opener) {
 	t.Run("RestartKeepsCheckpoint", func(t *testing.T) { testRestart(t, fresh(t)) })
 	t.Run("ResetEmpties", func(t *testing.T) { testReset(t, fresh(t)(t)) })
 	t.Run("Limit", func(t *testing.T) { testLimit(t, fresh(t)(t)) })
+	t.Run("Similar", func(t *testing.T) { testSimilar(t, fresh(t)(t)) })
 }
 
 // Apply applies batches in order.

@@ -83,11 +83,11 @@ func scan(text string, document bool) []Token {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isCJK(r):
-			end := runEnd(text, i, isCJK)
+			end := RunEnd(text, i, isCJK)
 			out = cjk(out, text, i, end, document)
 			i = end
 		case isWord(r):
-			end := runEnd(text, i, isWord)
+			end := RunEnd(text, i, isWord)
 			out = append(out, Token{Term: normalize(text[i:end]), Start: i, End: end})
 			i = end
 		default:
@@ -118,7 +118,10 @@ func cjk(out []Token, text string, start, end int, document bool) []Token {
 	return out
 }
 
-func runEnd(text string, i int, in func(rune) bool) int {
+// RunEnd is the end of the run of runes in (in) that starts at byte i of text: i itself
+// when the rune there is not in it. The analyzers of search and of hot terms (hotterms)
+// split text into runs with it.
+func RunEnd(text string, i int, in func(rune) bool) int {
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		if !in(r) {

@@ -26,9 +26,13 @@ var _ attachments.Blobs = (*Store)(nil)
 // New returns an empty store.
 func New() *Store { return &Store{files: map[string][]byte{}} }
 
-// Put reads r whole (this store is for tests) and keeps it under its hash.
-func (s *Store) Put(_ context.Context, r io.Reader) (string, int64, error) {
+// Put reads r whole (this store is for tests) and keeps it under its hash; an ended
+// ctx stores nothing, as with the other stores.
+func (s *Store) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	b, err := io.ReadAll(r)
+	if err == nil {
+		err = ctx.Err()
+	}
 	if err != nil {
 		return "", 0, err
 	}
@@ -57,6 +61,17 @@ func (s *Store) Delete(_ context.Context, sum string) error {
 	delete(s.files, sum)
 	s.mu.Unlock()
 	return nil
+}
+
+// Sums are the SHA-256 of every file the store holds.
+func (s *Store) Sums() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.files))
+	for sum := range s.files {
+		out = append(out, sum)
+	}
+	return out
 }
 
 // Len is how many files the store holds.

@@ -20,11 +20,17 @@ import (
 //	str    stream, type
 //	bytes  data (the JSON as given)
 //	str    actor, correlation_id, causation_id, idempotency_key, request_hash, rule
+//	uvarint lease_epoch (only in version 2: a record with a lease epoch)
 //	bytes  occurred_at (time.Time.MarshalBinary: instant and zone offset)
 //	str    prev_hash, hash
 //
-// where str and bytes are a uvarint length and the bytes. The position is the key.
-const codecVersion = 1
+// where str and bytes are a uvarint length and the bytes. The position is the key. A
+// record without a lease epoch (all but background duties' on several nodes, so every
+// record of a single node) is written in version 1, byte for byte as before version 2.
+const (
+	codecVersion      = 1
+	codecVersionEpoch = 2
+)
 
 var be = binary.BigEndian
 
@@ -45,7 +51,11 @@ func encodeRecord(r *eventlog.Record) ([]byte, error) {
 		len(m.Actor) + len(m.CorrelationID) + len(m.CausationID) + len(m.IdempotencyKey) +
 		len(m.RequestHash) + len(m.Rule) + len(r.PrevHash) + len(r.Hash) + 13*binary.MaxVarintLen32
 	buf := make([]byte, 0, n)
-	buf = append(buf, codecVersion)
+	if m.LeaseEpoch != 0 {
+		buf = append(buf, codecVersionEpoch)
+	} else {
+		buf = append(buf, codecVersion)
+	}
 	buf = append(buf, r.ID[:]...)
 	buf = binary.AppendVarint(buf, r.Version)
 	for _, s := range []string{r.Stream, r.Type} {
@@ -54,6 +64,9 @@ func encodeRecord(r *eventlog.Record) ([]byte, error) {
 	buf = appendBytes(buf, r.Data)
 	for _, s := range []string{m.Actor, m.CorrelationID, m.CausationID, m.IdempotencyKey, m.RequestHash, m.Rule} {
 		buf = appendString(buf, s)
+	}
+	if m.LeaseEpoch != 0 {
+		buf = binary.AppendUvarint(buf, m.LeaseEpoch)
 	}
 	buf = appendBytes(buf, at)
 	buf = appendString(buf, r.PrevHash)
@@ -75,7 +88,8 @@ func appendBytes(buf, b []byte) []byte {
 func decodeRecord(pos uint64, buf []byte) (eventlog.Record, error) {
 	d := decoder{buf: buf}
 	r := eventlog.Record{Position: pos}
-	if v := d.byte(); v != codecVersion && d.err == nil {
+	v := d.byte()
+	if v != codecVersion && v != codecVersionEpoch && d.err == nil {
 		return r, fmt.Errorf("record %d: unknown encoding %d", pos, v)
 	}
 	copy(r.ID[:], d.take(16))
@@ -87,6 +101,9 @@ func decodeRecord(pos uint64, buf []byte) (eventlog.Record, error) {
 	m := &r.Meta
 	m.Actor, m.CorrelationID, m.CausationID = d.str(), d.str(), d.str()
 	m.IdempotencyKey, m.RequestHash, m.Rule = d.str(), d.str(), d.str()
+	if v == codecVersionEpoch {
+		m.LeaseEpoch = d.uvarint()
+	}
 	at := d.bytes()
 	r.PrevHash, r.Hash = d.str(), d.str()
 	if d.err == nil && len(d.buf) != 0 {
@@ -136,11 +153,22 @@ func (d *decoder) byte() byte {
 	return 0
 }
 
+// varint is binary.Varint's zig-zag over uvarint, so that every length and number is
+// read in one place.
 func (d *decoder) varint() int64 {
+	ux := d.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (d *decoder) uvarint() uint64 {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.buf)
+	v, n := binary.Uvarint(d.buf)
 	if n <= 0 {
 		d.fail(errShort)
 		return 0
@@ -150,15 +178,10 @@ func (d *decoder) varint() int64 {
 }
 
 func (d *decoder) bytes() []byte {
-	if d.err != nil {
-		return nil
-	}
-	n, k := binary.Uvarint(d.buf)
-	if k <= 0 || n > uint64(len(d.buf)-k) {
+	n := d.uvarint()
+	if n > uint64(len(d.buf)) {
 		d.fail(errShort)
-		return nil
 	}
-	d.buf = d.buf[k:]
 	return d.take(int(n))
 }
 

@@ -24,6 +24,8 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 		"empty":        {Stream: "s"},
 		"zero version": {ID: uuid.New(), Stream: "agent-x", Data: []byte("null"), Meta: eventlog.Metadata{OccurredAt: time.Unix(0, 0).UTC()}},
 		"large data":   {Stream: "s", Data: bytes.Repeat([]byte("x"), 1<<20)},
+		"lease epoch": {ID: uuid.New(), Stream: "ticket-x", Version: 3, Type: "SLABreached", Data: []byte("{}"),
+			Meta: eventlog.Metadata{Actor: "system", Rule: "sla_monitor", LeaseEpoch: 1<<40 + 7, OccurredAt: time.Unix(1, 0).UTC()}},
 	}
 	for name, want := range cases {
 		want.Position = 42
@@ -31,18 +33,27 @@ func TestCodecRoundTripsEveryField(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		if v := enc[0]; (v == codecVersionEpoch) != (want.Meta.LeaseEpoch != 0) {
+			t.Errorf("%s: encoding version %d (a record without an epoch keeps version 1)", name, v)
+		}
 		got, err := decodeRecord(42, enc)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		// OccurredAt keeps its instant and offset; compare it apart, the rest exactly.
-		if !got.Meta.OccurredAt.Equal(want.Meta.OccurredAt) || got.Meta.OccurredAt.Format(time.RFC3339Nano) != want.Meta.OccurredAt.Format(time.RFC3339Nano) {
-			t.Errorf("%s: occurred_at %v, want %v", name, got.Meta.OccurredAt, want.Meta.OccurredAt)
-		}
-		got.Meta.OccurredAt, want.Meta.OccurredAt = time.Time{}, time.Time{}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: round trip changed the record:\n got %+v\nwant %+v", name, got, want)
-		}
+		sameRecord(t, name, got, want)
+	}
+}
+
+// sameRecord fails t unless got is want: OccurredAt keeps its instant and offset (compared
+// apart), the rest is exactly equal.
+func sameRecord(t *testing.T, name string, got, want eventlog.Record) {
+	t.Helper()
+	if !got.Meta.OccurredAt.Equal(want.Meta.OccurredAt) || got.Meta.OccurredAt.Format(time.RFC3339Nano) != want.Meta.OccurredAt.Format(time.RFC3339Nano) {
+		t.Errorf("%s: occurred_at %v, want %v", name, got.Meta.OccurredAt, want.Meta.OccurredAt)
+	}
+	got.Meta.OccurredAt, want.Meta.OccurredAt = time.Time{}, time.Time{}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: decoding changed the record:\n got %+v\nwant %+v", name, got, want)
 	}
 }
 

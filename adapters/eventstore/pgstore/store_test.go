@@ -73,7 +73,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 	conn := must(pgx.Connect(ctx, dsn))(t)
 	defer conn.Close(ctx)
 	var applied, events int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+VersionTable+` WHERE version_id > 0`).Scan(&applied); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+migrations.EventStoreSet.VersionTable+` WHERE version_id > 0`).Scan(&applied); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&events); err != nil {

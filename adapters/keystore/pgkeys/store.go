@@ -19,20 +19,9 @@ import (
 	"github.com/ticketengine/ticketengine/migrations"
 )
 
-// VersionTable is goose's version table of the key store's migrations.
-const VersionTable = "keystore_goose_version"
-
-// migrateLockID keeps the key store's migrations apart from the event store's and the
-// read models' ("tickets3").
-const migrateLockID = 0x7469636b65747333
-
 // Migrate brings the customer_keys table in the database dsn names up to date.
 func Migrate(ctx context.Context, dsn string) error {
-	set := migrations.Set{Files: migrations.Sub(migrations.KeyStore, "keystore"), VersionTable: VersionTable, LockID: migrateLockID}
-	if err := migrations.Up(ctx, dsn, set); err != nil {
-		return fmt.Errorf("postgres key store: migrate: %w", err)
-	}
-	return nil
+	return migrations.KeyStoreSet.Migrate(ctx, dsn)
 }
 
 // Store is a KeyStore on a PostgreSQL table.
@@ -49,17 +38,10 @@ func Open(ctx context.Context, dsn string, kek []byte) (*Store, error) {
 	if len(kek) != erasure.KeySize {
 		return nil, fmt.Errorf("postgres key store: the wrapping key is %d bytes, not %d", len(kek), erasure.KeySize)
 	}
-	if err := Migrate(ctx, dsn); err != nil {
+	// Keys are cached by their readers (erasure.CachedKeys): few queries.
+	pool, err := migrations.KeyStoreSet.OpenPool(ctx, dsn, 4)
+	if err != nil {
 		return nil, err
-	}
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("postgres key store: %w", err)
-	}
-	cfg.MaxConns = 4 // keys are cached by their readers (erasure.CachedKeys): few queries
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres key store: %w", err)
 	}
 	return &Store{pool: pool, kek: append([]byte(nil), kek...)}, nil
 }

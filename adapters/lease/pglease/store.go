@@ -17,19 +17,9 @@ import (
 	"github.com/ticketengine/ticketengine/migrations"
 )
 
-// VersionTable is goose's version table of the leases' migrations.
-const VersionTable = "lease_goose_version"
-
-// migrateLockID keeps the leases' migrations apart from the other sets ("tickets5").
-const migrateLockID = 0x7469636b65747335
-
 // Migrate brings the leases table in the database dsn names up to date.
 func Migrate(ctx context.Context, dsn string) error {
-	set := migrations.Set{Files: migrations.Sub(migrations.Lease, "lease"), VersionTable: VersionTable, LockID: migrateLockID}
-	if err := migrations.Up(ctx, dsn, set); err != nil {
-		return fmt.Errorf("postgres leases: migrate: %w", err)
-	}
-	return nil
+	return migrations.LeaseSet.Migrate(ctx, dsn)
 }
 
 // Store is a lease.Store on a PostgreSQL table.
@@ -41,17 +31,9 @@ var _ lease.Store = (*Store)(nil)
 
 // Open migrates and opens the lease store in the database dsn names.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	if err := Migrate(ctx, dsn); err != nil {
+	pool, err := migrations.LeaseSet.OpenPool(ctx, dsn, 2) // a few renewals a TTL
+	if err != nil {
 		return nil, err
-	}
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("postgres leases: %w", err)
-	}
-	cfg.MaxConns = 2 // a few renewals a TTL
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres leases: %w", err)
 	}
 	return &Store{pool: pool}, nil
 }

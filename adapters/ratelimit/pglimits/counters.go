@@ -15,22 +15,12 @@ import (
 	"github.com/ticketengine/ticketengine/migrations"
 )
 
-// VersionTable is goose's version table of the counters' migrations.
-const VersionTable = "ratelimit_goose_version"
-
-// migrateLockID keeps these migrations apart from the other sets' ("tickets4").
-const migrateLockID = 0x7469636b65747334
-
 // sweepEvery is how often a node deletes the rows that have left every window.
 const sweepEvery = time.Minute
 
 // Migrate brings the rate_counters table in the database dsn names up to date.
 func Migrate(ctx context.Context, dsn string) error {
-	set := migrations.Set{Files: migrations.Sub(migrations.RateLimit, "ratelimit"), VersionTable: VersionTable, LockID: migrateLockID}
-	if err := migrations.Up(ctx, dsn, set); err != nil {
-		return fmt.Errorf("postgres rate limits: migrate: %w", err)
-	}
-	return nil
+	return migrations.RateLimitSet.Migrate(ctx, dsn)
 }
 
 // Counters are access.Counters on a PostgreSQL table.
@@ -45,17 +35,9 @@ var _ access.Counters = (*Counters)(nil)
 
 // Open migrates and opens the counters in the database dsn names.
 func Open(ctx context.Context, dsn string) (*Counters, error) {
-	if err := Migrate(ctx, dsn); err != nil {
+	pool, err := migrations.RateLimitSet.OpenPool(ctx, dsn, 4) // only the customers' doors count: failed look-ups and new tickets
+	if err != nil {
 		return nil, err
-	}
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("postgres rate limits: %w", err)
-	}
-	cfg.MaxConns = 4 // only the customers' doors count: failed look-ups and new tickets
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres rate limits: %w", err)
 	}
 	return &Counters{pool: pool}, nil
 }

@@ -19,6 +19,25 @@ type fact struct {
 	ratings, ratingSum, satisfied int32
 	npsResponses, promoters       int32
 	detractors                    int32
+	// frWork and resWork are KPIFact's FirstResponseWork and ResolutionWork, noWork for nil.
+	frWork, resWork time.Duration
+}
+
+// noWork stands for no working time carried (24×7); a carried one is never negative.
+const noWork time.Duration = -1
+
+func toWork(d *time.Duration) time.Duration {
+	if d == nil {
+		return noWork
+	}
+	return *d
+}
+
+func fromWork(d time.Duration) *time.Duration {
+	if d == noWork {
+		return nil
+	}
+	return &d
 }
 
 // period is a projections.Period in Unix nanoseconds, 0 for an open end.
@@ -29,6 +48,7 @@ func toFact(f *projections.KPIFact, state *packed) fact {
 		state: state, waited: f.Waited, lastResolvedAt: nanos(f.LastResolvedAt),
 		ratings: int32(f.Ratings), ratingSum: int32(f.RatingSum), satisfied: int32(f.Satisfied),
 		npsResponses: int32(f.NPSResponses), promoters: int32(f.NPSPromoters), detractors: int32(f.NPSDetractors),
+		frWork: toWork(f.FirstResponseWork), resWork: toWork(f.ResolutionWork),
 	}
 	if len(f.Closed) > 0 {
 		x.closed = make([]period, len(f.Closed))
@@ -44,6 +64,7 @@ func (x *fact) kpi() projections.KPIFact {
 		State: x.state.state(), Waited: x.waited, LastResolvedAt: fromNanos(x.lastResolvedAt),
 		Ratings: int(x.ratings), RatingSum: int(x.ratingSum), Satisfied: int(x.satisfied),
 		NPSResponses: int(x.npsResponses), NPSPromoters: int(x.promoters), NPSDetractors: int(x.detractors),
+		FirstResponseWork: fromWork(x.frWork), ResolutionWork: fromWork(x.resWork),
 	}
 	if len(x.closed) > 0 {
 		f.Closed = make([]projections.Period, len(x.closed))

@@ -57,6 +57,14 @@ func pack(t *domain.TicketState) *packed {
 	w.varint(int64(t.Resolutions))
 	w.varint(int64(t.RatedFor))
 	w.bools(t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened)
+	w.str(t.Source) // the intake and the follow-up (application/inbound)
+	w.b = append(w.b, t.FollowUpOf[:]...)
+	w.varint(int64(t.PausedWork))
+	w.varint(int64(t.SLA.WaitedWork)) // zero in a folded state (resume moves it to PausedWork), kept for an exact round trip
+	w.time(t.StageSince, t.CreatedAt)
+	w.str(t.StageActed)
+	w.bools(t.StageAnswered, false, false, false)
+	w.varint(int64(t.WaitedWorkBefore))
 	return &packed{version: t.Version, b: clip(w.b)}
 }
 
@@ -97,6 +105,14 @@ func (p *packed) state() domain.TicketState {
 	t.Resolutions = int(r.varint())
 	t.RatedFor = int(r.varint())
 	t.FirstResponseBreached, t.ResolutionBreached, t.Escalated, t.Reopened = r.bools()
+	t.Source = r.str()
+	copy(t.FollowUpOf[:], r.next(16))
+	t.PausedWork = time.Duration(r.varint())
+	t.SLA.WaitedWork = time.Duration(r.varint())
+	t.StageSince = r.time(t.CreatedAt)
+	t.StageActed = r.str()
+	t.StageAnswered, _, _, _ = r.bools()
+	t.WaitedWorkBefore = time.Duration(r.varint())
 	return t
 }
 

@@ -39,20 +39,23 @@ func (s *Store) openRefs(f projections.QueueFilter) []*domain.TicketState {
 	return out
 }
 
-// QueuePage implements projections.Queries: a scan of the open rows, then
-// projections.FirstQueueRefs outside the lock (the first offset+limit, not a sort of the
-// whole queue); only the page is copied.
+// QueuePage implements projections.Queries: the first offset+limit+1 matches read from
+// the open tickets kept in working order (queue_index.go), not a ranking of the whole
+// queue; only the page is copied. The rows are never changed in place, so they are
+// copied after the lock is released.
 func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
-	sorted, total := projections.FirstQueueRefs(s.openRefs(f), f, now, offset+limit)
-	if offset >= len(sorted) {
+	s.mu.RLock()
+	first, _ := s.d.queues.first(f, now, offset+limit+1)
+	s.mu.RUnlock()
+	if offset >= len(first) {
 		return nil, false, nil
 	}
-	end := min(len(sorted), offset+limit)
+	end := min(len(first), offset+limit)
 	page := make([]domain.TicketState, end-offset)
-	for i, t := range sorted[offset:end] {
+	for i, t := range first[offset:end] {
 		page[i] = *t
 	}
-	return page, end < total, nil
+	return page, len(first) > offset+limit, nil
 }
 
 // KPIFacts implements projections.Queries.

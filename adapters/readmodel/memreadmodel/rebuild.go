@@ -52,7 +52,7 @@ func (d *data) swapTickets(name string, rebuilt *data) {
 		take(name, d.row(id), fr)
 	}
 	if name == projections.Queues {
-		d.open, d.openBy = rebuilt.open, rebuilt.openBy
+		d.open, d.openBy, d.queues = rebuilt.open, rebuilt.openBy, rebuilt.queues
 	}
 }
 

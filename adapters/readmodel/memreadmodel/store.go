@@ -38,6 +38,7 @@ type data struct {
 	rows        map[uuid.UUID]*row
 	open        map[uuid.UUID]*domain.TicketState // queues: the open tickets, decoded: what GET /queues scans
 	openBy      map[uuid.UUID]int                 // queues: open tickets per assignee
+	queues      queueIndex                        // queues: the open tickets in working order (queue_index.go)
 	tables      map[string]*table                 // the projections not packed, by name
 	failures    map[string][]projections.Failure  // by projection, by position (failures.go)
 }
@@ -71,7 +72,7 @@ func (r *row) state(name string) *packed {
 func newData() *data {
 	return &data{
 		checkpoints: map[string]uint64{}, rows: map[uuid.UUID]*row{},
-		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{},
+		open: map[uuid.UUID]*domain.TicketState{}, openBy: map[uuid.UUID]int{}, queues: queueIndex{},
 		tables: map[string]*table{}, failures: map[string][]projections.Failure{},
 	}
 }
@@ -217,16 +218,18 @@ func (d *data) commitTickets(b projections.Batch) {
 	}
 }
 
-// index moves a ticket's queue row to t in the open index and the per-assignee counts:
-// a ticket leaves the open index when it closes or resolves and comes back when it
-// reopens. t is a committed row, never changed: the index keeps it.
+// index moves a ticket's queue row to t in the open index, the ordered lanes and the
+// per-assignee counts: a ticket leaves them when it closes or resolves and comes back
+// when it reopens. t is a committed row, never changed: the index keeps it.
 func (d *data) index(t *domain.TicketState) {
 	if old := d.open[t.ID]; old != nil {
 		d.count(old, -1)
+		d.queues.remove(old)
 	}
 	d.count(t, +1)
 	if t.Status.Open() {
 		d.open[t.ID] = t
+		d.queues.add(t)
 	} else {
 		delete(d.open, t.ID)
 	}

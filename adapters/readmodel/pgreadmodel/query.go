@@ -30,51 +30,6 @@ func (s *Store) OpenTickets(ctx context.Context, f projections.QueueFilter) ([]d
 	return rowsAs[domain.TicketState](got), err
 }
 
-// queuePageSQL is projections.SortQueue in SQL: the effective due times (a wait in
-// progress moves those not passed when it began), the nearest running one (the first
-// response clock runs until the first response; the resolution clock always runs on an
-// open ticket), the breach at $6 as domain.TicketState.Clocks judges it.
-const queuePageSQL = `WITH q AS (
-  SELECT %s, ticket_id, created_at, first_responded_at, first_response_breached, resolution_breached,
-    CASE priority WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 WHEN 'P4' THEN 4 ELSE 5 END AS rank,
-    first_response_due + CASE WHEN waiting_since IS NULL OR first_response_due < waiting_since
-      THEN interval '0' ELSE $6 - waiting_since END AS fr_due,
-    resolution_due + CASE WHEN waiting_since IS NULL OR resolution_due < waiting_since
-      THEN interval '0' ELSE $6 - waiting_since END AS res_due
-  FROM %s
-  WHERE is_open AND ($1 = '' OR status = $1) AND ($2 = '' OR team = $2)
-    AND ($3::uuid IS NULL OR assignee_id = $3) AND ($4 = '' OR priority = $4) AND ($5 = '' OR category = $5)
-    AND ($10 = '' OR tags @> ARRAY[$10]::text[])
-), d AS (
-  SELECT %s, ticket_id, created_at, rank,
-    CASE WHEN first_responded_at IS NULL AND fr_due < res_due THEN fr_due ELSE res_due END AS next_due,
-    first_response_breached OR (first_responded_at IS NOT NULL AND first_responded_at > fr_due)
-      OR (first_responded_at IS NULL AND $6 > fr_due) OR resolution_breached OR $6 > res_due AS breached
-  FROM q
-)
-SELECT %s FROM d WHERE ($7::boolean IS NULL OR breached = $7)
-ORDER BY rank, next_due, created_at, ticket_id OFFSET $8 LIMIT $9`
-
-// QueuePage implements projections.Queries: filtered, ordered and paged in SQL, so a
-// page reads only its own rows.
-func (s *Store) QueuePage(ctx context.Context, f projections.QueueFilter, now time.Time, offset, limit int) ([]domain.TicketState, bool, error) {
-	if !storable(f) {
-		return nil, false, nil
-	}
-	t := table(projections.Queues)
-	rows, err := s.pool.Query(ctx, fmt.Sprintf(queuePageSQL, selectRows(t, ""), s.table(t.Name), selectRows(t, ""), selectRows(t, "")),
-		string(f.Status), f.Team, uuidOrNull(f.Assignee), string(f.Priority), f.Category, now, f.Breached, offset, limit+1, f.Tag)
-	if err != nil {
-		return nil, false, fmt.Errorf("postgres read model: queue: %w", err)
-	}
-	got, err := readRows(rows, t)
-	page := rowsAs[domain.TicketState](got)
-	if err != nil || len(page) <= limit {
-		return page, false, err
-	}
-	return page[:limit], true, nil
-}
-
 // storable reports whether every text of the filter could be stored: one holding a NUL
 // or invalid UTF-8 matches no row (the stored text was made clean, sanitise.go), and
 // PostgreSQL would refuse it as a parameter (a server error for a client's input).

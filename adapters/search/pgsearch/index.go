@@ -29,12 +29,13 @@ const sep = "\x1f"
 
 // Index is the search index in the tables of the pool's search_path.
 type Index struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	bounds candidateBounds // of similar tickets' candidates (similar_sql.go)
 }
 
 // New returns the index over the migrated tables the pool reaches. The pool stays the
 // caller's: Close does not close it.
-func New(pool *pgxpool.Pool) *Index { return &Index{pool: pool} }
+func New(pool *pgxpool.Pool) *Index { return &Index{pool: pool, bounds: defaultBounds} }
 
 // Close does nothing: the pool is the caller's.
 func (x *Index) Close() error { return nil }
@@ -60,29 +61,34 @@ func checkpoint(ctx context.Context, q querier, lock string) (uint64, error) {
 	return uint64(pos), nil
 }
 
-// Apply writes the batch's deletions, then its documents, then its checkpoint, in one
-// transaction.
+// Apply writes the batch's deletions, then its documents, then the term statistics
+// they change (terms.go) and its checkpoint, in one transaction.
 func (x *Index) Apply(ctx context.Context, b projections.SearchBatch) error {
 	return pgx.BeginFunc(ctx, x.pool, func(tx pgx.Tx) error {
 		pos, err := checkpoint(ctx, tx, "FOR UPDATE")
 		if err != nil || (b.Position > 0 && b.Position <= pos) {
 			return err
 		}
+		delta := &termDelta{}
 		if len(b.DeleteTickets) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM rm_search_documents WHERE ticket_id = ANY($1::uuid[])`, b.DeleteTickets); err != nil {
+			if err := deleteRows(ctx, tx, delta, `DELETE FROM rm_search_documents WHERE ticket_id = ANY($1::uuid[]) RETURNING terms`, b.DeleteTickets); err != nil {
 				return fmt.Errorf("search delete tickets: %w", err)
 			}
 		}
 		if len(b.DeleteMessage) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM rm_search_documents WHERE message_id = ANY($1)`, b.DeleteMessage); err != nil {
+			if err := deleteRows(ctx, tx, delta, `DELETE FROM rm_search_documents WHERE message_id = ANY($1) RETURNING terms`, b.DeleteMessage); err != nil {
 				return fmt.Errorf("search delete messages: %w", err)
 			}
 		}
-		if err := upsert(ctx, tx, b.Documents); err != nil {
+		if err := upsert(ctx, tx, delta, b.Documents); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO rm_search_checkpoint (id, position) VALUES (true, $1)
-			ON CONFLICT (id) DO UPDATE SET position = GREATEST(rm_search_checkpoint.position, EXCLUDED.position)`, int64(b.Position))
+		if err := delta.write(ctx, tx); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO rm_search_checkpoint (id, position, messages) VALUES (true, $1, $2)
+			ON CONFLICT (id) DO UPDATE SET position = GREATEST(rm_search_checkpoint.position, EXCLUDED.position),
+				messages = rm_search_checkpoint.messages + EXCLUDED.messages`, int64(b.Position), delta.messages)
 		if err != nil {
 			return fmt.Errorf("search checkpoint: %w", err)
 		}
@@ -90,8 +96,26 @@ func (x *Index) Apply(ctx context.Context, b projections.SearchBatch) error {
 	})
 }
 
+// deleteRows runs a DELETE … RETURNING terms and takes the rows it removed off the
+// term statistics.
+func deleteRows(ctx context.Context, tx pgx.Tx, delta *termDelta, sql string, arg any) error {
+	rows, err := tx.Query(ctx, sql, arg)
+	if err != nil {
+		return err
+	}
+	gone, err := pgx.CollectRows(rows, pgx.RowTo[[]string])
+	if err != nil {
+		return err
+	}
+	for _, terms := range gone {
+		delta.remove(terms)
+	}
+	return nil
+}
+
 // upsert writes documents in one statement; of two with one message id, the later wins.
-func upsert(ctx context.Context, tx pgx.Tx, docs []projections.SearchDocument) error {
+// A message indexed before is deleted first, so that its old terms leave the statistics.
+func upsert(ctx context.Context, tx pgx.Tx, delta *termDelta, docs []projections.SearchDocument) error {
 	if len(docs) == 0 {
 		return nil
 	}
@@ -108,13 +132,16 @@ func upsert(ctx context.Context, tx pgx.Tx, docs []projections.SearchDocument) e
 		}
 		ids, tickets, kinds = append(ids, d.MessageID), append(tickets, d.TicketID), append(kinds, d.Kind)
 		internal, bodies, created = append(internal, d.Internal), append(bodies, d.Text), append(created, d.CreatedAt)
-		terms = append(terms, strings.Join(searchtext.Terms(d.Text), sep))
+		ts := searchtext.Terms(d.Text) // distinct: each counts once per message
+		delta.add(ts)
+		terms = append(terms, strings.Join(ts, sep))
+	}
+	if err := deleteRows(ctx, tx, delta, `DELETE FROM rm_search_documents WHERE message_id = ANY($1) RETURNING terms`, ids); err != nil {
+		return fmt.Errorf("search index %d messages: %w", n, err)
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO rm_search_documents (message_id, ticket_id, kind, internal, body, created_at, terms)
 		SELECT m, t::uuid, k, i, b, c, CASE WHEN s = '' THEN '{}'::text[] ELSE string_to_array(s, chr(31)) END
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[], $7::text[]) AS u(m, t, k, i, b, c, s)
-		ON CONFLICT (message_id) DO UPDATE SET ticket_id = EXCLUDED.ticket_id, kind = EXCLUDED.kind,
-			internal = EXCLUDED.internal, body = EXCLUDED.body, created_at = EXCLUDED.created_at, terms = EXCLUDED.terms`,
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[], $7::text[]) AS u(m, t, k, i, b, c, s)`,
 		ids, tickets, kinds, internal, bodies, created, terms)
 	if err != nil {
 		return fmt.Errorf("search index %d messages: %w", n, err)
@@ -124,7 +151,7 @@ func upsert(ctx context.Context, tx pgx.Tx, docs []projections.SearchDocument) e
 
 // Reset empties the index and its checkpoint.
 func (x *Index) Reset(ctx context.Context) error {
-	if _, err := x.pool.Exec(ctx, `TRUNCATE rm_search_documents, rm_search_checkpoint`); err != nil {
+	if _, err := x.pool.Exec(ctx, `TRUNCATE rm_search_documents, rm_search_checkpoint, rm_search_terms`); err != nil {
 		return fmt.Errorf("search reset: %w", err)
 	}
 	return nil

@@ -14,20 +14,11 @@ import (
 	"github.com/ticketengine/ticketengine/projections/searchtest"
 )
 
-// readModelSet is the read models' migration set exactly as
-// adapters/readmodel/postgres.Migrate runs it (same version table, same lock): the
-// search tables are part of it, and an adapter does not import another.
-var readModelSet = migrations.Set{
-	Files:        migrations.Sub(migrations.ReadModel, "readmodel"),
-	VersionTable: "readmodel_goose_version",
-	LockID:       0x7469636b65747332,
-}
-
 // fresh migrates a new schema and returns a pool on it, closed when the test ends.
 func fresh(t testing.TB) string {
 	t.Helper()
 	dsn := postgrestest.FreshSchema(t, "search")
-	if err := migrations.Up(context.Background(), dsn, readModelSet); err != nil {
+	if err := migrations.ReadModelSet.Migrate(context.Background(), dsn); err != nil {
 		t.Fatal(err)
 	}
 	return dsn

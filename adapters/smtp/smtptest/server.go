@@ -23,6 +23,7 @@ type Message struct {
 	From, To      string
 	Subject, Body string
 	Header        mail.Header
+	Received      time.Time // when the server accepted it
 }
 
 // Server is a running SMTP server.
@@ -38,7 +39,14 @@ type Server struct {
 // Start listens on a free local port until the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return StartAt(t, "127.0.0.1:0")
+}
+
+// StartAt listens on addr (host:port) until the test ends: for a test that must keep to
+// a range of ports.
+func StartAt(t testing.TB, addr string) *Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +118,7 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m.From, m.To = x.from, x.to
+	m.From, m.To, m.Received = x.from, x.to, time.Now()
 	x.s.msgs = append(x.s.msgs, m)
 	return nil
 }

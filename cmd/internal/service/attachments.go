@@ -5,11 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"time"
 
-	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
 	"github.com/ticketengine/ticketengine/application"
 	"github.com/ticketengine/ticketengine/application/attachments"
 )
@@ -23,6 +21,13 @@ type AttachmentConfig struct {
 	Types []string
 	// Clock tells the time to the uploads' retention (tests move it); nil is the wall clock.
 	Clock application.Clock
+	// Blobs is where the files are (--blobs / TICKETS_BLOBS): "" is --data/attachments;
+	// s3://[KEY:SECRET@]BUCKET[/PREFIX]?endpoint=…&region=… a bucket every node shares
+	// (blobs.go).
+	Blobs string
+	// S3AccessKey and S3SecretKey sign the requests to the bucket when --blobs holds no
+	// keys (TICKETS_S3_ACCESS_KEY, TICKETS_S3_SECRET_KEY: environment only).
+	S3AccessKey, S3SecretKey string
 }
 
 // sweepEvery is how often unclaimed anonymous uploads are looked for.
@@ -38,6 +43,8 @@ func (a *AttachmentConfig) registerFlags(fs *flag.FlagSet, env func(name, def st
 		a.MaxMiB = n
 		return nil
 	})
+	fs.StringVar(&a.Blobs, "blobs", env("TICKETS_BLOBS", ""), "where attachment files are: empty = --data/attachments; s3://BUCKET[/PREFIX]?endpoint=http://host:port&region=… (an S3-compatible bucket every node shares; keys from TICKETS_S3_ACCESS_KEY, TICKETS_S3_SECRET_KEY) [TICKETS_BLOBS]")
+	a.S3AccessKey, a.S3SecretKey = env("TICKETS_S3_ACCESS_KEY", ""), env("TICKETS_S3_SECRET_KEY", "")
 	if v := env("TICKETS_ATTACHMENT_TYPES", ""); v != "" {
 		a.Types = splitList(v)
 	}
@@ -54,17 +61,21 @@ func (a AttachmentConfig) validate() error {
 	if err := attachments.CheckTypes(a.Types); err != nil {
 		return fmt.Errorf("--attachment-types: %w", err)
 	}
+	if a.Blobs != "" {
+		if _, err := a.s3Config(); err != nil {
+			return fmt.Errorf("--blobs: %w", err)
+		}
+	}
 	return nil
 }
 
-// buildAttachments opens the files under --data/attachments, with every event store: the
-// files of a PostgreSQL or EventStoreDB deployment are on the one machine that runs
-// ticketd until a shared blob store comes (docs/API-NOTES.md). The sweeper of unclaimed
-// anonymous uploads runs in the background.
-func (s *Service) buildAttachments(cfg Config, log *slog.Logger) error {
-	blobs, err := files.Open(filepath.Join(cfg.Data, "attachments"))
+// buildAttachments opens the files (--blobs: under --data/attachments, or in an S3
+// bucket every node shares; blobs.go). The sweeper of unclaimed anonymous uploads runs in
+// the background.
+func (s *Service) buildAttachments(ctx context.Context, cfg Config, log *slog.Logger) error {
+	blobs, err := OpenBlobs(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("--data: %w", err)
+		return err
 	}
 	clock := cfg.Attachments.Clock
 	if clock == nil {

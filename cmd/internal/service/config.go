@@ -39,15 +39,24 @@ type Config struct {
 	// DefaultStreamCache; negative is none.
 	StreamCache int
 	Policies    PolicyConfig
+	HotIssues   HotIssuesConfig // hotissues.go
 	Attachments AttachmentConfig
+	Inbound     InboundConfig
 	// LeaseTTL is the life of the background duties' leases on a shared store (how long a
 	// duty waits for a new node after its node dies; docs/SCALING.md); 0 is
 	// lease.DefaultTTL (10 s). --lease-ttl / TICKETS_LEASE_TTL.
 	LeaseTTL time.Duration
+	// DrainDelay is how long ticketd serves, unready, after SIGTERM before it closes its
+	// listener (drain.go). --drain-delay / TICKETS_DRAIN_DELAY.
+	DrainDelay time.Duration
 	// Leases, when set, is the lease store of a shared event store instead of the one
 	// beside it: tests give a store they can cut a node off from (a crash, as the
 	// others see it).
 	Leases lease.Store
+	// MaxReadyLag is how far behind a read model this node answers for may be while it
+	// stays ready (readside_ready.go); 0 is projections.MaxReadyLag (10 s). No flag: tests
+	// shorten it.
+	MaxReadyLag time.Duration
 	// NoReadSide builds no read models (ticketctl's one-shot commands need none).
 	NoReadSide bool
 }
@@ -111,7 +120,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.Func("stream-cache", fmt.Sprintf("how many `streams` commands keep folded, to read only their new events; 0 = none (default %d) [TICKETS_STREAM_CACHE]", DefaultStreamCache), c.setStreamCache)
 	fs.Func("lease-ttl", "how long a background duty's lease on a shared store lasts unrenewed: about the take-over `time` when its node dies (default 10s; docs/SCALING.md) [TICKETS_LEASE_TTL]", c.setLeaseTTL)
 	c.Policies.registerFlags(fs, env)
+	c.HotIssues.registerFlags(fs, env)
 	c.Attachments.registerFlags(fs, env)
+	c.registerDrainFlag(fs)
+	c.Inbound.registerFlags(fs, env)
 	c.AdminToken = getenv("TICKETS_ADMIN_TOKEN")
 	c.SecretKey = getenv("TICKETS_SECRET_KEY")
 }
@@ -130,6 +142,11 @@ func Parse(name string, args []string, getenv func(string) string, stderr io.Wri
 	if v := getenv("TICKETS_LEASE_TTL"); v != "" {
 		if err := c.setLeaseTTL(v); err != nil {
 			return c, nil, fmt.Errorf("TICKETS_LEASE_TTL: %w", err)
+		}
+	}
+	if v := getenv("TICKETS_DRAIN_DELAY"); v != "" {
+		if err := c.setDrainDelay(v); err != nil {
+			return c, nil, fmt.Errorf("TICKETS_DRAIN_DELAY: %w", err)
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -166,6 +183,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Attachments.validate(); err != nil {
+		return err
+	}
+	if err := c.Inbound.validate(); err != nil {
 		return err
 	}
 	if c.SLAPolicy != "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 	"github.com/ticketengine/ticketengine/domain"
 )
 
@@ -23,7 +24,7 @@ func TestDeskOnEveryStore(t *testing.T) {
 	for name, cfg := range map[string]func(t *testing.T) service.Config{
 		"memory":   func(t *testing.T) service.Config { return service.Config{EventStore: "memory:", Data: t.TempDir()} },
 		"embedded": func(t *testing.T) service.Config { return service.Config{Data: t.TempDir()} },
-		"postgres": postgresConfig,
+		"postgres": servicetest.PostgresConfig,
 		"eventstore": func(t *testing.T) service.Config {
 			return service.Config{EventStore: esdbtest.Start(t).ConnectionString(), Data: t.TempDir()}
 		},
@@ -33,14 +34,14 @@ func TestDeskOnEveryStore(t *testing.T) {
 }
 
 func testDesk(t *testing.T, cfg service.Config) {
-	c, svc := startService(t, cfg)
+	c, svc := servicetest.StartService(t, cfg)
 	ctx, admin := context.Background(), command.CommandMeta{Actor: "admin"}
 	acc, err := svc.Commands.CreateStaff.Handle(ctx, command.CreateStaff{Name: "王芳", Email: "Wang@Example.com", Role: domain.RoleAgent,
 		Team: domain.DefaultTeam, Language: "zh", Password: "a long passphrase"}, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	status, h, _ := page(t, http.MethodPost, c.base+"/desk/signin", url.Values{"email": {"wang@example.com"}, "password": {"a long passphrase"}})
+	status, h, _ := servicetest.Page(t, http.MethodPost, c.Base+"/desk/signin", url.Values{"email": {"wang@example.com"}, "password": {"a long passphrase"}})
 	cookie := ""
 	for _, v := range h.Values("Set-Cookie") {
 		if strings.HasPrefix(v, "desk_session=") {
@@ -50,7 +51,7 @@ func testDesk(t *testing.T, cfg service.Config) {
 	if status != http.StatusSeeOther || cookie == "" {
 		t.Fatalf("sign-in: %d %v", status, h)
 	}
-	c.must(http.StatusOK, http.MethodGet, "/agents", nil) // the bearer token beside the session
+	c.Must(http.StatusOK, http.MethodGet, "/agents", nil) // the bearer token beside the session
 
 	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelEmail,
 		Customer: domain.Customer{Name: "陈静", Email: "chen@example.com", Tier: domain.TierCore}, Subject: "退款", Body: "重复扣款"}, admin)
@@ -58,7 +59,7 @@ func testDesk(t *testing.T, cfg service.Config) {
 		t.Fatal(err)
 	}
 	ticket := "/desk/tickets/" + res.Ticket.ID.String()
-	if status, _, body := deskPage(t, cookie, http.MethodGet, c.base+ticket, nil); status != http.StatusOK || !strings.Contains(body, "重复扣款") {
+	if status, _, body := deskPage(t, cookie, http.MethodGet, c.Base+ticket, nil); status != http.StatusOK || !strings.Contains(body, "重复扣款") {
 		t.Fatalf("ticket page: %d", status)
 	}
 	// A colleague's change comes first; the page was loaded at the version before it.
@@ -68,7 +69,7 @@ func testDesk(t *testing.T, cfg service.Config) {
 		t.Fatal(err)
 	}
 	old := strconv.FormatInt(res.Ticket.Version, 10)
-	status, _, body := deskPage(t, cookie, http.MethodPost, c.base+ticket+"/reply", url.Values{"version": {old}, "body": {"晚到的回复"}})
+	status, _, body := deskPage(t, cookie, http.MethodPost, c.Base+ticket+"/reply", url.Values{"version": {old}, "body": {"晚到的回复"}})
 	want := `data-field="version" data-value="` + strconv.FormatInt(changed.Ticket.Version, 10) + `"`
 	if status != http.StatusConflict || !strings.Contains(body, want) || !strings.Contains(body, "晚到的回复") {
 		t.Fatalf("reply at an old version: %d\n%s", status, body)
@@ -79,7 +80,7 @@ func testDesk(t *testing.T, cfg service.Config) {
 	if _, err := svc.Commands.Deactivate.Handle(ctx, command.DeactivateAccount{AccountID: acc.ID, Reason: "left"}, admin); err != nil {
 		t.Fatal(err)
 	}
-	if status, h, _ := deskPage(t, cookie, http.MethodGet, c.base+"/desk/queue", nil); status != http.StatusSeeOther ||
+	if status, h, _ := deskPage(t, cookie, http.MethodGet, c.Base+"/desk/queue", nil); status != http.StatusSeeOther ||
 		!strings.HasPrefix(h.Get("Location"), "/desk/signin") {
 		t.Fatalf("after deactivation: %d %v", status, h)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/attachments"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 )
 
 // An erasure reaches the customer's files (docs/AUDIT.md "Erasure") on every event store:
@@ -32,7 +33,7 @@ func TestErasureFilesOnEmbeddedStore(t *testing.T) {
 }
 
 func TestErasureFilesOnPostgresStore(t *testing.T) {
-	runErasureFiles(t, postgresConfig(t))
+	runErasureFiles(t, servicetest.PostgresConfig(t))
 }
 
 func TestErasureFilesOnEventStoreDB(t *testing.T) {
@@ -45,56 +46,56 @@ var fileSecrets = []string{"Ocelot", "Pangolin", "Narwhal", "Capybara"}
 type portalTicket struct{ id, path, code string }
 
 func runErasureFiles(t *testing.T, cfg service.Config) {
-	c, svc, _ := runningService(t, cfg)
+	c, svc, _ := servicetest.RunningService(t, cfg)
 	cust := map[string]any{"id": "crm-files", "name": "文件客户", "email": "files@example.com", "tier": "core"}
 	var tickets []portalTicket
 	for _, subject := range []string{"one", "two"} {
-		r := c.must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": subject})
+		r := c.Must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": subject})
 		tickets = append(tickets, portalTicket{r.Body["id"].(string), "/portal/tickets/" + r.Body["number"].(string), url.QueryEscape(r.Body["access_code"].(string))})
 	}
-	anon := client{t: t, base: c.base}
+	anon := servicetest.Client{T: t, Base: c.Base}
 	up := func(p portalTicket, name string, content []byte) string {
-		return anon.mustUpload(201, p.path+"/attachments?code="+p.code, name, content).Body["id"].(string)
+		return anon.MustUpload(201, p.path+"/attachments?code="+p.code, name, content).Body["id"].(string)
 	}
 	a, b := tickets[0], tickets[1]
-	onA := up(a, "发票 Ocelot.pdf", pdf("ocelot"))
-	anon.must(200, "POST", a.path+"/replies?code="+a.code, map[string]any{"body": "见附件", "attachments": []string{onA}})
-	onB := up(b, "Pangolin.pdf", pdf("shared with staff"))
-	anon.must(200, "POST", b.path+"/replies?code="+b.code, map[string]any{"body": "again", "attachments": []string{onB}})
-	loose := up(b, "Narwhal.pdf", pdf("never attached"))
-	early := anon.mustUpload(201, "/portal/attachments", "Capybara.pdf", pdf("before the ticket")).Body["id"].(string)
-	self := anon.must(201, "POST", "/portal/tickets", withAttachments(selfServiceTicket("files@example.com", "unconfirmed"), early))
-	staff := c.mustUpload(201, "/attachments", "staff-answer.pdf", pdf("staff")).Body["id"].(string)
-	twin := c.mustUpload(201, "/attachments", "staff-twin.pdf", pdf("shared with staff")).Body["id"].(string)
-	c.must(200, "POST", "/tickets/"+a.id+"/replies", map[string]any{"body": "ours", "attachments": []string{staff}})
-	c.must(200, "POST", "/tickets/"+b.id+"/replies", map[string]any{"body": "twin", "public": false, "attachments": []string{twin}})
+	onA := up(a, "发票 Ocelot.pdf", servicetest.PDF("ocelot"))
+	anon.Must(200, "POST", a.path+"/replies?code="+a.code, map[string]any{"body": "见附件", "attachments": []string{onA}})
+	onB := up(b, "Pangolin.pdf", servicetest.PDF("shared with staff"))
+	anon.Must(200, "POST", b.path+"/replies?code="+b.code, map[string]any{"body": "again", "attachments": []string{onB}})
+	loose := up(b, "Narwhal.pdf", servicetest.PDF("never attached"))
+	early := anon.MustUpload(201, "/portal/attachments", "Capybara.pdf", servicetest.PDF("before the ticket")).Body["id"].(string)
+	self := anon.Must(201, "POST", "/portal/tickets", servicetest.WithAttachments(servicetest.SelfServiceTicket("files@example.com", "unconfirmed"), early))
+	staff := c.MustUpload(201, "/attachments", "staff-answer.pdf", servicetest.PDF("staff")).Body["id"].(string)
+	twin := c.MustUpload(201, "/attachments", "staff-twin.pdf", servicetest.PDF("shared with staff")).Body["id"].(string)
+	c.Must(200, "POST", "/tickets/"+a.id+"/replies", map[string]any{"body": "ours", "attachments": []string{staff}})
+	c.Must(200, "POST", "/tickets/"+b.id+"/replies", map[string]any{"body": "twin", "public": false, "attachments": []string{twin}})
 	checkRawNames(t, svc)
 	selfID, err := svc.Commands.FindByNumber.Find(context.Background(), self.Body["number"].(string), self.Body["access_code"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkUploader(t, svc, early, selfID.String(), "customer:"+svc.Secrets.ClientPseudonym("127.0.0.1"))
-	if r, body := anon.raw("GET", a.path+"/attachments/"+onA+"?code="+a.code); r.Status != 200 || !bytes.Equal(body, pdf("ocelot")) {
+	if r, body := anon.Raw("GET", a.path+"/attachments/"+onA+"?code="+a.code); r.Status != 200 || !bytes.Equal(body, servicetest.PDF("ocelot")) {
 		t.Fatalf("the customer's download before the erasure: %d", r.Status)
 	}
 	data := filepath.Join(cfg.Data, "attachments")
-	if n := len(filesUnder(t, data)); n != 5 {
+	if n := len(servicetest.FilesUnder(t, data)); n != 5 {
 		t.Fatalf("%d files before the erasure, want 5 (twin shares one)", n)
 	}
-	c.must(200, "POST", "/customers/crm-files/erase", nil)
-	c.must(200, "POST", "/customers/crm-files/erase", nil) // idempotent: nothing more to delete
+	c.Must(200, "POST", "/customers/crm-files/erase", nil)
+	c.Must(200, "POST", "/customers/crm-files/erase", nil) // idempotent: nothing more to delete
 	for _, id := range []string{onA, onB, loose, early} {
-		c.must(404, "GET", "/attachments/"+id, nil)
+		c.Must(404, "GET", "/attachments/"+id, nil)
 	}
-	anon.must(404, "GET", a.path+"/attachments/"+onA+"?code="+a.code, nil)
-	anon.must(404, "GET", b.path+"/attachments/"+onB+"?code="+b.code, nil)
-	if r, body := c.raw("GET", "/attachments/"+twin); r.Status != 200 || !bytes.Equal(body, pdf("shared with staff")) {
+	anon.Must(404, "GET", a.path+"/attachments/"+onA+"?code="+a.code, nil)
+	anon.Must(404, "GET", b.path+"/attachments/"+onB+"?code="+b.code, nil)
+	if r, body := c.Raw("GET", "/attachments/"+twin); r.Status != 200 || !bytes.Equal(body, servicetest.PDF("shared with staff")) {
 		t.Fatalf("staff's upload sharing a deleted upload's content: %d", r.Status)
 	}
-	if r, _ := anon.raw("GET", a.path+"/attachments/"+staff+"?code="+a.code); r.Status != 200 {
+	if r, _ := anon.Raw("GET", a.path+"/attachments/"+staff+"?code="+a.code); r.Status != 200 {
 		t.Fatalf("staff's public file on the erased ticket: %d", r.Status)
 	}
-	if n := len(filesUnder(t, data)); n != 2 {
+	if n := len(servicetest.FilesUnder(t, data)); n != 2 {
 		t.Fatalf("%d files after the erasure, want 2 (staff's two)", n)
 	}
 	checkErasedUploads(t, svc, onA, onB, loose, early)

@@ -10,6 +10,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb/esdbtest"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 )
 
 // Erasure (docs/AUDIT.md "Erasure") on every event store: a customer's tickets hold their
@@ -25,7 +26,7 @@ func TestErasureOnEmbeddedStore(t *testing.T) {
 }
 
 func TestErasureOnPostgresStore(t *testing.T) {
-	runErasure(t, postgresConfig(t), true)
+	runErasure(t, servicetest.PostgresConfig(t), true)
 }
 
 func TestErasureOnEventStoreDB(t *testing.T) {
@@ -36,40 +37,40 @@ func TestErasureOnEventStoreDB(t *testing.T) {
 var erasureSecrets = []string{"王秘密", "secret.wang@example.com", "139 0000 1111", "crm-erase", "Xylophone", "Zebra42", "Quokka", "Marmoset"}
 
 func runErasure(t *testing.T, cfg service.Config, restart bool) {
-	c, svc, stop := runningService(t, cfg)
+	c, svc, stop := servicetest.RunningService(t, cfg)
 	cust := map[string]any{"id": "crm-erase", "name": "王秘密", "email": "secret.wang@example.com", "phone": "+86 139 0000 1111", "tier": "core"}
-	a := c.must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": "账号被盗 Xylophone", "body": "my password was Zebra42"})
-	b := c.must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": "second"})
+	a := c.Must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": "账号被盗 Xylophone", "body": "my password was Zebra42"})
+	b := c.Must(201, "POST", "/tickets", map[string]any{"channel": "api", "customer": cust, "subject": "second"})
 	aID, bID := a.Body["id"].(string), b.Body["id"].(string)
-	anon := client{t: t, base: c.base}
+	anon := servicetest.Client{T: t, Base: c.Base}
 	portal := "/portal/tickets/" + a.Body["number"].(string) + "?code=" + url.QueryEscape(a.Body["access_code"].(string))
-	anon.must(200, "POST", strings.Replace(portal, "?", "/replies?", 1), map[string]any{"body": "still locked out, Quokka"})
-	self := anon.must(201, "POST", "/portal/tickets", map[string]any{"customer": map[string]any{"name": "王秘密", "email": "Secret.Wang@example.com"}, "subject": "Marmoset", "body": "unconfirmed"})
+	anon.Must(200, "POST", strings.Replace(portal, "?", "/replies?", 1), map[string]any{"body": "still locked out, Quokka"})
+	self := anon.Must(201, "POST", "/portal/tickets", map[string]any{"customer": map[string]any{"name": "王秘密", "email": "Secret.Wang@example.com"}, "subject": "Marmoset", "body": "unconfirmed"})
 	selfID, err := svc.Commands.FindByNumber.Find(context.Background(), self.Body["number"].(string), self.Body["access_code"].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.must(200, "POST", "/tickets/"+aID+"/replies", map[string]any{"body": "We reset your account"})
-	if v := c.must(200, "GET", "/tickets/"+aID, nil); !strings.Contains(v.Raw, "王秘密") || !strings.Contains(v.Raw, "Xylophone") {
+	c.Must(200, "POST", "/tickets/"+aID+"/replies", map[string]any{"body": "We reset your account"})
+	if v := c.Must(200, "GET", "/tickets/"+aID, nil); !strings.Contains(v.Raw, "王秘密") || !strings.Contains(v.Raw, "Xylophone") {
 		t.Fatalf("before the erasure the ticket shows its customer: %s", v.Raw)
 	}
-	waitFor(t, 5*time.Second, "search finds Xylophone", func() bool { return strings.Contains(c.must(200, "GET", "/tickets?q=Xylophone", nil).Raw, aID) })
+	servicetest.WaitFor(t, 5*time.Second, "search finds Xylophone", func() bool { return strings.Contains(c.Must(200, "GET", "/tickets?q=Xylophone", nil).Raw, aID) })
 	checkRawSealed(t, svc.Raw)
 
-	sup := c.must(201, "POST", "/tokens", map[string]any{"role": "supervisor", "subject": "lead-1"}).Body["token"].(string)
-	client{t: t, base: c.base, token: sup}.must(403, "POST", "/customers/crm-erase/erase", nil)
-	c.must(404, "POST", "/customers/no-such-customer/erase", nil)
-	erased := c.must(200, "POST", "/customers/crm-erase/erase", nil)
+	sup := c.Must(201, "POST", "/tokens", map[string]any{"role": "supervisor", "subject": "lead-1"}).Body["token"].(string)
+	servicetest.Client{T: t, Base: c.Base, Token: sup}.Must(403, "POST", "/customers/crm-erase/erase", nil)
+	c.Must(404, "POST", "/customers/no-such-customer/erase", nil)
+	erased := c.Must(200, "POST", "/customers/crm-erase/erase", nil)
 	id := erased.Body["id"].(string)
 	if erased.Body["erased"] != true || erased.Body["name"] != "" || erased.Body["email"] != "" || erased.Body["phone"] != nil ||
 		len(erased.Body["external_ids"].([]any)) != 0 {
 		t.Fatalf("the erased record: %s", erased.Raw)
 	}
-	if again := c.must(200, "POST", "/customers/"+id+"/erase", map[string]any{}); again.Body["erased"] != true {
+	if again := c.Must(200, "POST", "/customers/"+id+"/erase", map[string]any{}); again.Body["erased"] != true {
 		t.Fatalf("erasing twice: %s", again.Raw)
 	}
 	// The stream cache holds no plain text past the erasure: a command answers the ticket forgotten.
-	if r := c.must(200, "POST", "/tickets/"+aID+"/replies", map[string]any{"body": "closing this"}); strings.Contains(r.Raw, "王秘密") {
+	if r := c.Must(200, "POST", "/tickets/"+aID+"/replies", map[string]any{"body": "closing this"}); strings.Contains(r.Raw, "王秘密") {
 		t.Fatalf("a command after the erasure answers: %s", r.Raw)
 	}
 	checkForgotten(t, c, anon, portal, id, aID, bID, selfID.String())
@@ -80,37 +81,37 @@ func runErasure(t *testing.T, cfg service.Config, restart bool) {
 	}
 	// A restart rebuilds the in-memory read models and the search from the events: the same.
 	stop()
-	c, svc, _ = runningService(t, cfg)
-	checkForgotten(t, c, client{t: t, base: c.base}, portal, id, aID, bID, selfID.String())
+	c, svc, _ = servicetest.RunningService(t, cfg)
+	checkForgotten(t, c, servicetest.Client{T: t, Base: c.Base}, portal, id, aID, bID, selfID.String())
 	checkChain(t, svc.Raw)
 }
 
 // checkForgotten: no view shows the erased customer or what they wrote.
-func checkForgotten(t *testing.T, c, anon client, portal, record string, tickets ...string) {
+func checkForgotten(t *testing.T, c, anon servicetest.Client, portal, record string, tickets ...string) {
 	t.Helper()
 	views := []string{"/customers/" + record, "/customers/" + record + "/tickets", "/tickets?customer=" + record, "/queues"}
 	for _, id := range tickets {
 		views = append(views, "/tickets/"+id, "/tickets/"+id+"/messages", "/tickets/"+id+"/events")
 	}
-	waitFor(t, 5*time.Second, "the views forget the customer", func() bool {
+	servicetest.WaitFor(t, 5*time.Second, "the views forget the customer", func() bool {
 		for _, v := range views {
-			if r := c.must(200, "GET", v, nil); containsAny(r.Raw, erasureSecrets) {
+			if r := c.Must(200, "GET", v, nil); containsAny(r.Raw, erasureSecrets) {
 				t.Logf("%s: %s", v, r.Raw)
 				return false
 			}
 		}
-		if r := anon.must(200, "GET", portal, nil); containsAny(r.Raw, erasureSecrets) {
+		if r := anon.Must(200, "GET", portal, nil); containsAny(r.Raw, erasureSecrets) {
 			t.Logf("portal: %s", r.Raw)
 			return false
 		}
 		return true
 	})
-	if r := c.must(200, "GET", "/customers/"+record, nil); r.Body["erased"] != true || r.Body["tickets"].(map[string]any)["total"] != float64(3) {
+	if r := c.Must(200, "GET", "/customers/"+record, nil); r.Body["erased"] != true || r.Body["tickets"].(map[string]any)["total"] != float64(3) {
 		t.Fatalf("the erased record: %s", r.Raw)
 	}
 	for _, q := range []string{"Xylophone", "Zebra42", "Quokka", "Marmoset", "secret.wang@example.com", "王秘密"} {
-		waitFor(t, 5*time.Second, "search forgets "+q, func() bool {
-			return strings.TrimSpace(c.must(200, "GET", "/tickets?q="+url.QueryEscape(q), nil).Raw) == `{"items":[]}`
+		servicetest.WaitFor(t, 5*time.Second, "search forgets "+q, func() bool {
+			return strings.TrimSpace(c.Must(200, "GET", "/tickets?q="+url.QueryEscape(q), nil).Raw) == `{"items":[]}`
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 )
 
 // FuzzCommandPath sends random bodies and headers to every command route: the answer is
@@ -47,7 +48,7 @@ func FuzzCommandPath(f *testing.F) {
 	defer svc.Close()
 	srv := httptest.NewServer(svc.HTTP)
 	defer srv.Close()
-	c := client{t: &testing.T{}, base: srv.URL, token: svc.AdminToken}
+	c := servicetest.Client{T: &testing.T{}, Base: srv.URL, Token: svc.AdminToken}
 	ticket, agent, number, code := fixture(f, c)
 
 	f.Fuzz(func(t *testing.T, route uint8, body, contentType, ifMatch, key string, auth bool) {
@@ -113,9 +114,9 @@ func lastPosition(t *testing.T, svc *service.Service) uint64 {
 }
 
 // fixture makes a ticket and an agent for the fuzzed requests to act on.
-func fixture(f *testing.F, c client) (ticket, agent, number, code string) {
+func fixture(f *testing.F, c servicetest.Client) (ticket, agent, number, code string) {
 	do := func(path string, body string) map[string]any {
-		r := c.do("POST", path, body)
+		r := c.Do("POST", path, body)
 		if r.Status != 201 {
 			f.Fatalf("fixture %s: %d %s", path, r.Status, r.Raw)
 		}

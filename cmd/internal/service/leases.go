@@ -7,26 +7,36 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ticketengine/ticketengine/adapters/eventstore/esdb"
+	"github.com/ticketengine/ticketengine/adapters/eventstore/pgstore"
 	"github.com/ticketengine/ticketengine/adapters/lease/pglease"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/lease"
+	"github.com/ticketengine/ticketengine/application/policy"
 )
 
 // The leases of the background duties (docs/SCALING.md): on a shared event store
-// (PostgreSQL, EventStoreDB) the policies and each webhook relay run on one node at a
-// time, under a lease kept in that store; on the embedded or memory store the one node
-// runs them all, without a lease.
+// (PostgreSQL, EventStoreDB) the policies, the outbox (mails and webhooks), the projector
+// of shared read models and the relay into JetStream each run on one node at a time,
+// under a lease kept in that store; on the embedded or memory store the one node runs
+// them all, without a lease. A new background duty is one more s.underLease(name, duty).
 
-// Lease names: one per duty (a webhook relay's after its stable name).
+// Lease names: one per duty (the read side's in readside_leases.go).
 const (
 	leasePolicies = "policies"
-	leaseWebhook  = "webhook-"
+	leaseOutbox   = "outbox"
 )
 
 // openLeases opens the lease store beside the event store raw (as opened, before any
 // wrapping), or takes cfg.Leases; none when the store is not shared.
 func (s *Service) openLeases(ctx context.Context, cfg Config, raw eventlog.EventStore) error {
 	es, isESDB := raw.(*esdb.Store)
+	// The policy view's checkpoint (policy/checkpoint.go), in the shared store.
+	if pg, ok := raw.(*pgstore.Store); ok {
+		s.checkpoints = pg.Checkpoints()
+	}
+	if isESDB {
+		s.checkpoints = es.Checkpoints()
+	}
 	switch {
 	case !isESDB && !isPostgres(cfg.EventStore):
 		return nil
@@ -63,4 +73,13 @@ func (s *Service) underLease(name string, duty lease.Duty) func(context.Context)
 		return duty(ctx, e)
 	}
 	return func(ctx context.Context) error { return lease.Run(ctx, s.leases, name, s.leaseConfig, log, held) }
+}
+
+// checkpointsIfLeased is where the policy view's checkpoint is kept: beside the leases,
+// since only a leaseholder saves it (none on one node, which folds at its start).
+func (s *Service) checkpointsIfLeased() policy.CheckpointStore {
+	if s.leases == nil || s.checkpoints == nil {
+		return nil
+	}
+	return s.checkpoints
 }

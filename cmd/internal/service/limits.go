@@ -15,8 +15,14 @@ import (
 // event store, the counts are kept there, so every node on that database shares them too.
 type limiters struct {
 	portal, open, upload *access.Limiter
+	// vote is the "did this help?" budget (access.VoteBudget).
+	vote *access.Limiter
 	// The desk's failed sign-ins, per account and per client (docs/PAGES.md).
 	signInAccount, signInClient *access.Limiter
+	// counters are the counts behind them, for the limiters made later (each mailbox's
+	// per-sender limit); onError is theirs too.
+	counters access.Counters
+	onError  func(error)
 }
 
 // LimitsDSN is the database of the shared counters (table rate_counters): the read
@@ -48,7 +54,7 @@ func (s *Service) openLimiters(ctx context.Context, cfg Config, log *slog.Logger
 		l.OnError = onError
 		return l
 	}
-	return limiters{portal: limiter("portal", 20, time.Minute), open: limiter("open", 20, time.Minute),
+	return limiters{counters: counters, onError: onError, portal: limiter("portal", 20, time.Minute), open: limiter("open", 20, time.Minute),
 		upload: limiter("upload", 20, time.Minute), signInAccount: limiter("signin-account", 10, 15*time.Minute),
-		signInClient: limiter("signin-client", 30, 15*time.Minute)}, nil
+		signInClient: limiter("signin-client", 30, 15*time.Minute), vote: limiter("vote", access.VoteBudget, access.VoteWindow)}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/ticketengine/ticketengine/adapters/web"
-	"github.com/ticketengine/ticketengine/application/auth"
 )
 
 // WithPages is the engine's top handler: the pages (adapters/web, with customers as the
@@ -16,18 +15,19 @@ func (s *Service) WithPages(api http.Handler, customers web.Customers) (http.Han
 	if s.ReadSide == nil {
 		return api, nil // no read side (ticketctl): no pages
 	}
-	// The desk's sessions live in this process (auth.MemorySessions): a restart signs
-	// everyone out, and several machines behind one address need a shared store (a later
-	// issue; auth.Sessions is its port).
+	// The desk's sessions are in PostgreSQL when the node shares it, else in this process
+	// (sessions.go).
 	o := web.Options{Customers: customers, Tickets: s.ReadSide, Logger: s.Log,
 		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload,
-		Pseudonyms: s.Secrets, Proxies: s.proxies,
+		VoteLimiter: s.limiters.vote, Pseudonyms: s.Secrets, Proxies: s.proxies,
 		SignInAccountLimiter: s.limiters.signInAccount, SignInClientLimiter: s.limiters.signInClient,
-		Desk:         web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock},
-		SessionStore: auth.NewMemorySessions(), SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
+		Desk: web.CommandDesk{Store: s.Store, Read: s.ReadSide, Commands: s.Commands, Attachments: s.Attachments, Clock: s.ReadSide.Clock,
+			Accounts: &web.AccountCache{}},
+		SessionStore: s.sessions, SecureCookies: strings.HasPrefix(s.Config.Policies.PublicURL, "https://")}
 	s.ManagerPages(&o)
 	if s.Commands != nil {
 		o.StaffAdmin = web.CommandStaffAdmin{Read: s.ReadSide, Commands: s.Commands}
+		o.Knowledge = web.CommandKnowledge{Store: s.Store, Read: s.ReadSide, Commands: s.Commands}
 	}
 	pages, err := web.New(o)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/adapters/smtp"
-	"github.com/ticketengine/ticketengine/adapters/webhook"
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/policy"
 )
@@ -35,6 +33,9 @@ type PolicyConfig struct {
 	// default the policy engine's view of agents, which knows no supervisors.
 	Staff         policy.StaffDirectory
 	WebhookSecret string // TICKETS_WEBHOOK_SECRET (environment only: a secret)
+	// Shifts: --shift-margin and --shift-handover (shifts.go).
+	Shifts      policy.ShiftOptions
+	shiftEnvErr error
 }
 
 func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string) string) {
@@ -60,6 +61,7 @@ func (p *PolicyConfig) registerFlags(fs *flag.FlagSet, env func(name, def string
 	})
 	p.Webhooks = splitList(env("TICKETS_WEBHOOKS", ""))
 	p.WebhookSecret = env("TICKETS_WEBHOOK_SECRET", "")
+	p.registerShiftFlags(fs, env)
 }
 
 func splitList(v string) []string {
@@ -73,6 +75,9 @@ func splitList(v string) []string {
 }
 
 func (p PolicyConfig) validate() error {
+	if err := p.validateShifts(); err != nil {
+		return err
+	}
 	if p.SMTPURL != "" && p.SMTPURL != smtp.LogURL {
 		u, err := url.Parse(p.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
@@ -119,32 +124,25 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 		if c.SMTPURL == smtp.LogURL {
 			mailer, err = smtp.NewLog(log, c.SMTPFrom)
 		} else {
-			mailer, err = smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom})
+			mailer, err = smtp.New(smtp.Config{URL: c.SMTPURL, From: c.SMTPFrom, ReplyTo: s.Config.Inbound.replyTo()})
 		}
 		if err != nil {
 			return nil, fmt.Errorf("--smtp-url: %w", err)
 		}
-		n, err := c.notifier(deps, mailer, log)
+		n, err := c.notifier(deps, mailer, log, s.leases != nil)
 		if err != nil {
 			return nil, err
 		}
-		s.background = append(s.background, n.Run)
+		s.background = append(s.background, n.Run) // (standing by, on several nodes, until it leads)
 		notifier, mails = n, n
 	}
-	if len(c.Webhooks) > 0 {
-		sender, err := webhook.New(c.WebhookSecret)
-		if err != nil {
-			return nil, err
-		}
-		for _, url := range c.Webhooks {
-			relay := &policy.WebhookRelay{Store: deps.Store, Sender: sender, URL: url, Clock: deps.Clock, Log: log}
-			s.background = append(s.background, s.underLease(leaseWebhook+policy.WebhookName(url),
-				func(ctx context.Context, _ uint64) error { return relay.Run(ctx) }))
-		}
+	if err := s.outbox(deps, mails, log); err != nil {
+		return nil, err
 	}
 	engine := policy.New(policy.Options{
 		Store: deps.Store, Clock: deps.Clock, Policy: pols.SLA, Rules: pols.Rules,
 		Routing: c.Routing, Notifier: notifier, Log: log, Standby: s.leases != nil,
+		Checkpoints: s.checkpointsIfLeased(), Shifts: c.shiftOptions(),
 	})
 	if mails != nil {
 		staff := c.Staff
@@ -157,6 +155,7 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 	if s.leases != nil { // every node follows (the router's view); the leaseholder acts
 		s.background = append(s.background, s.underLease(leasePolicies, engine.Lead))
 	}
+	s.background = append(s.background, s.underLease(leaseShifts, engine.RunShifts))
 	s.background = append(s.background, engine.Run, func(ctx context.Context) error {
 		select { // as after the read models' catch-up (readside.go): return its garbage now
 		case <-engine.Ready():
@@ -171,18 +170,13 @@ func (s *Service) policies(deps command.Config, pols policyfile.Policies) (*poli
 
 // notifier builds the mail notifier: the templates (built-in, or the operator's from
 // --mail-templates, refused here when one does not render), links and Message-IDs.
-func (p PolicyConfig) notifier(deps command.Config, mailer policy.Mailer, log *slog.Logger) (*policy.Notifier, error) {
+func (p PolicyConfig) notifier(deps command.Config, mailer policy.Mailer, log *slog.Logger, standby bool) (*policy.Notifier, error) {
 	tpl, err := policy.LoadTemplates(p.MailTemplates)
 	if err != nil {
 		return nil, fmt.Errorf("--mail-templates: %w", err)
 	}
-	domain := "localhost"
-	if a, err := mail.ParseAddress(p.SMTPFrom); err == nil {
-		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
-			domain = d
-		}
-	}
+	domain := messageIDDomain(p.SMTPFrom)
 	return policy.NewNotifier(policy.NotifierOptions{Mailer: mailer, Store: deps.Store, Clock: deps.Clock, Templates: tpl,
 		PortalURL: p.PortalURL, PublicURL: p.PublicURL, MessageIDDomain: domain,
-		AccessCode: deps.Secrets.AccessCode, ConfirmToken: deps.Secrets.ConfirmToken, Log: log}), nil
+		AccessCode: deps.Secrets.AccessCode, ConfirmToken: deps.Secrets.ConfirmToken, Log: log, Standby: standby}), nil
 }

@@ -12,59 +12,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/ticketengine/ticketengine/application/command"
-	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 	"github.com/ticketengine/ticketengine/domain"
 )
-
-const fastPolicyYAML = `
-warning_share: 0.5
-escalation_team: escalations
-targets:
-  vip:
-    P1: {first_response: 2s, resolution: 1h}
-`
-
-func countTypes(t *testing.T, store eventlog.EventStore, id uuid.UUID) map[string]int {
-	t.Helper()
-	recs, err := store.ReadStream(context.Background(), eventlog.TicketStream(id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := map[string]int{}
-	for _, r := range recs {
-		n[r.Type]++
-		if r.Type == domain.TypeTicketEscalated && r.Meta.Actor != command.SystemActor {
-			t.Fatalf("escalation by %q", r.Meta.Actor)
-		}
-	}
-	return n
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", within, what)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-}
 
 // The whole service on the embedded store, restarted between the SLA warning and the
 // breach: the breach is recorded after the restart, once, with its escalation.
 func TestServiceRestartBetweenWarningAndBreachEscalatesOnce(t *testing.T) {
 	dir := t.TempDir()
 	policyFile := filepath.Join(dir, "policy.yaml")
-	if err := os.WriteFile(policyFile, []byte(fastPolicyYAML), 0o600); err != nil {
+	if err := os.WriteFile(policyFile, []byte(servicetest.FastPolicyYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg := service.Config{Data: filepath.Join(dir, "data"), SLAPolicy: policyFile}
-	svc, stop := runService(t, cfg)
+	svc, stop := servicetest.RunService(t, cfg)
 	ctx := context.Background()
 	admin := command.CommandMeta{Actor: "admin"}
 	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelWeb, Subject: "支付失败",
@@ -77,16 +40,16 @@ func TestServiceRestartBetweenWarningAndBreachEscalatesOnce(t *testing.T) {
 		ClassifyTicket: domain.ClassifyTicket{Category: "payments", Priority: domain.P1}}, admin); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "warning", func() bool { return countTypes(t, svc.Store, id)[domain.TypeSLAWarningIssued] > 0 })
+	servicetest.WaitFor(t, 5*time.Second, "warning", func() bool { return servicetest.CountTypes(t, svc.Store, id)[domain.TypeSLAWarningIssued] > 0 })
 	stop()
 	time.Sleep(1500 * time.Millisecond) // the breach falls due while the service is down
 
-	svc2, stop2 := runService(t, cfg)
-	waitFor(t, 5*time.Second, "escalation after restart", func() bool { return countTypes(t, svc2.Store, id)[domain.TypeTicketEscalated] > 0 })
+	svc2, stop2 := servicetest.RunService(t, cfg)
+	servicetest.WaitFor(t, 5*time.Second, "escalation after restart", func() bool { return servicetest.CountTypes(t, svc2.Store, id)[domain.TypeTicketEscalated] > 0 })
 	stop2()
-	svc3, _ := runService(t, cfg)
+	svc3, _ := servicetest.RunService(t, cfg)
 	time.Sleep(500 * time.Millisecond)
-	n := countTypes(t, svc3.Store, id)
+	n := servicetest.CountTypes(t, svc3.Store, id)
 	if n[domain.TypeSLABreached] != 1 || n[domain.TypeTicketEscalated] != 1 || n[domain.TypeSLAWarningIssued] != 1 {
 		t.Fatalf("events %v: want one warning, one breach, one escalation", n)
 	}
@@ -110,7 +73,7 @@ func postJSON(t *testing.T, base, token, path, body string) (int, map[string]any
 // {"auto":true} over HTTP uses the router: the agent with the skill gets the ticket, and
 // with every agent full the answer is 409 and the ticket stays unassigned.
 func TestAutoAssignOverHTTP(t *testing.T) {
-	svc, _ := runService(t, service.Config{EventStore: "memory:", Data: t.TempDir(), Policies: service.PolicyConfig{Routing: false}})
+	svc, _ := servicetest.RunService(t, service.Config{EventStore: "memory:", Data: t.TempDir(), Policies: service.PolicyConfig{Routing: false}})
 	srv := httptest.NewServer(svc.HTTP)
 	defer srv.Close()
 	tok := svc.AdminToken
@@ -134,7 +97,7 @@ func TestAutoAssignOverHTTP(t *testing.T) {
 		}
 		ids = append(ids, id)
 	}
-	waitFor(t, 5*time.Second, "agent known to the router", func() bool {
+	servicetest.WaitFor(t, 5*time.Second, "agent known to the router", func() bool {
 		st, body := postJSON(t, srv.URL, tok, "/tickets/"+ids[0]+"/assign", `{"auto":true}`)
 		return st == http.StatusOK && body["assignee"] == agentID
 	})

@@ -61,17 +61,20 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
-	n, err := engine.CatchUp(ctx, s.Store)
-	if err != nil {
-		return nil, fmt.Errorf("read models: catching up: %w", err)
+	if !s.sharedReadModel(cfg) { // else the projector's leaseholder catches up (readside_leases.go)
+		start := time.Now()
+		n, err := engine.CatchUp(ctx, s.Store)
+		if err != nil {
+			return nil, fmt.Errorf("read models: catching up: %w", err)
+		}
+		log.Info("read models caught up", slog.Int("events", n), slog.Duration("took", time.Since(start)))
+		// The catch-up's garbage would otherwise stay resident for minutes, until the
+		// runtime's scavenger returns it: give it back now, at the cost of one collection.
+		debug.FreeOSMemory()
 	}
-	log.Info("read models caught up", slog.Int("events", n), slog.Duration("took", time.Since(start)))
-	// The catch-up's garbage would otherwise stay resident for minutes, until the
-	// runtime's scavenger returns it: give it back now, at the cost of one collection.
-	debug.FreeOSMemory()
 	svc := projections.NewService(s.Store, store, engine, application.SystemClock{})
 	svc.Keys = s.Keys
+	svc.ReadyRule = s.readyRule(cfg)
 	bus, err := watermillrelay.Open(ctx, cfg.PubSub, log)
 	if err != nil {
 		return nil, fmt.Errorf("--pubsub: %w", err)
@@ -81,13 +84,9 @@ func (s *Service) buildReadSide(ctx context.Context, cfg Config, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	consumers := []watermillrelay.Consumer{engine}
 	if search != nil {
 		svc.Search = search
-		consumers = append(consumers, search)
 	}
-	s.background = append(s.background, func(ctx context.Context) error {
-		return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, consumers...)
-	})
+	s.feedReadSide(cfg, bus, svc, engine, search, log)
 	return svc, nil
 }

@@ -64,6 +64,9 @@ func (s *Service) openSearch(ctx context.Context, cfg Config, pool *pgxpool.Pool
 		return nil, err
 	}
 	x.Log = log
+	if s.sharedSearch(cfg) {
+		return x, nil // the projector's leaseholder catches it up (readside_leases.go)
+	}
 	start := time.Now()
 	n, err := x.CatchUp(ctx, s.Store)
 	if err != nil {

@@ -10,12 +10,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/testio"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
+	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 	"github.com/ticketengine/ticketengine/domain"
 	"github.com/ticketengine/ticketengine/projections"
 )
@@ -29,14 +31,14 @@ func TestSearchOnEmbeddedIndex(t *testing.T) {
 // TestSearchOnPostgresReadModels: with PostgreSQL read models the search runs in
 // PostgreSQL (pgsearch) without being asked.
 func TestSearchOnPostgresReadModels(t *testing.T) {
-	runSearchScenario(t, postgresConfig(t))
+	runSearchScenario(t, servicetest.PostgresConfig(t))
 }
 
 // TestSearchOff: --search off builds no index, and a search says so.
 func TestSearchOff(t *testing.T) {
 	cfg := service.Config{EventStore: "memory:", Data: t.TempDir(), Search: service.SearchOff}
 	cfg.Policies.Disabled = true
-	svc, _ := runService(t, cfg)
+	svc, _ := servicetest.RunService(t, cfg)
 	if svc.ReadSide.Search != nil {
 		t.Fatal("--search off built a search projection")
 	}
@@ -68,7 +70,7 @@ var searchQueries = []struct {
 func runSearchScenario(t *testing.T, cfg service.Config) {
 	cfg.Policies.Disabled = true
 	ctx := context.Background()
-	svc, stop := runService(t, cfg)
+	svc, stop := servicetest.RunService(t, cfg)
 	tk := storeSearchTickets(ctx, t, svc)
 	live := checkSearchHits(ctx, t, svc, tk)
 	zhHits, err := svc.ReadSide.SearchTickets(ctx, "发票", true, 10)
@@ -88,7 +90,7 @@ func runSearchScenario(t *testing.T, cfg service.Config) {
 	if got := checkSearchHits(ctx, t, svc, tk); !reflect.DeepEqual(got, live) {
 		t.Fatalf("rebuilt: %v, live: %v", got, live)
 	}
-	late := receive(ctx, t, svc, "Late parcel", "The courier lost my parcel somewhere.", "late@example.com")
+	late := servicetest.Receive(ctx, t, svc, "Late parcel", "The courier lost my parcel somewhere.", "late@example.com")
 	if hits := searchIDs(ctx, t, svc, "parcels", false); !slices.Equal(hits, []uuid.UUID{late.Ticket.ID}) {
 		t.Fatalf("parcels after the rebuild: %v, want %s", hits, late.Ticket.ID)
 	}
@@ -100,9 +102,9 @@ func runSearchScenario(t *testing.T, cfg service.Config) {
 func storeSearchTickets(ctx context.Context, t *testing.T, svc *service.Service) searchTickets {
 	t.Helper()
 	tk := searchTickets{
-		zh:    receive(ctx, t, svc, "发票抬头错误", "您好，上个月的发票抬头写错了，请帮忙重新开具。", "li.wei@example.cn"),
-		en:    receive(ctx, t, svc, "Invoice copy", "Please send me a copy of the invoice for order 1234.", "anna@example.com"),
-		other: receive(ctx, t, svc, "Shipping time", "How long does shipping take to Shenzhen?", "bo@example.com"),
+		zh:    servicetest.Receive(ctx, t, svc, "发票抬头错误", "您好，上个月的发票抬头写错了，请帮忙重新开具。", "li.wei@example.cn"),
+		en:    servicetest.Receive(ctx, t, svc, "Invoice copy", "Please send me a copy of the invoice for order 1234.", "anna@example.com"),
+		other: servicetest.Receive(ctx, t, svc, "Shipping time", "How long does shipping take to Shenzhen?", "bo@example.com"),
 	}
 	admin := command.CommandMeta{Actor: "admin"}
 	steps := []error{
@@ -122,16 +124,6 @@ func storeSearchTickets(ctx context.Context, t *testing.T, svc *service.Service)
 }
 
 func handleErr(_ command.TicketResult, err error) error { return err }
-
-func receive(ctx context.Context, t *testing.T, svc *service.Service, subject, body, email string) command.ReceivedTicket {
-	t.Helper()
-	res, err := svc.Commands.Receive.Handle(ctx, command.ReceiveTicket{Channel: domain.ChannelEmail, Subject: subject, Body: body,
-		Customer: domain.Customer{Name: "Customer", Email: email, Tier: domain.TierStandard}}, command.CommandMeta{Actor: "admin"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
 
 // checkSearchHits runs searchQueries, checks their hits, and returns them by query.
 func checkSearchHits(ctx context.Context, t *testing.T, svc *service.Service, tk searchTickets) map[string][]uuid.UUID {
@@ -180,7 +172,7 @@ func TestRebuildSearchOffline(t *testing.T) {
 	cfg := service.Config{Data: t.TempDir()}
 	cfg.Policies.Disabled = true
 	ctx := context.Background()
-	svc, stop := runService(t, cfg)
+	svc, stop := servicetest.RunService(t, cfg)
 	tk := storeSearchTickets(ctx, t, svc)
 	live := checkSearchHits(ctx, t, svc, tk)
 	stop()
@@ -213,7 +205,14 @@ func TestRebuildSearchOffline(t *testing.T) {
 func startIndexingNothing(ctx context.Context, t *testing.T, cfg service.Config, tk searchTickets, live map[string][]uuid.UUID, when string) *service.Service {
 	t.Helper()
 	var logs testio.SyncBuffer
-	svc, _ := runServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	svc, _ := servicetest.RunServiceLogged(t, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	// (on a shared store the catch-up is the projector's leaseholder's, just after the start)
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), `msg="search index caught up" events=`); {
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 	if !strings.Contains(logs.String(), `msg="search index caught up" events=0`) {
 		t.Fatalf("%s: the start indexed again:\n%s", when, logs.String())
 	}
@@ -231,8 +230,8 @@ func TestRebuildSearchOverHTTP(t *testing.T) {
 		cfg := service.Config{EventStore: "memory:", Data: t.TempDir(), Search: mode}
 		cfg.Policies.Disabled = true
 		ctx := context.Background()
-		svc, _ := runService(t, cfg)
-		tk := receive(ctx, t, svc, "发票", "上个月的发票抬头写错了", "a@example.com")
+		svc, _ := servicetest.RunService(t, cfg)
+		tk := servicetest.Receive(ctx, t, svc, "发票", "上个月的发票抬头写错了", "a@example.com")
 		req := httptest.NewRequest(http.MethodPost, "/admin/rebuild/search", nil)
 		req.Header.Set("Authorization", "Bearer "+svc.AdminToken)
 		rec := httptest.NewRecorder()

@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/ticketengine/ticketengine/adapters/blobstore/files"
 	"github.com/ticketengine/ticketengine/adapters/httpapi"
 	"github.com/ticketengine/ticketengine/adapters/policyfile"
 	"github.com/ticketengine/ticketengine/adapters/web"
@@ -23,6 +23,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/erasure"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/inbound"
 	"github.com/ticketengine/ticketengine/application/lease"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/domain"
@@ -54,14 +55,17 @@ type Service struct {
 	Secrets *auth.Secrets
 	// API is the JSON API alone; HTTP is the API with the pages beside it (pages.go).
 	API http.Handler
-	// Attachments are the uploads (attachments.go), their files in Blobs under
-	// --data/attachments; Sweeper deletes anonymous uploads nobody attached.
+	// Attachments are the uploads (attachments.go), their files in Blobs (--blobs:
+	// --data/attachments or an S3 bucket); Sweeper deletes anonymous uploads nobody attached.
 	Attachments *attachments.Service
-	Blobs       *files.Store
+	Blobs       attachments.Blobs
 	Sweeper     *attachments.Sweeper
+	// Intake takes in messages that come by themselves: signed channels, mailboxes.
+	Intake *inbound.Intake
 
 	limiters limiters
 	proxies  access.Proxies // --trusted-proxies, for the API and the pages alike
+	sessions auth.Sessions  // the desk's (sessions.go)
 	// mails and engineStaff are the notifier and the engine's agent view, for
 	// useStaffAccounts once the read side exists (staff_directory.go).
 	mails       *policy.Notifier
@@ -72,6 +76,12 @@ type Service struct {
 	leases      lease.Store
 	leaseConfig lease.Config
 	leaseEpoch  *prometheus.GaugeVec
+	// checkpoints keeps the policy view's checkpoint where the leases are (leases.go).
+	checkpoints policy.CheckpointStore
+
+	draining atomic.Bool // set by Drain (drain.go): /readyz answers 503
+	// projector says whether this node projects the shared read models (readside_ready.go).
+	projector projectorState
 
 	background []func(ctx context.Context) error
 	closers    []func() error
@@ -119,11 +129,18 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 	if engine != nil {
 		engine.SetCommands(s.Commands)
 	}
+	if err := s.recordCalendars(ctx, cfg, policy); err != nil {
+		return nil, err
+	}
 	if err := s.openDoors(ctx, cfg, log); err != nil {
 		return nil, err
 	}
-	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.ready,
-		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments, Pseudonyms: s.Secrets, Proxies: s.proxies}
+	opts := httpapi.Options{Commands: s.Commands, Store: s.Store, Auth: s.Auth, Logger: log, Registry: s.Registry, Ready: s.readiness(nil),
+		PortalLimiter: s.limiters.portal, OpenLimiter: s.limiters.open, UploadLimiter: s.limiters.upload, Attachments: s.Attachments, Pseudonyms: s.Secrets, Proxies: s.proxies,
+		VoteLimiter: s.limiters.vote}
+	if err := s.openInbound(cfg, &opts); err != nil {
+		return nil, err
+	}
 	if !cfg.NoReadSide {
 		read, err := s.buildReadSide(ctx, cfg, log)
 		if err != nil {
@@ -133,8 +150,9 @@ func Build(ctx context.Context, cfg Config, log *slog.Logger) (*Service, error) 
 		s.Commands.WithReadModels(read, read)
 		s.Auth.WithUsage(read)
 		s.useStaffAccounts(read)
+		s.detectHotIssues(read)
 		opts.ReadSide = read
-		opts.Ready = func(ctx context.Context) error { return errors.Join(s.ready(ctx), read.Ready(ctx)) }
+		opts.Ready = s.readiness(read)
 	}
 	if s.API, err = httpapi.New(opts); err != nil {
 		return nil, err
@@ -191,20 +209,26 @@ func (s *Service) openStores(ctx context.Context, cfg Config, log *slog.Logger) 
 }
 
 // openDoors builds what the API and the pages share at their doors: the rate limiters,
-// the trusted proxies, the attachments.
+// the desk's sessions, the trusted proxies, the attachments.
 func (s *Service) openDoors(ctx context.Context, cfg Config, log *slog.Logger) error {
 	var err error
 	if s.limiters, err = s.openLimiters(ctx, cfg, log); err != nil {
 		return err
 	}
+	if err := s.openSessions(ctx, cfg); err != nil {
+		return err
+	}
 	if s.proxies, err = access.ParseProxies(cfg.TrustedProxies); err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	return s.buildAttachments(cfg, log)
+	return s.buildAttachments(ctx, cfg, log)
 }
 
 // ready reports whether the event store answers.
 func (s *Service) ready(ctx context.Context) error {
+	if s.Draining() {
+		return ErrDraining
+	}
 	_, err := s.Store.ReadAll(ctx, 0, 1)
 	return err
 }

@@ -131,16 +131,66 @@ func conflict(t *testing.T, b *browser, e *engine, colleague uuid.UUID) {
 	}
 }
 
-// keyboardOnly: signing in and answering with Tab, typing and Enter only.
+// keyboardOnly: the agent's whole flow with Tab, typing and Enter only: sign in, find
+// the ticket by a Chinese word, take it, answer publicly with a file, add an internal
+// note, resolve. The file is chosen in the browser's file dialog, which the file field opens
+// from the keyboard; a test cannot type into that dialog, so it sets the file the way the
+// dialog would, once the field has the focus.
 func keyboardOnly(t *testing.T, b *browser, e *engine) {
-	_, _, id := e.open(t, "键盘")
+	number, _, id := e.open(t, "键盘坏了")
+	waitIndexed(t, e, "键盘", id)
+	file := filepath.Join(t.TempDir(), "keyboard.txt")
+	if err := os.WriteFile(file, []byte("typed only\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	page := `location.pathname === '/desk/tickets/` + id.String() + `'`
 	b.language(t, "en")
-	b.must(t, chromedp.Navigate(e.url+"/desk/tickets/"+id.String()), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+	b.must(t, chromedp.Navigate(e.url+"/desk/queue"), chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
 		tabTo(`email`), chromedp.KeyEvent("bob@example.com"), tabTo(`password`), chromedp.KeyEvent(deskPassword+kb.Enter),
-		waitFor(`location.pathname === '/desk/tickets/`+id.String()+`'`), chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)),
-		tabTo(`body`), chromedp.KeyEvent("Typed only."), tabToButton(`form[action$="/reply"] button[type="submit"]:not([formaction])`),
-		chromedp.KeyEvent(kb.Enter),
-		waitFor(`document.querySelector('.timeline') && document.querySelector('.timeline').textContent.includes('Typed only.')`))
+		waitFor(`location.pathname === '/desk/queue' && !!document.querySelector('#desk-q')`),
+		tabTo(`q`), chromedp.KeyEvent("键盘"+kb.Enter),
+		waitFor(`location.pathname === '/desk/search' && !!document.querySelector('#queue [data-value="`+number+`"] a')`),
+		tabToButton(`#queue [data-value="`+number+`"] a`), chromedp.KeyEvent(kb.Enter),
+		waitFor(page), chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)),
+		// take it
+		tabToButton(`form[action$="/assign"] button`), chromedp.KeyEvent(kb.Enter),
+		waitFor(page+` && document.querySelector('[data-field="status"]').dataset.value === 'assigned'`),
+		// public answer with a file
+		tabTo(`body`), chromedp.KeyEvent("Typed only."), tabTo(`attachments`),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="attachments"]`), []string{file}),
+		tabToButton(`form[action$="/reply"] button[type="submit"]:not([formaction])`), chromedp.KeyEvent(kb.Enter),
+		waitFor(page+` && document.querySelector('.timeline') && document.querySelector('.timeline').textContent.includes('Typed only.')`),
+		// internal note
+		tabTo(`body`), chromedp.KeyEvent("Noted by keyboard."), tabToButton(`button[formaction$="/note"]`), chromedp.KeyEvent(kb.Enter),
+		waitFor(page+` && !!document.querySelector('.timeline .entry.internal') && document.querySelector('.timeline').textContent.includes('Noted by keyboard.')`),
+		// resolve
+		tabTo(`resolution`), chromedp.KeyEvent("Solved from the keyboard"+kb.Enter),
+		waitFor(`document.querySelector('[data-field="status"]') && document.querySelector('[data-field="status"]').dataset.value === 'resolved'`))
+	if got := js[string](t, b, `Array.from(document.querySelectorAll('.timeline .files a')).map(a => a.textContent).join(',')`); got != "keyboard.txt" {
+		t.Fatalf("files on the ticket after the keyboard's answer: %q, want keyboard.txt", got)
+	}
+}
+
+// waitIndexed waits until the search index finds the ticket by word (it follows the
+// event log), so that the test's search from the keyboard is a user's, not a race.
+func waitIndexed(t *testing.T, e *engine, word string, id uuid.UUID) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		hits, err := e.svc.ReadSide.SearchTickets(context.Background(), word, true, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			if h.TicketID == id.String() {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the search index does not find %q after 20 s", word)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // tabTo presses Tab until the field of that name has the focus.
@@ -171,6 +221,13 @@ func tabUntil(cond string) chromedp.Action[chromedp.Void] {
 func queueRefreshes(t *testing.T, b *browser, e *engine, agent uuid.UUID) {
 	b.signInAs(t, e, "wang@example.com", "en")
 	_ = js[bool](t, b, `window.__same = true`)
+	// Polls of an unchanged queue are answered 304 (its ETag), and htmx swaps nothing.
+	_ = js[bool](t, b, `(window.__polls = [], document.body.addEventListener('htmx:afterRequest',
+		e => window.__polls.push(e.detail.xhr.status)), true)`)
+	time.Sleep(2500 * time.Millisecond)
+	if !js[bool](t, b, `window.__polls.includes(304) && !!document.querySelector('#queue')`) {
+		t.Fatalf("no poll of the unchanged queue was answered 304: %v", js[[]any](t, b, `window.__polls`))
+	}
 	number, _, id := e.open(t, "刷新")
 	if _, err := e.svc.Commands.Assign.Handle(context.Background(), command.AssignTicket{TicketID: id, AgentID: agent}, staff()); err != nil {
 		t.Fatal(err)

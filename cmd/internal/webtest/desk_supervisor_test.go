@@ -211,8 +211,8 @@ func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 		t.Fatal(err)
 	}
 	tk := e.receive(t, "Accessible")
-	pages := []string{"/desk/supervisor", "/desk/supervisor/agents?ticket=" + tk.ID.String(), "/desk/supervisor/board",
-		"/desk/analyst", "/desk/audit", "/desk/audit/tickets/" + tk.ID.String(), "/desk/admin/staff"}
+	pages := []string{"/desk/supervisor", "/desk/supervisor/agents?ticket=" + tk.ID.String(), "/desk/supervisor/board", "/desk/supervisor/hot",
+		"/desk/supervisor/shifts", "/desk/analyst", "/desk/audit", "/desk/audit/tickets/" + tk.ID.String(), "/desk/admin/staff"}
 	b.must(t, chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2)))
 	defer b.must(t, chromedp.EmulateViewport(1280, 900))
 	for _, lang := range []string{"en", "zh-CN"} {
@@ -226,13 +226,7 @@ func managerAccessible(t *testing.T, b *browser, e *managerEngine) {
 			if w := js[[]int](t, b, `[document.documentElement.scrollWidth, window.innerWidth]`); w[0] > w[1] {
 				t.Errorf("%s in %s: %d px wide on a %d px screen", p, lang, w[0], w[1])
 			}
-			_ = js[bool](t, b, string(axe)+";true")
-			found := value(t, b, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
-				.filter(v => v.impact === 'serious' || v.impact === 'critical')
-				.map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`, chromedp.EvalAwaitPromise))
-			if len(found) > 0 {
-				t.Errorf("%s in %s: %s", p, lang, strings.Join(found, "; "))
-			}
+			axeCheck(t, b, axe, p, lang)
 		}
 	}
 }

@@ -231,13 +231,7 @@ func accessible(t *testing.T, b *browser, e *engine) {
 		b.language(t, lang)
 		for _, p := range pages {
 			b.must(t, chromedp.Navigate(e.url+p), chromedp.WaitVisible(chromedp.CSS("main")))
-			_ = js[bool](t, b, string(axe)+";true")
-			found := value(t, b, chromedp.Evaluate[[]string](`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
-				.filter(v => v.impact === 'serious' || v.impact === 'critical')
-				.map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`, chromedp.EvalAwaitPromise))
-			if len(found) > 0 {
-				t.Errorf("%s in %s: %s", p, lang, strings.Join(found, "; "))
-			}
+			axeCheck(t, b, axe, p, lang)
 		}
 	}
 }

@@ -1,7 +1,8 @@
-// Command screenshots takes pictures of the help center's pages with headless Chromium,
-// for the README and reviews: each page at 1280 px and 375 px wide, in Chinese and in
-// English, against the engine as ticketd builds it (memory store, sample tickets). It is
-// not part of CI; run it after changing a page:
+// Command screenshots takes pictures of the help center's and the desk's pages with
+// headless Chromium, for the README and reviews: each page at 1280 px and 375 px wide, in
+// Chinese and in English, against the engine as ticketd builds it (memory store, sample
+// tickets, an admin signed in to the desk). It is not part of CI; run it after changing a
+// page:
 //
 //	go run ./cmd/internal/webtest/screenshots -out docs/screenshots
 //
@@ -69,6 +70,9 @@ func run(ctx context.Context, args []string) error {
 	if err := start(b); err != nil {
 		return err
 	}
+	if err := eng.signIn(b); err != nil {
+		return fmt.Errorf("desk sign-in: %w", err)
+	}
 	for _, s := range plan(pages) {
 		if *only != "" && !contains(*only, s.name) {
 			continue
@@ -80,15 +84,19 @@ func run(ctx context.Context, args []string) error {
 	return nil
 }
 
-// plan is every picture: the home page and a ticket's page (with files, a reply of the
-// agent's and the rating form), in zh and en, at 1280 and 375 px.
-func plan(tickets map[string]string) []shot {
+// plan is every picture, in zh and en, at 1280 and 375 px: the help center's home and a
+// ticket's page (with files, a reply of the agent's and the rating form); the desk's
+// ticket page, team queue, SLA watch and KPI dashboard.
+func plan(tickets map[string]sampleTicket) []shot {
 	var out []shot
 	for _, lang := range []string{"zh", "en"} {
 		for _, width := range []int64{1280, 375} {
-			out = append(out,
-				shot{name: fmt.Sprintf("help-%s-%d", lang, width), path: "/help", lang: lang, width: width},
-				shot{name: fmt.Sprintf("ticket-%s-%d", lang, width), path: tickets[lang], lang: lang, width: width})
+			page := func(name, path string) shot {
+				return shot{name: fmt.Sprintf("%s-%s-%d", name, lang, width), path: path, lang: lang, width: width}
+			}
+			out = append(out, page("help", "/help"), page("ticket", tickets[lang].help),
+				page("desk-ticket", tickets[lang].desk), page("desk-team", "/desk/team"),
+				page("desk-sla", "/desk/supervisor"), page("desk-kpi", "/desk/analyst"))
 		}
 	}
 	return out
@@ -157,6 +165,11 @@ func take(b context.Context, base string, s shot, file string) error {
 	}), chromedp.EmulateViewport(s.width, 800), chromedp.Navigate(base+s.path), chromedp.WaitVisible(chromedp.CSS("main")))
 	if err != nil {
 		return err
+	}
+	if s.path == "/desk/analyst" { // the charts are drawn after the page loads
+		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll('.chart[data-drawn]').length === 6`)); err != nil {
+			return fmt.Errorf("the charts: %w", err)
+		}
 	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
