@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,18 +38,30 @@ type world struct {
 	spy   *spyTaker
 }
 
-// spyTaker records what the reader took in, by message id.
+// spyTaker records what the reader took in, by message id. Tests that read it while
+// Run goes on use has, under mu.
 type spyTaker struct {
 	in   *inbound.Intake
+	mu   sync.Mutex
 	byID map[string]inbound.Result
 }
 
 func (s *spyTaker) Take(ctx context.Context, m inbound.Message) (inbound.Result, error) {
 	res, err := s.in.Take(ctx, m)
 	if err == nil {
+		s.mu.Lock()
 		s.byID[m.ID] = res
+		s.mu.Unlock()
 	}
 	return res, err
+}
+
+// has says whether the mail with Message-ID id was taken in.
+func (s *spyTaker) has(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.byID[id]
+	return ok
 }
 
 func newWorld(t *testing.T) *world {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -130,6 +131,15 @@ func (r *Reader) dial(onChange func()) (*imapclient.Client, error) {
 					onChange()
 				}
 			},
+			// A mail already there can become unseen (a client, or a delivery that
+			// files a mail before it flags it, takes \Seen off): the server says so with
+			// a FETCH of its flags, not with EXISTS, and a pass run on the EXISTS alone
+			// would have found it still seen and left it until the next new mail.
+			Fetch: func(msg *imapclient.FetchMessageData) {
+				if becameUnseen(msg) {
+					onChange()
+				}
+			},
 		},
 	}
 	var c *imapclient.Client
@@ -147,6 +157,18 @@ func (r *Reader) dial(onChange func()) (*imapclient.Client, error) {
 		return nil, fmt.Errorf("login as %s: %w", r.box.User, err)
 	}
 	return c, nil
+}
+
+// becameUnseen reads a FETCH the server sent unasked and says whether it reports a mail's
+// flags without \Seen. It reads the whole response: the client waits for that.
+func becameUnseen(msg *imapclient.FetchMessageData) bool {
+	unseen := false
+	for item := msg.Next(); item != nil; item = msg.Next() {
+		if f, ok := item.(imapclient.FetchItemDataFlags); ok {
+			unseen = !slices.Contains(f.Flags, imap.FlagSeen) && !slices.Contains(f.Flags, imap.FlagDeleted)
+		}
+	}
+	return unseen
 }
 
 // open makes the refused folder (if missing) and selects the mailbox.
