@@ -69,8 +69,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	}
 	// SIGTERM: first leave the load balancer's rotation (/readyz unready; each answer
 	// closes its connection, so the balancer keeps none to reuse) while still serving for
-	// --drain-delay; then stop taking requests and drain those in flight, then stop
-	// projections at a checkpoint, then close the stores (deferred).
+	// --drain-delay; then stop taking requests and drain those in flight, then stop what
+	// appends events, then the projections at a checkpoint past the last of those events,
+	// then close the stores (deferred).
 	svc.Drain()
 	log.Info("shutting down", slog.Duration("drain_delay", cfg.DrainDelay))
 	if !waitDrain(cfg.DrainDelay, served, svc.Errors()) {
@@ -81,8 +82,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) er
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	stopBackground()
-	svc.Wait()
+	svc.Stop()
 	log.Info("stopped")
 	return nil
 }

@@ -2,11 +2,14 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/watermillrelay"
+	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/lease"
 	"github.com/ticketengine/ticketengine/projections"
 )
 
@@ -44,7 +47,7 @@ func (s *Service) feedReadSide(cfg Config, bus *watermillrelay.Bus, svc *project
 		all = append(all, search)
 	}
 	if s.leases == nil { // the one node: everything here, as one pipeline
-		s.background = append(s.background, func(ctx context.Context) error {
+		s.readSide = append(s.readSide, func(ctx context.Context) error {
 			return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, all...)
 		})
 		return
@@ -71,16 +74,16 @@ func (s *Service) feedReadSide(cfg Config, bus *watermillrelay.Bus, svc *project
 		return low
 	}
 	if bus.Last != nil { // a bus every node shares: one relay into it, every node consumes
-		s.background = append(s.background, s.underLease(leaseRelay, func(ctx context.Context, _ uint64) error {
+		s.readSide = append(s.readSide, s.underLease(leaseRelay, func(ctx context.Context, _ uint64) error {
 			return watermillrelay.RunRelay(ctx, s.Store, bus, log, position())
 		}))
 		if len(local) > 0 {
-			s.background = append(s.background, func(ctx context.Context) error {
+			s.readSide = append(s.readSide, func(ctx context.Context) error {
 				return watermillrelay.RunConsumers(ctx, s.Store, bus, log, local...)
 			})
 		}
 		if len(shared) > 0 {
-			s.background = append(s.background, s.underLease(leaseProjector, func(ctx context.Context, epoch uint64) error {
+			s.readSide = append(s.readSide, s.underLease(leaseProjector, func(ctx context.Context, epoch uint64) error {
 				return leader.run(ctx, s, log, epoch, func(ctx context.Context) error {
 					return watermillrelay.RunConsumers(ctx, s.Store, bus, log, shared...)
 				})
@@ -90,12 +93,12 @@ func (s *Service) feedReadSide(cfg Config, bus *watermillrelay.Bus, svc *project
 	}
 	// The bus is this process's (GoChannel): each pipeline has its own relay.
 	if len(local) > 0 {
-		s.background = append(s.background, func(ctx context.Context) error {
+		s.readSide = append(s.readSide, func(ctx context.Context) error {
 			return watermillrelay.RunAll(ctx, s.Store, bus, svc, log, local...)
 		})
 	}
 	if len(shared) > 0 {
-		s.background = append(s.background, s.underLease(leaseProjector, func(ctx context.Context, epoch uint64) error {
+		s.readSide = append(s.readSide, s.underLease(leaseProjector, func(ctx context.Context, epoch uint64) error {
 			return leader.run(ctx, s, log, epoch, func(ctx context.Context) error {
 				own := watermillrelay.NewGoChannel(log)
 				defer own.Close()
@@ -156,7 +159,41 @@ func (p sharedProjector) run(ctx context.Context, s *Service, log *slog.Logger, 
 		s.projector.watchCaughtUp(live, s.Store, s.ReadSide, from, log)
 	}()
 	defer func() { stop(); <-watched; s.projector.projecting.Store(false) }()
-	return feed(ctx)
+	err := feed(ctx)
+	if ctx.Err() != nil && !errors.Is(context.Cause(ctx), lease.ErrLost) {
+		return p.catchUpBeforeLettingGo(context.WithoutCancel(ctx), s, log)
+	}
+	return err
+}
+
+// finalCatchUp bounds the last catch-up of a node that stops.
+const finalCatchUp = 10 * time.Second
+
+// catchUpBeforeLettingGo projects what the live feed had not delivered when the node
+// began to stop: the lease is still held (it is renewed until this duty returns), and
+// Service.Stop ends the tasks that append events before this one, so what is read here
+// is the store's last word from this node. A lost lease skips it: another node projects.
+func (p sharedProjector) catchUpBeforeLettingGo(ctx context.Context, s *Service, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, finalCatchUp)
+	defer cancel()
+	n := 0
+	catchUp := func(what string, c func(context.Context, eventlog.EventStore) (int, error)) bool {
+		read, err := c(ctx, s.Store)
+		if err != nil {
+			log.Warn(what+": last catch-up before stopping failed; the next holder projects the rest", slog.Any("err", err))
+			return false
+		}
+		n += read
+		return true
+	}
+	if p.engine != nil && !catchUp("read models", p.engine.CatchUp) {
+		return nil
+	}
+	if p.search != nil && !catchUp("search", p.search.CatchUp) {
+		return nil
+	}
+	log.Info("read models: caught up before stopping", slog.Int("events", n), slog.Uint64("position", p.position()))
+	return nil
 }
 
 // position is the lowest position the shared projections have applied.

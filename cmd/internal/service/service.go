@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -83,9 +82,14 @@ type Service struct {
 	// projector says whether this node projects the shared read models (readside_ready.go).
 	projector projectorState
 
+	// background are the tasks that write events or act outside (policies, outbox,
+	// mailboxes, …); readSide the ones that project or relay the events (feedReadSide).
+	// Stop ends the first before the second (background.go).
 	background []func(ctx context.Context) error
+	readSide   []func(ctx context.Context) error
 	closers    []func() error
-	wg         sync.WaitGroup
+	writers    stage
+	readers    stage
 	runErr     chan error
 }
 
@@ -232,26 +236,6 @@ func (s *Service) ready(ctx context.Context) error {
 	_, err := s.Store.ReadAll(ctx, 0, 1)
 	return err
 }
-
-// Start runs the background work (projections, policies) until ctx ends.
-func (s *Service) Start(ctx context.Context) {
-	for _, run := range s.background {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				s.Log.Error("background task stopped", slog.Any("err", err))
-				s.runErr <- err
-			}
-		}()
-	}
-}
-
-// Errors delivers failures of background tasks.
-func (s *Service) Errors() <-chan error { return s.runErr }
-
-// Wait blocks until the background work has stopped (after its context ended).
-func (s *Service) Wait() { s.wg.Wait() }
 
 // Close releases the stores, in reverse order of opening.
 func (s *Service) Close() error {

@@ -30,8 +30,8 @@ func RunServiceLogged(t *testing.T, cfg service.Config, log *slog.Logger) (*serv
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
+			svc.Stop() // in ticketd's order: what appends events, then the read side
 			cancel()
-			svc.Wait()
 			if err := svc.Close(); err != nil {
 				t.Errorf("close: %v", err)
 			}
