@@ -9,30 +9,8 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/application/lease"
+	"github.com/ticketengine/ticketengine/application/lease/leasetest"
 )
-
-// cut is a node's view of a shared store that can lose the store (a partition, or a node
-// too stalled to renew): every call fails while it is cut.
-type cut struct {
-	lease.Store
-	off atomic.Bool
-}
-
-var errCut = errors.New("store unreachable")
-
-func (c *cut) Acquire(ctx context.Context, name, holder string, ttl time.Duration) (uint64, error) {
-	if c.off.Load() {
-		return 0, errCut
-	}
-	return c.Store.Acquire(ctx, name, holder, ttl)
-}
-
-func (c *cut) Renew(ctx context.Context, name, holder string, epoch uint64, ttl time.Duration) error {
-	if c.off.Load() {
-		return errCut
-	}
-	return c.Store.Renew(ctx, name, holder, epoch, ttl)
-}
 
 // duties counts the duty's runs and fails the test when two run at once.
 type duties struct {
@@ -69,7 +47,7 @@ func (d *duties) duty(holder string) lease.Duty {
 func TestRunTakeOver(t *testing.T) {
 	const ttl = 1500 * time.Millisecond
 	shared := lease.NewMemory(nil)
-	nodes := map[string]*cut{"a": {Store: shared}, "b": {Store: shared}}
+	nodes := map[string]*leasetest.Cuttable{"a": {Store: shared}, "b": {Store: shared}}
 	d := &duties{t: t, started: make(chan string, 4)}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -81,7 +59,7 @@ func TestRunTakeOver(t *testing.T) {
 		}()
 	}
 	first := wait(t, d.started, 2*ttl)
-	nodes[first].off.Store(true)
+	nodes[first].Off.Store(true)
 	second := wait(t, d.started, 3*ttl)
 	if second == first {
 		t.Fatalf("%s ran the duty again without the store", first)
@@ -162,11 +140,4 @@ func TestRunRestartsAFailedDuty(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("the failed duty did not run again")
 	}
-}
-
-func (c *cut) Release(ctx context.Context, name, holder string, epoch uint64) error {
-	if c.off.Load() {
-		return errCut
-	}
-	return c.Store.Release(ctx, name, holder, epoch)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ticketengine/ticketengine/adapters/lease/pglease"
+	"github.com/ticketengine/ticketengine/application/lease/leasetest"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 )
@@ -58,8 +59,8 @@ func TestLeaseHandsTheRelayOver(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = shared.Close() })
 	dir := t.TempDir()
-	node := func(name string) (*service.Service, *servicetest.CutLeases) {
-		l := &servicetest.CutLeases{Store: shared}
+	node := func(name string) (*service.Service, *leasetest.Cuttable) {
+		l := &leasetest.Cuttable{Store: shared}
 		cfg := service.Config{EventStore: dsn, PubSub: bus, Search: service.SearchOff, Data: filepath.Join(dir, name), LeaseTTL: time.Second, Leases: l,
 			SecretKey: strings.Repeat("5e", 32), AdminToken: "adm_two_nodes_0123456789"}
 		cfg.Policies.Disabled = true

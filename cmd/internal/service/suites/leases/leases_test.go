@@ -18,6 +18,7 @@ import (
 	"github.com/ticketengine/ticketengine/application/command"
 	"github.com/ticketengine/ticketengine/application/eventlog"
 	"github.com/ticketengine/ticketengine/application/lease"
+	"github.com/ticketengine/ticketengine/application/lease/leasetest"
 	"github.com/ticketengine/ticketengine/application/policy"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
@@ -79,8 +80,8 @@ func leaseHandOver(t *testing.T, eventStore string, shared lease.Store) {
 		t.Fatal(err)
 	}
 	const ttl = time.Second
-	node := func(name string) (*service.Service, *servicetest.CutLeases) {
-		l := &servicetest.CutLeases{Store: shared}
+	node := func(name string) (*service.Service, *leasetest.Cuttable) {
+		l := &leasetest.Cuttable{Store: shared}
 		cfg := service.Config{EventStore: eventStore, Data: filepath.Join(dir, name), SLAPolicy: policyFile, LeaseTTL: ttl, Leases: l,
 			SecretKey: strings.Repeat("5e", 32), AdminToken: "adm_two_nodes_0123456789"}
 		cfg.Policies.Routing = true

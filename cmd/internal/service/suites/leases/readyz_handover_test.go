@@ -16,6 +16,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/lease/pglease"
 	"github.com/ticketengine/ticketengine/adapters/postgrestest"
 	"github.com/ticketengine/ticketengine/application/command"
+	"github.com/ticketengine/ticketengine/application/lease/leasetest"
 	"github.com/ticketengine/ticketengine/application/testio"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
@@ -91,8 +92,8 @@ func TestANodeWithoutTheProjectorStaysReadyWhileItsHolderDies(t *testing.T) {
 	dir := t.TempDir()
 	var logs testio.SyncBuffer           // both nodes' logs, for a failure's message
 	const bound = 300 * time.Millisecond // the readiness bound: the hand-over (≈ TTL) is far longer
-	node := func(name string) (*service.Service, *servicetest.CutLeases, func()) {
-		l := &servicetest.CutLeases{Store: shared}
+	node := func(name string) (*service.Service, *leasetest.Cuttable, func()) {
+		l := &leasetest.Cuttable{Store: shared}
 		cfg := service.Config{EventStore: dsn, ReadModel: dsn, Data: filepath.Join(dir, name), LeaseTTL: 2 * time.Second,
 			Leases: l, MaxReadyLag: bound, SecretKey: strings.Repeat("5e", 32), AdminToken: "adm_ready_nodes_0123456789"}
 		cfg.Policies.Disabled = true

@@ -11,6 +11,7 @@ import (
 	"github.com/ticketengine/ticketengine/adapters/imapmail/dovecottest"
 	"github.com/ticketengine/ticketengine/adapters/lease/pglease"
 	"github.com/ticketengine/ticketengine/application/eventlog"
+	"github.com/ticketengine/ticketengine/application/lease/leasetest"
 	"github.com/ticketengine/ticketengine/cmd/internal/service"
 	"github.com/ticketengine/ticketengine/cmd/internal/service/servicetest"
 	"github.com/ticketengine/ticketengine/domain"
@@ -30,8 +31,8 @@ func TestMailboxOnTwoNodes(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = shared.Close() })
 	dir := t.TempDir()
-	node := func(name string) (*service.Service, *servicetest.CutLeases) {
-		l := &servicetest.CutLeases{Store: shared}
+	node := func(name string) (*service.Service, *leasetest.Cuttable) {
+		l := &leasetest.Cuttable{Store: shared}
 		cfg := service.Config{EventStore: dsn, Data: filepath.Join(dir, name), LeaseTTL: time.Second, Leases: l,
 			SecretKey: strings.Repeat("5e", 32), AdminToken: "adm_two_nodes_0123456789",
 			Inbound: service.InboundConfig{Mailboxes: dc.URL(box, "name=help&rate=10000&poll=1s")}}
